@@ -1,0 +1,51 @@
+"""The domain: taxonomy, assets, deals and usage, content requests, activity."""
+
+from .activity import CalendarFeed, SearchLog
+from .assets import (
+    STATUS_TRANSITIONS,
+    Asset,
+    AssetKind,
+    AssetStatus,
+    default_verification_days,
+)
+from .deals import Deal, DealStatus, Usage, UsageAction, WebhookEvent
+from .requests import (
+    OPEN_REQUEST_STATUSES,
+    REQUEST_TRANSITIONS,
+    ContentRequest,
+    Notification,
+    RequestComment,
+    RequestEvent,
+    RequestPriority,
+    RequestStatus,
+    RequestSupport,
+)
+from .taxonomy import Competitor, FunnelStage, Persona, TeamChoices
+
+__all__ = [
+    "OPEN_REQUEST_STATUSES",
+    "REQUEST_TRANSITIONS",
+    "STATUS_TRANSITIONS",
+    "Asset",
+    "AssetKind",
+    "AssetStatus",
+    "CalendarFeed",
+    "Competitor",
+    "ContentRequest",
+    "Deal",
+    "DealStatus",
+    "FunnelStage",
+    "Notification",
+    "Persona",
+    "RequestComment",
+    "RequestEvent",
+    "RequestPriority",
+    "RequestStatus",
+    "RequestSupport",
+    "SearchLog",
+    "TeamChoices",
+    "Usage",
+    "UsageAction",
+    "WebhookEvent",
+    "default_verification_days",
+]

@@ -1,0 +1,199 @@
+"""Assets: one table for every kind, so search, usage, calendar and reports treat all kinds alike."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from .taxonomy import Competitor, FunnelStage, Persona
+
+
+class AssetKind(models.TextChoices):
+    CASE_STUDY = "case_study", "Case study"
+    BATTLE_CARD = "battle_card", "Battle card"
+    ONE_PAGER = "one_pager", "One-pager"
+    OBJECTION = "objection", "Objection entry"
+    DECK = "deck", "Deck"
+    EMAIL_TEMPLATE = "email_template", "Email template"
+    COMPARISON_GUIDE = "comparison_guide", "Comparison guide"
+
+
+class AssetStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+# How long a published asset stays trustworthy before its owner must verify it again.
+# Battle cards go stale fastest: competitors change pricing and packaging every quarter.
+DEFAULT_VERIFICATION_DAYS = {AssetKind.BATTLE_CARD: 60}
+FALLBACK_VERIFICATION_DAYS = 90
+
+# The workflow: which status may follow which.
+STATUS_TRANSITIONS = {
+    AssetStatus.DRAFT: {AssetStatus.IN_REVIEW, AssetStatus.PUBLISHED, AssetStatus.ARCHIVED},
+    AssetStatus.IN_REVIEW: {AssetStatus.DRAFT, AssetStatus.PUBLISHED, AssetStatus.ARCHIVED},
+    AssetStatus.PUBLISHED: {AssetStatus.ARCHIVED, AssetStatus.IN_REVIEW},
+    AssetStatus.ARCHIVED: {AssetStatus.DRAFT},
+}
+
+
+def default_verification_days(kind: str) -> int:
+    return DEFAULT_VERIFICATION_DAYS.get(kind, FALLBACK_VERIFICATION_DAYS)
+
+
+def asset_upload_to(instance, filename):
+    return f"assets/{timezone.now():%Y/%m}/{filename}"
+
+
+class AssetQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=AssetStatus.PUBLISHED)
+
+    def released(self, now=None):
+        """Published, released (no future release date) and not expired: what a rep may open."""
+        now = now or timezone.now()
+        return self.published().filter(
+            Q(published_at__isnull=True) | Q(published_at__lte=now),
+            Q(expires_on__isnull=True) | Q(expires_on__gt=now.date()),
+        )
+
+    def needs_review(self, today=None):
+        today = today or timezone.localdate()
+        return self.published().filter(review_by__lt=today)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def for_stage(self, slug):
+        return self.filter(stages__slug=slug)
+
+    def for_persona(self, slug):
+        return self.filter(personas__slug=slug)
+
+    def for_competitor(self, slug):
+        return self.filter(competitors__slug=slug)
+
+    def with_taxonomy(self):
+        return self.select_related("owner").prefetch_related("stages", "personas", "competitors", "tags")
+
+
+class Asset(models.Model):
+    kind = models.CharField(max_length=20, choices=AssetKind.choices)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="One or two sentences a rep reads in the result list.")
+    body = models.TextField(blank=True, help_text="Markdown.")
+    file = models.FileField(upload_to=asset_upload_to, blank=True, max_length=255)
+    file_text = models.TextField(blank=True, editable=False, help_text="Text extracted from the file.")
+    external_url = models.URLField(blank=True, max_length=500)
+
+    stages = models.ManyToManyField(FunnelStage, blank=True, related_name="assets")
+    personas = models.ManyToManyField(Persona, blank=True, related_name="assets")
+    competitors = models.ManyToManyField(Competitor, blank=True, related_name="assets")
+    tags = TaggableManager(blank=True, help_text="Topics, industries and products, comma-separated.")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_assets", null=True, blank=True
+    )
+    status = models.CharField(max_length=20, choices=AssetStatus.choices, default=AssetStatus.DRAFT)
+    planned_publish_date = models.DateField(null=True, blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was (or will be) released to reps; a future date hides it."
+    )
+    expires_on = models.DateField(null=True, blank=True, help_text="After this date reps can no longer open it.")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_interval_days = models.PositiveSmallIntegerField(default=FALLBACK_VERIFICATION_DAYS)
+    review_by = models.DateField(null=True, blank=True, editable=False)
+
+    # Case study
+    customer = models.CharField(max_length=200, blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    results = models.TextField(blank=True, help_text="Measured outcomes, one per line.")
+    # Battle card (the competitor is one of `competitors`)
+    strengths = models.TextField(blank=True, help_text="Their strengths, one per line.")
+    weaknesses = models.TextField(blank=True, help_text="Their weaknesses, one per line.")
+    landmines = models.TextField(blank=True, help_text="Questions to plant that expose their weaknesses.")
+    how_we_win = models.TextField(blank=True)
+    # Objection entry
+    objection = models.TextField(blank=True, help_text="The objection in the buyer's own words.")
+    response = models.TextField(blank=True)
+    proof_points = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="proof_for")
+
+    # Support figures, kept in step by content.effectiveness whenever usage or deals change,
+    # so that sorting 100,000 assets by "most used" or "best win support" reads one indexed column.
+    usage_count = models.PositiveIntegerField(default=0, editable=False)
+    won_deal_count = models.PositiveIntegerField(default=0, editable=False)
+    influenced_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AssetKind.values), name="asset_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=AssetStatus.values), name="asset_status_valid"),
+            models.CheckConstraint(
+                condition=Q(verification_interval_days__gte=1), name="asset_verification_interval_positive"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="asset_title_not_empty"),
+        ]
+        indexes = [
+            # library: reps filter by status and kind, newest first
+            models.Index(fields=["status", "kind", "-published_at"], name="asset_status_kind_pub"),
+            # calendar: assets by planned date in a month
+            models.Index(fields=["planned_publish_date"], name="asset_planned_date"),
+            # calendar and freshness report: published assets by review-by date
+            models.Index(fields=["status", "review_by"], name="asset_status_review_by"),
+            # owners' due list
+            models.Index(fields=["owner", "review_by"], name="asset_owner_review_by"),
+            # library sorts: most used, best win support
+            models.Index(fields=["status", "-usage_count"], name="asset_status_usage"),
+            models.Index(fields=["status", "-won_deal_count", "-influenced_revenue"], name="asset_status_support"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("asset-detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.verification_interval_days == FALLBACK_VERIFICATION_DAYS:
+            self.verification_interval_days = default_verification_days(self.kind)
+        self.review_by = self.compute_review_by()
+        super().save(*args, **kwargs)
+
+    def compute_review_by(self) -> datetime.date | None:
+        """The date by which the owner must verify the asset again, counted from the last
+        verification (or from publication when it was never verified)."""
+        anchor = self.verified_at or self.published_at
+        if self.status != AssetStatus.PUBLISHED or anchor is None:
+            return None
+        return timezone.localdate(anchor) + datetime.timedelta(days=self.verification_interval_days)
+
+    def is_stale(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.review_by is not None and self.review_by < today
+
+    def is_expired(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.expires_on is not None and self.expires_on <= today
+
+    def is_released(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == AssetStatus.PUBLISHED
+            and (self.published_at is None or self.published_at <= now)
+            and not self.is_expired(timezone.localdate(now))
+        )
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in STATUS_TRANSITIONS.get(self.status, set())

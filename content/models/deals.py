@@ -1,0 +1,146 @@
+"""Deals mirrored from the CRM, and the usage of assets in them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .assets import Asset
+from .taxonomy import Competitor, FunnelStage, Persona
+
+
+class DealStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
+class DealQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=DealStatus.OPEN)
+
+    def closed(self):
+        return self.filter(status__in=[DealStatus.WON, DealStatus.LOST])
+
+    def won(self):
+        return self.filter(status=DealStatus.WON)
+
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+
+class Deal(models.Model):
+    crm_id = models.CharField("CRM id", max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    account = models.CharField(max_length=255, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    stage = models.CharField(max_length=100, blank=True, help_text="The stage name as the CRM spells it.")
+    funnel_stage = models.ForeignKey(
+        FunnelStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="deals"
+    )
+    status = models.CharField(max_length=10, choices=DealStatus.choices, default=DealStatus.OPEN)
+    close_date = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="deals"
+    )
+    owner_name = models.CharField(max_length=150, blank=True, help_text="The owner as the CRM names them.")
+    personas = models.ManyToManyField(Persona, blank=True, related_name="deals")
+    competitors = models.ManyToManyField(Competitor, blank=True, related_name="deals")
+    source = models.CharField(max_length=20, blank=True, help_text="salesforce, hubspot, api, webhook or demo")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),
+            models.CheckConstraint(condition=Q(status__in=DealStatus.values), name="deal_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=DealStatus.OPEN) | Q(close_date__isnull=False),
+                name="deal_closed_has_close_date",
+            ),
+            models.CheckConstraint(condition=~Q(crm_id=""), name="deal_crm_id_not_empty"),
+        ]
+        indexes = [
+            # deal list and reports: deals by status closed in a period
+            models.Index(fields=["status", "close_date"], name="deal_status_close"),
+            # a rep's open deals (usage form autocomplete, deal prep)
+            models.Index(fields=["owner", "status"], name="deal_owner_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.crm_id})"
+
+    def get_absolute_url(self):
+        return reverse("deal-detail", args=[self.crm_id])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status != DealStatus.OPEN
+
+
+class UsageAction(models.TextChoices):
+    SHARED = "shared", "Shared"
+    PRESENTED = "presented", "Presented"
+    SENT = "sent", "Sent"
+    HEARD = "heard", "Heard this objection"
+
+
+class UsageQuerySet(models.QuerySet):
+    def before_close(self):
+        """Uses logged before their deal closed: the only ones that can claim to support it."""
+        return self.filter(Q(deal__close_date__isnull=True) | Q(used_at__date__lte=models.F("deal__close_date")))
+
+
+class Usage(models.Model):
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="usages")
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="usages")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="usages")
+    action = models.CharField(max_length=12, choices=UsageAction.choices, default=UsageAction.SHARED)
+    stage = models.ForeignKey(FunnelStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    used_at = models.DateTimeField(default=timezone.now)
+    helpful = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (not at all) to 5 (very).")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UsageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-used_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=UsageAction.values), name="usage_action_valid"),
+            models.CheckConstraint(
+                condition=Q(helpful__isnull=True) | Q(helpful__gte=1, helpful__lte=5), name="usage_helpful_1_to_5"
+            ),
+        ]
+        indexes = [
+            # asset page and effectiveness: an asset's uses over time
+            models.Index(fields=["asset", "used_at"], name="usage_asset_time"),
+            # deal page timeline
+            models.Index(fields=["deal", "used_at"], name="usage_deal_time"),
+            # adoption report and "my usage"
+            models.Index(fields=["user", "used_at"], name="usage_user_time"),
+            # usage report over a date range
+            models.Index(fields=["used_at"], name="usage_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.action} {self.asset} in {self.deal}"
+
+
+class WebhookEvent(models.Model):
+    """A CRM event already applied, kept so a replayed delivery has no second effect."""
+
+    event_id = models.CharField(max_length=128, unique=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return self.event_id

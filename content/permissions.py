@@ -1,0 +1,147 @@
+"""Who may do what, written once: the pages (decorator) and the API (DRF permission) both ask `can`.
+
+Reps (group Sales) read published assets, log usage, submit and +1 requests. Marketers (group
+Marketing) also edit assets, triage requests and plan the calendar. Managers (group Managers) also
+see every report and import deals. A signed-in user in no group sees nothing.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+SALES = "Sales"
+MARKETING = "Marketing"
+MANAGERS = "Managers"
+ROLE_GROUPS = (SALES, MARKETING, MANAGERS)
+
+ANY_ROLE = frozenset(ROLE_GROUPS)
+
+# action -> the groups allowed to do it (superusers may do everything)
+RULES: dict[str, frozenset[str]] = {
+    "view_library": ANY_ROLE,
+    "view_taxonomy": ANY_ROLE,
+    "log_usage": ANY_ROLE,
+    "view_deals": ANY_ROLE,
+    "submit_request": ANY_ROLE,
+    "support_request": ANY_ROLE,
+    "comment_request": ANY_ROLE,
+    "view_calendar": ANY_ROLE,
+    "view_unpublished_assets": frozenset({MARKETING, MANAGERS}),
+    "edit_assets": frozenset({MARKETING}),
+    "edit_taxonomy": frozenset({MARKETING}),
+    "triage_requests": frozenset({MARKETING}),
+    "view_all_requests": frozenset({MARKETING, MANAGERS}),
+    "plan_calendar": frozenset({MARKETING}),
+    "view_search_analytics": frozenset({MARKETING, MANAGERS}),
+    "view_reports": frozenset({MARKETING, MANAGERS}),
+    "import_deals": frozenset({MANAGERS}),
+    "edit_deals": frozenset({MANAGERS}),
+    "log_usage_for_others": frozenset({MANAGERS}),
+}
+
+
+def roles_of(user) -> frozenset[str]:
+    """The user's role groups, read once per request and cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_enablement_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True))
+        user._enablement_roles = cached
+    return cached
+
+
+def can(user, action: str) -> bool:
+    if action not in RULES:
+        raise KeyError(f"Unknown action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(roles_of(user) & RULES[action])
+
+
+def is_rep(user) -> bool:
+    return SALES in roles_of(user)
+
+
+def is_marketer(user) -> bool:
+    return user.is_superuser or MARKETING in roles_of(user)
+
+
+def is_manager(user) -> bool:
+    return user.is_superuser or MANAGERS in roles_of(user)
+
+
+def can_open_asset(user, asset) -> bool:
+    """Reps open released assets only; marketers and managers also drafts, reviews and archives."""
+    if not can(user, "view_library"):
+        return False
+    if can(user, "view_unpublished_assets"):
+        return True
+    return asset.is_released()
+
+
+def visible_assets(user, queryset=None):
+    """The assets the user may see in lists and search."""
+    from .models import Asset
+
+    queryset = Asset.objects.all() if queryset is None else queryset
+    if not can(user, "view_library"):
+        return queryset.none()
+    if can(user, "view_unpublished_assets"):
+        return queryset
+    return queryset.released()
+
+
+def visible_requests(user, queryset=None):
+    """Reps see their own requests and the requests they supported; marketing and managers see all.
+
+    Open requests of other reps are still offered as suggestions ("+1 instead of filing a
+    duplicate"), which is why the suggestions use the open queryset, not this one.
+    """
+    from django.db.models import Q
+
+    from .models import ContentRequest
+
+    queryset = ContentRequest.objects.all() if queryset is None else queryset
+    if can(user, "view_all_requests"):
+        return queryset
+    if not can(user, "submit_request"):
+        return queryset.none()
+    return queryset.filter(Q(requester=user) | Q(supports__user=user)).distinct()
+
+
+def require(action: str):
+    """View decorator: 403 unless the signed-in user may do `action`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class Can(BasePermission):
+    """DRF permission: `Can.to("edit_assets")`, or per-method with `Can.to(read=..., write=...)`."""
+
+    read_action = "view_library"
+    write_action = "edit_assets"
+
+    @classmethod
+    def to(cls, action: str | None = None, *, read: str | None = None, write: str | None = None):
+        return type(
+            "Can_" + (action or f"{read}_{write}"),
+            (cls,),
+            {"read_action": read or action, "write_action": write or action},
+        )
+
+    def has_permission(self, request, view):
+        action = self.read_action if request.method in ("GET", "HEAD", "OPTIONS") else self.write_action
+        return can(request.user, action)

@@ -1,0 +1,1 @@
+"""Signal receivers that keep derived data in step (search index, support figures)."""

@@ -1,0 +1,70 @@
+"""Won-deal support, as DESIGN.md defines it: an asset supports a closed-won deal when a usage of
+it in that deal was logged on or before the day the deal closed.
+
+The per-asset figures (uses, won deals supported, influenced revenue) are stored on Asset so that
+the library can sort 100,000 assets by them through an index; `refresh_support` recomputes them in
+one UPDATE with correlated subqueries, and is called whenever usage or a deal's outcome changes.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import Asset, Deal, DealStatus, Usage
+
+
+def supporting_use(asset_ref, deal_ref="pk"):
+    """A use of the asset in the deal, logged on or before the deal's close date."""
+    return Usage.objects.filter(
+        asset=asset_ref, deal=OuterRef(deal_ref), used_at__date__lte=OuterRef("close_date")
+    )
+
+
+def won_deals_supported_by(asset_ref):
+    return Deal.objects.filter(status=DealStatus.WON).filter(Exists(supporting_use(asset_ref)))
+
+
+def _scalar(queryset, expression, output_field):
+    """A one-value subquery: the aggregate of `queryset`, grouped by nothing."""
+    return Subquery(
+        queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(v=expression).values("v")[:1],
+        output_field=output_field,
+    )
+
+
+def support_annotations():
+    """Annotations computing the support figures live, for one asset row at a time."""
+    asset = OuterRef(OuterRef("pk"))
+    won = won_deals_supported_by(asset)
+    return {
+        "live_usage_count": Coalesce(
+            _scalar(Usage.objects.filter(asset=OuterRef("pk")), Count("id"), IntegerField()), 0
+        ),
+        "live_won_deal_count": Coalesce(_scalar(won, Count("id"), IntegerField()), 0),
+        "live_influenced_revenue": Coalesce(
+            _scalar(won, Sum("amount"), DecimalField(max_digits=16, decimal_places=2)),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    }
+
+
+def refresh_support(asset_ids=None) -> int:
+    """Recompute the stored support figures of the given assets (all when None). Returns rows updated."""
+    assets = Asset.objects.all() if asset_ids is None else Asset.objects.filter(pk__in=list(asset_ids))
+    annotations = support_annotations()
+    return assets.update(
+        usage_count=annotations["live_usage_count"],
+        won_deal_count=annotations["live_won_deal_count"],
+        influenced_revenue=annotations["live_influenced_revenue"],
+    )
+
+
+def refresh_support_for_deals(deal_ids) -> int:
+    """After deals change outcome or close date: refresh every asset used in them."""
+    asset_ids = Usage.objects.filter(deal_id__in=list(deal_ids)).values_list("asset_id", flat=True).distinct()
+    return refresh_support(list(asset_ids))
+
+
+__all__ = ["refresh_support", "refresh_support_for_deals", "support_annotations", "won_deals_supported_by"]

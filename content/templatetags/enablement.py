@@ -1,0 +1,42 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from ..markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text):
+    return render_markdown(text)
+
+
+@register.inclusion_tag("includes/nav_link.html", takes_context=True)
+def nav_link(context, url_name, label):
+    """A navigation link, marked current when the page is inside its area; nothing when the
+    area is not installed."""
+    try:
+        href = reverse(url_name)
+    except NoReverseMatch:
+        return {"href": None}
+    path = context["request"].path
+    current = path == href or (href != "/" and path.startswith(href))
+    return {"href": href, "label": label, "current": current}
+
+
+@register.simple_tag(takes_context=True)
+def querystring_with(context, **changes):
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

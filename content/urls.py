@@ -1,0 +1,10 @@
+"""Every page of the app: each area's module owns its routes."""
+
+from .views import auth, definitions, health, library
+
+urlpatterns = [
+    *auth.urlpatterns,
+    *health.urlpatterns,
+    *definitions.urlpatterns,
+    *library.urlpatterns,
+]

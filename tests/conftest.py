@@ -1,0 +1,65 @@
+"""Shared fixtures: the four personas of the permission matrix, and clients signed in as them."""
+
+import pytest
+from django.core.cache import cache
+
+from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttling and cached reports live in the cache; every test starts from a clean one.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def rep(db):
+    return UserFactory(username="rep", first_name="Riley", last_name="Rep", groups=["Sales"])
+
+
+@pytest.fixture
+def other_rep(db):
+    return UserFactory(username="rep2", first_name="Sam", last_name="Seller", groups=["Sales"])
+
+
+@pytest.fixture
+def marketer(db):
+    return UserFactory(username="marketer", first_name="Morgan", last_name="Marketer", groups=["Marketing"])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager", first_name="Mina", last_name="Manager", groups=["Managers"])
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but in no role group: sees nothing."""
+    return UserFactory(username="outsider", groups=[])
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def rep_client(client, rep):
+    return _client_for(client, rep)
+
+
+@pytest.fixture
+def marketer_client(client, marketer):
+    return _client_for(client, marketer)
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    return _client_for(client, manager)
+
+
+@pytest.fixture
+def persona_users(rep, marketer, manager, outsider):
+    return {"rep": rep, "marketer": marketer, "manager": manager, "outsider": outsider}

@@ -1,0 +1,71 @@
+"""Signing in and out; every page but the sign-in page needs a signed-in user; failures are throttled."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_login_page_is_public_and_has_labelled_fields(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b'<label for="id_username">' in response.content
+    assert b'<label for="id_password">' in response.content
+
+
+def test_a_rep_signs_in_and_lands_in_the_library(client, rep):
+    response = client.post(reverse("login"), {"username": "rep", "password": "pass-1234-word"})
+    assert response.status_code == 302 and response["Location"] == reverse("library")
+    assert client.get(reverse("library")).status_code == 200
+
+
+def test_signing_out_requires_post_and_ends_the_session(rep_client):
+    response = rep_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert rep_client.get(reverse("library")).status_code == 302
+
+
+def test_repeated_failures_are_blocked_even_with_the_right_password(client, rep, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        assert client.post(reverse("login"), {"username": "rep", "password": "wrong"}).status_code == 200
+    blocked = client.post(reverse("login"), {"username": "rep", "password": "pass-1234-word"})
+    assert blocked.status_code == 429
+    assert b"Too many failed sign-ins" in blocked.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_token_endpoint_is_throttled_too(client, rep, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    url = reverse("api-token")
+    for _ in range(2):
+        assert client.post(url, {"username": "rep", "password": "nope"}).status_code == 400
+    assert client.post(url, {"username": "rep", "password": "pass-1234-word"}).status_code == 429
+
+
+def test_the_token_endpoint_returns_a_token_that_authenticates(client, rep):
+    response = client.post(reverse("api-token"), {"username": "rep", "password": "pass-1234-word"})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    schema = Client().get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert schema.status_code == 200
+
+
+def test_the_login_form_is_csrf_protected(rep):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("login"), {"username": "rep", "password": "pass-1234-word"})
+    assert response.status_code == 403
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get(reverse("login"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_health_check_is_open_and_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}

@@ -1,0 +1,56 @@
+"""Settings come from the environment; production refuses to start insecurely."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-value-0123456789",
+    "ALLOWED_HOSTS": "enablement.example.com",
+    "DATABASE_URL": "sqlite:////tmp/enablement-check-deploy.sqlite3",
+}
+
+
+def run_manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_reports_no_warnings_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    env = dict(PRODUCTION_ENV)
+    env["SECRET_KEY"] = ""
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    env = {"DATABASE_URL": "postgres://app:secret@db.example.com:5432/enablement", "DEBUG": "1"}
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql" in result.stdout
+
+
+def test_sqlite_gets_wal_and_a_busy_timeout():
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return  # the PostgreSQL run checks the other branch above
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["timeout"] >= 5
+    assert "journal_mode=WAL" in options["init_command"]
