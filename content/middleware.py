@@ -1,7 +1,13 @@
 """Site-wide request rules: sign-in for every page, and security headers with a strict CSP."""
 
+import json
+import logging
+import time
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+
+request_log = logging.getLogger("enablement.requests")
 
 # The API authenticates by token or session inside DRF and answers 401/403 itself; the CRM
 # webhook is authenticated by its signature, the calendar feed by its secret, the health
@@ -35,4 +41,28 @@ class SecurityHeadersMiddleware:
                                                                    CONTENT_SECURITY_POLICY))
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+
+class RequestLogMiddleware:
+    """One structured (JSON) log line per request, with its duration, for the load balancer era."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_log.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user": user.get_username() if user is not None and user.is_authenticated else None,
+                }
+            )
+        )
         return response
