@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-pg e2e fuzz bench load serve lint migrate demo clean
+.PHONY: run test test-pg e2e fuzz bench load scale-proof serve lint migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,18 @@ test-pg: $(VENV)/.installed
 
 e2e: $(VENV)/.installed-e2e
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/e2e -p no:schemathesis -o addopts="" -q
+
+# The API fuzzed from its OpenAPI schema as each role, on a throwaway database.
+fuzz: $(VENV)/.installed-e2e
+	$(PY) bench/fuzz_api.py --max-examples $${FUZZ_EXAMPLES:-15}
+
+# Mixed workload under gunicorn + PostgreSQL from a second process (LOAD_USERS, LOAD_SECONDS).
+load: $(VENV)/.installed-e2e
+	$(PY) bench/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60}
+
+# Two gunicorn instances, one PostgreSQL, one Redis: shared writes, shared sessions, no lost write.
+scale-proof: $(VENV)/.installed
+	$(PY) bench/two_instances.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
