@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from .caching import bump_data_version
 from .models import Asset, Deal, DealStatus, Usage
 
 
@@ -54,11 +55,14 @@ def refresh_support(asset_ids=None) -> int:
     """Recompute the stored support figures of the given assets (all when None). Returns rows updated."""
     assets = Asset.objects.all() if asset_ids is None else Asset.objects.filter(pk__in=list(asset_ids))
     annotations = support_annotations()
-    return assets.update(
+    updated = assets.update(
         usage_count=annotations["live_usage_count"],
         won_deal_count=annotations["live_won_deal_count"],
         influenced_revenue=annotations["live_influenced_revenue"],
     )
+    # bulk writes skip model signals: say here that every cached figure is now stale
+    bump_data_version()
+    return updated
 
 
 def refresh_support_for_deals(deal_ids) -> int:
