@@ -37,8 +37,8 @@ def main() -> int:
     manage("load_demo", env=env, capture=True)
     code = (
         "from django.contrib.auth import get_user_model; U = get_user_model(); "
-        "[ (u.set_password('%s'), u.save()) for u in U.objects.filter(username__in=['rep','manager']) ]; "
-        "print('ok')" % PASSWORD
+        f"[(u.set_password('{PASSWORD}'), u.save()) for u in U.objects.filter(username__in=['rep','manager'])]; "
+        "print('ok')"
     )
     query(env, code)
     tokens = tokens_for(["rep", "manager"], env)

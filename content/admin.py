@@ -126,3 +126,11 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 class WebhookEventAdmin(admin.ModelAdmin):
     list_display = ["event_id", "received_at"]
     search_fields = ["event_id"]
+
+
+@admin.register(models.BackgroundJob)
+class BackgroundJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "status", "attempts", "progress_done", "progress_total", "created_by", "created_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = ["result", "error", "created_at", "updated_at", "finished_at"]
+    raw_id_fields = ["created_by"]

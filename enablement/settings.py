@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "content",
 ]
 
@@ -196,6 +198,17 @@ FRESHNESS_TARGET_PERCENT = env_int("FRESHNESS_TARGET_PERCENT", 80)
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 300)  # also invalidated at once by any data change
 CRM_WEBHOOK_SECRET = env_str("CRM_WEBHOOK_SECRET")
 DEAL_IMPORT_BACKGROUND_ROWS = env_int("DEAL_IMPORT_BACKGROUND_ROWS", 5000)
+
+# Background work: a database-backed queue; run `python manage.py db_worker` beside the web processes.
+# TASKS_BACKEND=immediate runs jobs inline (tests, or a one-process demo).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_str("TASKS_BACKEND") == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+JOB_RETRY_BACKOFF_SECONDS = env_int("JOB_RETRY_BACKOFF_SECONDS", 30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

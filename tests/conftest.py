@@ -7,6 +7,13 @@ from .factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _immediate_background_jobs(settings):
+    # Jobs run inline in tests; the database queue and its worker are exercised by the scale proof.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.JOB_RETRY_BACKOFF_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttling and cached reports live in the cache; every test starts from a clean one.
     cache.clear()

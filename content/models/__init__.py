@@ -9,6 +9,7 @@ from .assets import (
     default_verification_days,
 )
 from .deals import Deal, DealStatus, Usage, UsageAction, WebhookEvent
+from .jobs import FINISHED_JOB_STATUSES, BackgroundJob, JobStatus
 from .requests import (
     OPEN_REQUEST_STATUSES,
     REQUEST_TRANSITIONS,
@@ -27,6 +28,7 @@ __all__ = [
     "REQUEST_TRANSITIONS",
     "STATUS_TRANSITIONS",
     "Asset",
+    "BackgroundJob",
     "AssetKind",
     "AssetStatus",
     "CalendarFeed",
@@ -34,7 +36,9 @@ __all__ = [
     "ContentRequest",
     "Deal",
     "DealStatus",
+    "FINISHED_JOB_STATUSES",
     "FunnelStage",
+    "JobStatus",
     "Notification",
     "Persona",
     "RequestComment",
