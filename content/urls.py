@@ -1,10 +1,12 @@
 """Every page of the app: each area's module owns its routes."""
 
-from .views import auth, definitions, health, library
+from .views import assets, auth, deal_prep, definitions, health, library
 
 urlpatterns = [
     *auth.urlpatterns,
     *health.urlpatterns,
     *definitions.urlpatterns,
     *library.urlpatterns,
+    *assets.urlpatterns,
+    *deal_prep.urlpatterns,
 ]
