@@ -102,8 +102,8 @@ def usage_figures(asset: Asset) -> dict:
 
 def _count_of(queryset, output_field=None):
     """A correlated COUNT(*) subquery, 0 when nothing matches."""
-    counted = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("*")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=output_field or IntegerField()), 0)
+    counted = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=output_field or IntegerField()), 0)
 
 
 def overlap_annotation(*, stage_ids=(), persona_ids=(), competitor_ids=(), tag_ids=()):

@@ -1,6 +1,7 @@
 """Text extraction from asset files (PDF, PPTX, DOCX) so that what is inside a deck or a case
 study PDF is searchable. A file we cannot read gives no text, never a failed save."""
 
+import contextlib
 import logging
 
 from .uploads import detect_type
@@ -60,10 +61,8 @@ def extract_text(file) -> str:
         logger.warning("Could not extract text from %s", getattr(file, "name", "a file"), exc_info=True)
         return ""
     finally:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             file.seek(0)
-        except (OSError, ValueError):
-            pass
     text = " ".join(" ".join(part.split()) for part in parts if part and part.strip())
     return text[:MAX_TEXT_CHARS]
 

@@ -94,7 +94,8 @@ def validate_asset_file(uploaded_file) -> str:
     if expected is None:
         raise ValidationError(
             "“%(ext)s” files are not accepted. Upload a %(allowed)s file.",
-            code="file_type", params={"ext": f".{extension}" if extension else "Unnamed", "allowed": ALLOWED_LABEL},
+            code="file_type",
+            params={"ext": f".{extension}" if extension else "Unnamed", "allowed": ALLOWED_LABEL},
         )
     size = uploaded_file.size
     if size > max_upload_bytes():
@@ -123,8 +124,8 @@ _UNSAFE = re.compile(r"[^\w.\-]+")
 
 def safe_file_name(name: str) -> str:
     """A file name safe to store and to send back in Content-Disposition: no directories, no
-    control characters, nothing but letters, digits, dot, dash and underscore (spaces become underscores, as the
-    storage would make them anyway), and at most
+    control characters, nothing but letters, digits, dot, dash and underscore (spaces become
+    underscores, as the storage would make them anyway), and at most
     MAX_FILE_NAME_LENGTH characters with the extension kept."""
     name = re.split(r"[\\/]", name or "")[-1]
     name = unicodedata.normalize("NFKC", name)

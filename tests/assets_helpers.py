@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 PNG_1PX = (
@@ -78,5 +79,11 @@ def stored_files(root) -> list:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
-__all__ = ["ELF_HEAD", "JPEG_HEAD", "MZ_HEAD", "PNG_1PX", "docx_bytes", "pdf_bytes", "pptx_bytes", "stored_files",
+__all__ = ["fast_passwords", "ELF_HEAD", "JPEG_HEAD", "MZ_HEAD", "PNG_1PX", "docx_bytes", "pdf_bytes", "pptx_bytes", "stored_files",
            "upload", "zip_without_office_parts"]
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Factories hash a password per user; a cheap hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

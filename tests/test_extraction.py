@@ -7,7 +7,14 @@ import pytest
 from content.assets import asset_save_file
 from content.extraction import extract_text
 
-from .assets_helpers import PNG_1PX, docx_bytes, pdf_bytes, pptx_bytes, upload
+from .assets_helpers import (
+    PNG_1PX,
+    docx_bytes,
+    fast_passwords,  # noqa: F401 - autouse
+    pdf_bytes,
+    pptx_bytes,
+    upload,
+)
 from .factories import AssetFactory
 
 

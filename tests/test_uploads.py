@@ -14,6 +14,7 @@ from .assets_helpers import (
     MZ_HEAD,
     PNG_1PX,
     docx_bytes,
+    fast_passwords,  # noqa: F401 - autouse
     pdf_bytes,
     pptx_bytes,
     stored_files,

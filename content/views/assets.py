@@ -57,7 +57,8 @@ def forbidden(request, asset):
 def asset_detail(request, pk):
     # Queries: the asset with its owner; stages, personas, competitors, tags and the proof
     # points the user may open (one each); distinct reps and deals (one aggregate); related (one).
-    proof = Prefetch("proof_points", queryset=visible_assets(request.user).only(*PROOF_FIELDS).order_by("title"))
+    proof_points = visible_assets(request.user).only(*PROOF_FIELDS).order_by("title")
+    proof = Prefetch("proof_points", queryset=proof_points)
     asset = get_object_or_404(Asset.objects.with_taxonomy().prefetch_related(proof), pk=pk)
     if not can_open_asset(request.user, asset):
         return forbidden(request, asset)
@@ -114,7 +115,8 @@ def asset_create(request):
             return redirect(asset)
     else:
         form = form_class(initial={"owner": request.user})
-    return render(request, "assets/form.html", {"form": form, "kind": kind, "kind_label": AssetKind(kind).label})
+    context = {"form": form, "kind": kind, "kind_label": AssetKind(kind).label}
+    return render(request, "assets/form.html", context)
 
 
 @require("edit_assets")
@@ -168,7 +170,8 @@ def assets_due(request):
     everyone = request.GET.get("owner") == "all"
     assets = due_assets(owner=None if everyone else request.user)
     page = Paginator(assets, 25).get_page(request.GET.get("page"))
-    return render(request, "assets/due.html", {"page": page, "everyone": everyone, "today": timezone.localdate()})
+    context = {"page": page, "everyone": everyone, "today": timezone.localdate()}
+    return render(request, "assets/due.html", context)
 
 
 @require_POST
