@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from .models import Asset, AssetKind, Competitor, FunnelStage, Persona
+from .models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
 from .permissions import MARKETING
 from .uploads import ALLOWED_LABEL, validate_asset_file
 
@@ -100,6 +100,8 @@ class AssetForm(forms.ModelForm):
         if proof and self.instance.pk and any(p.pk == self.instance.pk for p in proof):
             self.add_error("proof_points", "An entry cannot be its own proof.")
         expires, released = cleaned.get("expires_on"), cleaned.get("published_at")
+        if self.instance.status == AssetStatus.PUBLISHED and not released and "published_at" not in self.errors:
+            self.add_error("published_at", "A published asset needs its release date; archive it to withdraw it.")
         if expires and released and expires <= released.date():
             self.add_error("expires_on", "The expiry date must come after the release date.")
         return cleaned
