@@ -100,8 +100,9 @@ class AssetForm(forms.ModelForm):
         if proof and self.instance.pk and any(p.pk == self.instance.pk for p in proof):
             self.add_error("proof_points", "An entry cannot be its own proof.")
         expires, released = cleaned.get("expires_on"), cleaned.get("published_at")
-        if self.instance.status == AssetStatus.PUBLISHED and not released and "published_at" not in self.errors:
-            self.add_error("published_at", "A published asset needs its release date; archive it to withdraw it.")
+        published = self.instance.status == AssetStatus.PUBLISHED
+        if published and not released and "published_at" not in self.errors:
+            self.add_error("published_at", "A published asset needs its release date; archive it instead.")
         if expires and released and expires <= released.date():
             self.add_error("expires_on", "The expiry date must come after the release date.")
         return cleaned
