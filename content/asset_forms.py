@@ -78,8 +78,10 @@ class AssetForm(forms.ModelForm):
         if "proof_points" in self.fields:
             self.fields["proof_points"].queryset = Asset.objects.exclude(kind=AssetKind.OBJECTION)
             self.fields["proof_points"].help_text = "Case studies and one-pagers that back the response."
-        if "body" in self.fields:
-            self.fields["body"].widget.attrs.update({"rows": 10})
+        for name, rows in (("objection", 3), ("response", 6), ("how_we_win", 4), ("strengths", 4),
+                           ("weaknesses", 4), ("landmines", 4), ("results", 4)):
+            if name in self.fields:
+                self.fields[name].widget.attrs["rows"] = rows
         if self.kind == AssetKind.BATTLE_CARD:
             self.fields["competitors"].help_text = "The competitor this card is about."
 
