@@ -23,6 +23,7 @@ RULES: dict[str, frozenset[str]] = {
     "view_taxonomy": ANY_ROLE,
     "log_usage": ANY_ROLE,
     "view_deals": ANY_ROLE,
+    "prepare_any_deal": frozenset({MARKETING, MANAGERS}),
     "submit_request": ANY_ROLE,
     "support_request": ANY_ROLE,
     "comment_request": ANY_ROLE,

@@ -1,11 +1,13 @@
 """Every page of the app: each area's module owns its routes."""
 
-from .views import auth, definitions, health, jobs, library
+from .views import assets, auth, deal_prep, definitions, health, jobs, library
 
 urlpatterns = [
     *auth.urlpatterns,
     *health.urlpatterns,
     *definitions.urlpatterns,
     *library.urlpatterns,
+    *assets.urlpatterns,
+    *deal_prep.urlpatterns,
     *jobs.urlpatterns,
 ]

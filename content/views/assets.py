@@ -1,0 +1,207 @@
+"""The asset page (what a rep reads before a call), the file download, marketer editing and
+status changes, and owners' due list."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ..asset_forms import MarkdownPreviewForm, asset_form_class
+from ..assets import (
+    asset_save_file,
+    asset_transition,
+    asset_verify,
+    download_name,
+    due_assets,
+    may_verify,
+    related_assets,
+    usage_figures,
+)
+from ..markdown import render_markdown
+from ..models import Asset, AssetKind, AssetStatus
+from ..permissions import can, can_open_asset, require, visible_assets
+from ..uploads import extension_of
+
+# The button a marketer presses for each target status.
+TRANSITION_LABELS = {
+    AssetStatus.IN_REVIEW: "Send to review",
+    AssetStatus.PUBLISHED: "Publish",
+    AssetStatus.ARCHIVED: "Archive",
+    AssetStatus.DRAFT: "Back to draft",
+}
+PROOF_FIELDS = ("id", "kind", "title", "summary", "customer", "won_deal_count", "status")
+
+
+def refusal_reason(asset: Asset) -> str:
+    """Why a rep may not open this asset, in words they can act on."""
+    if asset.status != AssetStatus.PUBLISHED:
+        return "unpublished"
+    if asset.is_expired():
+        return "expired"
+    return "unreleased"
+
+
+def forbidden(request, asset):
+    reason = refusal_reason(asset)
+    # An unreleased asset does not exist as far as a rep is concerned: no title is shown.
+    return render(request, "assets/forbidden.html", {"asset": asset, "reason": reason}, status=403)
+
+
+@require("view_library")
+def asset_detail(request, pk):
+    # Queries: the asset with its owner; stages, personas, competitors, tags and the proof
+    # points the user may open (one each); distinct reps and deals (one aggregate); related (one).
+    proof_points = visible_assets(request.user).only(*PROOF_FIELDS).order_by("title")
+    proof = Prefetch("proof_points", queryset=proof_points)
+    asset = get_object_or_404(Asset.objects.with_taxonomy().prefetch_related(proof), pk=pk)
+    if not can_open_asset(request.user, asset):
+        return forbidden(request, asset)
+    today = timezone.localdate()
+    transitions = []
+    if can(request.user, "edit_assets"):
+        transitions = [(s, TRANSITION_LABELS[s]) for s in AssetStatus.values if asset.can_transition_to(s)]
+    return render(request, "assets/detail.html", {
+        "asset": asset,
+        "figures": usage_figures(asset),
+        "related": related_assets(asset=asset, user=request.user),
+        "is_stale": asset.is_stale(today),
+        "is_expired": asset.is_expired(today),
+        "transitions": transitions,
+        "may_verify": asset.status == AssetStatus.PUBLISHED and may_verify(request.user, asset),
+        "file_type": extension_of(asset.file.name).upper() if asset.file else "",
+    })
+
+
+@require("view_library")
+def asset_download(request, pk):
+    asset = get_object_or_404(Asset, pk=pk)
+    if not can_open_asset(request.user, asset):
+        return forbidden(request, asset)
+    if not asset.file:
+        raise Http404("This asset has no file.")
+    try:
+        handle = asset.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from storage.") from exc
+    return FileResponse(handle, as_attachment=True, filename=download_name(asset))
+
+
+def _save_form(request, form):
+    with transaction.atomic():
+        asset = form.save()
+        upload = form.cleaned_data.get("upload")
+        if upload:
+            asset_save_file(asset=asset, uploaded_file=upload)
+    return asset
+
+
+@require("edit_assets")
+def asset_create(request):
+    kind = request.GET.get("kind", "")
+    if kind not in AssetKind.values:
+        return render(request, "assets/choose_kind.html", {"kinds": AssetKind.choices})
+    form_class = asset_form_class(kind)
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, instance=Asset(kind=kind, owner=request.user))
+        if form.is_valid():
+            asset = _save_form(request, form)
+            messages.success(request, f"“{asset.title}” was created as a draft.")
+            return redirect(asset)
+    else:
+        form = form_class(initial={"owner": request.user})
+    context = {"form": form, "kind": kind, "kind_label": AssetKind(kind).label}
+    return render(request, "assets/form.html", context)
+
+
+@require("edit_assets")
+def asset_edit(request, pk):
+    asset = get_object_or_404(Asset.objects.select_related("owner"), pk=pk)
+    form_class = asset_form_class(asset.kind)
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, instance=asset)
+        if form.is_valid():
+            asset = _save_form(request, form)
+            messages.success(request, "Your changes were saved.")
+            return redirect(asset)
+    else:
+        form = form_class(instance=asset)
+    return render(request, "assets/form.html", {
+        "form": form, "asset": asset, "kind": asset.kind, "kind_label": asset.get_kind_display(),
+    })
+
+
+@require_POST
+@require("edit_assets")
+def asset_change_status(request, pk):
+    asset = get_object_or_404(Asset, pk=pk)
+    try:
+        asset = asset_transition(asset=asset, to_status=request.POST.get("to", ""), actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{asset.title}” is now {asset.get_status_display().lower()}.")
+    return redirect(asset)
+
+
+@require_POST
+@require("view_library")
+def asset_mark_verified(request, pk):
+    asset = get_object_or_404(Asset, pk=pk)
+    try:
+        asset = asset_verify(asset=asset, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Verified. Next review by {asset.review_by:%d %b %Y}.")
+    target = request.POST.get("next", "")
+    if target == "due":
+        return redirect("assets-due")
+    return redirect(asset)
+
+
+@require("edit_assets")
+def assets_due(request):
+    everyone = request.GET.get("owner") == "all"
+    assets = due_assets(owner=None if everyone else request.user)
+    page = Paginator(assets, 25).get_page(request.GET.get("page"))
+    context = {"page": page, "everyone": everyone, "today": timezone.localdate()}
+    return render(request, "assets/due.html", context)
+
+
+@require_POST
+@require("edit_assets")
+def markdown_preview(request):
+    form = MarkdownPreviewForm(request.POST)
+    body = form.cleaned_data["body"] if form.is_valid() else ""
+    return render(request, "assets/_preview.html", {"html": render_markdown(body)})
+
+
+@require("edit_assets")
+def proof_point_search(request):
+    q = (request.GET.get("proof_q") or "").strip()
+    results = []
+    if len(q) >= 2:
+        results = list(
+            Asset.objects.exclude(kind=AssetKind.OBJECTION).exclude(status=AssetStatus.ARCHIVED)
+            .filter(title__icontains=q).only("id", "kind", "title").order_by("title", "id")[:10]
+        )
+    return render(request, "assets/_proof_search.html", {"results": results, "q": q})
+
+
+urlpatterns = [
+    path("assets/new/", asset_create, name="asset-create"),
+    path("assets/due/", assets_due, name="assets-due"),
+    path("assets/preview/", markdown_preview, name="asset-preview"),
+    path("assets/proof-points/", proof_point_search, name="asset-proof-search"),
+    path("assets/<int:pk>/", asset_detail, name="asset-detail"),
+    path("assets/<int:pk>/file/", asset_download, name="asset-download"),
+    path("assets/<int:pk>/edit/", asset_edit, name="asset-edit"),
+    path("assets/<int:pk>/status/", asset_change_status, name="asset-status"),
+    path("assets/<int:pk>/verify/", asset_mark_verified, name="asset-verify"),
+]

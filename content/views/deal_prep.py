@@ -1,0 +1,37 @@
+"""Deal prep: pick a deal, get what to bring to it."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+
+from ..deal_prep import deals_for_prep, may_prepare, prepare_deal
+from ..models import Deal
+from ..permissions import require
+
+
+@require("view_deals")
+def deal_prep(request):
+    q = request.GET.get("q", "")
+    page = Paginator(deals_for_prep(user=request.user, q=q), 20).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q}
+    if request.htmx and request.htmx.target == "deal-list":
+        return render(request, "deal_prep/_deals.html", context)
+    return render(request, "deal_prep/index.html", context)
+
+
+@require("view_deals")
+def deal_prep_detail(request, crm_id):
+    deal = get_object_or_404(
+        Deal.objects.select_related("funnel_stage", "owner").prefetch_related("personas", "competitors"),
+        crm_id=crm_id,
+    )
+    if not may_prepare(request.user, deal):
+        raise PermissionDenied
+    return render(request, "deal_prep/detail.html", {"prep": prepare_deal(deal=deal, user=request.user)})
+
+
+urlpatterns = [
+    path("prep/", deal_prep, name="deal-prep"),
+    path("prep/<str:crm_id>/", deal_prep_detail, name="deal-prep-detail"),
+]

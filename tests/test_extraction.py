@@ -1,0 +1,75 @@
+"""Text extraction from PDF, PPTX and DOCX into Asset.file_text; images and broken files give ""."""
+
+import logging
+
+import pytest
+
+from content.assets import asset_save_file
+from content.extraction import extract_text
+
+from .assets_helpers import (
+    PNG_1PX,
+    docx_bytes,
+    fast_passwords,  # noqa: F401 - autouse
+    pdf_bytes,
+    pptx_bytes,
+    upload,
+)
+from .factories import AssetFactory
+
+
+def test_it_extracts_the_text_of_a_pdf():
+    assert extract_text(upload("a.pdf", pdf_bytes("Pricing objection handled"))) == "Pricing objection handled"
+
+
+def test_it_extracts_paragraphs_of_a_docx():
+    assert extract_text(upload("a.docx", docx_bytes("Onboarding in nine days"))) == (
+        "Customer story Onboarding in nine days"
+    )
+
+
+def test_it_extracts_slide_text_of_a_pptx():
+    assert extract_text(upload("a.pptx", pptx_bytes("Support answers in an hour"))) == (
+        "Why we win Support answers in an hour"
+    )
+
+
+def test_an_image_has_no_text():
+    assert extract_text(upload("a.png", PNG_1PX)) == ""
+
+
+def test_a_corrupt_pdf_gives_no_text_and_a_warning(caplog):
+    with caplog.at_level(logging.WARNING, logger="content.extraction"):
+        assert extract_text(upload("broken.pdf", b"%PDF-1.7\n this is not a pdf body")) == ""
+    assert "Could not extract text from broken.pdf" in caplog.text
+
+
+def test_a_truncated_docx_gives_no_text():
+    content = docx_bytes("cut short")
+    assert extract_text(upload("cut.docx", content[: len(content) // 2])) == ""
+
+
+def test_the_file_can_be_read_again_after_extraction():
+    file = upload("a.pdf", pdf_bytes("again"))
+    extract_text(file)
+    assert file.read(5) == b"%PDF-"
+
+
+@pytest.mark.django_db
+def test_saving_a_file_fills_file_text_and_replaces_the_old_text(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    asset = AssetFactory()
+    asset_save_file(asset=asset, uploaded_file=upload("one.pdf", pdf_bytes("First version")))
+    asset_save_file(asset=asset, uploaded_file=upload("two.pptx", pptx_bytes("Second version")))
+    asset.refresh_from_db()
+    assert asset.file_text == "Why we win Second version"
+    assert asset.file.name.endswith("two.pptx")
+
+
+@pytest.mark.django_db
+def test_a_corrupt_file_does_not_break_the_save(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    asset = AssetFactory()
+    asset_save_file(asset=asset, uploaded_file=upload("broken.pdf", b"%PDF-1.7\n garbage"))
+    asset.refresh_from_db()
+    assert asset.file.name.endswith("broken.pdf") and asset.file_text == ""
