@@ -14,6 +14,11 @@ def _immediate_background_jobs(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttling and cached reports live in the cache; every test starts from a clean one.
     cache.clear()
