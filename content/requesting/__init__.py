@@ -9,6 +9,7 @@ from .selectors import (
     listed_requests,
     matching_open_requests,
     readable_requests,
+    requests_of,
     suggestions_for,
     with_figures,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "request_submit",
     "request_support",
     "request_transition",
+    "requests_of",
     "sla_annotations",
     "sla_state_of",
     "suggestions_for",

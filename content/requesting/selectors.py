@@ -92,6 +92,12 @@ def listed_requests(user, queryset=None):
     return queryset.filter(Q(requester=user) | Q(Exists(supported)))
 
 
+def requests_of(user):
+    """The user's own requests and those they supported ("My requests"), whatever their role."""
+    supported = RequestSupport.objects.filter(request=OuterRef("pk"), user=user)
+    return ContentRequest.objects.filter(Q(requester=user) | Q(Exists(supported)))
+
+
 def _words(text: str, limit: int = 6) -> list[str]:
     words = [w for w in re.findall(r"\w+", text.lower()) if len(w) >= 3]
     return list(dict.fromkeys(words))[:limit]
@@ -137,11 +143,15 @@ def suggestions_for(*, user, title: str, limit: int = 5) -> dict:
             if assets:
                 break
     requests = list(matching_open_requests(title, limit=limit))
-    supported = set(
-        RequestSupport.objects.filter(user=user, request__in=[r.pk for r in requests]).values_list(
-            "request_id", flat=True
+    supported = (
+        set(
+            RequestSupport.objects.filter(user=user, request__in=[r.pk for r in requests]).values_list(
+                "request_id", flat=True
+            )
         )
-    ) if requests else set()
+        if requests
+        else set()
+    )
     for r in requests:
         r.supported_by_me = r.pk in supported
         r.mine = r.requester_id == user.pk
