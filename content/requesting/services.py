@@ -50,6 +50,22 @@ def _event(request, actor, from_status, to_status, note=""):
     )
 
 
+def _clean(request) -> None:
+    """full_clean, with the model's complaints turned into one readable RequestError."""
+    try:
+        request.full_clean()
+    except ValidationError as error:
+        if isinstance(error, RequestError):
+            raise
+        parts = [
+            f"{field.replace('_', ' ').capitalize()}: {' '.join(msgs)}"
+            if field != "__all__"
+            else " ".join(msgs)
+            for field, msgs in error.message_dict.items()
+        ]
+        raise RequestError(" ".join(parts)) from None
+
+
 def _actor_name(user) -> str:
     return user.get_full_name() or user.username
 
@@ -84,7 +100,7 @@ def request_submit(
         needed_by=needed_by,
         triage_due=triage_due_for(today),
     )
-    request.full_clean()
+    _clean(request)
     request.save()
     _event(request, requester, "", RequestStatus.NEW, "Submitted.")
     return request
@@ -131,7 +147,7 @@ def request_transition(
     if from_status == RequestStatus.NEW and request.triaged_at is None:
         request.triaged_at = now
     request.status = to_status
-    request.full_clean()
+    _clean(request)
     request.save()
     _event(request, actor, from_status, to_status, note)
     message = (
@@ -273,7 +289,7 @@ def request_edit(*, request, actor, title=None, description=None) -> ContentRequ
         request.description = description.strip()
         changed.append("description")
     if changed:
-        request.full_clean()
+        _clean(request)
         request.save(update_fields=[*changed, "updated_at"])
         _event(request, actor, request.status, request.status, f"Edited the {' and '.join(changed)}.")
     return request
