@@ -39,7 +39,9 @@ def test_a_status_change_mails_the_requester_and_supporters_only_after_commit(
     assert f"/requests/{supported_request.pk}/" in mail.outbox[0].body
 
 
-def test_a_change_that_is_refused_sends_nothing(supported_request, marketer, django_capture_on_commit_callbacks):
+def test_a_change_that_is_refused_sends_nothing(
+    supported_request, marketer, django_capture_on_commit_callbacks
+):
     from content.requesting import RequestError
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RequestError):
@@ -60,7 +62,9 @@ def test_a_failing_mail_server_does_not_lose_the_change(
     assert "Could not mail" in caplog.text
 
 
-def test_comments_notify_everyone_but_their_author(supported_request, rep, other_rep, django_capture_on_commit_callbacks):
+def test_comments_notify_everyone_but_their_author(
+    supported_request, rep, other_rep, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         request_comment(request=supported_request, author=other_rep, body="Any news?")
     assert [m.to for m in mail.outbox] == [["rep@example.com"]]
@@ -77,7 +81,9 @@ def test_a_plus_one_tells_the_requester(rep, other_rep, django_capture_on_commit
     assert Notification.objects.get().user == rep
 
 
-def test_users_without_an_email_get_the_notification_but_no_mail(marketer, django_capture_on_commit_callbacks):
+def test_users_without_an_email_get_the_notification_but_no_mail(
+    marketer, django_capture_on_commit_callbacks
+):
     silent = UserFactory(username="silent", email="", groups=["Sales"])
     request = ContentRequestFactory(requester=silent)
     with django_capture_on_commit_callbacks(execute=True):
