@@ -102,7 +102,7 @@ def request_submit(
     )
     _clean(request)
     request.save()
-    _event(request, requester, "", RequestStatus.NEW, "Submitted.")
+    _event(request, requester, "", RequestStatus.NEW)
     return request
 
 
