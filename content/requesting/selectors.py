@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -20,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from ..models import OPEN_REQUEST_STATUSES, ContentRequest, Deal, DealStatus, RequestSupport
+from ..models import OPEN_REQUEST_STATUSES, ContentRequest, DealStatus, RequestSupport
 from ..permissions import can, visible_requests
 from ..search import SearchParams, search_assets
 from .sla import sla_annotations
@@ -36,25 +37,42 @@ def _scalar(queryset, expression, output_field):
     )
 
 
-def impact_deals():
-    """The distinct open deals a request (the outer query's row) would help: its own deal and
-    those of its +1s. Written without joins so that no deal is counted twice."""
-    supported = RequestSupport.objects.filter(request_id=OuterRef(OuterRef("pk")), deal__isnull=False)
-    return Deal.objects.filter(status=DealStatus.OPEN).filter(
-        Q(pk=OuterRef("deal_id")) | Q(pk__in=supported.values("deal_id"))
+def supported_deals_beyond_own():
+    """One +1 per distinct open deal of a request's supporters, leaving out the request's own deal
+    (counted apart). Driven by the supports index of the outer request row: two supporters on the
+    same deal count it once (only the earliest support of a deal is kept). COALESCE because a
+    request may have no deal of its own, and `deal_id <> NULL` would drop every row."""
+    earlier_same_deal = RequestSupport.objects.filter(
+        request_id=OuterRef("request_id"), deal_id=OuterRef("deal_id"), id__lt=OuterRef("id")
+    )
+    return (
+        RequestSupport.objects.filter(request_id=OuterRef("pk"), deal__status=DealStatus.OPEN)
+        .filter(~Q(deal_id=Coalesce(OuterRef("deal_id"), Value(0))))
+        .filter(~Exists(earlier_same_deal))
     )
 
 
 def with_figures(queryset, today=None):
-    """Annotate supporters_count, business_impact and the SLA clock; one query whatever the rows."""
+    """Annotate supporters_count, business_impact and the SLA clock; one query whatever the rows.
+
+    Business impact = the request's own deal if open + the other open deals of its +1s, each
+    deal once: two cheap index lookups per row instead of one OR over both sources."""
     request_ref = OuterRef("pk")
+    own_deal = Case(
+        When(deal__status=DealStatus.OPEN, then=F("deal__amount")),
+        default=Value(Decimal("0")),
+        output_field=MONEY,
+    )
+    others = Coalesce(
+        _scalar(supported_deals_beyond_own(), Sum("deal__amount"), MONEY),
+        Value(Decimal("0")),
+        output_field=MONEY,
+    )
     queryset = queryset.annotate(
         supporters_count=Coalesce(
             _scalar(RequestSupport.objects.filter(request=request_ref), Count("id"), IntegerField()), 0
         ),
-        business_impact=Coalesce(
-            _scalar(impact_deals(), Sum("amount"), MONEY), Value(Decimal("0")), output_field=MONEY
-        ),
+        business_impact=ExpressionWrapper(own_deal + others, output_field=MONEY),
     )
     for name, expression in sla_annotations(today).items():
         queryset = queryset.annotate(**{name: expression})
