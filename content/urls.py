@@ -1,6 +1,6 @@
 """Every page of the app: each area's module owns its routes."""
 
-from .views import assets, auth, deal_prep, definitions, health, jobs, library
+from .views import assets, auth, deal_prep, definitions, health, jobs, library, requests
 
 urlpatterns = [
     *auth.urlpatterns,
@@ -10,4 +10,5 @@ urlpatterns = [
     *assets.urlpatterns,
     *deal_prep.urlpatterns,
     *jobs.urlpatterns,
+    *requests.urlpatterns,
 ]

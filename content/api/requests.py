@@ -1,0 +1,296 @@
+"""/api/v1/requests/: content requests with their SLA clock and business impact, the workflow
+(status changes for marketing only), +1 and comments. The rules live in content.requesting."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as BadRequest
+from rest_framework.response import Response
+
+from ..models import (
+    Asset,
+    AssetKind,
+    AssetStatus,
+    Competitor,
+    ContentRequest,
+    Deal,
+    FunnelStage,
+    Persona,
+    RequestComment,
+    RequestPriority,
+    RequestStatus,
+)
+from ..permissions import Can, can
+from ..requesting import (
+    RequestError,
+    SlaState,
+    for_lists,
+    listed_requests,
+    readable_requests,
+    request_assign,
+    request_comment,
+    request_edit,
+    request_set_priority,
+    request_submit,
+    request_support,
+    request_transition,
+    requests_of,
+    with_figures,
+)
+
+TRIAGE_FIELDS = ("status", "assignee", "priority", "decline_reason", "duplicate_of", "delivered_asset")
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input or a transition the workflow refuses; nothing changed."),
+    403: OpenApiResponse(description="Not allowed for your role."),
+    404: OpenApiResponse(description="No such request, or not one you may see."),
+}
+
+
+class ContentRequestSerializer(serializers.ModelSerializer):
+    stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    persona = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    competitor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    deal = serializers.SlugRelatedField(slug_field="crm_id", read_only=True)
+    requester = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    supporters_count = serializers.IntegerField(read_only=True)
+    business_impact = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    sla_state = serializers.ChoiceField(choices=list(SlaState.LABELS), read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContentRequest
+        fields = [
+            "id", "title", "description", "kind", "stage", "persona", "competitor", "deal", "needed_by",
+            "status", "priority", "requester", "assignee", "supporters_count", "business_impact",
+            "triage_due", "is_overdue", "sla_state", "decline_reason", "duplicate_of", "delivered_asset",
+            "created_at", "updated_at", "url",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class ContentRequestCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    kind = serializers.ChoiceField(choices=AssetKind.choices, required=False, allow_blank=True, default="")
+    stage = serializers.SlugRelatedField(
+        slug_field="slug", queryset=FunnelStage.objects.all(), required=False
+    )
+    persona = serializers.SlugRelatedField(slug_field="slug", queryset=Persona.objects.all(), required=False)
+    competitor = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Competitor.objects.all(), required=False
+    )
+    deal = serializers.SlugRelatedField(slug_field="crm_id", queryset=Deal.objects.all(), required=False)
+    needed_by = serializers.DateField(required=False, allow_null=True)
+
+
+class ContentRequestUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False)
+    status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    decline_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    duplicate_of = serializers.PrimaryKeyRelatedField(queryset=ContentRequest.objects.all(), required=False)
+    delivered_asset = serializers.PrimaryKeyRelatedField(
+        queryset=Asset.objects.filter(status=AssetStatus.PUBLISHED), required=False
+    )
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), required=False, allow_null=True
+    )
+    priority = serializers.ChoiceField(choices=RequestPriority.choices, required=False)
+
+
+class SupportSerializer(serializers.Serializer):
+    deal = serializers.SlugRelatedField(
+        slug_field="crm_id", queryset=Deal.objects.all(), required=False, allow_null=True
+    )
+
+
+class SupportResultSerializer(serializers.Serializer):
+    request = serializers.IntegerField()
+    user = serializers.CharField()
+    deal = serializers.CharField(allow_null=True)
+    created = serializers.BooleanField()
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = RequestComment
+        fields = ["id", "author", "body", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class ContentRequestFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
+    stage = django_filters.CharFilter(field_name="stage__slug")
+    persona = django_filters.CharFilter(field_name="persona__slug")
+    competitor = django_filters.CharFilter(field_name="competitor__slug")
+    assignee = django_filters.CharFilter(field_name="assignee__username", help_text="A marketer's username.")
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", help_text="true: only the requests you submitted or supported."
+    )
+
+    class Meta:
+        model = ContentRequest
+        fields = ["status", "stage", "persona", "competitor", "assignee", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        if value:
+            return queryset.filter(pk__in=requests_of(self.request.user).values("pk"))
+        return queryset
+
+
+def _bad_request(error: RequestError):
+    return BadRequest({"detail": error.text})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Requests you may see, with SLA clock and business impact",
+        responses={200: ContentRequestSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
+    ),
+    retrieve=extend_schema(responses={200: ContentRequestSerializer, 403: ERRORS[403], 404: ERRORS[404]}),
+)
+class ContentRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Reps list their own and supported requests and may open any open one; marketing sees all."""
+
+    permission_classes = [Can.to("submit_request")]
+    serializer_class = ContentRequestSerializer
+    filterset_class = ContentRequestFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        user = self.request.user
+        scope = listed_requests(user) if self.action == "list" else readable_requests(user)
+        return for_lists(with_figures(scope)).order_by("-created_at", "-id")
+
+    def _read(self, pk):
+        return self.get_queryset().get(pk=pk)
+
+    @extend_schema(
+        request=ContentRequestCreateSerializer,
+        responses={201: ContentRequestSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def create(self, request, *args, **kwargs):
+        incoming = ContentRequestCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            created = request_submit(requester=request.user, **incoming.validated_data)
+        except RequestError as error:
+            raise _bad_request(error) from error
+        body = ContentRequestSerializer(self._read(created.pk), context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ContentRequestUpdateSerializer,
+        responses={200: ContentRequestSerializer, **ERRORS},
+        description="Reps may reword their own request while it is new; status, assignee, priority, "
+        "decline_reason, duplicate_of and delivered_asset are for marketing (403 otherwise). A "
+        "transition the workflow refuses is a 400 and changes nothing.",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        target = self.get_object()
+        incoming = ContentRequestUpdateSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        if any(field in data for field in TRIAGE_FIELDS) and not can(request.user, "triage_requests"):
+            raise PermissionDenied("Only marketing triages content requests.")
+        try:
+            with transaction.atomic():
+                self._apply(target, request.user, data)
+        except RequestError as error:
+            raise _bad_request(error) from error
+        return Response(ContentRequestSerializer(self._read(target.pk), context={"request": request}).data)
+
+    @staticmethod
+    def _apply(target, user, data):
+        if "title" in data or "description" in data:
+            request_edit(
+                request=target, actor=user, title=data.get("title"), description=data.get("description")
+            )
+        if "assignee" in data:
+            request_assign(request=target, actor=user, assignee=data["assignee"])
+        if "priority" in data:
+            request_set_priority(request=target, actor=user, priority=data["priority"])
+        if "status" in data:
+            request_transition(
+                request=target,
+                actor=user,
+                to_status=data["status"],
+                note=data.get("note", ""),
+                decline_reason=data.get("decline_reason", ""),
+                duplicate_of=data.get("duplicate_of"),
+                delivered_asset=data.get("delivered_asset"),
+            )
+        elif any(field in data for field in ("decline_reason", "duplicate_of", "delivered_asset")):
+            raise RequestError("decline_reason, duplicate_of and delivered_asset go with a status change.")
+
+    @extend_schema(
+        request=SupportSerializer,
+        responses={201: SupportResultSerializer, 200: SupportResultSerializer, **ERRORS},
+        summary="+1 a request (idempotent: 201 the first time, 200 after)",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[Can.to("support_request")])
+    def support(self, request, pk=None):
+        target = self.get_object()
+        incoming = SupportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            support, created = request_support(
+                request=target, user=request.user, deal=incoming.validated_data.get("deal")
+            )
+        except RequestError as error:
+            raise _bad_request(error) from error
+        body = {
+            "request": target.pk,
+            "user": request.user.username,
+            "deal": support.deal.crm_id if support.deal_id else None,
+            "created": created,
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: CommentSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+        filters=False,
+    )
+    @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer, **ERRORS})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[Can.to(read="submit_request", write="comment_request")],
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def comments(self, request, pk=None):
+        target = self.get_object()
+        if request.method == "POST":
+            incoming = CommentSerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            try:
+                comment = request_comment(
+                    request=target, author=request.user, body=incoming.validated_data["body"]
+                )
+            except RequestError as error:
+                raise _bad_request(error) from error
+            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comments = (
+            RequestComment.objects.filter(request=target)
+            .select_related("author")
+            .order_by("created_at", "id")
+        )
+        return Response(CommentSerializer(comments, many=True).data)

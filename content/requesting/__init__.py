@@ -1,0 +1,50 @@
+"""Content requests: sales asks, marketing triages under an SLA, everyone concerned is told.
+
+The public surface: services that change requests, selectors that read them, and the SLA clock.
+"""
+
+from .selectors import (
+    by_urgency,
+    for_lists,
+    listed_requests,
+    matching_open_requests,
+    readable_requests,
+    requests_of,
+    suggestions_for,
+    with_figures,
+)
+from .services import (
+    RequestError,
+    request_assign,
+    request_comment,
+    request_edit,
+    request_set_priority,
+    request_submit,
+    request_support,
+    request_transition,
+)
+from .sla import SlaState, add_business_days, sla_annotations, sla_state_of, triage_due_for
+
+__all__ = [
+    "RequestError",
+    "SlaState",
+    "add_business_days",
+    "by_urgency",
+    "for_lists",
+    "listed_requests",
+    "matching_open_requests",
+    "readable_requests",
+    "request_assign",
+    "request_comment",
+    "request_edit",
+    "request_set_priority",
+    "request_submit",
+    "request_support",
+    "request_transition",
+    "requests_of",
+    "sla_annotations",
+    "sla_state_of",
+    "suggestions_for",
+    "triage_due_for",
+    "with_figures",
+]

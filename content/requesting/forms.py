@@ -1,0 +1,110 @@
+"""The forms of the request pages: submit a request, comment, +1, and the board's triage actions."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from ..models import (
+    Asset,
+    AssetKind,
+    AssetStatus,
+    Competitor,
+    ContentRequest,
+    Deal,
+    FunnelStage,
+    Persona,
+    RequestPriority,
+)
+from ..permissions import MARKETING
+
+
+class DealByCrmIdField(forms.CharField):
+    """A deal named by its CRM id, as reps see it in their CRM."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return Deal.objects.get(crm_id=value.strip())
+        except Deal.DoesNotExist:
+            raise forms.ValidationError(f"No deal with CRM id “{value}”.") from None
+
+
+class RequestSubmitForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="What is needed, in a line.")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Why it is needed: the situation, the buyer, what is missing.",
+    )
+    kind = forms.ChoiceField(choices=[("", "Any kind")] + list(AssetKind.choices), required=False)
+    stage = forms.ModelChoiceField(
+        FunnelStage.objects.all(), required=False, to_field_name="slug", empty_label="Any"
+    )
+    persona = forms.ModelChoiceField(
+        Persona.objects.all(), required=False, to_field_name="slug", empty_label="Any"
+    )
+    competitor = forms.ModelChoiceField(
+        Competitor.objects.all(), required=False, to_field_name="slug", empty_label="None"
+    )
+    deal = DealByCrmIdField(
+        required=False,
+        label="Deal (CRM id)",
+        help_text="Optional: the deal it would help; its amount counts.",
+    )
+    needed_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_needed_by(self):
+        value = self.cleaned_data.get("needed_by")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("The needed-by date is in the past.")
+        return value
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class SupportForm(forms.Form):
+    deal = DealByCrmIdField(required=False, label="Your deal (CRM id, optional)")
+
+
+def marketers():
+    return get_user_model().objects.filter(groups__name=MARKETING, is_active=True).order_by("username")
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Unassigned")
+
+    def __init__(self, *args, assignees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = marketers() if assignees is None else assignees
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(choices=RequestPriority.choices, coerce=int)
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)
+    decline_reason = forms.CharField(required=False, max_length=2000)
+    duplicate_of = forms.IntegerField(required=False, min_value=1)
+    delivered_asset = forms.IntegerField(required=False, min_value=1)
+
+    def clean_duplicate_of(self):
+        pk = self.cleaned_data.get("duplicate_of")
+        if pk is None:
+            return None
+        try:
+            return ContentRequest.objects.get(pk=pk)
+        except ContentRequest.DoesNotExist:
+            raise forms.ValidationError(f"There is no request #{pk}.") from None
+
+    def clean_delivered_asset(self):
+        pk = self.cleaned_data.get("delivered_asset")
+        if pk is None:
+            return None
+        try:
+            return Asset.objects.get(pk=pk, status=AssetStatus.PUBLISHED)
+        except Asset.DoesNotExist:
+            raise forms.ValidationError(f"There is no published asset #{pk}.") from None
