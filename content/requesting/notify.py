@@ -1,18 +1,15 @@
 """Telling the requester and the +1 supporters what happened to a request: a Notification row in
-the same transaction as the change, and an email sent only once that transaction has committed.
+the same transaction as the change, and an email sent by a background job that is enqueued only
+once that transaction has committed.
 
-A mail failure is logged and never undoes the change (the notification row stays on "My requests").
+A mail failure is retried by the job, then logged; it never undoes the change (the notification row
+stays on "My requests").
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 
+from ..jobs import mail_later
 from ..models import Notification, RequestSupport
-
-logger = logging.getLogger(__name__)
 
 
 def audience(request, *, exclude=None) -> list:
@@ -38,14 +35,7 @@ def notify(request, message: str, *, actor=None) -> list[Notification]:
         subject = f"[Request #{request.pk}] {request.title}"[:200]
         link = settings.SITE_URL.rstrip("/") + request.get_absolute_url()
         body = f"{message}\n\n{link}\n"
-        transaction.on_commit(lambda: _send(subject, body, addresses))
+        # One message (and job) per recipient, so that one refused address does not silence the others.
+        for address in sorted(set(addresses)):
+            mail_later(subject=subject, body=body, to=[address])
     return notifications
-
-
-def _send(subject: str, body: str, addresses: list[str]) -> None:
-    # One message per recipient, so that one refused address does not silence the others.
-    for address in addresses:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception:
-            logger.exception("Could not mail a request notification to %s", address)

@@ -20,8 +20,23 @@ def nav_link(context, url_name, label):
     except NoReverseMatch:
         return {"href": None}
     path = context["request"].path
-    current = path == href or (href != "/" and path.startswith(href))
+    current = path == href or (href != "/" and path.startswith(href) and not _deeper_nav_match(path, href))
     return {"href": href, "label": label, "current": current}
+
+
+NAV_URL_NAMES = ("library", "deal-prep", "request-triage", "my-requests", "calendar", "reports", "definitions")
+
+
+def _deeper_nav_match(path, href):
+    """True when another nav entry is a longer prefix of the path (Triage inside Requests)."""
+    for name in NAV_URL_NAMES:
+        try:
+            other = reverse(name)
+        except NoReverseMatch:
+            continue
+        if len(other) > len(href) and other.startswith(href) and path.startswith(other):
+            return True
+    return False
 
 
 @register.simple_tag(takes_context=True)

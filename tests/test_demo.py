@@ -1,0 +1,140 @@
+"""The demo data set: `manage.py load_demo` fills an empty database once, and tells a useful story."""
+
+import io
+from itertools import pairwise
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F
+from django.test import override_settings
+
+from content.models import (
+    Asset,
+    AssetKind,
+    AssetStatus,
+    ContentRequest,
+    Deal,
+    DealStatus,
+    RequestEvent,
+    RequestStatus,
+    SearchLog,
+    Usage,
+    UsageAction,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo(*args):
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+# Module-scoped, so the per-test fast hasher of conftest does not apply yet: state it here too.
+FAST_HASHING = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
+
+def row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for this module (it takes seconds) in a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with FAST_HASHING:
+            output = load_demo("--if-empty")
+        yield output
+        transaction.set_rollback(True)
+
+
+def test_the_command_creates_the_stated_volumes(demo):
+    assert 55 <= Asset.objects.count() <= 65
+    assert Deal.objects.count() == 300
+    assert Usage.objects.count() == 3000
+    assert ContentRequest.objects.count() == 40
+    assert SearchLog.objects.count() == 200
+    assert "300 deals, 3000 usages, 40 requests, 200 searches." in demo
+    assert "demo-pass-2026" in demo
+
+
+def test_every_request_status_is_present(demo):
+    statuses = set(ContentRequest.objects.values_list("status", flat=True))
+    assert statuses == set(RequestStatus.values)
+    assert not ContentRequest.objects.filter(status=RequestStatus.DUPLICATE, duplicate_of__isnull=True).exists()
+    delivered = ContentRequest.objects.filter(status=RequestStatus.DELIVERED)
+    assert not delivered.filter(delivered_asset__isnull=True).exists()
+    assert not delivered.filter(delivered_at__isnull=True).exists()
+
+
+def test_each_request_history_ends_in_its_current_status(demo):
+    for request in ContentRequest.objects.prefetch_related("events"):
+        events = list(request.events.all())
+        assert events[0].to_status == RequestStatus.NEW
+        assert events[-1].to_status == request.status
+        assert all(later.from_status == earlier.to_status for earlier, later in pairwise(events))
+        assert [e.created_at for e in events] == sorted(e.created_at for e in events)
+    assert RequestEvent.objects.exclude(to_status=RequestStatus.NEW).count() > 40
+
+
+def test_the_three_demo_users_can_sign_in_with_their_roles(demo):
+    users = get_user_model().objects
+    for username, group in (("rep", "Sales"), ("marketer", "Marketing"), ("manager", "Managers")):
+        user = users.get(username=username)
+        with FAST_HASHING:
+            assert user.check_password("demo-pass-2026")
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+    assert users.filter(groups__name="Sales").count() >= 12
+    assert users.filter(groups__name="Marketing").count() >= 3
+
+
+def test_running_it_twice_changes_nothing(demo):
+    before = row_counts()
+    assert load_demo() == "Demo data already present; nothing changed.\n"
+    assert row_counts() == before
+
+
+def test_the_deals_mix_outcomes_and_close_dates_consistently(demo):
+    won = Deal.objects.filter(status=DealStatus.WON).count()
+    lost = Deal.objects.filter(status=DealStatus.LOST).count()
+    assert 90 <= won <= 120 and 75 <= lost <= 105
+    assert not Deal.objects.closed().filter(close_date__isnull=True).exists()
+    assert set(Deal.objects.won().values_list("stage", flat=True)) == {"Closed Won"}
+    assert not Deal.objects.filter(amount__lt=5000).exists()
+    assert not Deal.objects.filter(amount__gt=250000).exists()
+
+
+def test_some_assets_support_won_deals_and_some_published_assets_are_shelfware(demo):
+    assert Asset.objects.filter(won_deal_count__gt=0).count() >= 10
+    assert Asset.objects.published().filter(usage_count=0).exists()
+
+
+def test_only_published_assets_are_used_and_only_objections_are_heard(demo):
+    assert not Usage.objects.exclude(asset__status=AssetStatus.PUBLISHED).exists()
+    assert not Usage.objects.filter(action=UsageAction.HEARD).exclude(asset__kind=AssetKind.OBJECTION).exists()
+    assert Usage.objects.filter(action=UsageAction.HEARD).exists()
+
+
+def test_a_few_uses_fall_after_the_close_and_do_not_count(demo):
+    after_close = Usage.objects.filter(deal__status__in=[DealStatus.WON, DealStatus.LOST]).filter(
+        used_at__date__gt=F("deal__close_date")
+    )
+    assert 0 < after_close.count() < 300
+    assert not Usage.objects.filter(user=None).exists()
+    assert not Usage.objects.exclude(user=F("deal__owner")).exists()
+
+
+def test_the_library_has_stale_expired_future_and_upcoming_assets(demo):
+    assert Asset.objects.needs_review().exists()
+    assert Asset.objects.published().exclude(pk__in=Asset.objects.released()).count() == 2
+    assert Asset.objects.filter(status=AssetStatus.IN_REVIEW, planned_publish_date__isnull=False).exists()
+    assert Asset.objects.filter(status=AssetStatus.ARCHIVED).count() == 2
+
+
+def test_some_searches_found_nothing(demo):
+    assert SearchLog.objects.filter(result_count=0, query="soc 2 report").exists()
+    assert SearchLog.objects.filter(result_count__gt=0).exists()
