@@ -4,11 +4,13 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .auth import ObtainToken
+from .calendar import CalendarEventsView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("calendar/", CalendarEventsView.as_view(), name="api-calendar"),
     *router.urls,
 ]
