@@ -33,6 +33,12 @@ STATE_LABELS = {
     "planned": "planned",
     "requested": "requested",
 }
+# The columns an event needs: bodies and extracted file text stay in the database.
+_ASSET_FIELDS = (
+    "id", "title", "kind", "status", "planned_publish_date", "published_at", "review_by",
+    "won_deal_count", "influenced_revenue",
+    "owner__id", "owner__username", "owner__first_name", "owner__last_name",
+)
 TYPE_LABELS = {"planned": "Planned", "published": "Published", "review": "Review due", "request": "Needed by"}
 
 
@@ -218,22 +224,27 @@ def calendar_events(
             Asset.objects.filter(status__in=[AssetStatus.DRAFT, AssetStatus.IN_REVIEW],
                                  planned_publish_date__range=(start, end)),
             filters,
-        ).select_related("owner").order_by("planned_publish_date", "title", "pk")
+        ).select_related("owner").only(*_ASSET_FIELDS).order_by("planned_publish_date", "title", "pk")
         events += [_asset_event(a, "planned", a.planned_publish_date, "planned") for a in planned]
 
-    shown = with_use_since_publishing(_filter_assets(visible_assets(user).published(), filters))
+    shown = with_use_since_publishing(
+        _filter_assets(visible_assets(user).published(), filters).select_related("owner").only(*_ASSET_FIELDS)
+    )
     low, high = _day_bounds(start, end)
-    published = shown.filter(published_at__gte=low, published_at__lt=high).select_related("owner")
+    published = shown.filter(published_at__gte=low, published_at__lt=high)
     for asset in published.order_by("published_at", "pk"):
         day = timezone.localdate(asset.published_at)
         events.append(_asset_event(asset, "published", day, support_state(asset)))
-    due = shown.filter(review_by__range=(start, end)).select_related("owner").order_by("review_by", "pk")
+    due = shown.filter(review_by__range=(start, end)).order_by("review_by", "pk")
     events += [_asset_event(a, "review", a.review_by, support_state(a)) for a in due]
 
     requests = _filter_requests(
         ContentRequest.objects.filter(status__in=CALENDAR_REQUEST_STATUSES, needed_by__range=(start, end)),
         filters,
-    ).select_related("assignee").order_by("needed_by", "pk")
+    ).select_related("assignee").only(
+        "id", "title", "kind", "needed_by",
+        "assignee__id", "assignee__username", "assignee__first_name", "assignee__last_name",
+    ).order_by("needed_by", "pk")
     # The plan is shared, so every role sees these titles; only those who may open any request get a link.
     link_requests = can(user, "view_all_requests")
     for item in requests:
