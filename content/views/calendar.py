@@ -22,6 +22,7 @@ from ..calendar import (
     calendar_feed_reset,
     calendar_plan_asset,
     calendar_reschedule,
+    events_to_ical,
     feed_owner,
     feed_range,
     grid_bounds,
@@ -31,7 +32,6 @@ from ..calendar import (
     parse_month,
     planning_owners,
 )
-from ..ical import events_to_ical
 from ..models import Asset, AssetKind, Competitor, FunnelStage, Persona
 from ..permissions import can, require
 

@@ -1,31 +1,22 @@
-"""The shared content calendar: what is planned, what shipped, what is due for review and which
-requests are needed when, each asset with its won-deal support. One selector (`calendar_events`)
-feeds the page, the JSON API and the iCalendar feed; planning writes go through the services below.
-"""
+"""Calendar events: what is planned, published, due for review or requested in a date range, each
+asset with its won-deal support and state. One query per event type at most."""
 
-import calendar as stdlib_calendar
 import datetime
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from .models import Asset, AssetKind, AssetStatus, CalendarFeed, ContentRequest, RequestStatus, Usage
-from .permissions import can, is_marketer, visible_assets
+from ..models import Asset, AssetKind, AssetStatus, ContentRequest, RequestStatus, Usage
+from ..permissions import can, visible_assets
 
 EVENT_TYPES = ("planned", "published", "review", "request")
 EVENT_STATES = ("supports_won", "used_no_wins", "unused", "planned", "requested")
 # The order events of one day are listed in.
 _TYPE_ORDER = {name: index for index, name in enumerate(EVENT_TYPES)}
 CALENDAR_REQUEST_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS)
-MAX_RANGE_DAYS = 366
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 STATE_LABELS = {
     "used_no_wins": "used, no wins yet",
@@ -262,207 +253,3 @@ def calendar_events(
 
     events.sort(key=lambda e: (e.date, _TYPE_ORDER[e.type], e.title.lower(), e.asset_id or e.request_id))
     return events
-
-
-# --- Month arithmetic and the grid ---------------------------------------------------------------
-
-def month_start(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, 1)
-
-
-def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, stdlib_calendar.monthrange(year, month)[1])
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The first day of the month `months` away from `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(value: str | None, today: datetime.date | None = None) -> datetime.date:
-    """`YYYY-MM` → the first day of that month (today's month when empty); ValueError otherwise."""
-    today = today or timezone.localdate()
-    if not value:
-        return today.replace(day=1)
-    try:
-        parsed = datetime.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise ValueError(f"{value!r} is not a month; write it as YYYY-MM, for example 2026-03.") from None
-    if not 1900 <= parsed.year <= 9998:
-        raise ValueError("The month must fall between 1900 and 9998.")
-    return parsed
-
-
-def parse_date_range(start: str | None, end: str | None) -> tuple[datetime.date, datetime.date]:
-    """Validate `start` and `end` (YYYY-MM-DD, inclusive, at most a year apart); ValueError otherwise."""
-    if not start or not end:
-        raise ValueError("Both start and end are required, as YYYY-MM-DD.")
-    parsed = []
-    for name, value in (("start", start), ("end", end)):
-        try:
-            parsed.append(datetime.date.fromisoformat(value) if _ISO_DATE.fullmatch(value) else None)
-        except ValueError:
-            parsed.append(None)
-        if parsed[-1] is None:
-            raise ValueError(f"{name} must be a date written as YYYY-MM-DD.")
-    low, high = parsed
-    if high < low:
-        raise ValueError("end must not be before start.")
-    if (high - low).days >= MAX_RANGE_DAYS:
-        raise ValueError(f"The range may span at most {MAX_RANGE_DAYS} days.")
-    return low, high
-
-
-@dataclass
-class CalendarDay:
-    date: datetime.date
-    in_month: bool
-    is_today: bool
-    events: list = field(default_factory=list)
-    overflow: int = 0  # events beyond what a day cell lists
-
-
-def grid_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    """The Monday before (or on) the 1st and the Sunday after (or on) the last day of the month."""
-    weeks = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    return weeks[0][0], weeks[-1][-1]
-
-
-def month_grid(year: int, month: int, events) -> list[list[CalendarDay]]:
-    """Weeks × days, Monday first; the days of neighbouring months that fill the first and last
-    weeks are included (marked `in_month=False`) with their events."""
-    today = timezone.localdate()
-    by_date: dict[datetime.date, list] = {}
-    for event in events:
-        by_date.setdefault(event.date, []).append(event)
-    return [
-        [CalendarDay(day, day.month == month, day == today, by_date.get(day, [])) for day in week]
-        for week in stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    ]
-
-
-@dataclass(frozen=True)
-class MonthSummary:
-    published: int
-    supports_won: int
-    used_no_wins: int
-    unused: int
-    planned: int
-    reviews_due: int
-    requests_due: int
-
-
-def month_summary(events, year: int | None = None, month: int | None = None) -> MonthSummary:
-    """How the month's published assets fare: how many support won deals, were used without a win
-    yet, or are unused since publishing; plus what is planned, due for review and requested."""
-    if year is not None and month is not None:
-        events = [e for e in events if (e.date.year, e.date.month) == (year, month)]
-    states = {}
-    for event in events:
-        if event.type == "published":
-            states[event.asset_id] = event.state
-    values = list(states.values())
-    return MonthSummary(
-        published=len(values),
-        supports_won=values.count("supports_won"),
-        used_no_wins=values.count("used_no_wins"),
-        unused=values.count("unused"),
-        planned=len({e.asset_id for e in events if e.type == "planned"}),
-        reviews_due=len({e.asset_id for e in events if e.type == "review"}),
-        requests_due=len({e.request_id for e in events if e.type == "request"}),
-    )
-
-
-# --- Planning ------------------------------------------------------------------------------------
-
-def _check_planned_date(planned_date, *, field_name="planned_date"):
-    if not isinstance(planned_date, datetime.date) or isinstance(planned_date, datetime.datetime):
-        raise ValidationError({field_name: "Enter a date."})
-    if planned_date < timezone.localdate():
-        raise ValidationError({field_name: "The planned date cannot be in the past."})
-
-
-@transaction.atomic
-def calendar_plan_asset(*, actor, title: str, kind: str, owner, planned_date: datetime.date) -> Asset:
-    """Create a draft asset planned for `planned_date`, owned by a marketer."""
-    if not can(actor, "plan_calendar"):
-        raise PermissionDenied("Only marketing plans the calendar.")
-    errors = {}
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = "Give the asset a title."
-    elif len(title) > 200:
-        errors["title"] = "Keep the title under 200 characters."
-    if kind not in AssetKind.values:
-        errors["kind"] = "Choose a kind of asset."
-    if owner is None or not owner.is_active or not is_marketer(owner):
-        errors["owner"] = "The owner must be an active marketer."
-    try:
-        _check_planned_date(planned_date)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
-    asset = Asset(
-        title=title, kind=kind, owner=owner, status=AssetStatus.DRAFT, planned_publish_date=planned_date
-    )
-    asset.full_clean()
-    asset.save()
-    return asset
-
-
-@transaction.atomic
-def calendar_reschedule(*, actor, asset: Asset, planned_date: datetime.date) -> Asset:
-    """Move a planned (draft or in-review) asset to another planned date."""
-    if not can(actor, "plan_calendar"):
-        raise PermissionDenied("Only marketing plans the calendar.")
-    asset = Asset.objects.select_for_update().get(pk=asset.pk)
-    if asset.status not in (AssetStatus.DRAFT, AssetStatus.IN_REVIEW):
-        status = asset.get_status_display().lower()
-        raise ValidationError(
-            {"planned_date": f"Only draft or in-review assets can be rescheduled; this one is {status}."}
-        )
-    _check_planned_date(planned_date)
-    asset.planned_publish_date = planned_date
-    asset.save(update_fields=["planned_publish_date", "updated_at"])
-    return asset
-
-
-def planning_owners():
-    """Who may own a planned asset: active marketers."""
-    return get_user_model().objects.filter(is_active=True, groups__name="Marketing").order_by(
-        "first_name", "last_name", "username"
-    ).distinct()
-
-
-# --- The iCalendar subscription ------------------------------------------------------------------
-
-def calendar_feed_for(user) -> CalendarFeed:
-    """The user's feed secret, created the first time they look at it."""
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_reset(*, user) -> CalendarFeed:
-    """A new secret for the user's own feed: the old subscription URL stops working at once."""
-    feed = calendar_feed_for(user)
-    feed.reset()
-    return feed
-
-
-def feed_owner(secret: str):
-    """The active user a feed secret belongs to, or None (unknown secret, inactive or roleless owner)."""
-    feed = CalendarFeed.objects.select_related("user").filter(secret=secret).first()
-    if feed is None or not feed.user.is_active or not can(feed.user, "view_calendar"):
-        return None
-    return feed.user
-
-
-def feed_range(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
-    """The feed covers the past three months and the next six (whole months)."""
-    today = today or timezone.localdate()
-    start = add_months(today, -3)
-    end = add_months(today, 7) - datetime.timedelta(days=1)
-    return start, end
