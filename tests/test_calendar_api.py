@@ -60,6 +60,8 @@ def test_filters_narrow_the_events(marketer_client):
         ({"start": "2026-01-01", "end": "2027-06-01"}, "at most 366 days"),
         ({**MARCH, "kind": "poem"}, "Unknown kind"),
         ({**MARCH, "owner": "x"}, "owner"),
+        ({**MARCH, "owner": "99999999999999999999"}, "owner"),
+        ({"start": "9999-12-01", "end": "9999-12-31"}, "between the years"),
     ],
 )
 def test_malformed_missing_inverted_or_too_long_ranges_are_a_400(rep_client, params, message):

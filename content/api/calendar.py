@@ -1,7 +1,6 @@
 """GET /api/v1/calendar/?start=&end=: the calendar's events as JSON, with each asset's won-deal support."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -17,6 +16,22 @@ from ..calendar import (
 )
 from ..models import AssetKind
 from ..permissions import Can
+
+
+class CalendarQuerySerializer(serializers.Serializer):
+    """The query parameters, for the schema; `parse_date_range` and `CalendarFilters` validate them."""
+
+    start = serializers.DateField(help_text="First day, YYYY-MM-DD.")
+    end = serializers.DateField(
+        help_text=f"Last day (inclusive), YYYY-MM-DD; not before start, at most {MAX_RANGE_DAYS} days on."
+    )
+    kind = serializers.ChoiceField(choices=AssetKind.choices, required=False, help_text="Asset kind.")
+    stage = serializers.CharField(required=False, max_length=100, help_text="Funnel stage slug.")
+    persona = serializers.CharField(required=False, max_length=100, help_text="Persona slug.")
+    competitor = serializers.CharField(required=False, max_length=100, help_text="Competitor slug.")
+    owner = serializers.IntegerField(
+        required=False, min_value=1, max_value=999_999_999, help_text="Owner's (or assignee's) user id."
+    )
 
 
 class CalendarEventSerializer(serializers.Serializer):
@@ -54,18 +69,7 @@ class CalendarEventsView(APIView):
 
     @extend_schema(
         summary="Calendar events in a date range",
-        parameters=[
-            OpenApiParameter("start", OpenApiTypes.DATE, required=True, description="First day, YYYY-MM-DD."),
-            OpenApiParameter(
-                "end", OpenApiTypes.DATE, required=True,
-                description=f"Last day (inclusive), YYYY-MM-DD; at most {MAX_RANGE_DAYS} days after start.",
-            ),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=AssetKind.values, description="Asset kind."),
-            OpenApiParameter("stage", OpenApiTypes.STR, description="Funnel stage slug."),
-            OpenApiParameter("persona", OpenApiTypes.STR, description="Persona slug."),
-            OpenApiParameter("competitor", OpenApiTypes.STR, description="Competitor slug."),
-            OpenApiParameter("owner", OpenApiTypes.INT, description="Owner's (or assignee's) user id."),
-        ],
+        parameters=[CalendarQuerySerializer],
         responses={
             200: CalendarResponse,
             400: OpenApiResponse(

@@ -2,6 +2,7 @@
 asset with its won-deal support and state. One query per event type at most."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ EVENT_STATES = ("supports_won", "used_no_wins", "unused", "planned", "requested"
 _TYPE_ORDER = {name: index for index, name in enumerate(EVENT_TYPES)}
 CALENDAR_REQUEST_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS)
 
+_USER_ID = re.compile(r"[1-9][0-9]{0,8}")
 STATE_LABELS = {
     "used_no_wins": "used, no wins yet",
     "unused": "unused since publishing",
@@ -58,8 +60,8 @@ class CalendarFilters:
         if kind and kind not in AssetKind.values:
             raise ValueError(f"Unknown kind {kind!r}; use one of: {', '.join(AssetKind.values)}.")
         owner = (params.get("owner") or "").strip()
-        if owner and not owner.isdigit():
-            raise ValueError("owner must be a user id (a whole number).")
+        if owner and not _USER_ID.fullmatch(owner):
+            raise ValueError("owner must be a user id (a whole number from 1 to 999999999).")
         return cls(
             kind=kind,
             stage=(params.get("stage") or "").strip()[:100],

@@ -52,6 +52,8 @@ def parse_date_range(start: str | None, end: str | None) -> tuple[datetime.date,
         if parsed[-1] is None:
             raise ValueError(f"{name} must be a date written as YYYY-MM-DD.")
     low, high = parsed
+    if not (low.year >= 1900 and high.year <= 9998):
+        raise ValueError("Dates must fall between the years 1900 and 9998.")
     if high < low:
         raise ValueError("end must not be before start.")
     if (high - low).days >= MAX_RANGE_DAYS:
