@@ -1,6 +1,6 @@
 """Every page of the app: each area's module owns its routes."""
 
-from .views import assets, auth, deal_prep, definitions, health, jobs, library, requests
+from .views import assets, auth, calendar, deal_prep, definitions, health, jobs, library, requests
 
 urlpatterns = [
     *auth.urlpatterns,
@@ -8,6 +8,7 @@ urlpatterns = [
     *definitions.urlpatterns,
     *library.urlpatterns,
     *assets.urlpatterns,
+    *calendar.urlpatterns,
     *deal_prep.urlpatterns,
     *jobs.urlpatterns,
     *requests.urlpatterns,

@@ -1,0 +1,95 @@
+"""GET /api/v1/calendar/?start=&end=: the calendar's events as JSON, with each asset's won-deal support."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..calendar import (
+    EVENT_STATES,
+    EVENT_TYPES,
+    MAX_RANGE_DAYS,
+    CalendarFilters,
+    calendar_events,
+    parse_date_range,
+)
+from ..models import AssetKind
+from ..permissions import Can
+
+
+class CalendarQuerySerializer(serializers.Serializer):
+    """The query parameters, for the schema; `parse_date_range` and `CalendarFilters` validate them."""
+
+    start = serializers.DateField(help_text="First day, YYYY-MM-DD.")
+    end = serializers.DateField(
+        help_text=f"Last day (inclusive), YYYY-MM-DD; not before start, at most {MAX_RANGE_DAYS} days on."
+    )
+    kind = serializers.ChoiceField(choices=AssetKind.choices, required=False, help_text="Asset kind.")
+    stage = serializers.CharField(required=False, max_length=100, help_text="Funnel stage slug.")
+    persona = serializers.CharField(required=False, max_length=100, help_text="Persona slug.")
+    competitor = serializers.CharField(required=False, max_length=100, help_text="Competitor slug.")
+    owner = serializers.IntegerField(
+        required=False, min_value=1, max_value=999_999_999, help_text="Owner's (or assignee's) user id."
+    )
+
+
+class CalendarEventSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=EVENT_TYPES)
+    date = serializers.DateField()
+    title = serializers.CharField()
+    asset_id = serializers.IntegerField(allow_null=True)
+    request_id = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField(allow_blank=True)
+    owner = serializers.CharField(allow_blank=True)
+    won_deals = serializers.IntegerField(
+        allow_null=True, help_text="Closed-won deals it was used in before they closed."
+    )
+    influenced_revenue = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, help_text="Sum of those won deals' amounts."
+    )
+    state = serializers.ChoiceField(choices=EVENT_STATES)
+    state_label = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+
+
+CalendarResponse = inline_serializer(
+    "CalendarResponse",
+    {
+        "start": serializers.DateField(),
+        "end": serializers.DateField(),
+        "events": CalendarEventSerializer(many=True),
+    },
+)
+ErrorResponse = inline_serializer("CalendarError", {"detail": serializers.CharField()})
+
+
+class CalendarEventsView(APIView):
+    permission_classes = [IsAuthenticated, Can.to("view_calendar")]
+
+    @extend_schema(
+        summary="Calendar events in a date range",
+        parameters=[CalendarQuerySerializer],
+        responses={
+            200: CalendarResponse,
+            400: OpenApiResponse(
+                ErrorResponse,
+                description="Malformed, missing or inverted dates, a range over a year, or a bad filter.",
+            ),
+            401: OpenApiResponse(description="Not signed in."),
+            403: OpenApiResponse(description="The user has no role that may see the calendar."),
+        },
+    )
+    def get(self, request):
+        try:
+            start, end = parse_date_range(request.query_params.get("start"), request.query_params.get("end"))
+            filters = CalendarFilters.from_params(request.query_params)
+        except ValueError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        events = calendar_events(user=request.user, start=start, end=end, filters=filters)
+        rows = [{**vars(event), "state_label": event.state_label} for event in events]
+        return Response({
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "events": CalendarEventSerializer(rows, many=True).data,
+        })

@@ -1,0 +1,121 @@
+"""Months: parsing `YYYY-MM` and date ranges, the Monday-first grid of weeks, and the month summary."""
+
+import calendar as stdlib_calendar
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+MAX_RANGE_DAYS = 366
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def month_start(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, 1)
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, stdlib_calendar.monthrange(year, month)[1])
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` away from `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(value: str | None, today: datetime.date | None = None) -> datetime.date:
+    """`YYYY-MM` → the first day of that month (today's month when empty); ValueError otherwise."""
+    today = today or timezone.localdate()
+    if not value:
+        return today.replace(day=1)
+    try:
+        parsed = datetime.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a month; write it as YYYY-MM, for example 2026-03.") from None
+    if not 1900 <= parsed.year <= 9998:
+        raise ValueError("The month must fall between 1900 and 9998.")
+    return parsed
+
+
+def parse_date_range(start: str | None, end: str | None) -> tuple[datetime.date, datetime.date]:
+    """Validate `start` and `end` (YYYY-MM-DD, inclusive, at most a year apart); ValueError otherwise."""
+    if not start or not end:
+        raise ValueError("Both start and end are required, as YYYY-MM-DD.")
+    parsed = []
+    for name, value in (("start", start), ("end", end)):
+        try:
+            parsed.append(datetime.date.fromisoformat(value) if _ISO_DATE.fullmatch(value) else None)
+        except ValueError:
+            parsed.append(None)
+        if parsed[-1] is None:
+            raise ValueError(f"{name} must be a date written as YYYY-MM-DD.")
+    low, high = parsed
+    if not (low.year >= 1900 and high.year <= 9998):
+        raise ValueError("Dates must fall between the years 1900 and 9998.")
+    if high < low:
+        raise ValueError("end must not be before start.")
+    if (high - low).days >= MAX_RANGE_DAYS:
+        raise ValueError(f"The range may span at most {MAX_RANGE_DAYS} days.")
+    return low, high
+
+
+@dataclass
+class CalendarDay:
+    date: datetime.date
+    in_month: bool
+    is_today: bool
+    events: list = field(default_factory=list)
+    overflow: int = 0  # events beyond what a day cell lists
+
+
+def grid_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    """The Monday before (or on) the 1st and the Sunday after (or on) the last day of the month."""
+    weeks = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return weeks[0][0], weeks[-1][-1]
+
+
+def month_grid(year: int, month: int, events) -> list[list[CalendarDay]]:
+    """Weeks × days, Monday first; the days of neighbouring months that fill the first and last
+    weeks are included (marked `in_month=False`) with their events."""
+    today = timezone.localdate()
+    by_date: dict[datetime.date, list] = {}
+    for event in events:
+        by_date.setdefault(event.date, []).append(event)
+    return [
+        [CalendarDay(day, day.month == month, day == today, by_date.get(day, [])) for day in week]
+        for week in stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    published: int
+    supports_won: int
+    used_no_wins: int
+    unused: int
+    planned: int
+    reviews_due: int
+    requests_due: int
+
+
+def month_summary(events, year: int | None = None, month: int | None = None) -> MonthSummary:
+    """How the month's published assets fare: how many support won deals, were used without a win
+    yet, or are unused since publishing; plus what is planned, due for review and requested."""
+    if year is not None and month is not None:
+        events = [e for e in events if (e.date.year, e.date.month) == (year, month)]
+    states = {}
+    for event in events:
+        if event.type == "published":
+            states[event.asset_id] = event.state
+    values = list(states.values())
+    return MonthSummary(
+        published=len(values),
+        supports_won=values.count("supports_won"),
+        used_no_wins=values.count("used_no_wins"),
+        unused=values.count("unused"),
+        planned=len({e.asset_id for e in events if e.type == "planned"}),
+        reviews_due=len({e.asset_id for e in events if e.type == "review"}),
+        requests_due=len({e.request_id for e in events if e.type == "request"}),
+    )
