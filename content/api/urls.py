@@ -4,11 +4,16 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .auth import ObtainToken
+from .deals import CrmWebhook, DealViewSet
+from .usage import UsageViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.register("deals", DealViewSet, basename="deal")
+router.register("usage", UsageViewSet, basename="usage")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("webhooks/crm/", CrmWebhook.as_view(), name="crm-webhook"),
     *router.urls,
 ]
