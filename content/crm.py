@@ -53,12 +53,20 @@ def stage_key(stage: str) -> str:
 
 
 def stage_status_map(overrides: dict | None = None) -> dict[str, str]:
-    merged = {**DEFAULT_STAGE_STATUS_MAP, **getattr(settings, "DEAL_STAGE_STATUS_MAP", {}), **(overrides or {})}
+    merged = {
+        **DEFAULT_STAGE_STATUS_MAP,
+        **getattr(settings, "DEAL_STAGE_STATUS_MAP", {}),
+        **(overrides or {}),
+    }
     return {stage_key(stage): status for stage, status in merged.items()}
 
 
 def stage_funnel_map(overrides: dict | None = None) -> dict[str, str]:
-    merged = {**DEFAULT_STAGE_FUNNEL_MAP, **getattr(settings, "DEAL_STAGE_FUNNEL_MAP", {}), **(overrides or {})}
+    merged = {
+        **DEFAULT_STAGE_FUNNEL_MAP,
+        **getattr(settings, "DEAL_STAGE_FUNNEL_MAP", {}),
+        **(overrides or {}),
+    }
     return {stage_key(stage): slug for stage, slug in merged.items()}
 
 

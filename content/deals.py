@@ -17,7 +17,17 @@ from .models import Deal, DealStatus, WebhookEvent
 from .permissions import can, is_manager, is_marketer
 from .support import refresh_support_for_deals
 
-UPSERT_FIELDS = ("name", "account", "amount", "currency", "stage", "status", "close_date", "owner", "owner_name")
+UPSERT_FIELDS = (
+    "name",
+    "account",
+    "amount",
+    "currency",
+    "stage",
+    "status",
+    "close_date",
+    "owner",
+    "owner_name",
+)
 OUTCOME_FIELDS = ("status", "close_date", "amount")
 
 
@@ -47,7 +57,7 @@ def upsert_deal(*, crm_id: str, source: str = "api", stage_map=None, **values) -
     their value; the status follows the stage unless given; won/lost needs a close date."""
     unknown = set(values) - set(UPSERT_FIELDS)
     if unknown:
-        raise ValidationError({name: "Unknown field." for name in unknown})
+        raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
     mapper = StageMapper(stage_map)
     with transaction.atomic():
         deal = Deal.objects.select_for_update().filter(crm_id=crm_id).first()

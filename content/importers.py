@@ -49,14 +49,23 @@ HUBSPOT_COLUMNS = {
     "deal owner": "owner",
 }
 GENERIC_COLUMNS = {
-    name: name for name in ("crm_id", "name", "account", "amount", "currency", "stage", "status", "close_date", "owner")
+    name: name
+    for name in ("crm_id", "name", "account", "amount", "currency", "stage", "status", "close_date", "owner")
 }
 MAPPINGS = {"salesforce": SALESFORCE_COLUMNS, "hubspot": HUBSPOT_COLUMNS, "generic": GENERIC_COLUMNS}
 SOURCE_LABELS = {"salesforce": "salesforce", "hubspot": "hubspot", "generic": "import"}
 
 # The fields an import owns; a deal whose values all match is "unchanged".
 COMPARED_FIELDS = (
-    "name", "account", "amount", "currency", "stage", "funnel_stage_id", "status", "close_date", "owner_id",
+    "name",
+    "account",
+    "amount",
+    "currency",
+    "stage",
+    "funnel_stage_id",
+    "status",
+    "close_date",
+    "owner_id",
     "owner_name",
 )
 # A change to any of these moves the won-deal support of the assets used in the deal.
@@ -146,7 +155,9 @@ def _column_map(headers, source, mapping):
             index[target] = position
     missing = [name for name in ("crm_id", "name") if name not in index]
     if missing:
-        raise ImportFileError(f"The header has no column for {', '.join(missing)} ({source} export expected).")
+        raise ImportFileError(
+            f"The header has no column for {', '.join(missing)} ({source} export expected)."
+        )
     return index
 
 
@@ -178,7 +189,12 @@ def _parse_row(cells, index, mapper, owners, source_label):
         position = index.get(name)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
-    values = {"crm_id": cell("crm_id"), "name": cell("name"), "account": cell("account"), "stage": cell("stage")}
+    values = {
+        "crm_id": cell("crm_id"),
+        "name": cell("name"),
+        "account": cell("account"),
+        "stage": cell("stage"),
+    }
     if not values["crm_id"]:
         raise ValueError("the CRM id is empty")
     if not values["name"]:
@@ -261,14 +277,10 @@ def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=Fal
             crm_id = cells[index["crm_id"]].strip() if index["crm_id"] < len(cells) else ""
             report.rejected.append(RejectedRow(line=line, reason=str(error), crm_id=crm_id))
             continue
-        if values["crm_id"] in parsed:
-            report.rejected.append(
-                RejectedRow(
-                    line=line,
-                    reason=f"CRM id {values['crm_id']} already appears on line {first_line[values['crm_id']]}",
-                    crm_id=values["crm_id"],
-                )
-            )
+        crm_id = values["crm_id"]
+        if crm_id in parsed:
+            reason = f"CRM id {crm_id} already appears on line {first_line[crm_id]}"
+            report.rejected.append(RejectedRow(line=line, reason=reason, crm_id=crm_id))
             continue
         parsed[values["crm_id"]] = values
         first_line[values["crm_id"]] = line

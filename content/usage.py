@@ -32,7 +32,9 @@ def _resolve_deal(user, subject, deal) -> Deal:
         if deal is None:
             raise ValidationError({"deal": "No deal with this CRM id."})
     if not sees_all_deals(user) and deal.owner_id != subject.pk:
-        raise ValidationError({"deal": f"You can log usage only on your own deals; {deal.crm_id} is not yours."})
+        raise ValidationError(
+            {"deal": f"You can log usage only on your own deals; {deal.crm_id} is not yours."}
+        )
     return deal
 
 
@@ -102,7 +104,9 @@ def log_usage(
     return usage
 
 
-def log_usages(*, user, assets, deal, action, stage=None, helpful=None, note="", on_behalf_of=None) -> list[Usage]:
+def log_usages(
+    *, user, assets, deal, action, stage=None, helpful=None, note="", on_behalf_of=None
+) -> list[Usage]:
     """Several assets used in one deal, all or nothing: any invalid asset and none is logged."""
     if not assets:
         raise ValidationError({"assets": "Choose at least one asset."})
@@ -119,8 +123,16 @@ def log_usages(*, user, assets, deal, action, stage=None, helpful=None, note="",
             errors.extend(message for messages in error.message_dict.values() for message in messages)
             continue
         usages.append(
-            Usage(asset=asset, deal=deal, user=subject, action=action, stage=stage, helpful=checked_helpful,
-                  note=(note or "").strip(), used_at=now)
+            Usage(
+                asset=asset,
+                deal=deal,
+                user=subject,
+                action=action,
+                stage=stage,
+                helpful=checked_helpful,
+                note=(note or "").strip(),
+                used_at=now,
+            )
         )
     if errors:
         raise ValidationError({"assets": errors})

@@ -106,7 +106,11 @@ def test_a_hubspot_export_is_imported_with_stage_ids_and_european_amounts(rep, o
     assert Deal.objects.get(crm_id="9000001004").owner == rep  # matched by email
     assert Deal.objects.get(crm_id="9000001004").name == "Soylent, Inc. expansion, phase 2"
     won = Deal.objects.get(crm_id="9000001005")
-    assert (won.status, won.close_date, won.funnel_stage.slug) == ("won", datetime.date(2026, 6, 6), "customer")
+    assert (won.status, won.close_date, won.funnel_stage.slug) == (
+        "won",
+        datetime.date(2026, 6, 6),
+        "customer",
+    )
 
 
 def test_reimporting_the_same_file_changes_nothing(rep, other_rep):
@@ -124,9 +128,13 @@ def test_a_changed_row_updates_the_deal_in_place_and_refreshes_support(rep):
     import_deals(file=csv_file(header + "D-1,Acme renewal,Acme,1000,USD,Negotiation,,,rep\n"))
     deal = Deal.objects.get(crm_id="D-1")
     asset = AssetFactory()
-    UsageFactory(asset=asset, deal=deal, user=rep, used_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC))
+    UsageFactory(
+        asset=asset, deal=deal, user=rep, used_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
+    )
 
-    report = import_deals(file=csv_file(header + "D-1,Acme renewal,Acme,2500,USD,Closed Won,,2026-03-15,rep\n"))
+    report = import_deals(
+        file=csv_file(header + "D-1,Acme renewal,Acme,2500,USD,Closed Won,,2026-03-15,rep\n")
+    )
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
     updated = Deal.objects.get(crm_id="D-1")

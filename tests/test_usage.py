@@ -45,7 +45,10 @@ def test_the_stage_defaults_to_the_deals_funnel_stage(rep, deal):
     deal.funnel_stage = FunnelStage.objects.get(slug="evaluating")
     deal.save()
     assert log_usage(user=rep, asset=AssetFactory(), deal=deal, action="sent").stage.slug == "evaluating"
-    assert log_usage(user=rep, asset=AssetFactory(), deal=deal, action="sent", stage="interested").stage.slug == "interested"
+    assert (
+        log_usage(user=rep, asset=AssetFactory(), deal=deal, action="sent", stage="interested").stage.slug
+        == "interested"
+    )
 
 
 @pytest.mark.parametrize(
@@ -125,8 +128,11 @@ def test_a_new_objection_becomes_a_content_request_for_marketing(rep, deal):
 
 def test_post_usage_logs_for_the_caller(rep, deal):
     asset = AssetFactory()
-    response = api(rep).post("/api/v1/usage/", {"asset": asset.pk, "deal": "006ACME", "action": "sent",
-                                                "helpful": 3, "note": "sent after demo"}, format="json")
+    response = api(rep).post(
+        "/api/v1/usage/",
+        {"asset": asset.pk, "deal": "006ACME", "action": "sent", "helpful": 3, "note": "sent after demo"},
+        format="json",
+    )
     assert response.status_code == 201
     assert response.json()["user"] == "rep" and response.json()["deal"] == "006ACME"
 

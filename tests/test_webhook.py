@@ -34,15 +34,28 @@ def test_a_signed_stage_change_updates_the_deal(client):
 def test_a_won_event_closes_the_deal_and_refreshes_asset_support(client, rep):
     deal = DealFactory(crm_id="006B", owner=rep)
     asset = AssetFactory()
-    UsageFactory(asset=asset, deal=deal, user=rep,
-                 used_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC))
+    UsageFactory(
+        asset=asset, deal=deal, user=rep, used_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
+    )
 
-    response = post_signed(client, {"event_id": "evt-2", "crm_id": "006B", "stage": "Closed Won",
-                                    "close_date": "2026-03-20", "amount": "$42,000"})
+    response = post_signed(
+        client,
+        {
+            "event_id": "evt-2",
+            "crm_id": "006B",
+            "stage": "Closed Won",
+            "close_date": "2026-03-20",
+            "amount": "$42,000",
+        },
+    )
 
     assert response.status_code == 200
     deal.refresh_from_db()
-    assert (deal.status, deal.close_date, deal.amount) == (DealStatus.WON, datetime.date(2026, 3, 20), Decimal("42000.00"))
+    assert (deal.status, deal.close_date, deal.amount) == (
+        DealStatus.WON,
+        datetime.date(2026, 3, 20),
+        Decimal("42000.00"),
+    )
     asset.refresh_from_db()
     assert (asset.won_deal_count, asset.influenced_revenue) == (1, Decimal("42000.00"))
 
@@ -51,8 +64,11 @@ def test_a_won_event_closes_the_deal_and_refreshes_asset_support(client, rep):
 def test_a_bad_or_missing_signature_is_refused_and_writes_nothing(client, signature):
     DealFactory(crm_id="006C", stage="Prospecting")
 
-    response = post_signed(client, {"event_id": "evt-3", "crm_id": "006C", "stage": "Closed Lost",
-                                    "close_date": "2026-01-01"}, signature=signature)
+    response = post_signed(
+        client,
+        {"event_id": "evt-3", "crm_id": "006C", "stage": "Closed Lost", "close_date": "2026-01-01"},
+        signature=signature,
+    )
 
     assert response.status_code == 401
     assert Deal.objects.get(crm_id="006C").stage == "Prospecting"
@@ -87,8 +103,9 @@ def test_a_replayed_event_has_no_second_effect(client):
 
 
 def test_an_unknown_deal_is_created_when_the_event_names_it(client):
-    response = post_signed(client, {"event_id": "evt-5", "crm_id": "9000001", "stage": "qualifiedtobuy",
-                                    "name": "Hooli pilot"})
+    response = post_signed(
+        client, {"event_id": "evt-5", "crm_id": "9000001", "stage": "qualifiedtobuy", "name": "Hooli pilot"}
+    )
     assert response.status_code == 200
     deal = Deal.objects.get(crm_id="9000001")
     assert (deal.name, deal.source, deal.funnel_stage.slug) == ("Hooli pilot", "webhook", "interested")

@@ -25,8 +25,20 @@ class DealSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deal
         fields = [
-            "crm_id", "name", "account", "amount", "currency", "stage", "funnel_stage", "status", "close_date",
-            "owner", "owner_name", "source", "created_at", "updated_at",
+            "crm_id",
+            "name",
+            "account",
+            "amount",
+            "currency",
+            "stage",
+            "funnel_stage",
+            "status",
+            "close_date",
+            "owner",
+            "owner_name",
+            "source",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -53,7 +65,9 @@ class DealWriteSerializer(serializers.Serializer):
 class DealFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DealStatus.choices)
     owner = django_filters.CharFilter(field_name="owner__username", help_text="The owner's username.")
-    stage = django_filters.CharFilter(field_name="stage", lookup_expr="iexact", help_text="The CRM stage name.")
+    stage = django_filters.CharFilter(
+        field_name="stage", lookup_expr="iexact", help_text="The CRM stage name."
+    )
     closed_after = django_filters.DateFilter(field_name="close_date", lookup_expr="gte")
     closed_before = django_filters.DateFilter(field_name="close_date", lookup_expr="lte")
 
@@ -125,7 +139,8 @@ class CrmWebhook(APIView):
         ),
         responses={
             200: inline_serializer(
-                "CrmEventResult", {"status": serializers.CharField(), "crm_id": serializers.CharField(required=False)}
+                "CrmEventResult",
+                {"status": serializers.CharField(), "crm_id": serializers.CharField(required=False)},
             ),
             400: OpenApiResponse(description="Malformed event, or an unknown deal without a name."),
             401: OpenApiResponse(description="Missing or wrong signature (or no secret configured)."),
