@@ -129,21 +129,33 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
     return amount.quantize(Decimal("0.01")), currency
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%m/%d/%y", "%d.%m.%y")
+ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T].*)?")
+SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?: .*)?")  # US: month first
+DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?: .*)?")  # European: day first
 
 
 def parse_date(text: str) -> datetime.date | None:
-    """ISO ("2026-03-01", "2026-03-01 10:00", "2026-03-01T10:00:00Z"), US M/D/YYYY, D.M.YYYY."""
+    """ISO ("2026-03-01", "2026-03-01 10:00", "2026-03-01T10:00:00Z"), US M/D/YYYY, D.M.YYYY.
+
+    Regular expressions rather than strptime: an import parses 100,000 of these."""
     value = (text or "").strip()
     if not value:
         return None
-    date_part = re.split(r"[ T]", value, maxsplit=1)[0]
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(date_part, fmt).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    raise ValueError(f"close date {text!r} is not a date (use YYYY-MM-DD, M/D/YYYY or D.M.YYYY)")
+    try:
+        if match := ISO_DATE.fullmatch(value):
+            year, month, day = match.groups()
+        elif match := SLASHED_DATE.fullmatch(value):
+            month, day, year = match.groups()
+        elif match := DOTTED_DATE.fullmatch(value):
+            day, month, year = match.groups()
+        else:
+            raise ValueError(value)
+        year = int(year) + 2000 if len(year) == 2 else int(year)
+        return datetime.date(year, int(month), int(day))
+    except ValueError:
+        raise ValueError(
+            f"close date {text!r} is not a date (use YYYY-MM-DD, M/D/YYYY or D.M.YYYY)"
+        ) from None
 
 
 TRUE_WORDS = {"true", "1", "yes", "y", "x"}

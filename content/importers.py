@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
@@ -293,42 +293,96 @@ def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=Fal
 
 
 def _write(parsed, report, dry_run) -> list[int]:
+    """Compare with the stored deals chunk by chunk; insert the new, update the changed, in batches."""
     now = timezone.now()
     crm_ids = list(parsed)
     to_create, to_update, outcome_changed = [], [], []
+    writer = _BatchWriter(now)
     for start in range(0, len(crm_ids), READ_CHUNK):
         chunk = crm_ids[start : start + READ_CHUNK]
-        existing = {deal.crm_id: deal for deal in Deal.objects.filter(crm_id__in=chunk)}
+        existing = {
+            row["crm_id"]: row
+            for row in Deal.objects.filter(crm_id__in=chunk).values("id", "crm_id", *COMPARED_FIELDS)
+        }
         for crm_id in chunk:
             values = parsed[crm_id]
-            deal = existing.get(crm_id)
-            if deal is None:
-                to_create.append(Deal(**values))
+            stored = existing.get(crm_id)
+            if stored is None:
+                to_create.append(values)
                 continue
-            changed = [name for name in COMPARED_FIELDS if getattr(deal, name) != values[name]]
+            changed = [name for name in COMPARED_FIELDS if stored[name] != values[name]]
             if not changed:
                 report.unchanged += 1
                 continue
             if any(name in OUTCOME_FIELDS for name in changed):
-                outcome_changed.append(deal.pk)
-            for name in COMPARED_FIELDS:
-                setattr(deal, name, values[name])
-            deal.updated_at = now
-            to_update.append(deal)
-        if not dry_run and len(to_update) >= WRITE_BATCH:
-            Deal.objects.bulk_update(to_update, [*COMPARED_FIELDS, "updated_at"], batch_size=WRITE_BATCH)
-            report.updated += len(to_update)
-            to_update = []
+                outcome_changed.append(stored["id"])
+            to_update.append((stored["id"], values))
         if not dry_run and len(to_create) >= WRITE_BATCH:
-            Deal.objects.bulk_create(to_create, batch_size=WRITE_BATCH)
-            report.created += len(to_create)
+            report.created += writer.insert(to_create)
             to_create = []
-    if not dry_run:
-        Deal.objects.bulk_update(to_update, [*COMPARED_FIELDS, "updated_at"], batch_size=WRITE_BATCH)
-        Deal.objects.bulk_create(to_create, batch_size=WRITE_BATCH)
-    report.updated += len(to_update)
-    report.created += len(to_create)
+        if not dry_run and len(to_update) >= WRITE_BATCH:
+            report.updated += writer.update(to_update)
+            to_update = []
+    if dry_run:
+        report.created, report.updated = len(to_create), len(to_update)
+    else:
+        report.created += writer.insert(to_create)
+        report.updated += writer.update(to_update)
     return outcome_changed
+
+
+class _BatchWriter:
+    """INSERT and UPDATE with executemany: the ORM's bulk_create spends most of a 100,000-row import
+    preparing values field by field; here each row is adapted once, by the backend's own adapters."""
+
+    def __init__(self, now):
+        self.ops = connection.ops
+        columns = {f.attname: f.column for f in Deal._meta.concrete_fields}
+        quote = self.ops.quote_name
+        self.insert_fields = ("crm_id", "source", *COMPARED_FIELDS)
+        insert_columns = [*(columns[name] for name in self.insert_fields), "created_at", "updated_at"]
+        # Table and column names come from the model and are quoted; every value is a parameter.
+        self.insert_sql = (
+            f"INSERT INTO {quote(Deal._meta.db_table)} ({', '.join(quote(c) for c in insert_columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(insert_columns))})"
+        )
+        assignments = ", ".join(f"{quote(columns[name])} = %s" for name in (*COMPARED_FIELDS, "updated_at"))
+        self.update_sql = f"UPDATE {quote(Deal._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+        self.now = self.ops.adapt_datetimefield_value(now)
+
+    def _adapt(self, values, names):
+        row = []
+        for name in names:
+            value = values[name]
+            if name == "amount":
+                value = self.ops.adapt_decimalfield_value(value, 14, 2)
+            elif name == "close_date":
+                value = self.ops.adapt_datefield_value(value)
+            row.append(value)
+        return row
+
+    def insert(self, rows) -> int:
+        if not rows:
+            return 0
+        params = [[*self._adapt(values, self.insert_fields), self.now, self.now] for values in rows]
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":  # executemany is a C loop there: the fastest way in
+                cursor.executemany(self.insert_sql, params)
+            elif connection.vendor == "postgresql":  # COPY: no SQL text to build or parse per row
+                copy_sql = self.insert_sql.replace("INSERT INTO", "COPY", 1).partition(" VALUES ")[0]
+                with cursor.cursor.copy(copy_sql + " FROM STDIN") as copy:
+                    for row in params:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.insert_sql, params)
+        return len(rows)
+
+    def update(self, rows) -> int:
+        if rows:
+            params = [[*self._adapt(values, COMPARED_FIELDS), self.now, pk] for pk, values in rows]
+            with connection.cursor() as cursor:
+                cursor.executemany(self.update_sql, params)
+        return len(rows)
 
 
 __all__ = ["ImportFileError", "ImportReport", "RejectedRow", "detect_source", "import_deals"]

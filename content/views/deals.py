@@ -225,7 +225,8 @@ def asset_use(request, pk):
                 messages.error(request, message)
             return redirect(asset)
         return _used_this_box(request, asset, errors=_errors_of(error), status=400)
-    success = f"Logged: {usage.action} in {usage.deal.name}"
+    what = "heard this objection" if usage.action == UsageAction.HEARD else usage.action
+    success = f"Logged: {what} in {usage.deal.name}"
     if not request.htmx:
         messages.success(request, success)
         return redirect(asset)
