@@ -4,11 +4,13 @@ import contextlib
 import threading
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from content.models import AssetStatus, ContentRequest, Usage
+from content.permissions import ROLE_GROUPS
 from content.usage import log_usage, log_usages, report_new_objection
 
 from .deals_helpers import objection_entry
@@ -184,6 +186,8 @@ def test_concurrent_usage_logging_keeps_every_row():
     on_postgres = connection.vendor == "postgresql"
     threads, per_thread = (20, 50) if on_postgres else (4, 10)
     turn = contextlib.nullcontext() if on_postgres else threading.Lock()
+    for name in ROLE_GROUPS:  # another transactional test may have flushed the seeded groups
+        Group.objects.get_or_create(name=name)
     reps = [UserFactory(username=f"crowd{i}", groups=["Sales"]) for i in range(threads)]
     deals = [DealFactory(owner=user) for user in reps]
     asset = AssetFactory()
