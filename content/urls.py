@@ -1,6 +1,6 @@
 """Every page of the app: each area's module owns its routes."""
 
-from .views import assets, auth, calendar, deal_prep, definitions, health, jobs, library, requests
+from .views import assets, auth, calendar, deal_prep, deals, definitions, health, jobs, library, requests
 
 urlpatterns = [
     *auth.urlpatterns,
@@ -10,6 +10,7 @@ urlpatterns = [
     *assets.urlpatterns,
     *calendar.urlpatterns,
     *deal_prep.urlpatterns,
+    *deals.urlpatterns,
     *jobs.urlpatterns,
     *requests.urlpatterns,
 ]

@@ -5,14 +5,19 @@ from rest_framework.routers import DefaultRouter
 
 from .auth import ObtainToken
 from .calendar import CalendarEventsView
+from .deals import CrmWebhook, DealViewSet
 from .requests import ContentRequestViewSet
+from .usage import UsageViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.register("deals", DealViewSet, basename="deal")
+router.register("usage", UsageViewSet, basename="usage")
 router.register("requests", ContentRequestViewSet, basename="request")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("calendar/", CalendarEventsView.as_view(), name="api-calendar"),
+    path("webhooks/crm/", CrmWebhook.as_view(), name="crm-webhook"),
     *router.urls,
 ]
