@@ -158,17 +158,17 @@ def report_new_objection(*, user, deal, objection: str, note: str = "") -> Conte
     description = f"A buyer said{where}:\n\n> {objection}\n\nNo objection entry answers this yet."
     if note.strip():
         description += f"\n\n{note.strip()}"
-    request = ContentRequest(
+    # the requests area's submit service sets the SLA clock and records the first event
+    from .requesting.services import request_submit
+
+    return request_submit(
+        requester=user,
         title=title,
         description=description,
         kind=AssetKind.OBJECTION,
         deal=deal,
         stage=deal.funnel_stage if deal and deal.status == DealStatus.OPEN else None,
-        requester=user,
     )
-    request.full_clean()
-    request.save()
-    return request
 
 
 __all__ = ["log_usage", "log_usages", "report_new_objection"]
