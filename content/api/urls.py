@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from . import reports
 from .auth import ObtainToken
 
 router = DefaultRouter(trailing_slash=True)
@@ -10,5 +11,6 @@ router.include_root_view = False
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    *reports.urlpatterns,
     *router.urls,
 ]

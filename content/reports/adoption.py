@@ -65,7 +65,7 @@ def adoption_report(filters) -> Report:
         deals_worked=_count(worked.filter(owner_id=rep)),
         deals_with_content=_count(worked.filter(with_content, owner_id=rep)),
         uses=_count(uses.filter(user_id=rep)),
-        requests=_count(
+        submitted=_count(
             ContentRequest.objects.filter(
                 requester_id=rep, created_at__gte=filters.start_at, created_at__lt=filters.end_before
             )
@@ -75,8 +75,9 @@ def adoption_report(filters) -> Report:
     )
     sortable = {
         key: (F(key), F("username").asc())
-        for key in ("deals_worked", "deals_with_content", "uses", "requests", "won_deals", "won_with_content")
+        for key in ("deals_worked", "deals_with_content", "uses", "won_deals", "won_with_content")
     }
+    sortable["requests"] = (F("submitted"), F("username").asc())
     sortable["username"] = (F("username"), F("pk").asc())
     sort, direction, ordering = order_by_for(filters, sortable, "uses")
     page = sliced(
@@ -87,7 +88,7 @@ def adoption_report(filters) -> Report:
             "deals_worked",
             "deals_with_content",
             "uses",
-            "requests",
+            "submitted",
             "won_deals",
             "won_with_content",
         ).order_by(*ordering),
@@ -102,7 +103,10 @@ def adoption_report(filters) -> Report:
                 "rep": full or row["username"],
                 **{k: row[k] for k in ("deals_worked", "deals_with_content")},
                 "content_share": ratio(row["deals_with_content"], row["deals_worked"]),
-                **{k: row[k] for k in ("uses", "requests", "won_deals", "won_with_content")},
+                "uses": row["uses"],
+                "requests": row["submitted"],
+                "won_deals": row["won_deals"],
+                "won_with_content": row["won_with_content"],
             }
         )
     won_all = won.filter(owner_id=filters.owner.pk) if filters.owner else won

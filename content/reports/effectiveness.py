@@ -23,7 +23,7 @@ COLUMNS = [
     Column("lost", "Lost", "int"),
     Column("win_rate", "Win rate", "percent"),
     Column("baseline", "Baseline win rate", "percent", sortable=False),
-    Column("lift", "Lift", "percent"),
+    Column("lift", "Lift", "lift"),
     Column("ci_low", "95% interval low", "percent", sortable=False),
     Column("ci_high", "95% interval high", "percent", sortable=False),
     Column("score", "Score (Wilson low)", "percent"),

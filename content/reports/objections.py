@@ -20,7 +20,7 @@ COLUMNS = [
     Column("won", "Won", "int", sortable=False),
     Column("win_rate", "Win rate", "percent", sortable=False),
     Column("baseline", "Baseline win rate", "percent", sortable=False),
-    Column("lift", "Lift", "percent", sortable=False),
+    Column("lift", "Lift", "lift", sortable=False),
     Column("ci_low", "95% interval low", "percent", sortable=False),
     Column("ci_high", "95% interval high", "percent", sortable=False),
     Column("enough_data", "Enough data", "bool", sortable=False),
@@ -90,12 +90,12 @@ def objections_report(filters) -> Report:
         rows.append({**row, **{key: effect[key] for key in empty}})
 
     by_stage = list(
-        heard.values(stage=F("stage__name"))
+        heard.values(stage_name=F("stage__name"))
         .annotate(heard=Count("id"), order=Max("stage__order"))
         .order_by(F("order").asc(nulls_last=True))
     )
     for row in by_stage:
-        row["stage"] = row["stage"] or "(no stage logged)"
+        row["stage"] = row.pop("stage_name") or "(no stage logged)"
         del row["order"]
     by_competitor = list(
         heard.filter(deal__competitors__isnull=False)
