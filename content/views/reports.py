@@ -69,6 +69,7 @@ def report_page(name):
             "description": DESCRIPTIONS[name],
             "params": request.GET,
             "choices": filter_choices(),
+            "filters": ReportFilters.default(),
         }
         try:
             filters = ReportFilters.from_params(request.GET)
@@ -83,7 +84,6 @@ def report_page(name):
             filters=filters,
             chart_rows=chart_table(report.chart),
             totals=totals_for_display(report.totals),
-            default_period=ReportFilters.default(),
         )
         template = "reports/_report.html" if request.htmx else "reports/report.html"
         return render(request, template, context)
