@@ -24,6 +24,7 @@ class Table:
     columns: list[Column]
     rows: list[dict]
     note: str = ""
+    charted: bool = False  # the chart's own figures: the page already shows them beside the chart
 
 
 @dataclass

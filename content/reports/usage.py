@@ -118,6 +118,7 @@ def usage_report(filters) -> Report:
                 "Uses per week",
                 [Column("week", "Week starting", "date"), Column("uses", "Uses", "int")],
                 weekly,
+                charted=True,
             ),
             Table("by_kind", "By kind", [Column("kind", "Kind"), *breakdown], by_kind),
             Table(
