@@ -171,3 +171,13 @@ def test_each_report_runs_the_same_number_of_queries_whatever_the_data_size(mana
     large = [count_queries(manager_client, url, PERIOD) for url in (page_url(name), api_url(name))]
     assert small == large
     assert max(large) <= 20
+
+
+def test_the_schema_documents_each_report_with_its_filters_and_errors(manager_client):
+    schema = manager_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for name in NAMES:
+        operation = schema["paths"][api_url(name)]["get"]
+        assert operation["operationId"] == f"reports_{name}"
+        assert {"start", "end", "kind", "owner", "format"} <= {p["name"] for p in operation["parameters"]}
+        assert {"200", "400", "403"} <= set(operation["responses"])
+        assert "text/csv" in operation["responses"]["200"]["content"]
