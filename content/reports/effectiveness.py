@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 
 from ..models import Asset, AssetKind, DealStatus, Usage
 from . import scope
@@ -116,7 +116,8 @@ def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", pa
         f"SUM(CASE WHEN p.d_status = 'lost' THEN 1 ELSE 0 END) AS lost, "
         f"SUM(CASE WHEN p.d_status = 'won' THEN p.d_amount ELSE 0 END) AS influenced_revenue, "
         f"CASE WHEN {closed} >= {minimum} THEN CAST({won} AS REAL) / {closed} END AS rate, "
-        f"CASE WHEN {closed} >= {minimum} THEN {wilson_lower_sql(won, closed)} END AS score "
+        f"CASE WHEN {closed} >= {minimum} THEN {wilson_lower_sql(won, closed)} END AS score, "
+        "COUNT(*) OVER () AS total_rows "
         f"FROM ({pairs}) p JOIN {asset_table} a ON a.id = p.asset_id "
         f"GROUP BY p.asset_id, a.title, a.kind ORDER BY {order_sql}"
     )
@@ -153,34 +154,46 @@ def describe(row: dict, base_rate) -> dict:
 
 
 def shelfware(filters):
-    """Published assets never used since publishing (queries: count, first page)."""
-    used_since_published = Usage.objects.filter(asset=OuterRef("pk")).filter(
-        Q(asset__published_at__isnull=True) | Q(used_at__gte=OuterRef("published_at"))
+    """Published assets never used since publishing (one query: the first page and the total)."""
+    # Two plain anti-joins on the (asset, used_at) index, rather than one with an OR inside.
+    used_since_published = Usage.objects.filter(asset=OuterRef("pk"), used_at__gte=OuterRef("published_at"))
+    used_ever = Usage.objects.filter(asset=OuterRef("pk"))
+    shelf = scope.assets(filters, Asset.objects.published()).filter(
+        (Q(published_at__isnull=False) & ~Exists(used_since_published))
+        | (Q(published_at__isnull=True) & ~Exists(used_ever))
     )
-    shelf = scope.assets(filters, Asset.objects.published()).filter(~Exists(used_since_published))
+    # The total rides along as a window count over the same rows, so one query gives both.
+    listed = list(
+        shelf.annotate(total=Window(Count("id")))
+        .values("id", "title", "kind", "published_at", "total")
+        .order_by(F("published_at").asc(nulls_first=True), "id")[:SHELF_LIMIT]
+    )
+    kinds = dict(AssetKind.choices)
     rows = [
         {
             "asset_id": a["id"],
             "title": a["title"],
-            "kind": dict(AssetKind.choices).get(a["kind"]),
+            "kind": kinds.get(a["kind"]),
             "published_at": a["published_at"],
         }
-        for a in shelf.values("id", "title", "kind", "published_at").order_by(
-            F("published_at").asc(nulls_first=True), "id"
-        )[:SHELF_LIMIT]
+        for a in listed
     ]
-    return shelf.count(), rows
+    return (listed[0]["total"] if listed else 0), rows
 
 
 def effectiveness_report(filters) -> Report:
-    # Queries: baseline; asset count; per-asset page; shelfware count; shelfware list (5).
+    # Queries: baseline; per-asset page with its total; shelfware page with its total (3).
     sort = filters.sort or "score"
     direction = filters.direction or "desc"
     if sort not in SORT_SQL:
         raise ReportFilterError({"sort": f"Sort by one of: {', '.join(sorted(SORT_SQL))}."})
     base = baseline(filters)
-    row_count = supporting_pairs(filters).values("asset_id").distinct().count()
-    rows = [describe(row, base["win_rate"]) for row in asset_figures(filters, sort=sort, direction=direction)]
+    figures = asset_figures(filters, sort=sort, direction=direction)
+    # Every row carries the number of assets (a window count), so the page needs no second query.
+    row_count = figures[0]["total_rows"] if figures else 0
+    if not figures and filters.page > 1:
+        row_count = supporting_pairs(filters).values("asset_id").distinct().count()
+    rows = [describe(row, base["win_rate"]) for row in figures]
     shelf_count, shelf_rows = shelfware(filters)
     charted = [row for row in rows if row["enough_data"]][:15]
     return Report(

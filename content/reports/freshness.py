@@ -1,14 +1,17 @@
 """Freshness: the share of published assets verified within their interval against the team's
 target, and the overdue list ranked by how much reps still use and look for them."""
 
+import datetime
+
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from ..models import Asset, AssetKind, SearchLog
 from . import scope
-from .base import Column, Report, Table, order_by_for, sliced
+from .base import Column, Report, Table, page_slice
+from .filters import ReportFilterError
+from .sql import fetch_dicts, subquery_sql
 from .stats import ratio
 
 COLUMNS = [
@@ -37,14 +40,63 @@ def notes():
     ]
 
 
-def _count(queryset):
-    return Coalesce(
-        Subquery(
-            queryset.order_by().annotate(_g=Value(1)).values("_g").annotate(n=Count("*")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
+SORTS = {
+    "demand": "demand",
+    "uses": "uses",
+    "search_clicks": "search_clicks",
+    "review_by": "review_by",
+    "days_overdue": "review_by",  # more days overdue = an earlier review-by date
+    "title": "title",
+    "kind": "kind",
+    "owner": "owner_name",
+    "asset_id": "id",
+}
+
+
+def overdue_order(filters):
+    sort = filters.sort or "demand"
+    direction = filters.direction or "desc"
+    if sort not in SORTS:
+        raise ReportFilterError({"sort": f"Sort by one of: {', '.join(sorted(SORTS))}."})
+    descending = direction == "desc"
+    if sort == "days_overdue":
+        descending = not descending
+    return sort, direction, f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, id ASC"
+
+
+def as_date(value):
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def overdue_page(filters, overdue, order_sql):
+    """The overdue assets with their uses and search clicks in the period: each count grouped once
+    over the period's rows and joined, rather than counted again for every asset."""
+    assets_sql, assets_params = subquery_sql(
+        overdue.values("id", "title", "kind", "review_by", owner_name=F("owner__username"))
     )
+    uses_sql, uses_params = subquery_sql(
+        scope.usages(filters, by_owner=False).values("asset_id").annotate(n=Count("id"))
+    )
+    clicks_sql, clicks_params = subquery_sql(
+        SearchLog.objects.order_by()
+        .filter(
+            clicked_asset__isnull=False, created_at__gte=filters.start_at, created_at__lt=filters.end_before
+        )
+        .values("clicked_asset_id")
+        .annotate(n=Count("id"))
+    )
+    sql = (
+        "SELECT o.id, o.title, o.kind, o.review_by, o.owner_name, COALESCE(u.n, 0) AS uses, "  # noqa: S608
+        "COALESCE(c.n, 0) AS search_clicks, COALESCE(u.n, 0) + COALESCE(c.n, 0) AS demand "
+        f"FROM ({assets_sql}) o LEFT JOIN ({uses_sql}) u ON u.asset_id = o.id "
+        f"LEFT JOIN ({clicks_sql}) c ON c.clicked_asset_id = o.id ORDER BY {order_sql}"
+    )
+    params = (*assets_params, *uses_params, *clicks_params)
+    offset, limit = page_slice(filters)
+    if limit is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params = (*params, limit, offset)
+    return fetch_dicts(sql, params)
 
 
 def freshness_report(filters) -> Report:
@@ -71,54 +123,20 @@ def freshness_report(filters) -> Report:
         .annotate(published=Count("id"), fresh=Count("id", filter=fresh))
         .order_by("kind")
     ]
-    overdue = (
-        published.exclude(fresh)
-        .annotate(
-            uses=_count(scope.usages(filters, by_owner=False).filter(asset_id=OuterRef("pk"))),
-            search_clicks=_count(
-                SearchLog.objects.filter(
-                    clicked_asset_id=OuterRef("pk"),
-                    created_at__gte=filters.start_at,
-                    created_at__lt=filters.end_before,
-                )
-            ),
-        )
-        .annotate(demand=F("uses") + F("search_clicks"))
-    )
-    sortable = {
-        "demand": (F("demand"), F("id").asc()),
-        "uses": (F("uses"), F("id").asc()),
-        "search_clicks": (F("search_clicks"), F("id").asc()),
-        "review_by": (F("review_by"), F("id").asc()),
-        "days_overdue": (F("review_by"), F("id").asc()),
-        "title": (F("title"), F("id").asc()),
-        "asset_id": (F("id"), F("title").asc()),
-    }
-    sort, direction, ordering = order_by_for(filters, sortable, "demand")
-    if sort == "days_overdue":  # more days overdue = an earlier review-by date
-        ordering[0] = (
-            F("review_by").asc(nulls_first=True)
-            if direction == "desc"
-            else F("review_by").desc(nulls_last=True)
-        )
+    sort, direction, order_sql = overdue_order(filters)
     rows = [
         {
             "asset_id": row["id"],
             "title": row["title"],
             "kind": kind_labels.get(row["kind"], row["kind"]),
-            "owner": row["owner__username"] or "",
-            "review_by": row["review_by"],
-            "days_overdue": (today - row["review_by"]).days if row["review_by"] else None,
+            "owner": row["owner_name"] or "",
+            "review_by": as_date(row["review_by"]),
+            "days_overdue": (today - as_date(row["review_by"])).days if row["review_by"] else None,
             "uses": row["uses"],
             "search_clicks": row["search_clicks"],
             "demand": row["demand"],
         }
-        for row in sliced(
-            overdue.values(
-                "id", "title", "kind", "owner__username", "review_by", "uses", "search_clicks", "demand"
-            ).order_by(*ordering),
-            filters,
-        )
+        for row in overdue_page(filters, published.exclude(fresh), order_sql)
     ]
     return Report(
         name="freshness",

@@ -3,7 +3,7 @@
 from django.db.models import Count, F, Max
 from django.db.models.functions import TruncWeek
 
-from ..models import AssetKind
+from ..models import Asset, AssetKind
 from . import scope
 from .base import Column, Report, Table, chart, order_by_for, sliced
 
@@ -28,7 +28,7 @@ NOTES = [
 
 
 def usage_report(filters) -> Report:
-    # Queries: totals; per-asset page; weekly series; by kind; by stage; by persona (6).
+    # Queries: totals; per-asset page; the page's asset names; weekly; by kind; by stage; by persona (7).
     uses = scope.usages(filters)
     totals = uses.aggregate(
         uses=Count("id"),
@@ -46,22 +46,34 @@ def usage_report(filters) -> Report:
         "asset_id": (F("asset_id"), F("uses").desc()),
     }
     sort, direction, ordering = order_by_for(filters, sortable, "uses")
-    per_asset = (
-        uses.values("asset_id")
-        .annotate(
-            title=F("asset__title"),
-            kind=F("asset__kind"),
-            uses=Count("id"),
-            reps=Count("user_id", distinct=True),
-            deals=Count("deal_id", distinct=True),
-            last_used=Max("used_at"),
-        )
-        .order_by(*ordering)
+    # Group on the asset id alone (joining titles only for a title or kind sort), then name the
+    # page's assets in one more query: joining 100,000 titles before grouping doubles the cost.
+    per_asset = uses.values("asset_id").annotate(
+        uses=Count("id"),
+        reps=Count("user_id", distinct=True),
+        deals=Count("deal_id", distinct=True),
+        last_used=Max("used_at"),
     )
-    rows = list(sliced(per_asset, filters))
+    if sort in ("title", "kind"):
+        per_asset = per_asset.annotate(title=F("asset__title"), kind=F("asset__kind"))
+    rows = list(sliced(per_asset.order_by(*ordering), filters))
+    names = {
+        a["pk"]: a
+        for a in Asset.objects.filter(pk__in=[row["asset_id"] for row in rows]).values("pk", "title", "kind")
+    }
     kind_labels = dict(AssetKind.choices)
-    for row in rows:
-        row["kind"] = kind_labels.get(row["kind"], row["kind"])
+    rows = [
+        {
+            "asset_id": row["asset_id"],
+            "title": names[row["asset_id"]]["title"],
+            "kind": kind_labels.get(names[row["asset_id"]]["kind"], names[row["asset_id"]]["kind"]),
+            "uses": row["uses"],
+            "reps": row["reps"],
+            "deals": row["deals"],
+            "last_used": row["last_used"],
+        }
+        for row in rows
+    ]
 
     weekly = list(
         uses.annotate(week=TruncWeek("used_at")).values("week").annotate(uses=Count("id")).order_by("week")
