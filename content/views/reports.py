@@ -57,7 +57,10 @@ def totals_for_display(totals: dict) -> list[tuple[str, str]]:
             )
         )
 
-    return [(key.replace("_", " ").capitalize(), shown(key, value)) for key, value in totals.items()]
+    def label(key):
+        return key.replace("_", " ").capitalize().replace("Sla", "SLA").replace(" sla", " SLA")
+
+    return [(label(key), shown(key, value)) for key, value in totals.items()]
 
 
 def report_page(name):
