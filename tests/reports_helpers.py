@@ -59,19 +59,51 @@ def build_world(rep, other_rep):
 
     # Playbook: before close in all 5 won and the first lost deal (6 closed); twice in won[0].
     for deal in won:
-        UsageFactory(asset=playbook, deal=deal, user=rep, stage=evaluating, used_at=at(deal.close_date - datetime.timedelta(days=3)))
-    UsageFactory(asset=playbook, deal=won[0], user=other_rep, stage=evaluating, used_at=at(datetime.date(2026, 1, 20)))
-    UsageFactory(asset=playbook, deal=lost[0], user=other_rep, stage=engaged, used_at=at(datetime.date(2026, 2, 20)))
-    UsageFactory(asset=playbook, deal=lost[1], user=other_rep, used_at=at(datetime.date(2026, 3, 10)))  # after close
+        UsageFactory(
+            asset=playbook,
+            deal=deal,
+            user=rep,
+            stage=evaluating,
+            used_at=at(deal.close_date - datetime.timedelta(days=3)),
+        )
+    UsageFactory(
+        asset=playbook, deal=won[0], user=other_rep, stage=evaluating, used_at=at(datetime.date(2026, 1, 20))
+    )
+    UsageFactory(
+        asset=playbook, deal=lost[0], user=other_rep, stage=engaged, used_at=at(datetime.date(2026, 2, 20))
+    )
+    UsageFactory(
+        asset=playbook, deal=lost[1], user=other_rep, used_at=at(datetime.date(2026, 3, 10))
+    )  # after close
     UsageFactory(asset=playbook, deal=open_deals[0], user=rep, used_at=at(datetime.date(2026, 3, 15)))
     # Case A: two won deals.
     for deal in won[:2]:
-        UsageFactory(asset=case_a, deal=deal, user=rep, stage=engaged, used_at=at(deal.close_date - datetime.timedelta(days=10)))
+        UsageFactory(
+            asset=case_a,
+            deal=deal,
+            user=rep,
+            stage=engaged,
+            used_at=at(deal.close_date - datetime.timedelta(days=10)),
+        )
     # Out of the period entirely.
     UsageFactory(asset=case_a, deal=before, user=rep, used_at=at(datetime.date(2025, 12, 10)))
     # The objection was heard twice at the evaluating stage, in a deal with the rival and the buyer.
-    UsageFactory(asset=objection, deal=won[0], user=rep, action=UsageAction.HEARD, stage=evaluating, used_at=at(datetime.date(2026, 1, 25)))
-    UsageFactory(asset=objection, deal=lost[0], user=other_rep, action=UsageAction.HEARD, stage=evaluating, used_at=at(datetime.date(2026, 2, 25)))
+    UsageFactory(
+        asset=objection,
+        deal=won[0],
+        user=rep,
+        action=UsageAction.HEARD,
+        stage=evaluating,
+        used_at=at(datetime.date(2026, 1, 25)),
+    )
+    UsageFactory(
+        asset=objection,
+        deal=lost[0],
+        user=other_rep,
+        action=UsageAction.HEARD,
+        stage=evaluating,
+        used_at=at(datetime.date(2026, 2, 25)),
+    )
     return world
 
 
@@ -80,10 +112,14 @@ def make_requests(rep, marketer):
     from content.models import RequestEvent
 
     def request(created, *, status="new", assignee=None, due=None, events=(), **fields):
-        item = ContentRequestFactory(requester=rep, assignee=assignee, status=status, triage_due=due, **fields)
+        item = ContentRequestFactory(
+            requester=rep, assignee=assignee, status=status, triage_due=due, **fields
+        )
         type(item).objects.filter(pk=item.pk).update(created_at=created)
         for from_status, to_status, when in events:
-            event = RequestEvent.objects.create(request=item, actor=marketer, from_status=from_status, to_status=to_status)
+            event = RequestEvent.objects.create(
+                request=item, actor=marketer, from_status=from_status, to_status=to_status
+            )
             RequestEvent.objects.filter(pk=event.pk).update(created_at=when)
         return item
 

@@ -80,7 +80,11 @@ def test_effectiveness_counts_closed_deals_used_before_close_with_baseline_lift_
     assert report.totals["closed_deals"] == 7 and report.totals["won_deals"] == 5
     assert report.totals["baseline_win_rate"] == pytest.approx(5 / 7)
     playbook = by(report.rows, "title", "Playbook")
-    assert (playbook["closed_deals"], playbook["won"], playbook["lost"]) == (6, 5, 1)  # lost[1] used after close
+    assert (playbook["closed_deals"], playbook["won"], playbook["lost"]) == (
+        6,
+        5,
+        1,
+    )  # lost[1] used after close
     assert playbook["win_rate"] == pytest.approx(5 / 6)
     assert playbook["lift"] == pytest.approx((5 / 6) / (5 / 7) - 1)  # +16.7%
     assert round(playbook["ci_low"], 4) == 0.4365 and round(playbook["ci_high"], 4) == 0.9699
@@ -119,7 +123,9 @@ def test_shelfware_lists_published_assets_never_used_since_publishing(world, per
 
 
 def test_the_baseline_follows_the_persona_filter(world):
-    filters = ReportFilters.from_params({"start": START.isoformat(), "end": END.isoformat(), "persona": "economic-buyer"})
+    filters = ReportFilters.from_params(
+        {"start": START.isoformat(), "end": END.isoformat(), "persona": "economic-buyer"}
+    )
     report = REPORTS["effectiveness"](filters)
     assert (report.totals["closed_deals"], report.totals["won_deals"]) == (2, 2)
     assert by(report.rows, "title", "Playbook")["closed_deals"] == 2
@@ -158,14 +164,22 @@ def test_adoption_counts_a_won_deal_as_supported_only_with_a_use_before_close(wo
 def test_gaps_put_supply_beside_demand_in_each_stage_and_persona_cell(world, period, rep):
     evaluating, buyer = world["evaluating"], world["buyer"]
     ContentRequestFactory(requester=rep, stage=evaluating, persona=buyer, kind="objection")
-    ContentRequestFactory(requester=rep, stage=evaluating, persona=buyer, status="declined")  # closed: no demand
+    ContentRequestFactory(
+        requester=rep, stage=evaluating, persona=buyer, status="declined"
+    )  # closed: no demand
     ContentRequestFactory(requester=rep, stage=FunnelStage.objects.get(slug="curious"), persona=buyer)
     ContentRequest.objects.update(created_at=at(datetime.date(2026, 2, 1)))
     report = REPORTS["gaps"](period)
     cell = by([r for r in report.rows if r["persona"] == "Economic buyer"], "stage", "Evaluating")
     assert cell == {
-        "stage": "Evaluating", "persona": "Economic buyer", "assets": 1, "open_requests": 1,
-        "objection_requests": 1, "heard": 1, "demand": 2, "gap_score": 1.0,
+        "stage": "Evaluating",
+        "persona": "Economic buyer",
+        "assets": 1,
+        "open_requests": 1,
+        "objection_requests": 1,
+        "heard": 1,
+        "demand": 2,
+        "gap_score": 1.0,
     }
     curious = by([r for r in report.rows if r["persona"] == "Economic buyer"], "stage", "Curious")
     assert (curious["assets"], curious["demand"], curious["gap_score"]) == (0, 1, 1.0)
@@ -188,27 +202,55 @@ def test_gaps_narrow_to_one_stage_and_persona(world):
 def test_requests_report_medians_sla_and_backlog(rep, marketer):
     request = make_requests(rep, marketer)
     day = datetime.date
-    request(at(day(2026, 1, 5)), status="delivered", assignee=marketer, due=day(2026, 1, 7), events=[
-        ("new", "triaged", at(day(2026, 1, 6))),  # 24 h, within SLA
-        ("triaged", "accepted", at(day(2026, 1, 8))),
-        ("accepted", "delivered", at(day(2026, 1, 15))),  # 10 days
-    ])
-    request(at(day(2026, 1, 10)), status="triaged", assignee=marketer, due=day(2026, 1, 12), events=[
-        ("new", "triaged", at(day(2026, 1, 14))),  # 96 h, late
-    ])
-    request(at(day(2026, 2, 10)), status="triaged", assignee=marketer, events=[
-        ("new", "triaged", at(day(2026, 2, 10), 16)),  # 6 h, no due date: within 2 calendar days
-    ])
+    request(
+        at(day(2026, 1, 5)),
+        status="delivered",
+        assignee=marketer,
+        due=day(2026, 1, 7),
+        events=[
+            ("new", "triaged", at(day(2026, 1, 6))),  # 24 h, within SLA
+            ("triaged", "accepted", at(day(2026, 1, 8))),
+            ("accepted", "delivered", at(day(2026, 1, 15))),  # 10 days
+        ],
+    )
+    request(
+        at(day(2026, 1, 10)),
+        status="triaged",
+        assignee=marketer,
+        due=day(2026, 1, 12),
+        events=[
+            ("new", "triaged", at(day(2026, 1, 14))),  # 96 h, late
+        ],
+    )
+    request(
+        at(day(2026, 2, 10)),
+        status="triaged",
+        assignee=marketer,
+        events=[
+            ("new", "triaged", at(day(2026, 2, 10), 16)),  # 6 h, no due date: within 2 calendar days
+        ],
+    )
     request(at(day(2026, 2, 1)))  # new, unassigned
     request(at(day(2025, 12, 1)), assignee=marketer)  # before the period
     report = REPORTS["requests"](ReportFilters(start=START, end=END))
     mine = by(report.rows, "assignee", "marketer")
-    assert (mine["requests"], mine["open"], mine["triaged"], mine["triaged_within_sla"], mine["delivered"]) == (3, 2, 3, 2, 1)
+    assert (
+        mine["requests"],
+        mine["open"],
+        mine["triaged"],
+        mine["triaged_within_sla"],
+        mine["delivered"],
+    ) == (3, 2, 3, 2, 1)
     assert mine["within_sla_share"] == pytest.approx(2 / 3)
     assert mine["median_triage_hours"] == 24.0
     assert mine["median_delivery_days"] == 10.0
     nobody = by(report.rows, "assignee", "(unassigned)")
-    assert (nobody["requests"], nobody["open"], nobody["triaged"], nobody["median_triage_hours"]) == (1, 1, 0, None)
+    assert (nobody["requests"], nobody["open"], nobody["triaged"], nobody["median_triage_hours"]) == (
+        1,
+        1,
+        0,
+        None,
+    )
     assert report.totals["median_triage_hours"] == 24.0 and report.totals["open"] == 3
     tables = {t.key: t.rows for t in report.tables}
     assert by(tables["by_age"], "age", "over 30 days")["open"] == 3
@@ -220,7 +262,12 @@ def test_an_even_number_of_triage_times_has_the_mean_of_the_middle_two_as_median
     day = datetime.date
     for hours in (2, 4, 10, 30):
         created = at(day(2026, 1, 5))
-        request(created, status="triaged", assignee=marketer, events=[("new", "triaged", created + datetime.timedelta(hours=hours))])
+        request(
+            created,
+            status="triaged",
+            assignee=marketer,
+            events=[("new", "triaged", created + datetime.timedelta(hours=hours))],
+        )
     report = REPORTS["requests"](ReportFilters(start=START, end=END))
     assert report.rows[0]["median_triage_hours"] == 7.0
 
@@ -251,7 +298,12 @@ def test_objections_count_heard_by_stage_and_competitor_with_effectiveness(world
     assert report.totals["heard"] == 2
     entry = report.rows[0]
     assert (entry["title"], entry["heard"], entry["deals"]) == ("Too expensive", 2, 2)
-    assert (entry["closed_deals"], entry["won"], entry["enough_data"], entry["win_rate"]) == (2, 1, False, None)
+    assert (entry["closed_deals"], entry["won"], entry["enough_data"], entry["win_rate"]) == (
+        2,
+        1,
+        False,
+        None,
+    )
     tables = {t.key: t.rows for t in report.tables}
     assert tables["by_stage"] == [{"stage": "Evaluating", "heard": 2}]
     assert tables["by_competitor"] == [{"competitor": "Rival Co", "heard": 2}]

@@ -34,14 +34,18 @@ def world(rep, other_rep):
     return build_world(rep, other_rep)
 
 
-@pytest.mark.parametrize("role, expected", [("rep", 403), ("outsider", 403), ("marketer", 200), ("manager", 200)])
+@pytest.mark.parametrize(
+    "role, expected", [("rep", 403), ("outsider", 403), ("marketer", 200), ("manager", 200)]
+)
 def test_only_marketers_and_managers_see_the_reports_index(client, persona_users, role, expected):
     client.force_login(persona_users[role])
     assert client.get(reverse("reports")).status_code == expected
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("role, expected", [("rep", 403), ("outsider", 403), ("marketer", 200), ("manager", 200)])
+@pytest.mark.parametrize(
+    "role, expected", [("rep", 403), ("outsider", 403), ("marketer", 200), ("manager", 200)]
+)
 def test_report_pages_and_api_follow_the_view_reports_rule(client, persona_users, name, role, expected):
     client.force_login(persona_users[role])
     assert client.get(page_url(name)).status_code == expected
@@ -65,8 +69,15 @@ def test_a_report_page_shows_filters_chart_table_notes_and_a_csv_link(manager_cl
     response = manager_client.get(page_url("effectiveness"), PERIOD)
     body = response.content.decode()
     assert response.status_code == 200
-    for label in ('for="f-start"', 'for="f-end"', 'for="f-kind"', 'for="f-stage"', 'for="f-persona"',
-                  'for="f-competitor"', 'for="f-owner"'):
+    for label in (
+        'for="f-start"',
+        'for="f-end"',
+        'for="f-kind"',
+        'for="f-stage"',
+        'for="f-persona"',
+        'for="f-competitor"',
+        'for="f-owner"',
+    ):
         assert label in body
     assert 'id="chart-data" type="application/json"' in body
     assert "<figcaption" in body and 'role="img"' in body and "aria-label=" in body
@@ -91,7 +102,15 @@ def test_column_headers_link_to_sorting_and_say_how_the_table_is_sorted(manager_
     assert body.index("Case A") < body.index("Playbook") < body.index("Too expensive")
 
 
-@pytest.mark.parametrize("params", [{"start": "2026-02-30"}, {"start": "2026-03-01", "end": "2026-01-01"}, {"kind": "x"}, {"sort": "secret"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2026-02-30"},
+        {"start": "2026-03-01", "end": "2026-01-01"},
+        {"kind": "x"},
+        {"sort": "secret"},
+    ],
+)
 def test_bad_filters_answer_400_on_page_api_and_csv(manager_client, params):
     page = manager_client.get(page_url("usage"), params)
     assert page.status_code == 400 and "These filters cannot be used" in page.content.decode()
@@ -132,7 +151,7 @@ def test_a_title_that_looks_like_a_formula_is_quoted_in_the_csv(manager_client, 
         manager_client.get(api_url("usage"), {**PERIOD, "format": "csv"}),
     ):
         rows = csv_rows(response)
-        assert rows[1][1] == "'=HYPERLINK(\"http://evil\",\"x\")"
+        assert rows[1][1] == '\'=HYPERLINK("http://evil","x")'
         assert rows[1][3] == "9"
 
 
@@ -148,8 +167,18 @@ def grow(rep, other_rep, n):
     """More of everything: assets, deals won and lost, uses, requests."""
     for i in range(n):
         asset = AssetFactory(kind="objection" if i % 2 else "case_study")
-        deal = DealFactory(status="won" if i % 3 else "lost", close_date=datetime.date(2026, 2, 10), owner=rep if i % 2 else other_rep)
-        UsageFactory(asset=asset, deal=deal, user=rep, used_at=at(datetime.date(2026, 2, 1)), action="heard" if i % 2 else "shared")
+        deal = DealFactory(
+            status="won" if i % 3 else "lost",
+            close_date=datetime.date(2026, 2, 10),
+            owner=rep if i % 2 else other_rep,
+        )
+        UsageFactory(
+            asset=asset,
+            deal=deal,
+            user=rep,
+            used_at=at(datetime.date(2026, 2, 1)),
+            action="heard" if i % 2 else "shared",
+        )
         UsageFactory(asset=asset, deal=deal, user=other_rep, used_at=at(datetime.date(2026, 2, 3)))
         ContentRequestFactory(requester=rep)
 
@@ -162,7 +191,9 @@ def count_queries(client, url, params):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_each_report_runs_the_same_number_of_queries_whatever_the_data_size(manager_client, rep, other_rep, name):
+def test_each_report_runs_the_same_number_of_queries_whatever_the_data_size(
+    manager_client, rep, other_rep, name
+):
     # Page: session, user, groups (permission), taxonomy lookups for the filter form (3), and the
     # report's own aggregates (see each report function's comment). API: user, groups, report.
     build_world(rep, other_rep)
