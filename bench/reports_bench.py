@@ -29,7 +29,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command, get_commands  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -185,6 +185,7 @@ def ensure_data(args):
 def timed(function, repeat):
     runs, queries = [], 0
     for _ in range(repeat):
+        reset_queries()  # with DEBUG on, a full query log would make the capture read zero
         with CaptureQueriesContext(connection) as captured:
             began = time.perf_counter()
             function()
