@@ -1,6 +1,6 @@
 """Every page of the app: each area's module owns its routes."""
 
-from .views import assets, auth, calendar, deal_prep, deals, definitions, health, jobs, library, requests
+from .views import assets, auth, calendar, deal_prep, deals, definitions, health, jobs, library, reports, requests
 
 urlpatterns = [
     *auth.urlpatterns,
@@ -12,5 +12,6 @@ urlpatterns = [
     *deal_prep.urlpatterns,
     *deals.urlpatterns,
     *jobs.urlpatterns,
+    *reports.urlpatterns,
     *requests.urlpatterns,
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from . import reports
 from .auth import ObtainToken
 from .calendar import CalendarEventsView
 from .deals import CrmWebhook, DealViewSet
@@ -19,5 +20,6 @@ urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("calendar/", CalendarEventsView.as_view(), name="api-calendar"),
     path("webhooks/crm/", CrmWebhook.as_view(), name="crm-webhook"),
+    *reports.urlpatterns,
     *router.urls,
 ]

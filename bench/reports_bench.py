@@ -1,0 +1,241 @@
+"""Time every report on the database DATABASE_URL points at, as a function call and as an API call.
+
+    python bench/reports_bench.py                      # 100,000 assets, 50,000 deals, 1,000,000 uses
+    python bench/reports_bench.py --assets 2000 --deals 1000 --usages 20000 --own-data
+
+When the database holds fewer assets than asked for, the data is generated first: with
+`manage.py generate_synthetic` when that command exists, or with the small bulk generator below
+when --own-data is given (or the command is missing). Prints one line per report: the median and
+the slowest of --repeat runs, and the number of SQL queries.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enablement.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command, get_commands  # noqa: E402
+from django.db import connection, reset_queries, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from content import models  # noqa: E402
+from content.reports import REPORTS, ReportFilters  # noqa: E402
+
+BATCH = 5000
+
+
+def own_data(*, assets, deals, usages, requests, searches, reps=200, seed=7):
+    """Bulk-create a synthetic data set shaped like the real one (for a quick run of the bench)."""
+    rng = random.Random(seed)
+    User = get_user_model()
+    now = timezone.now()
+    stages = list(models.FunnelStage.objects.all())
+    personas = list(models.Persona.objects.all())
+    sales, marketing = Group.objects.get(name="Sales"), Group.objects.get(name="Marketing")
+    with transaction.atomic():
+        start = User.objects.count()
+        User.objects.bulk_create(
+            [User(username=f"bench-rep-{start + i}") for i in range(reps)]
+            + [User(username=f"bench-marketer-{start + i}") for i in range(10)],
+            batch_size=BATCH,
+        )
+        rep_ids = list(User.objects.filter(username__startswith="bench-rep-").values_list("id", flat=True))
+        marketer_ids = list(
+            User.objects.filter(username__startswith="bench-marketer-").values_list("id", flat=True)
+        )
+        sales.user_set.add(*rep_ids)
+        marketing.user_set.add(*marketer_ids)
+        kinds = models.AssetKind.values
+        created = []
+        for i in range(assets):
+            published = now - datetime.timedelta(days=rng.randint(1, 400))
+            asset = models.Asset(
+                kind=rng.choice(kinds),
+                title=f"Synthetic asset {i}",
+                status=models.AssetStatus.PUBLISHED,
+                published_at=published,
+                owner_id=rng.choice(marketer_ids),
+                verification_interval_days=90,
+            )
+            asset.review_by = asset.compute_review_by()
+            created.append(asset)
+        models.Asset.objects.bulk_create(created, batch_size=BATCH)
+        asset_ids = list(models.Asset.objects.values_list("id", flat=True))
+        through = models.Asset.stages.through
+        through.objects.bulk_create(
+            [through(asset_id=a, funnelstage_id=rng.choice(stages).pk) for a in asset_ids],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        through = models.Asset.personas.through
+        through.objects.bulk_create(
+            [through(asset_id=a, persona_id=rng.choice(personas).pk) for a in asset_ids],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        offset = models.Deal.objects.count()
+        deal_rows = []
+        for i in range(deals):
+            status = rng.choice(["open", "won", "lost", "lost"])
+            close = (now - datetime.timedelta(days=rng.randint(0, 365))).date() if status != "open" else None
+            deal_rows.append(
+                models.Deal(
+                    crm_id=f"BENCH{offset + i:08d}",
+                    name=f"Deal {i}",
+                    amount=Decimal(rng.randint(1, 200) * 500),
+                    status=status,
+                    close_date=close,
+                    owner_id=rng.choice(rep_ids),
+                    funnel_stage=rng.choice(stages),
+                )
+            )
+        models.Deal.objects.bulk_create(deal_rows, batch_size=BATCH)
+        deal_ids = list(models.Deal.objects.values_list("id", flat=True))
+        through = models.Deal.personas.through
+        through.objects.bulk_create(
+            [through(deal_id=d, persona_id=rng.choice(personas).pk) for d in deal_ids],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        actions = models.UsageAction.values
+        for done in range(0, usages, BATCH):
+            models.Usage.objects.bulk_create(
+                [
+                    models.Usage(
+                        asset_id=rng.choice(asset_ids),
+                        deal_id=rng.choice(deal_ids),
+                        user_id=rng.choice(rep_ids),
+                        action=rng.choice(actions),
+                        stage_id=rng.choice(stages).pk,
+                        used_at=now - datetime.timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
+                    )
+                    for _ in range(min(BATCH, usages - done))
+                ]
+            )
+        models.ContentRequest.objects.bulk_create(
+            [
+                models.ContentRequest(
+                    title=f"Need {i}",
+                    description="Synthetic.",
+                    requester_id=rng.choice(rep_ids),
+                    assignee_id=rng.choice(marketer_ids),
+                    stage=rng.choice(stages),
+                    persona=rng.choice(personas),
+                    status=rng.choice(models.RequestStatus.values[:2]),
+                )
+                for i in range(requests)
+            ],
+            batch_size=BATCH,
+        )
+        models.SearchLog.objects.bulk_create(
+            [
+                models.SearchLog(
+                    user_id=rng.choice(rep_ids), query="q", clicked_asset_id=rng.choice(asset_ids)
+                )
+                for _ in range(searches)
+            ],
+            batch_size=BATCH,
+        )
+
+
+def ensure_data(args):
+    if models.Asset.objects.count() >= args.assets:
+        return
+    print(f"Generating data: {args.assets} assets, {args.deals} deals, {args.usages} uses ...", flush=True)
+    began = time.perf_counter()
+    if not args.own_data and "generate_synthetic" in get_commands():
+        call_command(
+            "generate_synthetic",
+            assets=args.assets,
+            deals=args.deals,
+            usages=args.usages,
+            requests=args.requests,
+            searches=args.searches,
+        )
+    else:
+        own_data(
+            assets=args.assets,
+            deals=args.deals,
+            usages=args.usages,
+            requests=args.requests,
+            searches=args.searches,
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"  done in {time.perf_counter() - began:.1f} s", flush=True)
+
+
+def timed(function, repeat):
+    runs, queries = [], 0
+    for _ in range(repeat):
+        reset_queries()  # with DEBUG on, a full query log would make the capture read zero
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            function()
+            runs.append(time.perf_counter() - began)
+        queries = len(captured)
+    return statistics.median(runs), max(runs), queries
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--assets", type=int, default=100_000)
+    parser.add_argument("--deals", type=int, default=50_000)
+    parser.add_argument("--usages", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--searches", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--days", type=int, default=90, help="The report period, ending today.")
+    parser.add_argument("--own-data", action="store_true", help="Use the bulk generator in this script.")
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    ensure_data(args)
+    setup_test_environment()
+    manager, _ = get_user_model().objects.get_or_create(username="bench-manager")
+    manager.groups.add(Group.objects.get(name="Managers"))
+    client = Client()
+    client.force_login(manager)
+    today = timezone.localdate()
+    params = {"start": (today - datetime.timedelta(days=args.days - 1)).isoformat(), "end": today.isoformat()}
+    filters = ReportFilters.from_params(params)
+
+    counts = (models.Asset.objects.count(), models.Deal.objects.count(), models.Usage.objects.count())
+    print(
+        f"\n{connection.vendor}: {counts[0]:,} assets, {counts[1]:,} deals, {counts[2]:,} uses; "
+        f"period {params['start']} .. {params['end']}; median and max of {args.repeat} runs\n"
+    )
+    print(f"| {'report':<14}| function median | function max | API median | API max | queries |")
+    print("|---------------|---------------:|-------------:|-----------:|--------:|--------:|")
+    for name, report in REPORTS.items():
+        f_median, f_max, f_queries = timed(lambda report=report: report(filters), args.repeat)
+        url = f"/api/v1/reports/{name}/"
+        a_median, a_max, _ = timed(lambda url=url: client.get(url, params), args.repeat)
+        print(
+            f"| {name:<14}| {f_median * 1000:>11.0f} ms | {f_max * 1000:>9.0f} ms | {a_median * 1000:>7.0f} ms "
+            f"| {a_max * 1000:>4.0f} ms | {f_queries:>7} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Adoption: per rep, how much of their work is backed by logged content."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from ..models import ContentRequest, Deal, DealStatus
+from ..permissions import SALES
+from . import scope
+from .base import Column, Report, chart, order_by_for, sliced
+from .stats import ratio
+
+COLUMNS = [
+    Column("username", "Username"),
+    Column("rep", "Rep"),
+    Column("deals_worked", "Deals worked", "int"),
+    Column("deals_with_content", "Deals with content logged", "int"),
+    Column("content_share", "Share of deals with content", "percent"),
+    Column("uses", "Uses", "int"),
+    Column("requests", "Requests submitted", "int"),
+    Column("won_deals", "Won deals", "int"),
+    Column("won_with_content", "Won with content", "int"),
+]
+
+NOTES = [
+    "Reps are the users in the Sales group. Deals worked: deals the rep owns that are open, or closed in "
+    "the period.",
+    "Deals with content logged: of those, deals with at least one use of any asset logged (by anyone) in "
+    "them.",
+    "Uses: uses the rep logged in the period. Requests submitted: content requests the rep filed in the "
+    "period.",
+    "Won with content: won deals closed in the period with a use logged on or before the close date. "
+    "The share of won deals with content (in the totals) is over every won deal closed in the period.",
+    "Kind and stage narrow the uses counted; persona and competitor narrow deals and uses to deals with "
+    "them; "
+    "owner shows one rep.",
+]
+
+
+def _count(queryset):
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(_g=Value(1)).values("_g").annotate(n=Count("*")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def adoption_report(filters) -> Report:
+    # Queries: totals; rep count; per-rep page (3).
+    rep = OuterRef("pk")
+    uses = scope.usages(filters, by_owner=False)
+    content_uses = scope.usages(filters, in_period=False, by_owner=False)
+    worked = Deal.objects.filter(
+        Q(status=DealStatus.OPEN) | Q(close_date__gte=filters.start, close_date__lte=filters.end)
+    ).filter(*scope._deal_has(filters, "pk"))
+    won = scope.closed_deals(filters, owner=False).filter(status=DealStatus.WON)
+    with_content = Exists(content_uses.filter(deal_id=OuterRef("pk")))
+    supported = Exists(content_uses.filter(deal_id=OuterRef("pk"), used_at__date__lte=OuterRef("close_date")))
+    reps = get_user_model().objects.filter(groups__name=SALES, is_active=True).order_by()
+    if filters.owner:
+        reps = reps.filter(pk=filters.owner.pk)
+    annotated = reps.annotate(
+        deals_worked=_count(worked.filter(owner_id=rep)),
+        deals_with_content=_count(worked.filter(with_content, owner_id=rep)),
+        uses=_count(uses.filter(user_id=rep)),
+        submitted=_count(
+            ContentRequest.objects.filter(
+                requester_id=rep, created_at__gte=filters.start_at, created_at__lt=filters.end_before
+            )
+        ),
+        won_deals=_count(won.filter(owner_id=rep)),
+        won_with_content=_count(won.filter(supported, owner_id=rep)),
+    )
+    sortable = {
+        key: (F(key), F("username").asc())
+        for key in ("deals_worked", "deals_with_content", "uses", "won_deals", "won_with_content")
+    }
+    sortable["requests"] = (F("submitted"), F("username").asc())
+    sortable["username"] = (F("username"), F("pk").asc())
+    sort, direction, ordering = order_by_for(filters, sortable, "uses")
+    page = sliced(
+        annotated.values(
+            "username",
+            "first_name",
+            "last_name",
+            "deals_worked",
+            "deals_with_content",
+            "uses",
+            "submitted",
+            "won_deals",
+            "won_with_content",
+        ).order_by(*ordering),
+        filters,
+    )
+    rows = []
+    for row in page:
+        full = f"{row.pop('first_name')} {row.pop('last_name')}".strip()
+        rows.append(
+            {
+                "username": row["username"],
+                "rep": full or row["username"],
+                **{k: row[k] for k in ("deals_worked", "deals_with_content")},
+                "content_share": ratio(row["deals_with_content"], row["deals_worked"]),
+                "uses": row["uses"],
+                "requests": row["submitted"],
+                "won_deals": row["won_deals"],
+                "won_with_content": row["won_with_content"],
+            }
+        )
+    won_all = won.filter(owner_id=filters.owner.pk) if filters.owner else won
+    totals = won_all.aggregate(won_deals=Count("id"), won_with_content=Count("id", filter=Q(supported)))
+    totals["won_with_content_share"] = ratio(totals["won_with_content"], totals["won_deals"])
+    totals["reps"] = reps.count()
+    return Report(
+        name="adoption",
+        title="Adoption",
+        description="Per rep: deals worked, deals backed by logged content, uses and requests.",
+        filters=filters,
+        columns=COLUMNS,
+        rows=rows,
+        totals=totals,
+        row_count=totals["reps"],
+        sort=sort,
+        direction=direction,
+        chart=chart(
+            "bar",
+            [row["rep"] for row in rows[:20]],
+            [
+                ("Deals worked", [row["deals_worked"] for row in rows[:20]]),
+                ("Deals with content logged", [row["deals_with_content"] for row in rows[:20]]),
+            ],
+            title="Deals worked and deals with content logged, per rep",
+            x_label="Rep",
+            y_label="Deals",
+        ),
+        notes=NOTES,
+    )

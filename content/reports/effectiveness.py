@@ -1,0 +1,251 @@
+"""Effectiveness: which assets support closed deals, against the baseline of comparable deals,
+with a 95% Wilson interval and "not enough data" below a minimum sample."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+
+from ..models import Asset, AssetKind, DealStatus, Usage
+from . import scope
+from .base import Column, Report, Table, page_slice
+from .filters import ReportFilterError
+from .sql import fetch_dicts, subquery_sql
+from .stats import lift, ratio, wilson_interval, wilson_lower_sql
+
+COLUMNS = [
+    Column("asset_id", "Asset id", "int"),
+    Column("title", "Asset"),
+    Column("kind", "Kind"),
+    Column("closed_deals", "Closed deals used in", "int"),
+    Column("won", "Won", "int"),
+    Column("lost", "Lost", "int"),
+    Column("win_rate", "Win rate", "percent"),
+    Column("baseline", "Baseline win rate", "percent", sortable=False),
+    Column("lift", "Lift", "lift"),
+    Column("ci_low", "95% interval low", "percent", sortable=False),
+    Column("ci_high", "95% interval high", "percent", sortable=False),
+    Column("score", "Score (Wilson low)", "percent"),
+    Column("influenced_revenue", "Influenced revenue", "money"),
+    Column("enough_data", "Enough data", "bool", sortable=False),
+]
+
+SHELF_LIMIT = 50
+
+
+def percent(value):
+    return None if value is None else round(value * 100, 1)
+
+
+def notes():
+    return [
+        "An asset supports a closed deal when a use of it in that deal was logged on or before the close "
+        "date. "
+        "Only deals closed (won or lost) in the period count; uses after the close never do.",
+        "Win rate = won / closed deals the asset supported. Baseline = won / closed among all deals closed "
+        "in the "
+        "period that match the persona, competitor and owner filters (the comparable deals). "
+        "Lift = win rate / baseline − 1, a relative change (+25% means a win rate a quarter higher than the "
+        "baseline).",
+        "The 95% interval is the Wilson score interval of the win rate. Below "
+        f'{settings.EFFECTIVENESS_MIN_SAMPLE} closed deals an asset shows "not enough data": '
+        "no rate, lift or interval. Rows are sorted by the interval's lower bound, "
+        "which does not reward tiny samples.",
+        "Influenced revenue = the sum of the amounts of the won deals the asset supported (each deal once).",
+        "Kind narrows assets and stage narrows the uses counted to those logged at that stage; owner is the "
+        "deal owner.",
+        "Shelfware: published assets with no use logged since they were published, at any time.",
+    ]
+
+
+def supporting_pairs(filters, asset_ids=None):
+    """(asset, closed deal) pairs where the asset was used on or before the close, each pair once."""
+    uses = scope.usages(filters, in_period=False, by_owner=False).filter(
+        deal__status__in=[DealStatus.WON, DealStatus.LOST],
+        deal__close_date__gte=filters.start,
+        deal__close_date__lte=filters.end,
+        used_at__date__lte=F("deal__close_date"),
+    )
+    if filters.owner:
+        uses = uses.filter(deal__owner_id=filters.owner.pk)
+    if asset_ids is not None:
+        uses = uses.filter(asset_id__in=asset_ids)
+    return (
+        uses.annotate(d_status=F("deal__status"), d_amount=F("deal__amount"))
+        .values("asset_id", "deal_id", "d_status", "d_amount")
+        .distinct()
+    )
+
+
+SORT_SQL = {
+    "score": "score",
+    "closed_deals": "closed_deals",
+    "won": "won",
+    "lost": "lost",
+    "win_rate": "rate",
+    "lift": "rate",
+    "influenced_revenue": "influenced_revenue",
+    "title": "title",
+    "kind": "kind",
+    "asset_id": "asset_id",
+}
+
+
+def baseline(filters) -> dict:
+    figures = scope.closed_deals(filters).aggregate(
+        closed=Count("id"), won=Count("id", filter=Q(status=DealStatus.WON))
+    )
+    figures["win_rate"] = ratio(figures["won"], figures["closed"])
+    return figures
+
+
+def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", paginate=True) -> list[dict]:
+    """One row per asset with its closed/won/lost counts and revenue, sorted and sliced in SQL."""
+    pairs, params = subquery_sql(supporting_pairs(filters, asset_ids))
+    minimum = int(settings.EFFECTIVENESS_MIN_SAMPLE)
+    won = "SUM(CASE WHEN p.d_status = 'won' THEN 1 ELSE 0 END)"
+    closed = "COUNT(*)"
+    asset_table = connection.ops.quote_name(Asset._meta.db_table)
+    order = SORT_SQL[sort]
+    order_sql = f"{order} {'DESC' if direction == 'desc' else 'ASC'} NULLS LAST, asset_id ASC"
+    # Only fixed fragments and whitelisted column names are interpolated; values travel as params.
+    sql = (
+        f"SELECT p.asset_id AS asset_id, a.title AS title, a.kind AS kind, {closed} AS closed_deals, {won} "  # noqa: S608
+        "AS won, "
+        f"SUM(CASE WHEN p.d_status = 'lost' THEN 1 ELSE 0 END) AS lost, "
+        f"SUM(CASE WHEN p.d_status = 'won' THEN p.d_amount ELSE 0 END) AS influenced_revenue, "
+        f"CASE WHEN {closed} >= {minimum} THEN CAST({won} AS REAL) / {closed} END AS rate, "
+        f"CASE WHEN {closed} >= {minimum} THEN {wilson_lower_sql(won, closed)} END AS score, "
+        "COUNT(*) OVER () AS total_rows "
+        f"FROM ({pairs}) p JOIN {asset_table} a ON a.id = p.asset_id "
+        f"GROUP BY p.asset_id, a.title, a.kind ORDER BY {order_sql}"
+    )
+    offset, limit = page_slice(filters) if paginate else (0, None)
+    if limit is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params = (*params, limit, offset)
+    return fetch_dicts(sql, params)
+
+
+def describe(row: dict, base_rate) -> dict:
+    """Turn counts into the honest figures shown: nulls below the minimum sample."""
+    closed, won = int(row["closed_deals"]), int(row["won"] or 0)
+    enough = closed >= settings.EFFECTIVENESS_MIN_SAMPLE
+    rate = ratio(won, closed) if enough else None
+    interval = wilson_interval(won, closed) if enough else None
+    revenue = Decimal(str(row["influenced_revenue"] or 0)).quantize(Decimal("0.01"))
+    return {
+        "asset_id": row["asset_id"],
+        "title": row["title"],
+        "kind": dict(AssetKind.choices).get(row["kind"], row["kind"]),
+        "closed_deals": closed,
+        "won": won,
+        "lost": int(row["lost"] or 0),
+        "win_rate": rate,
+        "baseline": base_rate,
+        "lift": lift(rate, base_rate) if enough else None,
+        "ci_low": interval[0] if interval else None,
+        "ci_high": interval[1] if interval else None,
+        "score": interval[0] if interval else None,
+        "influenced_revenue": revenue,
+        "enough_data": enough,
+    }
+
+
+def shelfware(filters):
+    """Published assets never used since publishing (one query: the first page and the total)."""
+    # Two plain anti-joins on the (asset, used_at) index, rather than one with an OR inside.
+    used_since_published = Usage.objects.filter(asset=OuterRef("pk"), used_at__gte=OuterRef("published_at"))
+    used_ever = Usage.objects.filter(asset=OuterRef("pk"))
+    shelf = scope.assets(filters, Asset.objects.published()).filter(
+        (Q(published_at__isnull=False) & ~Exists(used_since_published))
+        | (Q(published_at__isnull=True) & ~Exists(used_ever))
+    )
+    # The total rides along as a window count over the same rows, so one query gives both.
+    listed = list(
+        shelf.annotate(total=Window(Count("id")))
+        .values("id", "title", "kind", "published_at", "total")
+        .order_by(F("published_at").asc(nulls_first=True), "id")[:SHELF_LIMIT]
+    )
+    kinds = dict(AssetKind.choices)
+    rows = [
+        {
+            "asset_id": a["id"],
+            "title": a["title"],
+            "kind": kinds.get(a["kind"]),
+            "published_at": a["published_at"],
+        }
+        for a in listed
+    ]
+    return (listed[0]["total"] if listed else 0), rows
+
+
+def effectiveness_report(filters) -> Report:
+    # Queries: baseline; per-asset page with its total; shelfware page with its total (3).
+    sort = filters.sort or "score"
+    direction = filters.direction or "desc"
+    if sort not in SORT_SQL:
+        raise ReportFilterError({"sort": f"Sort by one of: {', '.join(sorted(SORT_SQL))}."})
+    base = baseline(filters)
+    figures = asset_figures(filters, sort=sort, direction=direction)
+    # Every row carries the number of assets (a window count), so the page needs no second query.
+    row_count = figures[0]["total_rows"] if figures else 0
+    if not figures and filters.page > 1:
+        row_count = supporting_pairs(filters).values("asset_id").distinct().count()
+    rows = [describe(row, base["win_rate"]) for row in figures]
+    shelf_count, shelf_rows = shelfware(filters)
+    charted = [row for row in rows if row["enough_data"]][:15]
+    return Report(
+        name="effectiveness",
+        title="Effectiveness",
+        description="Which assets support closed deals, against the baseline, with confidence intervals.",
+        filters=filters,
+        columns=COLUMNS,
+        rows=rows,
+        totals={
+            "closed_deals": base["closed"],
+            "won_deals": base["won"],
+            "baseline_win_rate": base["win_rate"],
+            "assets_used": row_count,
+            "shelfware": shelf_count,
+            "min_sample": settings.EFFECTIVENESS_MIN_SAMPLE,
+        },
+        row_count=row_count,
+        sort=sort,
+        direction=direction,
+        chart={
+            "type": "bar",
+            "title": "Win rate with its 95% interval lower bound, against the baseline",
+            "labels": [row["title"] for row in charted],
+            "datasets": [
+                {"label": "Win rate (%)", "data": [percent(row["win_rate"]) for row in charted]},
+                {"label": "95% interval low (%)", "data": [percent(row["ci_low"]) for row in charted]},
+                {
+                    "label": "Baseline (%)",
+                    "data": [percent(base["win_rate"]) for _ in charted],
+                    "type": "line",
+                },
+            ],
+            "x_label": "Asset",
+            "y_label": "Percent of closed deals won",
+        },
+        notes=notes(),
+        tables=[
+            Table(
+                "shelfware",
+                f"Shelfware: {shelf_count} published asset(s) never used since publishing",
+                [
+                    Column("asset_id", "Asset id", "int"),
+                    Column("title", "Asset"),
+                    Column("kind", "Kind"),
+                    Column("published_at", "Published", "datetime"),
+                ],
+                shelf_rows,
+                note=f"The {SHELF_LIMIT} published longest ago are listed.",
+            )
+        ],
+    )
+
+
+__all__ = ["asset_figures", "baseline", "describe", "effectiveness_report", "supporting_pairs"]

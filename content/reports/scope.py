@@ -1,0 +1,104 @@
+"""The rows each report starts from, narrowed by the filters the same way everywhere.
+
+Deal attributes (persona, competitor) are tested with EXISTS so that a deal with two personas is
+never counted twice; kind narrows assets; stage narrows uses to the stage they were logged at;
+owner is the rep who logged a use or owns a deal.
+"""
+
+from django.db.models import Exists, OuterRef
+
+from ..models import Asset, ContentRequest, Deal, Usage
+
+
+def _deal_has(filters, deal_ref):
+    conditions = []
+    if filters.persona:
+        conditions.append(
+            Exists(
+                Deal.personas.through.objects.filter(
+                    deal_id=OuterRef(deal_ref), persona_id=filters.persona.pk
+                )
+            )
+        )
+    if filters.competitor:
+        conditions.append(
+            Exists(
+                Deal.competitors.through.objects.filter(
+                    deal_id=OuterRef(deal_ref), competitor_id=filters.competitor.pk
+                )
+            )
+        )
+    return conditions
+
+
+def usages(filters, *, in_period=True, by_owner=True):
+    """Uses logged in the period, narrowed by every filter (owner: the rep who logged the use)."""
+    queryset = Usage.objects.order_by()
+    if in_period:
+        queryset = queryset.filter(used_at__gte=filters.start_at, used_at__lt=filters.end_before)
+    if filters.kind:
+        queryset = queryset.filter(asset__kind=filters.kind)
+    if filters.stage:
+        queryset = queryset.filter(stage_id=filters.stage.pk)
+    if by_owner and filters.owner:
+        queryset = queryset.filter(user_id=filters.owner.pk)
+    return queryset.filter(*_deal_has(filters, "deal_id"))
+
+
+def closed_deals(filters, *, owner=True):
+    """Deals closed (won or lost) in the period with the filtered persona, competitor and owner:
+    the comparable deals of the effectiveness baseline."""
+    queryset = (
+        Deal.objects.closed().order_by().filter(close_date__gte=filters.start, close_date__lte=filters.end)
+    )
+    if owner and filters.owner:
+        queryset = queryset.filter(owner_id=filters.owner.pk)
+    return queryset.filter(*_deal_has(filters, "pk"))
+
+
+def assets(filters, queryset=None):
+    """Assets of the filtered kind, tagged with the filtered stage, persona and competitor."""
+    queryset = (Asset.objects.all() if queryset is None else queryset).order_by()
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.stage:
+        queryset = queryset.filter(
+            Exists(
+                Asset.stages.through.objects.filter(asset_id=OuterRef("pk"), funnelstage_id=filters.stage.pk)
+            )
+        )
+    if filters.persona:
+        queryset = queryset.filter(
+            Exists(
+                Asset.personas.through.objects.filter(asset_id=OuterRef("pk"), persona_id=filters.persona.pk)
+            )
+        )
+    if filters.competitor:
+        queryset = queryset.filter(
+            Exists(
+                Asset.competitors.through.objects.filter(
+                    asset_id=OuterRef("pk"), competitor_id=filters.competitor.pk
+                )
+            )
+        )
+    if filters.owner:
+        queryset = queryset.filter(owner_id=filters.owner.pk)
+    return queryset
+
+
+def requests(filters, *, owner_field="requester_id"):
+    """Requests submitted in the period with the filtered kind, stage, persona and competitor."""
+    queryset = ContentRequest.objects.order_by().filter(
+        created_at__gte=filters.start_at, created_at__lt=filters.end_before
+    )
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.stage:
+        queryset = queryset.filter(stage_id=filters.stage.pk)
+    if filters.persona:
+        queryset = queryset.filter(persona_id=filters.persona.pk)
+    if filters.competitor:
+        queryset = queryset.filter(competitor_id=filters.competitor.pk)
+    if filters.owner:
+        queryset = queryset.filter(**{owner_field: filters.owner.pk})
+    return queryset

@@ -1,0 +1,63 @@
+"""Formatting report cells: percentages, money, durations, and "not enough data" instead of a number."""
+
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import formats
+
+register = template.Library()
+
+NOT_ENOUGH = "not enough data"
+
+
+@register.simple_tag
+def cell(row, column):
+    value = row.get(column.key)
+    if value is None:
+        if row.get("enough_data") is False and column.type in ("percent", "lift"):
+            return NOT_ENOUGH
+        return "—"
+    return format_value(value, column.type)
+
+
+def format_value(value, kind):
+    if kind == "percent":
+        return f"{value * 100:.1f}%"
+    if kind == "lift":
+        return f"{value * 100:+.1f}%"
+    if kind == "money":
+        return intcomma(f"{Decimal(value):.2f}")
+    if kind == "int":
+        return intcomma(value)
+    if kind == "bool":
+        return "yes" if value else "no"
+    if kind == "datetime" and isinstance(value, datetime.datetime):
+        return formats.date_format(value, "Y-m-d H:i")
+    if kind == "date" and isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+@register.simple_tag
+def plain(value, kind="text"):
+    return "—" if value is None else format_value(value, kind)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, column):
+    """The header link that sorts by `column`: descending first, toggled when already sorted."""
+    from .enablement import querystring_with
+
+    report = context["report"]
+    direction = "asc" if report.sort == column.key and report.direction == "desc" else "desc"
+    return querystring_with(context, sort=column.key, dir=direction, page=None)
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context, column):
+    report = context["report"]
+    if report.sort != column.key:
+        return "none"
+    return "descending" if report.direction == "desc" else "ascending"

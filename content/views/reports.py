@@ -1,0 +1,101 @@
+"""The shared dashboard: one page per report, each with filters, a chart, a sortable table and
+a CSV download — all drawn from the same report functions as the API."""
+
+from django.shortcuts import render
+from django.urls import path
+
+from ..models import AssetKind, Competitor, FunnelStage, Persona
+from ..permissions import require
+from ..reports import DESCRIPTIONS, REPORTS, ReportFilterError, ReportFilters, csv_response, run_report
+from ..templatetags.reports import format_value
+
+TITLES = {
+    "usage": "Usage",
+    "effectiveness": "Effectiveness",
+    "adoption": "Adoption",
+    "gaps": "Content gaps",
+    "requests": "Requests and SLA",
+    "freshness": "Freshness",
+    "objections": "Objections",
+}
+
+
+@require("view_reports")
+def reports_index(request):
+    reports = [{"name": name, "title": TITLES[name], "description": DESCRIPTIONS[name]} for name in REPORTS]
+    return render(request, "reports/index.html", {"reports": reports})
+
+
+def filter_choices():
+    """The options of the filter form (queries: stages, personas, competitors)."""
+    return {
+        "kinds": AssetKind.choices,
+        "stages": list(FunnelStage.objects.values_list("slug", "name")),
+        "personas": list(Persona.objects.values_list("slug", "name")),
+        "competitors": list(Competitor.objects.values_list("slug", "name")),
+    }
+
+
+def chart_table(chart: dict) -> list[dict]:
+    """The chart's numbers as table rows, shown beside the chart."""
+    datasets = chart.get("datasets", [])
+    return [
+        {"label": label, "values": [dataset["data"][i] for dataset in datasets]}
+        for i, label in enumerate(chart.get("labels", []))
+    ]
+
+
+def totals_for_display(totals: dict) -> list[tuple[str, str]]:
+    def shown(key, value):
+        if isinstance(value, float) and ("share" in key or "rate" in key):
+            return format_value(value, "percent")
+        return (
+            "—"
+            if value is None
+            else format_value(
+                value, "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "text"
+            )
+        )
+
+    def label(key):
+        return key.replace("_", " ").capitalize().replace("Sla", "SLA").replace(" sla", " SLA")
+
+    return [(label(key), shown(key, value)) for key, value in totals.items()]
+
+
+def report_page(name):
+    @require("view_reports")
+    def view(request):
+        context = {
+            "name": name,
+            "title": TITLES[name],
+            "description": DESCRIPTIONS[name],
+            "params": request.GET,
+            "choices": filter_choices(),
+            "filters": ReportFilters.default(),
+        }
+        try:
+            filters = ReportFilters.from_params(request.GET)
+            if request.GET.get("format") == "csv":
+                return csv_response(run_report(name, filters.for_export()))
+            report = run_report(name, filters)
+        except ReportFilterError as error:
+            context["errors"] = error.message_dict
+            return render(request, "reports/report.html", context, status=400)
+        context.update(
+            report=report,
+            filters=filters,
+            chart_rows=chart_table(report.chart),
+            totals=totals_for_display(report.totals),
+        )
+        template = "reports/_report.html" if request.htmx else "reports/report.html"
+        return render(request, template, context)
+
+    view.__name__ = f"report_{name}"
+    return view
+
+
+urlpatterns = [
+    path("reports/", reports_index, name="reports"),
+    *[path(f"reports/{name}/", report_page(name), name=f"report-{name}") for name in REPORTS],
+]
