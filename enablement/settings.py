@@ -232,6 +232,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssetStatusEnum": "content.models.assets.AssetStatus",
+        "DealStatusEnum": "content.models.deals.DealStatus",
+        "RequestStatusEnum": "content.models.requests.RequestStatus",
+    },
 }
 
 # Production hardening: on whenever DEBUG is off.

@@ -181,11 +181,11 @@ def _asset_with(n):
 
 def test_the_page_runs_a_constant_number_of_queries(rep_client, django_assert_max_num_queries):
     # session, user, groups; asset+owner; stages; personas; competitors; tags; proof points;
-    # reps/deals aggregate; related assets = 11
+    # reps/deals aggregate; related assets; the rep's open deals for "I used this" = 12
     small, large = _asset_with(2), _asset_with(30)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert page(rep_client, small).status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = page(rep_client, large)
     assert len(response.context["asset"].proof_points.all()) == 30
     assert len(response.context["related"]) == 5

@@ -24,7 +24,9 @@ def nav_link(context, url_name, label):
     return {"href": href, "label": label, "current": current}
 
 
-NAV_URL_NAMES = ("library", "deal-prep", "deal-list", "request-triage", "my-requests", "calendar", "reports", "definitions")
+NAV_URL_NAMES = (
+    "library", "deal-prep", "deal-list", "request-triage", "my-requests", "calendar", "reports", "definitions",
+)
 
 
 def _deeper_nav_match(path, href):
