@@ -1,0 +1,103 @@
+"""PostgreSQL backend: a stored, weighted tsvector column on content_asset (GIN-indexed), queried
+with websearch_to_tsquery('english', ...), and pg_trgm word similarity over titles for typos.
+
+The column is not a model field: it is created by a vendor-aware migration and written only by
+`update_index`, so forms, serializers and SQLite never see it.
+"""
+
+from django.db import connection
+
+from .query import ParsedQuery
+from .ranking import blend_sql
+
+# Weights: title A; summary, tag, persona and competitor names B; body C; file text D.
+_VECTOR_SQL = """
+setweight(to_tsvector('english', coalesce(a.title, '')), 'A') ||
+setweight(to_tsvector('english', coalesce(a.summary, '') || ' ' ||
+  coalesce((SELECT string_agg(t.name, ' ') FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
+            WHERE ti.object_id = a.id AND ti.content_type_id = %(ct)s), '') || ' ' ||
+  coalesce((SELECT string_agg(p.name, ' ') FROM content_asset_personas ap JOIN content_persona p
+            ON p.id = ap.persona_id WHERE ap.asset_id = a.id), '') || ' ' ||
+  coalesce((SELECT string_agg(c.name, ' ') FROM content_asset_competitors ac JOIN content_competitor c
+            ON c.id = ac.competitor_id WHERE ac.asset_id = a.id), '')), 'B') ||
+setweight(to_tsvector('english', coalesce(a.body, '')), 'C') ||
+setweight(to_tsvector('english', coalesce(a.file_text, '')), 'D')
+"""
+
+CREATE_SQL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "ALTER TABLE content_asset ADD COLUMN IF NOT EXISTS search_vector tsvector",
+    # Kept inline and uncompressed: ranking reads the vector of every match, and a TOASTed
+    # (out-of-line, compressed) vector costs a de-TOAST per match, the tail of broad queries.
+    "ALTER TABLE content_asset ALTER COLUMN search_vector SET STORAGE MAIN",
+    "ALTER TABLE content_asset SET (toast_tuple_target = 8160)",
+    # full-text match of the library search and the assets API
+    "CREATE INDEX IF NOT EXISTS asset_search_vector ON content_asset USING gin (search_vector)",
+    # typo tolerance: title word similarity ("batle card")
+    "CREATE INDEX IF NOT EXISTS asset_title_trgm ON content_asset USING gin (title gin_trgm_ops)",
+]
+DROP_SQL = [
+    "DROP INDEX IF EXISTS asset_title_trgm",
+    "DROP INDEX IF EXISTS asset_search_vector",
+    "ALTER TABLE content_asset RESET (toast_tuple_target)",
+    "ALTER TABLE content_asset DROP COLUMN IF EXISTS search_vector",
+]
+
+
+def tsquery_sql(parsed: ParsedQuery):
+    """The websearch query, with the word still being typed matched as a prefix."""
+    if not parsed.typing:
+        return "websearch_to_tsquery('english', %s)", [parsed.raw]
+    joiner = "||" if parsed.clauses[-1].or_before else "&&"
+    return (
+        f"(websearch_to_tsquery('english', %s) {joiner} to_tsquery('english', %s))",
+        [parsed.head, f"{parsed.typing}:*"],
+    )
+
+
+def match_ids_sql(parsed: ParsedQuery):
+    tsquery, params = tsquery_sql(parsed)
+    return f"SELECT id FROM content_asset WHERE search_vector @@ {tsquery}", params  # noqa: S608
+
+
+def ranked(queryset, parsed: ParsedQuery, today):
+    tsquery, params = tsquery_sql(parsed)
+    return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
+        where=[f"content_asset.search_vector @@ {tsquery}"],
+        params=params,
+        select={"score": blend_sql(f"ts_rank(content_asset.search_vector, {tsquery})")},
+        select_params=[*params, today],
+    )
+
+
+def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[tuple[int, float]]:
+    query = " ".join(parsed.words)
+    if not query:
+        return []
+    with connection.cursor() as cursor:
+        # `<%` uses the GIN trigram index with pg_trgm's default threshold (0.6); the explicit
+        # comparison keeps the threshold ours if that default is changed on the server.
+        cursor.execute(
+            "SELECT id, word_similarity(%s, title) AS sim FROM content_asset "
+            "WHERE %s <%% title AND word_similarity(%s, title) >= %s ORDER BY sim DESC, id DESC LIMIT %s",
+            [query, query, query, threshold, limit],
+        )
+        return [(pk, float(sim)) for pk, sim in cursor.fetchall()]
+
+
+def update_index(asset_ids=None, content_type_id=None) -> None:
+    vector = _VECTOR_SQL % {"ct": int(content_type_id or 0)}
+    with connection.cursor() as cursor:
+        if asset_ids is None:
+            cursor.execute(f"UPDATE content_asset a SET search_vector = {vector}")  # noqa: S608
+            return
+        asset_ids = [int(pk) for pk in asset_ids]
+        if asset_ids:
+            cursor.execute(
+                f"UPDATE content_asset a SET search_vector = {vector} WHERE a.id = ANY(%s)",  # noqa: S608
+                [asset_ids],
+            )
+
+
+def remove_from_index(asset_ids=None, cursor=None) -> None:
+    """Nothing to do: the vector lives on the asset's own row."""
