@@ -79,7 +79,9 @@ def can_match(parsed: ParsedQuery) -> bool:
 def ranked(queryset, parsed: ParsedQuery, today):
     return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
         tables=[FTS_TABLE],
-        where=[f"{FTS_TABLE}.rowid = content_asset.id", f"{FTS_TABLE} MATCH %s"],
+        # The unary + keeps SQLite from probing the FTS table once per asset row: the full-text
+        # match runs first, then each match is looked up by primary key.
+        where=[f"+{FTS_TABLE}.rowid = content_asset.id", f"{FTS_TABLE} MATCH %s"],
         params=[fts_query(parsed)],
         select={"score": blend_sql(RELEVANCE_SQL)},
         select_params=[today],
