@@ -10,27 +10,32 @@ from django.db import connection
 from .query import ParsedQuery
 from .ranking import blend_sql
 
-# Weights: title A; summary, tag, persona and competitor names B; body C; file text D.
-_VECTOR_SQL = """
-setweight(to_tsvector('english', coalesce(a.title, '')), 'A') ||
-setweight(to_tsvector('english', coalesce(a.summary, '') || ' ' ||
+_TAXONOMY_SQL = """
   coalesce((SELECT string_agg(t.name, ' ') FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
             WHERE ti.object_id = a.id AND ti.content_type_id = %(ct)s), '') || ' ' ||
   coalesce((SELECT string_agg(p.name, ' ') FROM content_asset_personas ap JOIN content_persona p
             ON p.id = ap.persona_id WHERE ap.asset_id = a.id), '') || ' ' ||
   coalesce((SELECT string_agg(c.name, ' ') FROM content_asset_competitors ac JOIN content_competitor c
-            ON c.id = ac.competitor_id WHERE ac.asset_id = a.id), '')), 'B') ||
-setweight(to_tsvector('english', coalesce(a.body, '')), 'C') ||
-setweight(to_tsvector('english', coalesce(a.file_text, '')), 'D')
+            ON c.id = ac.competitor_id WHERE ac.asset_id = a.id), '')
 """
-
+# The document, for matching. Weights: title A; summary, tag, persona and competitor names B;
+# body C; text extracted from the file D.
+_VECTOR_SQL = (
+    "setweight(to_tsvector('english', coalesce(a.title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(a.summary, '') || ' ' || " + _TAXONOMY_SQL + "), 'B') || "
+    "setweight(to_tsvector('english', coalesce(a.body, '')), 'C') || "
+    "setweight(to_tsvector('english', coalesce(a.file_text, '')), 'D')"
+)
 CREATE_SQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "ALTER TABLE content_asset ADD COLUMN IF NOT EXISTS search_vector tsvector",
-    # Kept inline and uncompressed: ranking reads the vector of every match, and a TOASTed
-    # (out-of-line, compressed) vector costs a de-TOAST per match, the tail of broad queries.
-    "ALTER TABLE content_asset ALTER COLUMN search_vector SET STORAGE MAIN",
-    "ALTER TABLE content_asset SET (toast_tuple_target = 8160)",
+    # A search reads the row of every match: keep rows narrow by moving long texts out of line
+    # (body, summary, file text) and keep the vectors inline, uncompressed, so neither matching
+    # nor ranking pays a de-TOAST per row (the tail latency of broad queries).
+    "ALTER TABLE content_asset ALTER COLUMN search_vector SET STORAGE MAIN, "
+    "ALTER COLUMN body SET STORAGE EXTERNAL, "
+    "ALTER COLUMN summary SET STORAGE EXTERNAL, ALTER COLUMN file_text SET STORAGE EXTERNAL",
+    "ALTER TABLE content_asset SET (toast_tuple_target = 1600)",
     # full-text match of the library search and the assets API
     "CREATE INDEX IF NOT EXISTS asset_search_vector ON content_asset USING gin (search_vector)",
     # typo tolerance: title word similarity ("batle card")
@@ -86,15 +91,16 @@ def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[t
 
 
 def update_index(asset_ids=None, content_type_id=None) -> None:
-    vector = _VECTOR_SQL % {"ct": int(content_type_id or 0)}
+    ct = {"ct": int(content_type_id or 0)}
+    assignments = f"search_vector = {_VECTOR_SQL % ct}"
     with connection.cursor() as cursor:
         if asset_ids is None:
-            cursor.execute(f"UPDATE content_asset a SET search_vector = {vector}")  # noqa: S608
+            cursor.execute(f"UPDATE content_asset a SET {assignments}")  # noqa: S608
             return
         asset_ids = [int(pk) for pk in asset_ids]
         if asset_ids:
             cursor.execute(
-                f"UPDATE content_asset a SET search_vector = {vector} WHERE a.id = ANY(%s)",  # noqa: S608
+                f"UPDATE content_asset a SET {assignments} WHERE a.id = ANY(%s)",  # noqa: S608
                 [asset_ids],
             )
 

@@ -42,7 +42,17 @@ TOPICS = ["pricing", "security review", "implementation timeline", "data migrati
           "total cost of ownership", "return on investment", "onboarding", "compliance", "single sign-on",
           "reporting", "analytics", "forecasting", "pipeline visibility", "renewal", "expansion",
           "procurement", "legal review", "uptime", "support", "scalability", "change management",
-          "executive sponsorship", "budget approval", "proof of concept", "customer success"]
+          "executive sponsorship", "budget approval", "proof of concept", "customer success",
+          "discounting", "multi-year contracts", "payment terms", "vendor consolidation", "shadow IT",
+          "audit trail", "data residency", "encryption", "penetration testing", "disaster recovery",
+          "mobile access", "offline mode", "API limits", "webhooks", "workflow automation", "approvals",
+          "dashboards", "alerting", "machine learning", "data quality", "master data", "governance",
+          "role-based access", "user adoption", "training", "admin overhead", "time to value",
+          "headcount savings", "license true-up", "seat expansion", "churn risk", "quarterly business review",
+          "executive briefing", "reference calls", "pilot success criteria", "mutual action plan",
+          "champion building", "stakeholder mapping", "competitive displacement", "switching costs",
+          "contract renewal", "price increase", "usage-based pricing", "free trial", "partner ecosystem",
+          "marketplace listing", "accessibility", "localization"]
 PRODUCTS = ["Insights", "Workflow", "Connect", "Vault", "Pulse"]
 OBJECTIONS = ["It is too expensive", "We already use a competitor", "We have no budget this quarter",
               "Security will never approve it", "Implementation takes too long", "We built this in house",
@@ -212,7 +222,7 @@ class Command(BaseCommand):
         } | context
         body, length = [], 0
         while length < 900:
-            sentence = rng.choice(SENTENCES).format(**(words | {"topic2": rng.choice(TOPICS)}))
+            sentence = rng.choice(SENTENCES).format(**words)
             body.append(sentence)
             length += len(sentence) + 1
         return " ".join(body)
