@@ -1,6 +1,8 @@
 """GET/POST /api/v1/assets/ and GET/PATCH/DELETE /api/v1/assets/{id}/: the library over the API,
 searched and filtered by the same function and parameters as the library page."""
 
+from functools import partial
+
 import django_filters
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +12,28 @@ from rest_framework import serializers, viewsets
 from ..models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
 from ..search import ORDERINGS, SearchParams, record_search, run_search
+from ..search.paging import COUNT_CAP, CappedPaginator
 from .pagination import StandardPagination
+
+
+class SearchPagination(StandardPagination):
+    """A text search counts at most COUNT_CAP matches; `count_capped` says there are more."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        cap = COUNT_CAP if str(request.query_params.get("q", "")).strip() else None
+        self.django_paginator_class = partial(CappedPaginator, cap=cap)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.count_capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        description = f"More than {COUNT_CAP} matches: `count` stops there."
+        schema["properties"]["count_capped"] = {"type": "boolean", "description": description}
+        return schema
 
 
 class TagNamesField(serializers.ListField):
@@ -21,12 +44,15 @@ class TagNamesField(serializers.ListField):
 
 
 class AssetSerializer(serializers.ModelSerializer):
-    stages = serializers.SlugRelatedField(many=True, slug_field="slug", queryset=FunnelStage.objects.all(),
-                                          required=False)
-    personas = serializers.SlugRelatedField(many=True, slug_field="slug", queryset=Persona.objects.all(),
-                                            required=False)
-    competitors = serializers.SlugRelatedField(many=True, slug_field="slug", queryset=Competitor.objects.all(),
-                                               required=False)
+    stages = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=FunnelStage.objects.all(), required=False
+    )
+    personas = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Persona.objects.all(), required=False
+    )
+    competitors = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Competitor.objects.all(), required=False
+    )
     tags = TagNamesField(required=False)
     url = serializers.SerializerMethodField()
     file = serializers.FileField(read_only=True, use_url=True, allow_null=True)
@@ -36,15 +62,48 @@ class AssetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Asset
         fields = [
-            "id", "kind", "title", "summary", "body", "status", "stages", "personas", "competitors", "tags",
-            "url", "file", "external_url", "owner", "published_at", "expires_on", "review_by", "needs_review",
+            "id",
+            "kind",
+            "title",
+            "summary",
+            "body",
+            "status",
+            "stages",
+            "personas",
+            "competitors",
+            "tags",
+            "url",
+            "file",
+            "external_url",
+            "owner",
+            "published_at",
+            "expires_on",
+            "review_by",
+            "needs_review",
             "verification_interval_days",
-            "customer", "industry", "results", "strengths", "weaknesses", "landmines", "how_we_win",
-            "objection", "response",
-            "usage_count", "won_deal_count", "influenced_revenue", "created_at", "updated_at",
+            "customer",
+            "industry",
+            "results",
+            "strengths",
+            "weaknesses",
+            "landmines",
+            "how_we_win",
+            "objection",
+            "response",
+            "usage_count",
+            "won_deal_count",
+            "influenced_revenue",
+            "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["review_by", "usage_count", "won_deal_count", "influenced_revenue", "created_at",
-                            "updated_at"]
+        read_only_fields = [
+            "review_by",
+            "usage_count",
+            "won_deal_count",
+            "influenced_revenue",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_url(self, asset) -> str:
         request = self.context.get("request")
@@ -57,7 +116,8 @@ class AssetSerializer(serializers.ModelSerializer):
     def validate_status(self, status):
         if self.instance and status != self.instance.status and not self.instance.can_transition_to(status):
             raise serializers.ValidationError(
-                f"An asset cannot go from {self.instance.get_status_display()} to {AssetStatus(status).label}."
+                f"An asset cannot go from {self.instance.get_status_display()} "
+                f"to {AssetStatus(status).label}."
             )
         return status
 
@@ -102,7 +162,9 @@ class AssetFilter(django_filters.FilterSet):
         params = SearchParams(**data)
         result = run_search(user=self.request.user, params=params)
         self.search_params = params
-        return result.assets.select_related("owner").prefetch_related("stages", "personas", "competitors", "tags")
+        return result.assets.select_related("owner").prefetch_related(
+            "stages", "personas", "competitors", "tags"
+        )
 
 
 _ERRORS = {
@@ -116,19 +178,32 @@ _ERRORS = {
     list=extend_schema(
         summary="Search and filter the assets the user may see",
         parameters=[OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1.")],
-        responses={200: AssetSerializer(many=True), **_ERRORS, 404: OpenApiResponse(description="No such page.")},
+        responses={
+            200: AssetSerializer(many=True),
+            **_ERRORS,
+            404: OpenApiResponse(description="No such page."),
+        },
     ),
-    retrieve=extend_schema(responses={200: AssetSerializer, **_ERRORS,
-                                      404: OpenApiResponse(description="Not found or not visible.")}),
+    retrieve=extend_schema(
+        responses={
+            200: AssetSerializer,
+            **_ERRORS,
+            404: OpenApiResponse(description="Not found or not visible."),
+        }
+    ),
     create=extend_schema(responses={201: AssetSerializer, **_ERRORS}),
-    partial_update=extend_schema(responses={200: AssetSerializer, **_ERRORS, 404: OpenApiResponse(description="Not found.")}),
-    update=extend_schema(responses={200: AssetSerializer, **_ERRORS, 404: OpenApiResponse(description="Not found.")}),
+    partial_update=extend_schema(
+        responses={200: AssetSerializer, **_ERRORS, 404: OpenApiResponse(description="Not found.")}
+    ),
+    update=extend_schema(
+        responses={200: AssetSerializer, **_ERRORS, 404: OpenApiResponse(description="Not found.")}
+    ),
     destroy=extend_schema(responses={204: None, **_ERRORS, 404: OpenApiResponse(description="Not found.")}),
 )
 class AssetViewSet(viewsets.ModelViewSet):
     serializer_class = AssetSerializer
     permission_classes = [Can.to(read="view_library", write="edit_assets")]
-    pagination_class = StandardPagination
+    pagination_class = SearchPagination
     filterset_class = AssetFilter
     filterset_used = None
 

@@ -10,6 +10,7 @@ from ..models import Asset, AssetKind, AssetStatus
 from ..permissions import can, can_open_asset, require, visible_assets
 from ..search import ORDERINGS, SearchParams, facet_counts, record_search, run_search
 from ..search.analytics import low_click_searches, record_click, zero_result_searches
+from ..search.paging import COUNT_CAP, CappedPaginator
 
 PAGE_SIZE = 20
 ANALYTICS_PERIODS = (7, 30, 90)
@@ -21,7 +22,8 @@ def library(request):
     params = SearchParams.from_query_dict(request.GET)
     result = run_search(user=request.user, params=params)
     assets = result.assets.select_related("owner").prefetch_related("stages", "personas", "competitors")
-    page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
+    cap = COUNT_CAP if params.q.strip() else None
+    page = CappedPaginator(assets, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     log = None
     if params.is_search() and page.number == 1:
         log = record_search(user=request.user, params=params, result_count=page.paginator.count)

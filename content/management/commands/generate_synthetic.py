@@ -34,29 +34,124 @@ from content.models import (
 from content.search import rebuild_index
 
 BATCH = 5000
-COMPETITORS = ["Acme Analytics", "Globex", "Initech", "Umbrella Cloud", "Hooli", "Vandelay Data",
-               "Stark Systems", "Wayne Software", "Cyberdyne", "Soylent Labs", "Tyrell Platform", "Wonka Metrics"]
-INDUSTRIES = ["healthcare", "banking", "insurance", "retail", "manufacturing", "logistics", "telecom",
-              "public sector", "education", "energy", "media", "hospitality", "pharma", "automotive"]
-TOPICS = ["pricing", "security review", "implementation timeline", "data migration", "integration",
-          "total cost of ownership", "return on investment", "onboarding", "compliance", "single sign-on",
-          "reporting", "analytics", "forecasting", "pipeline visibility", "renewal", "expansion",
-          "procurement", "legal review", "uptime", "support", "scalability", "change management",
-          "executive sponsorship", "budget approval", "proof of concept", "customer success",
-          "discounting", "multi-year contracts", "payment terms", "vendor consolidation", "shadow IT",
-          "audit trail", "data residency", "encryption", "penetration testing", "disaster recovery",
-          "mobile access", "offline mode", "API limits", "webhooks", "workflow automation", "approvals",
-          "dashboards", "alerting", "machine learning", "data quality", "master data", "governance",
-          "role-based access", "user adoption", "training", "admin overhead", "time to value",
-          "headcount savings", "license true-up", "seat expansion", "churn risk", "quarterly business review",
-          "executive briefing", "reference calls", "pilot success criteria", "mutual action plan",
-          "champion building", "stakeholder mapping", "competitive displacement", "switching costs",
-          "contract renewal", "price increase", "usage-based pricing", "free trial", "partner ecosystem",
-          "marketplace listing", "accessibility", "localization"]
+COMPETITORS = [
+    "Acme Analytics",
+    "Globex",
+    "Initech",
+    "Umbrella Cloud",
+    "Hooli",
+    "Vandelay Data",
+    "Stark Systems",
+    "Wayne Software",
+    "Cyberdyne",
+    "Soylent Labs",
+    "Tyrell Platform",
+    "Wonka Metrics",
+]
+INDUSTRIES = [
+    "healthcare",
+    "banking",
+    "insurance",
+    "retail",
+    "manufacturing",
+    "logistics",
+    "telecom",
+    "public sector",
+    "education",
+    "energy",
+    "media",
+    "hospitality",
+    "pharma",
+    "automotive",
+]
+TOPICS = [
+    "pricing",
+    "security review",
+    "implementation timeline",
+    "data migration",
+    "integration",
+    "total cost of ownership",
+    "return on investment",
+    "onboarding",
+    "compliance",
+    "single sign-on",
+    "reporting",
+    "analytics",
+    "forecasting",
+    "pipeline visibility",
+    "renewal",
+    "expansion",
+    "procurement",
+    "legal review",
+    "uptime",
+    "support",
+    "scalability",
+    "change management",
+    "executive sponsorship",
+    "budget approval",
+    "proof of concept",
+    "customer success",
+    "discounting",
+    "multi-year contracts",
+    "payment terms",
+    "vendor consolidation",
+    "shadow IT",
+    "audit trail",
+    "data residency",
+    "encryption",
+    "penetration testing",
+    "disaster recovery",
+    "mobile access",
+    "offline mode",
+    "API limits",
+    "webhooks",
+    "workflow automation",
+    "approvals",
+    "dashboards",
+    "alerting",
+    "machine learning",
+    "data quality",
+    "master data",
+    "governance",
+    "role-based access",
+    "user adoption",
+    "training",
+    "admin overhead",
+    "time to value",
+    "headcount savings",
+    "license true-up",
+    "seat expansion",
+    "churn risk",
+    "quarterly business review",
+    "executive briefing",
+    "reference calls",
+    "pilot success criteria",
+    "mutual action plan",
+    "champion building",
+    "stakeholder mapping",
+    "competitive displacement",
+    "switching costs",
+    "contract renewal",
+    "price increase",
+    "usage-based pricing",
+    "free trial",
+    "partner ecosystem",
+    "marketplace listing",
+    "accessibility",
+    "localization",
+]
 PRODUCTS = ["Insights", "Workflow", "Connect", "Vault", "Pulse"]
-OBJECTIONS = ["It is too expensive", "We already use a competitor", "We have no budget this quarter",
-              "Security will never approve it", "Implementation takes too long", "We built this in house",
-              "Our data is too messy", "We need single sign-on first", "Legal needs a custom contract"]
+OBJECTIONS = [
+    "It is too expensive",
+    "We already use a competitor",
+    "We have no budget this quarter",
+    "Security will never approve it",
+    "Implementation takes too long",
+    "We built this in house",
+    "Our data is too messy",
+    "We need single sign-on first",
+    "Legal needs a custom contract",
+]
 SENTENCES = [
     "Our customers in {industry} cut {topic} effort by {pct}% within {weeks} weeks.",
     "When {competitor} comes up, lead with {topic} and ask about their {topic2} roadmap.",
@@ -70,8 +165,13 @@ SENTENCES = [
     "The response: acknowledge the concern about {topic}, quantify the cost of waiting, then share proof.",
 ]
 KIND_WEIGHTS = {
-    AssetKind.CASE_STUDY: 30, AssetKind.BATTLE_CARD: 15, AssetKind.ONE_PAGER: 20, AssetKind.OBJECTION: 15,
-    AssetKind.DECK: 8, AssetKind.EMAIL_TEMPLATE: 7, AssetKind.COMPARISON_GUIDE: 5,
+    AssetKind.CASE_STUDY: 30,
+    AssetKind.BATTLE_CARD: 15,
+    AssetKind.ONE_PAGER: 20,
+    AssetKind.OBJECTION: 15,
+    AssetKind.DECK: 8,
+    AssetKind.EMAIL_TEMPLATE: 7,
+    AssetKind.COMPARISON_GUIDE: 5,
 }
 
 
@@ -109,7 +209,8 @@ class Command(BaseCommand):
             self._step("search index", rebuild_index)
         self.stdout.write(
             f"Created {options['assets']} assets, {len(deal_ids)} deals, {options['usages']} usages, "
-            f"{options['requests']} requests, {options['searches']} search logs in {time.monotonic() - started:.0f} s."
+            f"{options['requests']} requests, {options['searches']} search logs "
+            f"in {time.monotonic() - started:.0f} s."
         )
 
     # helpers ---------------------------------------------------------------------------------------
@@ -134,10 +235,14 @@ class Command(BaseCommand):
         User = get_user_model()
         password = make_password(None)
         prefix = f"synth{self._next_id(User)}_"
-        users = [User(username=f"{prefix}rep{i}", first_name="Rep", last_name=str(i), password=password)
-                 for i in range(count)]
-        users += [User(username=f"{prefix}mkt{i}", first_name="Marketer", last_name=str(i), password=password)
-                  for i in range(max(3, count // 20))]
+        users = [
+            User(username=f"{prefix}rep{i}", first_name="Rep", last_name=str(i), password=password)
+            for i in range(count)
+        ]
+        users += [
+            User(username=f"{prefix}mkt{i}", first_name="Marketer", last_name=str(i), password=password)
+            for i in range(max(3, count // 20))
+        ]
         User.objects.bulk_create(users, batch_size=BATCH)
         users = list(User.objects.filter(username__startswith=prefix).order_by("pk"))
         sales, marketing = Group.objects.get(name="Sales"), Group.objects.get(name="Marketing")
@@ -163,15 +268,28 @@ class Command(BaseCommand):
         deals, info = [], {}
         for i in range(count):
             status = rng.choices([DealStatus.OPEN, DealStatus.WON, DealStatus.LOST], [35, 30, 35])[0]
-            close = self.today - datetime.timedelta(days=rng.randint(0, 720)) if status != DealStatus.OPEN else None
+            close = (
+                self.today - datetime.timedelta(days=rng.randint(0, 720))
+                if status != DealStatus.OPEN
+                else None
+            )
             amount = Decimal(rng.randrange(5, 400) * 1000)
             pk = start + i
-            deals.append(Deal(
-                pk=pk, crm_id=f"SYN{pk:08d}", name=f"{rng.choice(INDUSTRIES).title()} deal {pk}",
-                account=f"Account {rng.randint(1, count // 3 + 1)}", amount=amount, status=status,
-                close_date=close, owner_id=rng.choice(reps), stage=rng.choice(self.stages)[1],
-                funnel_stage_id=rng.choice(self.stages)[0], source="demo",
-            ))
+            deals.append(
+                Deal(
+                    pk=pk,
+                    crm_id=f"SYN{pk:08d}",
+                    name=f"{rng.choice(INDUSTRIES).title()} deal {pk}",
+                    account=f"Account {rng.randint(1, count // 3 + 1)}",
+                    amount=amount,
+                    status=status,
+                    close_date=close,
+                    owner_id=rng.choice(reps),
+                    stage=rng.choice(self.stages)[1],
+                    funnel_stage_id=rng.choice(self.stages)[0],
+                    source="demo",
+                )
+            )
             info[pk] = (status, close, amount)
         Deal.objects.bulk_create(deals, batch_size=BATCH)
         return list(info), info
@@ -199,7 +317,11 @@ class Command(BaseCommand):
             if status == DealStatus.WON and day <= close:
                 won.setdefault(asset_id, set()).add(deal_id)
         return {
-            pk: (uses.get(pk, 0), len(won.get(pk, ())), sum((deals[d][2] for d in won.get(pk, ())), Decimal(0)))
+            pk: (
+                uses.get(pk, 0),
+                len(won.get(pk, ())),
+                sum((deals[d][2] for d in won.get(pk, ())), Decimal(0)),
+            )
             for pk in set(uses) | set(won)
         }
 
@@ -207,7 +329,9 @@ class Command(BaseCommand):
         batch = []
         for asset_id, deal_id, user_id, day, action in self._usage_rows(options, asset_start, deals, reps):
             used_at = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
-            batch.append(Usage(asset_id=asset_id, deal_id=deal_id, user_id=user_id, action=action, used_at=used_at))
+            batch.append(
+                Usage(asset_id=asset_id, deal_id=deal_id, user_id=user_id, action=action, used_at=used_at)
+            )
             if len(batch) >= BATCH:
                 Usage.objects.bulk_create(batch)
                 batch = []
@@ -215,10 +339,15 @@ class Command(BaseCommand):
 
     def _text(self, rng, **context):
         words = {
-            "industry": rng.choice(INDUSTRIES), "topic": rng.choice(TOPICS), "topic2": rng.choice(TOPICS),
-            "competitor": rng.choice(COMPETITORS), "persona": rng.choice(self.personas)[1].lower(),
-            "product": rng.choice(PRODUCTS), "stage": rng.choice(self.stages)[1].lower(),
-            "pct": rng.randint(10, 70), "weeks": rng.randint(2, 16),
+            "industry": rng.choice(INDUSTRIES),
+            "topic": rng.choice(TOPICS),
+            "topic2": rng.choice(TOPICS),
+            "competitor": rng.choice(COMPETITORS),
+            "persona": rng.choice(self.personas)[1].lower(),
+            "product": rng.choice(PRODUCTS),
+            "stage": rng.choice(self.stages)[1].lower(),
+            "pct": rng.randint(10, 70),
+            "weeks": rng.randint(2, 16),
         } | context
         body, length = [], 0
         while length < 900:
@@ -246,7 +375,11 @@ class Command(BaseCommand):
         for i in range(count):
             pk = start + i
             kind = rng.choices(kinds, weights)[0]
-            industry, topic, competitor = rng.choice(INDUSTRIES), rng.choice(TOPICS), rng.choice(self.competitors)
+            industry, topic, competitor = (
+                rng.choice(INDUSTRIES),
+                rng.choice(TOPICS),
+                rng.choice(self.competitors),
+            )
             persona = rng.choice(self.personas)
             title = {
                 AssetKind.CASE_STUDY: f"How a {industry} leader improved {topic} with {rng.choice(PRODUCTS)}",
@@ -263,19 +396,31 @@ class Command(BaseCommand):
             verified = published_at + datetime.timedelta(days=rng.randint(0, 200))
             verified = min(verified, self.now)
             uses, won, revenue = figures.get(pk, (0, 0, Decimal(0)))
-            assets.append(Asset(
-                pk=pk, kind=kind, title=title[:200],
-                summary=f"For the {persona[1].lower()} in {industry}: {topic} and how we beat {competitor[1]}.",
-                body=self._text(rng, industry=industry, topic=topic, competitor=competitor[1]),
-                status=status, published_at=published_at if status != AssetStatus.DRAFT else None,
-                expires_on=self.today - datetime.timedelta(days=1) if rng.random() < 0.01 else None,
-                verified_at=verified, verification_interval_days=interval,
-                review_by=(timezone.localdate(verified) + datetime.timedelta(days=interval))
-                if status == AssetStatus.PUBLISHED else None,
-                owner_id=rng.choice(marketers), usage_count=uses, won_deal_count=won, influenced_revenue=revenue,
-                customer=f"{industry.title()} Co {pk}" if kind == AssetKind.CASE_STUDY else "",
-                industry=industry if kind == AssetKind.CASE_STUDY else "",
-            ))
+            assets.append(
+                Asset(
+                    pk=pk,
+                    kind=kind,
+                    title=title[:200],
+                    summary=(
+                        f"For the {persona[1].lower()} in {industry}: {topic} and how we beat {competitor[1]}."
+                    ),
+                    body=self._text(rng, industry=industry, topic=topic, competitor=competitor[1]),
+                    status=status,
+                    published_at=published_at if status != AssetStatus.DRAFT else None,
+                    expires_on=self.today - datetime.timedelta(days=1) if rng.random() < 0.01 else None,
+                    verified_at=verified,
+                    verification_interval_days=interval,
+                    review_by=(timezone.localdate(verified) + datetime.timedelta(days=interval))
+                    if status == AssetStatus.PUBLISHED
+                    else None,
+                    owner_id=rng.choice(marketers),
+                    usage_count=uses,
+                    won_deal_count=won,
+                    influenced_revenue=revenue,
+                    customer=f"{industry.title()} Co {pk}" if kind == AssetKind.CASE_STUDY else "",
+                    industry=industry if kind == AssetKind.CASE_STUDY else "",
+                )
+            )
             for stage in rng.sample(self.stages, rng.randint(1, 2)):
                 stage_rows.append(through[0](asset_id=pk, funnelstage_id=stage[0]))
             for p in {persona, *rng.sample(self.personas, rng.randint(0, 1))}:
@@ -292,12 +437,20 @@ class Command(BaseCommand):
     def _requests(self, count, reps):
         rng = self.rng
         ContentRequest.objects.bulk_create(
-            [ContentRequest(
-                title=f"Need a {rng.choice(TOPICS)} {rng.choice(list(AssetKind.labels)).lower()} for {rng.choice(INDUSTRIES)}",
-                description="Buyers keep asking and we have nothing current.",
-                requester_id=rng.choice(reps), kind=rng.choice(list(AssetKind.values)),
-                stage_id=rng.choice(self.stages)[0], persona_id=rng.choice(self.personas)[0],
-            ) for _ in range(count)],
+            [
+                ContentRequest(
+                    title=(
+                        f"Need a {rng.choice(TOPICS)} {rng.choice(list(AssetKind.labels)).lower()} "
+                        f"for {rng.choice(INDUSTRIES)}"
+                    ),
+                    description="Buyers keep asking and we have nothing current.",
+                    requester_id=rng.choice(reps),
+                    kind=rng.choice(list(AssetKind.values)),
+                    stage_id=rng.choice(self.stages)[0],
+                    persona_id=rng.choice(self.personas)[0],
+                )
+                for _ in range(count)
+            ],
             batch_size=BATCH,
         )
 
@@ -305,8 +458,14 @@ class Command(BaseCommand):
         rng = self.rng
         logs = []
         for _ in range(count):
-            query = rng.choice([rng.choice(TOPICS), f"{rng.choice(TOPICS)} {rng.choice(INDUSTRIES)}",
-                                rng.choice(COMPETITORS).lower(), f"{rng.choice(['gdpr', 'soc 2', 'hipaa'])} proof"])
+            query = rng.choice(
+                [
+                    rng.choice(TOPICS),
+                    f"{rng.choice(TOPICS)} {rng.choice(INDUSTRIES)}",
+                    rng.choice(COMPETITORS).lower(),
+                    f"{rng.choice(['gdpr', 'soc 2', 'hipaa'])} proof",
+                ]
+            )
             results = 0 if "proof" in query else rng.randint(1, 500)
             logs.append(SearchLog(user_id=rng.choice(reps), query=query, result_count=results, filters={}))
         SearchLog.objects.bulk_create(logs, batch_size=BATCH)
