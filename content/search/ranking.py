@@ -22,10 +22,11 @@ STALE_FACTOR = 0.6
 
 def blend_sql(relevance_sql: str, table: str = "content_asset") -> str:
     """SQL for the blended score; one parameter: today's date (the freshness cut-off)."""
+    won = f"CAST({table}.won_deal_count AS double precision)"
+    # float arithmetic throughout: PostgreSQL's numeric is several times slower over many matches
     return (
-        # float arithmetic: PostgreSQL's numeric is several times slower over thousands of matches
-        f"(CAST({relevance_sql} AS double precision) * (1.0 + {SUPPORT_WEIGHT} * {table}.won_deal_count"
-        f" / CAST({table}.won_deal_count + {SUPPORT_HALF} AS double precision))"
+        f"(CAST({relevance_sql} AS double precision)"
+        f" * (1.0 + {won} * {SUPPORT_WEIGHT} / ({won} + {SUPPORT_HALF}))"
         f" * (CASE WHEN {table}.review_by < %s THEN {STALE_FACTOR} ELSE 1.0 END))"
     )
 

@@ -402,7 +402,8 @@ class Command(BaseCommand):
                     kind=kind,
                     title=title[:200],
                     summary=(
-                        f"For the {persona[1].lower()} in {industry}: {topic} and how we beat {competitor[1]}."
+                        f"For the {persona[1].lower()} in {industry}: {topic} "
+                        f"and how we beat {competitor[1]}."
                     ),
                     body=self._text(rng, industry=industry, topic=topic, competitor=competitor[1]),
                     status=status,
