@@ -4,14 +4,21 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import reports
+from .assets import AssetViewSet
 from .auth import ObtainToken
 from .calendar import CalendarEventsView
 from .deals import CrmWebhook, DealViewSet
 from .requests import ContentRequestViewSet
+from .taxonomy import CompetitorViewSet, PersonaViewSet, StageViewSet, TagViewSet
 from .usage import UsageViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.register("assets", AssetViewSet, basename="asset")
+router.register("stages", StageViewSet, basename="stage")
+router.register("personas", PersonaViewSet, basename="persona")
+router.register("competitors", CompetitorViewSet, basename="competitor")
+router.register("tags", TagViewSet, basename="tag")
 router.register("deals", DealViewSet, basename="deal")
 router.register("usage", UsageViewSet, basename="usage")
 router.register("requests", ContentRequestViewSet, basename="request")

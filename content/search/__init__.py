@@ -1,14 +1,30 @@
 """Asset search: one interface over a backend per database (the public surface is `__all__`).
 
-This first version filters with icontains; the full-text backends replace `_match` while
-keeping `search_assets` and `SearchParams` as they are.
+`run_search` answers a library page or an API call: the ranked assets plus what the facets and
+the analytics need. PostgreSQL and SQLite backends live in `postgres.py` and `sqlite.py`; the
+query language in `query.py`; the ranking blend in `ranking.py`.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from ..permissions import visible_assets
+from .indexing import backend, rebuild_index, update_index
+from .query import STOP_WORDS, ParsedQuery, parse
+from .ranking import blend_sql
+
+ORDERINGS = {
+    "relevance": "Relevance",
+    "newest": "Newest",
+    "most_used": "Most used",
+    "best_support": "Best win support",
+}
+FILTERS = ("kind", "stage", "persona", "competitor", "tag", "status")
+TYPO_THRESHOLD = 0.6  # pg_trgm's default word similarity threshold, applied on both databases
+TYPO_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -22,29 +38,108 @@ class SearchParams:
     status: str = ""
     ordering: str = "relevance"  # relevance | newest | most_used | best_support
 
+    @classmethod
+    def from_query_dict(cls, data) -> "SearchParams":
+        values = {name: (data.get(name) or "").strip()[:200] for name in ("q", *FILTERS)}
+        ordering = data.get("ordering") or "relevance"
+        return cls(**values, ordering=ordering if ordering in ORDERINGS else "relevance")
 
-def _match(queryset, q):
-    return queryset.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q))
+    def filters(self) -> dict[str, str]:
+        """The active filters (not the query nor the ordering), as recorded in the search log."""
+        return {name: value for name, value in asdict(self).items() if name in FILTERS and value}
+
+    def is_search(self) -> bool:
+        return bool(self.q.strip() or self.filters())
+
+
+@dataclass
+class SearchResult:
+    assets: object  # the ranked QuerySet
+    params: SearchParams
+    text_filter: Q  # selects the text matches, alias-safe so facets can reuse it in subqueries
+    typo_matched: bool = False  # nothing matched as typed; these are the closest titles
+
+
+def has_terms(parsed: ParsedQuery) -> bool:
+    return any(c.phrase or any(w not in STOP_WORDS for w in c.words) for c in parsed.positive)
+
+
+def _filtered(queryset, params: SearchParams, skip: str = ""):
+    """Apply the non-text filters (all but `skip`, for the facet that counts its own values)."""
+    if params.kind and skip != "kind":
+        queryset = queryset.filter(kind=params.kind)
+    if params.stage and skip != "stage":
+        queryset = queryset.for_stage(params.stage)
+    if params.persona and skip != "persona":
+        queryset = queryset.for_persona(params.persona)
+    if params.competitor and skip != "competitor":
+        queryset = queryset.for_competitor(params.competitor)
+    if params.tag and skip != "tag":
+        queryset = queryset.filter(tags__name=params.tag)
+    if params.status and skip != "status":
+        queryset = queryset.filter(status=params.status)
+    return queryset
+
+
+def _order(queryset, ordering: str):
+    if ordering == "newest":
+        return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
+    if ordering == "most_used":
+        return queryset.order_by("-usage_count", "-won_deal_count", "-id")
+    if ordering == "best_support":
+        return queryset.order_by("-won_deal_count", "-influenced_revenue", "-usage_count", "-id")
+    return queryset.order_by("-score", F("published_at").desc(nulls_last=True), "-id")
+
+
+def run_search(*, user, params: SearchParams) -> SearchResult:
+    """The assets `user` may see that match `params`, best first, with what facets need."""
+    today = timezone.localdate()
+    assets = _filtered(visible_assets(user), params)
+    parsed = parse(params.q)
+    engine = backend()
+    if not parsed.clauses or (parsed.positive and not has_terms(parsed)):
+        # No query: relevance is the same blend with a neutral text score (support, freshness).
+        scored = assets.annotate(score=RawSQL(blend_sql("1.0"), [today]))  # noqa: S611 - constant SQL
+        return SearchResult(_order(scored, params.ordering), params, Q())
+    if not parsed.positive:
+        # Only exclusions ("-legacy"): everything but what they match.
+        anything = ParsedQuery(
+            " or ".join('"' + " ".join(c.words) + '"' for c in parsed.clauses),
+            tuple(replace(c, excluded=False, phrase=True, or_before=True) for c in parsed.clauses),
+        )
+        sql, sql_params = engine.match_ids_sql(anything)
+        text_filter = ~Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
+        scored = assets.filter(text_filter).annotate(score=RawSQL(blend_sql("1.0"), [today]))  # noqa: S611 - constant SQL
+        return SearchResult(_order(scored, params.ordering), params, text_filter)
+    ranked = engine.ranked(assets, parsed, today)
+    if ranked.exists():
+        sql, sql_params = engine.match_ids_sql(parsed)
+        return SearchResult(_order(ranked, params.ordering), params, Q(pk__in=RawSQL(sql, sql_params)))  # noqa: S611 - constant SQL
+    # Nothing matches as typed: the titles closest to the query by trigram similarity.
+    candidates = engine.typo_candidates(parsed, TYPO_THRESHOLD, TYPO_LIMIT)
+    ids = [pk for pk, _ in candidates]
+    whens = " ".join(f"WHEN {int(pk)} THEN {float(sim):.6f}" for pk, sim in candidates)
+    relevance = f"CASE content_asset.id {whens} ELSE 0 END" if candidates else "0"
+    typo = assets.filter(pk__in=ids).annotate(score=RawSQL(blend_sql(relevance), [today]))  # noqa: S611 - constant SQL
+    return SearchResult(_order(typo, params.ordering), params, Q(pk__in=ids), typo_matched=True)
 
 
 def search_assets(*, user, params: SearchParams):
-    """The assets `user` may see that match `params`, best first."""
-    assets = visible_assets(user)
-    if params.q:
-        assets = _match(assets, params.q)
-    if params.kind:
-        assets = assets.filter(kind=params.kind)
-    if params.stage:
-        assets = assets.for_stage(params.stage)
-    if params.persona:
-        assets = assets.for_persona(params.persona)
-    if params.competitor:
-        assets = assets.for_competitor(params.competitor)
-    if params.tag:
-        assets = assets.filter(tags__name=params.tag)
-    if params.status:
-        assets = assets.filter(status=params.status)
-    return assets.order_by("-won_deal_count", "-updated_at", "-id")
+    """The assets `user` may see that match `params`, best first (a QuerySet)."""
+    return run_search(user=user, params=params).assets
 
 
-__all__ = ["SearchParams", "search_assets"]
+from .analytics import record_search  # noqa: E402
+from .facets import facet_counts  # noqa: E402
+
+__all__ = [
+    "ORDERINGS",
+    "SearchParams",
+    "SearchResult",
+    "facet_counts",
+    "rebuild_index",
+    "record_search",
+    "run_search",
+    "search_assets",
+    "update_index",
+]

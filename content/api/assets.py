@@ -1,0 +1,238 @@
+"""GET/POST /api/v1/assets/ and GET/PATCH/DELETE /api/v1/assets/{id}/: the library over the API,
+searched and filtered by the same function and parameters as the library page."""
+
+from functools import partial
+
+import django_filters
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from ..models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
+from ..permissions import Can, visible_assets
+from ..search import ORDERINGS, SearchParams, record_search, run_search
+from ..search.paging import COUNT_CAP, CappedPaginator
+from .pagination import StandardPagination
+
+
+class SearchPagination(StandardPagination):
+    """A text search counts at most COUNT_CAP matches; `count_capped` says there are more."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        cap = COUNT_CAP if str(request.query_params.get("q", "")).strip() else None
+        self.django_paginator_class = partial(CappedPaginator, cap=cap)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.count_capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        description = f"More than {COUNT_CAP} matches: `count` stops there."
+        schema["properties"]["count_capped"] = {"type": "boolean", "description": description}
+        return schema
+
+
+class TagNamesField(serializers.ListField):
+    child = serializers.CharField(max_length=100)
+
+    def to_representation(self, manager):
+        return sorted(tag.name for tag in manager.all())
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    stages = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=FunnelStage.objects.all(), required=False
+    )
+    personas = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Persona.objects.all(), required=False
+    )
+    competitors = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Competitor.objects.all(), required=False
+    )
+    tags = TagNamesField(required=False)
+    url = serializers.SerializerMethodField()
+    file = serializers.FileField(read_only=True, use_url=True, allow_null=True)
+    needs_review = serializers.SerializerMethodField()
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Asset
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "summary",
+            "body",
+            "status",
+            "stages",
+            "personas",
+            "competitors",
+            "tags",
+            "url",
+            "file",
+            "external_url",
+            "owner",
+            "published_at",
+            "expires_on",
+            "review_by",
+            "needs_review",
+            "verification_interval_days",
+            "customer",
+            "industry",
+            "results",
+            "strengths",
+            "weaknesses",
+            "landmines",
+            "how_we_win",
+            "objection",
+            "response",
+            "usage_count",
+            "won_deal_count",
+            "influenced_revenue",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "review_by",
+            "usage_count",
+            "won_deal_count",
+            "influenced_revenue",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_url(self, asset) -> str:
+        request = self.context.get("request")
+        path = asset.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    def get_needs_review(self, asset) -> bool:
+        return asset.is_stale()
+
+    def validate_status(self, status):
+        if self.instance and status != self.instance.status and not self.instance.can_transition_to(status):
+            raise serializers.ValidationError(
+                f"An asset cannot go from {self.instance.get_status_display()} "
+                f"to {AssetStatus(status).label}."
+            )
+        return status
+
+    @transaction.atomic
+    def create(self, validated_data):
+        tags = validated_data.pop("tags", None)
+        asset = super().create(validated_data)
+        if tags is not None:
+            asset.tags.set(tags)
+        return asset
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        tags = validated_data.pop("tags", None)
+        asset = super().update(instance, validated_data)
+        if tags is not None:
+            asset.tags.set(tags)
+        return asset
+
+
+class AssetFilter(django_filters.FilterSet):
+    """Validates the search parameters; the search itself is `content.search.run_search`."""
+
+    q = django_filters.CharFilter(method="ignore", max_length=300)
+    kind = django_filters.ChoiceFilter(choices=AssetKind.choices, method="ignore")
+    stage = django_filters.CharFilter(method="ignore", max_length=100)
+    persona = django_filters.CharFilter(method="ignore", max_length=100)
+    competitor = django_filters.CharFilter(method="ignore", max_length=100)
+    tag = django_filters.CharFilter(method="ignore", max_length=100)
+    status = django_filters.ChoiceFilter(choices=AssetStatus.choices, method="ignore")
+    ordering = django_filters.ChoiceFilter(choices=list(ORDERINGS.items()), method="ignore")
+
+    class Meta:
+        model = Asset
+        fields = []
+
+    def ignore(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        data = {name: value for name, value in self.form.cleaned_data.items() if value}
+        params = SearchParams(**data)
+        result = run_search(user=self.request.user, params=params)
+        self.search_params = params
+        return result.assets.select_related("owner").prefetch_related(
+            "stages", "personas", "competitors", "tags"
+        )
+
+
+_ERRORS = {
+    400: OpenApiResponse(description="Invalid parameters or fields."),
+    401: OpenApiResponse(description="Not signed in."),
+    403: OpenApiResponse(description="The user's role may not do this."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Search and filter the assets the user may see",
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1.")],
+        responses={
+            200: AssetSerializer(many=True),
+            **_ERRORS,
+            404: OpenApiResponse(description="No such page."),
+        },
+    ),
+    retrieve=extend_schema(
+        responses={
+            200: AssetSerializer,
+            **_ERRORS,
+            404: OpenApiResponse(description="Not found or not visible."),
+        }
+    ),
+    create=extend_schema(responses={201: AssetSerializer, **_ERRORS}),
+    partial_update=extend_schema(
+        responses={200: AssetSerializer, **_ERRORS, 404: OpenApiResponse(description="Not found.")}
+    ),
+    update=extend_schema(
+        responses={200: AssetSerializer, **_ERRORS, 404: OpenApiResponse(description="Not found.")}
+    ),
+    destroy=extend_schema(responses={204: None, **_ERRORS, 404: OpenApiResponse(description="Not found.")}),
+)
+class AssetViewSet(viewsets.ModelViewSet):
+    serializer_class = AssetSerializer
+    permission_classes = [Can.to(read="view_library", write="edit_assets")]
+    pagination_class = SearchPagination
+    filterset_class = AssetFilter
+    filterset_used = None
+
+    def get_queryset(self):
+        return (
+            visible_assets(self.request.user)
+            .select_related("owner")
+            .prefetch_related("stages", "personas", "competitors", "tags")
+            .order_by("-id")
+        )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        params = getattr(self.filterset_used, "search_params", None)
+        if params is not None and params.is_search() and response.status_code == 200:
+            record_search(user=request.user, params=params, result_count=response.data["count"])
+        return response
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        backend = self.filter_backends[0]()
+        filterset = backend.get_filterset(self.request, queryset, self)
+        self.filterset_used = filterset
+        if not filterset.is_valid() and backend.raise_exception:
+            from django_filters.utils import translate_validation
+
+            raise translate_validation(filterset.errors)
+        return filterset.qs
+
+    def perform_create(self, serializer):
+        serializer.save(owner=self.request.user)

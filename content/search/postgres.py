@@ -1,0 +1,134 @@
+"""PostgreSQL backend: a stored, weighted tsvector column on content_asset (GIN-indexed), queried
+with websearch_to_tsquery('english', ...), and pg_trgm word similarity over titles for typos.
+
+The column is not a model field: it is created by a vendor-aware migration and written only by
+`update_index`, so forms, serializers and SQLite never see it.
+"""
+
+from django.db import connection
+from django.db.models import BooleanField, Expression, F, Value
+
+from .query import ParsedQuery
+from .ranking import blend_sql
+
+_TAXONOMY_SQL = """
+  coalesce((SELECT string_agg(t.name, ' ') FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
+            WHERE ti.object_id = a.id AND ti.content_type_id = %(ct)s), '') || ' ' ||
+  coalesce((SELECT string_agg(p.name, ' ') FROM content_asset_personas ap JOIN content_persona p
+            ON p.id = ap.persona_id WHERE ap.asset_id = a.id), '') || ' ' ||
+  coalesce((SELECT string_agg(c.name, ' ') FROM content_asset_competitors ac JOIN content_competitor c
+            ON c.id = ac.competitor_id WHERE ac.asset_id = a.id), '')
+"""
+# The document, for matching. Weights: title A; summary, tag, persona and competitor names B;
+# body C; text extracted from the file D.
+_VECTOR_SQL = (
+    "setweight(to_tsvector('english', coalesce(a.title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(a.summary, '') || ' ' || " + _TAXONOMY_SQL + "), 'B') || "
+    "setweight(to_tsvector('english', coalesce(a.body, '')), 'C') || "
+    "setweight(to_tsvector('english', coalesce(a.file_text, '')), 'D')"
+)
+CREATE_SQL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "ALTER TABLE content_asset ADD COLUMN IF NOT EXISTS search_vector tsvector",
+    # A search reads the row of every match: keep rows narrow by moving long texts out of line
+    # (body, summary, file text) and keep the vectors inline, uncompressed, so neither matching
+    # nor ranking pays a de-TOAST per row (the tail latency of broad queries).
+    "ALTER TABLE content_asset ALTER COLUMN search_vector SET STORAGE MAIN, "
+    "ALTER COLUMN body SET STORAGE EXTERNAL, "
+    "ALTER COLUMN summary SET STORAGE EXTERNAL, ALTER COLUMN file_text SET STORAGE EXTERNAL",
+    "ALTER TABLE content_asset SET (toast_tuple_target = 1600)",
+    # full-text match of the library search and the assets API
+    "CREATE INDEX IF NOT EXISTS asset_search_vector ON content_asset USING gin (search_vector)",
+    # typo tolerance: title word similarity ("batle card")
+    "CREATE INDEX IF NOT EXISTS asset_title_trgm ON content_asset USING gin (title gin_trgm_ops)",
+]
+DROP_SQL = [
+    "DROP INDEX IF EXISTS asset_title_trgm",
+    "DROP INDEX IF EXISTS asset_search_vector",
+    "ALTER TABLE content_asset RESET (toast_tuple_target)",
+    "ALTER TABLE content_asset DROP COLUMN IF EXISTS search_vector",
+]
+
+
+def tsquery_sql(parsed: ParsedQuery):
+    """The websearch query, with the word still being typed matched as a prefix."""
+    if not parsed.typing:
+        return "websearch_to_tsquery('english', %s)", [parsed.raw]
+    joiner = "||" if parsed.clauses[-1].or_before else "&&"
+    return (
+        f"(websearch_to_tsquery('english', %s) {joiner} to_tsquery('english', %s))",
+        [parsed.head, f"{parsed.typing}:*"],
+    )
+
+
+# A broad query ("pricing") matches a tenth of the library; ranking every match costs a ts_rank per
+# row. Only the RANK_CANDIDATES matches with the most won-deal support are ranked by text: more
+# than any rep pages through, and the ones the blend would favour anyway.
+RANK_CANDIDATES = 2000
+
+
+class TextMatch(Expression):
+    """`search_vector @@ query` on whatever alias the asset table has (also inside subqueries)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, parsed: ParsedQuery):
+        super().__init__()
+        self.parsed = parsed
+
+    def as_sql(self, compiler, connection):
+        alias = next(iter(compiler.query.alias_map))
+        tsquery, params = tsquery_sql(self.parsed)
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector @@ {tsquery}", params
+
+
+def match_ids_sql(parsed: ParsedQuery):
+    tsquery, params = tsquery_sql(parsed)
+    return f"SELECT id FROM content_asset WHERE search_vector @@ {tsquery}", params  # noqa: S608
+
+
+def ranked(queryset, parsed: ParsedQuery, today):
+    tsquery, params = tsquery_sql(parsed)
+    # "+ 0": no index provides this order, so the planner takes the GIN index and sorts the
+    # matches, instead of walking the whole support index and testing every row.
+    by_support = (F("won_deal_count") + Value(0)).desc()
+    candidates = queryset.filter(TextMatch(parsed)).order_by(by_support, "-id").values("pk")
+    return queryset.filter(pk__in=candidates[:RANK_CANDIDATES]).extra(  # noqa: S610 - constant SQL
+        select={"score": blend_sql(f"ts_rank(content_asset.search_vector, {tsquery})")},
+        select_params=[*params, today],
+    )
+
+
+def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[tuple[int, float]]:
+    query = " ".join(parsed.words)
+    if not query:
+        return []
+    with connection.cursor() as cursor:
+        # `<%` uses the GIN trigram index with pg_trgm's default threshold (0.6); the explicit
+        # comparison keeps the threshold ours if that default is changed on the server.
+        cursor.execute(
+            "SELECT id, word_similarity(%s, title) AS sim FROM content_asset "
+            "WHERE %s <%% title AND word_similarity(%s, title) >= %s ORDER BY sim DESC, id DESC LIMIT %s",
+            [query, query, query, threshold, limit],
+        )
+        return [(pk, float(sim)) for pk, sim in cursor.fetchall()]
+
+
+def update_index(asset_ids=None, content_type_id=None) -> None:
+    ct = {"ct": int(content_type_id or 0)}
+    assignments = f"search_vector = {_VECTOR_SQL % ct}"
+    with connection.cursor() as cursor:
+        if asset_ids is None:
+            cursor.execute(f"UPDATE content_asset a SET {assignments}")  # noqa: S608
+            return
+        asset_ids = [int(pk) for pk in asset_ids]
+        if asset_ids:
+            cursor.execute(
+                f"UPDATE content_asset a SET {assignments} WHERE a.id = ANY(%s)",  # noqa: S608
+                [asset_ids],
+            )
+
+
+def remove_from_index(asset_ids=None, cursor=None) -> None:
+    """Nothing to do: the vector lives on the asset's own row."""

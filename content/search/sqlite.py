@@ -1,0 +1,144 @@
+"""SQLite backend: an FTS5 table (porter stemming, bm25) and a trigram FTS5 table over titles for
+typos, both keyed by the asset id and kept in step by `update_index` / `remove_from_index`."""
+
+from django.db import connection
+
+from .query import STOP_WORDS, ParsedQuery, trigrams, word_similarity
+from .ranking import blend_sql
+
+FTS_TABLE = "content_asset_fts"
+TRIGRAM_TABLE = "content_asset_trgm"
+# title, summary, taxonomy, body, file_text: the ratios of PostgreSQL's weights A, B, B, C, D.
+RELEVANCE_SQL = f"-bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 2.0, 1.0)"
+
+CREATE_SQL = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "title, summary, taxonomy, body, file_text, tokenize='porter unicode61 remove_diacritics 2')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAM_TABLE} USING fts5(title, tokenize='trigram')",
+    # Deletes are kept in step by the database itself, whoever deletes (ORM, cascade, raw SQL).
+    "CREATE TRIGGER IF NOT EXISTS content_asset_fts_delete AFTER DELETE ON content_asset BEGIN "  # noqa: S608
+    f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id; DELETE FROM {TRIGRAM_TABLE} WHERE rowid = old.id; END",
+]
+DROP_SQL = [
+    "DROP TRIGGER IF EXISTS content_asset_fts_delete",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    f"DROP TABLE IF EXISTS {TRIGRAM_TABLE}",
+]
+
+_TAXONOMY_SQL = """
+coalesce((SELECT group_concat(t.name, ' ') FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
+          WHERE ti.object_id = a.id AND ti.content_type_id = %(ct)s), '') || ' ' ||
+coalesce((SELECT group_concat(p.name, ' ') FROM content_asset_personas ap JOIN content_persona p
+          ON p.id = ap.persona_id WHERE ap.asset_id = a.id), '') || ' ' ||
+coalesce((SELECT group_concat(c.name, ' ') FROM content_asset_competitors ac JOIN content_competitor c
+          ON c.id = ac.competitor_id WHERE ac.asset_id = a.id), '')
+"""
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def fts_query(parsed: ParsedQuery) -> str:
+    """The websearch syntax translated to FTS5: implicit AND, OR, NOT, "phrases", prefix*."""
+    parts: list[str] = []
+    leading_exclusions: list[str] = []
+    last_positive = parsed.positive[-1] if parsed.positive else None
+    for clause in parsed.clauses:
+        words = [w for w in clause.words if w not in STOP_WORDS] if not clause.phrase else list(clause.words)
+        if not words:
+            continue
+        if clause.phrase:
+            term = _quote(" ".join(words))
+        else:
+            term = _quote(words[0])
+            if clause is last_positive and parsed.typing:
+                term += "*"
+        if clause.excluded:
+            (parts if parts else leading_exclusions).append(f"NOT {term}")
+            continue
+        if clause.or_before and parts:
+            parts.append(f"OR {term}")
+        else:
+            parts.append(term)
+        if leading_exclusions:
+            # FTS5's NOT needs a left operand: "-legacy pricing" becomes "pricing NOT legacy".
+            parts.extend(leading_exclusions)
+            leading_exclusions.clear()
+    return " ".join(parts)
+
+
+def match_ids_sql(parsed: ParsedQuery):
+    return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts_query(parsed)]  # noqa: S608
+
+
+def can_match(parsed: ParsedQuery) -> bool:
+    return bool(fts_query(parsed))
+
+
+def ranked(queryset, parsed: ParsedQuery, today):
+    return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
+        tables=[FTS_TABLE],
+        # The unary + keeps SQLite from probing the FTS table once per asset row: the full-text
+        # match runs first, then each match is looked up by primary key.
+        where=[f"+{FTS_TABLE}.rowid = content_asset.id", f"{FTS_TABLE} MATCH %s"],
+        params=[fts_query(parsed)],
+        select={"score": blend_sql(RELEVANCE_SQL)},
+        select_params=[today],
+    )
+
+
+def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[tuple[int, float]]:
+    """Titles sharing most trigrams with the query's words, as (id, similarity) pairs."""
+    grams = sorted({g for w in parsed.words for g in trigrams(w) if g.strip() and " " not in g})
+    if not grams:
+        return []
+    match = " OR ".join(_quote(g) for g in grams)
+    query = " ".join(parsed.words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, title FROM {TRIGRAM_TABLE} WHERE {TRIGRAM_TABLE} MATCH %s "  # noqa: S608
+            f"ORDER BY bm25({TRIGRAM_TABLE}) LIMIT %s",
+            [match, limit * 4],
+        )
+        rows = cursor.fetchall()
+    scored = [(pk, word_similarity(query, title)) for pk, title in rows]
+    scored = [(pk, sim) for pk, sim in scored if sim >= threshold]
+    scored.sort(key=lambda pair: (-pair[1], -pair[0]))
+    return scored[:limit]
+
+
+def update_index(asset_ids=None, content_type_id=None) -> None:
+    """Rewrite the index rows of the given assets (all when None) in one statement per table."""
+    where, params = "", []
+    if asset_ids is not None:
+        asset_ids = [int(pk) for pk in asset_ids]
+        if not asset_ids:
+            return
+        where = " WHERE a.id IN (" + ",".join(["%s"] * len(asset_ids)) + ")"
+        params = asset_ids
+    taxonomy = _TAXONOMY_SQL % {"ct": int(content_type_id or 0)}
+    with connection.cursor() as cursor:
+        remove_from_index(asset_ids, cursor=cursor)
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE}(rowid, title, summary, taxonomy, body, file_text) "  # noqa: S608
+            f"SELECT a.id, a.title, a.summary, {taxonomy}, a.body, a.file_text FROM content_asset a{where}",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {TRIGRAM_TABLE}(rowid, title) SELECT a.id, a.title FROM content_asset a{where}",  # noqa: S608
+            params,
+        )
+
+
+def remove_from_index(asset_ids=None, cursor=None) -> None:
+    if cursor is None:
+        with connection.cursor() as own_cursor:
+            return remove_from_index(asset_ids, own_cursor)
+    for table in (FTS_TABLE, TRIGRAM_TABLE):
+        if asset_ids is None:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        elif asset_ids:
+            marks = ",".join(["%s"] * len(asset_ids))
+            cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", list(asset_ids))  # noqa: S608
+    return None

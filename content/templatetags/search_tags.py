@@ -1,0 +1,44 @@
+"""Template helpers of the library search: facet and page links that keep the other parameters,
+and short money figures for result lists."""
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+def _with(context, changes):
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def facet_link(context, name, value, active=False):
+    """The current search with facet `name` set to `value`, or removed when it is already active.
+    A new filter starts again at page 1 and is a new search."""
+    return _with(context, {name: None if active else value, "page": None, "log": None})
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, number, log=None):
+    """Another page of the same search; `log` (the search's log) keeps attributing clicks to it."""
+    log_id = log.get("pk") if isinstance(log, dict) else getattr(log, "pk", None)
+    return _with(context, {"page": number, "log": log_id})
+
+
+@register.filter
+def money_short(value):
+    """120000 -> "$120k", 2500000 -> "$2.5M"."""
+    amount = Decimal(value or 0)
+    if amount >= 1_000_000:
+        return f"${amount / 1_000_000:.1f}M".replace(".0M", "M")
+    if amount >= 1_000:
+        return f"${amount / 1_000:.0f}k"
+    return f"${amount:.0f}"

@@ -1,0 +1,232 @@
+"""The assets and taxonomy API: the permission matrix, search with the page's semantics, writes
+with slugs and tag names, validation, and a constant number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from content.models import Asset, AssetStatus, SearchLog
+from content.search import SearchParams, search_assets
+
+from .factories import UserFactory
+from .search_helpers import corpus, make_asset
+
+ASSETS = "/api/v1/assets/"
+
+
+@pytest.fixture
+def library(db):
+    return corpus()
+
+
+@pytest.fixture
+def api(persona_users):
+    def client_for(who):
+        client = APIClient()
+        if who != "anonymous":
+            client.force_authenticate(persona_users[who])
+        return client
+
+    return client_for
+
+
+def new_asset_payload(**changes):
+    return {
+        "kind": "battle_card", "title": "Battle card: Hooli", "summary": "Win against Hooli.", "body": "**Bold**",
+        "status": "draft", "stages": ["evaluating"], "personas": ["economic-buyer"], "competitors": [],
+        "tags": ["pricing", "enterprise"], "how_we_win": "Faster onboarding.", **changes,
+    }
+
+
+# The permission matrix ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("who", "list_status", "create_status"),
+    [("anonymous", 401, 401), ("outsider", 403, 403), ("rep", 200, 403), ("manager", 200, 403), ("marketer", 200, 201)],
+)
+def test_who_may_read_and_create_assets(api, library, who, list_status, create_status):
+    client = api(who)
+    assert client.get(ASSETS).status_code == list_status
+    assert client.post(ASSETS, new_asset_payload(), format="json").status_code == create_status
+
+
+@pytest.mark.parametrize(("who", "status"), [("rep", 403), ("manager", 403), ("marketer", 200)])
+def test_only_marketers_may_edit_an_asset(api, library, who, status):
+    response = api(who).patch(f"{ASSETS}{library['initech'].pk}/", {"summary": "New."}, format="json")
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), [("rep", 403), ("manager", 403), ("marketer", 204)])
+def test_only_marketers_may_delete_an_asset(api, library, who, status):
+    assert api(who).delete(f"{ASSETS}{library['initech'].pk}/").status_code == status
+
+
+def test_an_anonymous_caller_is_told_to_authenticate_with_a_token(client, rep):
+    response = APIClient().get(ASSETS)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_a_token_from_the_token_endpoint_opens_the_api(db):
+    UserFactory(username="tok", groups=["Sales"])
+    token = APIClient().post("/api/v1/auth/token/", {"username": "tok", "password": "pass-1234-word"}).json()["token"]
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(ASSETS).status_code == 200
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+def test_a_rep_lists_only_released_assets_and_cannot_open_a_draft(api, library):
+    client = api("rep")
+    ids = {row["id"] for row in client.get(ASSETS).json()["results"]}
+    assert library["draft"].pk not in ids and library["future"].pk not in ids and library["expired"].pk not in ids
+    assert library["initech"].pk in ids
+    assert client.get(f"{ASSETS}{library['draft'].pk}/").status_code == 404
+    assert api("marketer").get(f"{ASSETS}{library['draft'].pk}/").status_code == 200
+
+
+def test_an_asset_carries_its_taxonomy_links_and_support(api, library):
+    Asset.objects.filter(pk=library["pricing_card"].pk).update(usage_count=7, won_deal_count=2)
+    body = api("rep").get(f"{ASSETS}{library['pricing_card'].pk}/").json()
+    assert body["kind"] == "battle_card"
+    assert body["stages"] == ["evaluating"]
+    assert body["personas"] == ["economic-buyer"]
+    assert body["competitors"] == ["globex"]
+    assert body["tags"] == ["pricing"]
+    assert body["url"] == f"http://testserver/assets/{library['pricing_card'].pk}/"
+    assert body["file"] is None
+    assert (body["usage_count"], body["won_deal_count"], body["influenced_revenue"]) == (7, 2, "0.00")
+    assert body["needs_review"] is False
+    for field in ("summary", "body", "status", "review_by", "published_at", "how_we_win"):
+        assert field in body
+
+
+def test_the_api_searches_with_the_same_semantics_as_the_page(api, rep, library):
+    response = api("rep").get(ASSETS, {"q": "pricing -globex ", "ordering": "relevance"})
+    page_order = [a.pk for a in search_assets(user=rep, params=SearchParams(q="pricing -globex "))]
+    assert [row["id"] for row in response.json()["results"]] == page_order == [library["objection"].pk]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "comparison_guide"}, {"initech"}),
+        ({"stage": "interested"}, {"security"}),
+        ({"persona": "technical-evaluator"}, {"security"}),
+        ({"competitor": "initech"}, {"initech"}),
+        ({"tag": "telecom"}, {"security"}),
+        ({"q": "batle card"}, {"pricing_card"}),
+    ],
+)
+def test_the_api_filters_by_every_parameter(api, library, params, expected):
+    rows = api("rep").get(ASSETS, params).json()["results"]
+    by_id = {asset.pk: key for key, asset in library.items()}
+    assert {by_id[row["id"]] for row in rows} == expected
+
+
+def test_a_marketer_filters_by_status(api, library):
+    rows = api("marketer").get(ASSETS, {"status": "draft"}).json()["results"]
+    assert [row["id"] for row in rows] == [library["draft"].pk]
+
+
+@pytest.mark.parametrize("params", [{"kind": "poem"}, {"status": "lost"}, {"ordering": "random"}])
+def test_an_invalid_parameter_is_a_400(api, library, params):
+    assert api("rep").get(ASSETS, params).status_code == 400
+
+
+def test_results_are_paginated_with_count_and_links(api, db):
+    for i in range(25):
+        make_asset(title=f"Sheet {i}")
+    body = api("rep").get(ASSETS).json()
+    assert body["count"] == 25 and len(body["results"]) == 20
+    assert body["next"].endswith("page=2") and body["previous"] is None
+
+
+def test_an_api_search_is_logged(api, rep, library):
+    api("rep").get(ASSETS, {"q": "initech", "kind": "comparison_guide"})
+    log = SearchLog.objects.get()
+    assert (log.user, log.query, log.filters, log.result_count) == (rep, "initech", {"kind": "comparison_guide"}, 1)
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+def test_a_marketer_creates_an_asset_with_slugs_and_tag_names(api, marketer, db):
+    response = api("marketer").post(ASSETS, new_asset_payload(), format="json")
+    assert response.status_code == 201, response.content
+    asset = Asset.objects.get(pk=response.json()["id"])
+    assert asset.owner == marketer
+    assert sorted(asset.tags.names()) == ["enterprise", "pricing"]
+    assert [s.slug for s in asset.stages.all()] == ["evaluating"]
+    # and the new asset is searchable at once, by its tags too
+    assert api("marketer").get(ASSETS, {"q": "enterprise"}).json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"title": ""}, "title"), ({"kind": "poem"}, "kind"), ({"stages": ["nowhere"]}, "stages"),
+     ({"personas": ["nobody"]}, "personas")],
+)
+def test_invalid_asset_fields_are_a_400(api, db, changes, field):
+    response = api("marketer").post(ASSETS, new_asset_payload(**changes), format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_a_status_change_must_follow_the_workflow(api, library):
+    archived = make_asset(title="Old", status=AssetStatus.ARCHIVED)
+    response = api("marketer").patch(f"{ASSETS}{archived.pk}/", {"status": "published"}, format="json")
+    assert response.status_code == 400 and "status" in response.json()
+    assert api("marketer").patch(f"{ASSETS}{archived.pk}/", {"status": "draft"}, format="json").status_code == 200
+
+
+def test_patching_tags_reindexes_the_asset(api, library):
+    client = api("marketer")
+    client.patch(f"{ASSETS}{library['initech'].pk}/", {"tags": ["retail"]}, format="json")
+    assert [row["id"] for row in client.get(ASSETS, {"q": "retail"}).json()["results"]] == [library["initech"].pk]
+
+
+# Taxonomy -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("resource", ["stages", "personas", "competitors", "tags"])
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("outsider", 403), ("rep", 200), ("manager", 200)])
+def test_the_taxonomy_is_readable_by_every_role(api, library, resource, who, status):
+    assert api(who).get(f"/api/v1/{resource}/").status_code == status
+
+
+def test_stages_come_in_funnel_order_with_their_definitions(api, db):
+    rows = api("rep").get("/api/v1/stages/").json()["results"]
+    assert [row["slug"] for row in rows] == ["curious", "engaged", "interested", "evaluating", "customer"]
+    assert rows[0]["definition"]
+
+
+@pytest.mark.parametrize(("who", "status"), [("rep", 403), ("manager", 403), ("marketer", 201)])
+def test_only_marketers_add_competitors(api, db, who, status):
+    assert api(who).post("/api/v1/competitors/", {"name": "Hooli", "slug": "hooli"}).status_code == status
+
+
+def test_tags_list_their_asset_counts(api, library):
+    rows = {row["name"]: row["asset_count"] for row in api("rep").get("/api/v1/tags/").json()["results"]}
+    assert rows == {"pricing": 1, "telecom": 1}
+
+
+# Query counts -------------------------------------------------------------------------------------
+
+def _count_queries(user, params):
+    client = APIClient()
+    client.force_authenticate(type(user).objects.get(pk=user.pk))  # a fresh user: roles not cached yet
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(ASSETS, params).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "pricing"}, {"q": "pricing", "stage": "evaluating"}])
+def test_the_assets_api_runs_a_constant_number_of_queries(marketer, params):
+    # roles; [exists (text match)]; count; page; stages, personas, competitors, tags; [the search log]
+    for i in range(3):
+        make_asset(title=f"Pricing sheet {i}", tags=[f"t{i}"], stages=["evaluating"], competitors=[f"Rival {i}"])
+    few = _count_queries(marketer, params)
+    for i in range(3, 30):
+        make_asset(title=f"Pricing sheet {i}", tags=[f"t{i}"], stages=["evaluating"], competitors=[f"Rival {i}"])
+    many = _count_queries(marketer, params)
+    assert few == many <= 10

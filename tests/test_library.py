@@ -1,0 +1,149 @@
+"""The library page: search as you type, facets, badges, empty state, search logging and clicks,
+the search analytics page, and a constant number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from content.models import Asset, SearchLog
+
+from .search_helpers import corpus, make_asset
+
+
+@pytest.fixture
+def library(db):
+    return corpus()
+
+
+def test_the_library_lists_released_assets_with_badges_and_support(rep_client, library):
+    stale = library["security"]
+    Asset.objects.filter(pk=stale.pk).update(
+        review_by=timezone.localdate() - datetime.timedelta(days=3), won_deal_count=4, influenced_revenue=120000
+    )
+    response = rep_client.get(reverse("library"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Battle card: Globex pricing" in html
+    assert "Draft battle card" not in html and "Future pricing" not in html and "Expired pricing" not in html
+    assert "Needs review" in html
+    assert "Supported 4 won deals · $120k" in html
+
+
+def test_a_search_shows_matches_and_facet_counts(rep_client, library):
+    response = rep_client.get(reverse("library"), {"q": "pricing "})
+    html = response.content.decode()
+    assert "2 assets for “pricing ”" in html or "2 assets for “pricing”" in html
+    assert "Pricing objection" in html and "How a bank passed" not in html
+    assert 'aria-label="1 asset"' in html
+
+
+def test_an_htmx_request_gets_only_the_results_partial(rep_client, library):
+    response = rep_client.get(
+        reverse("library"), {"q": "pricing"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="library-results"
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'class="layout-sidebar"' in html
+    assert "Pricing objection" in html
+
+
+def test_the_search_box_answers_as_the_rep_types(rep_client, db):
+    html = rep_client.get(reverse("library")).content.decode()
+    assert 'hx-trigger="input changed delay:250ms, search"' in html
+    assert 'hx-push-url="true"' in html
+    assert '<label for="q">' in html
+
+
+def test_a_search_with_no_result_offers_a_prefilled_content_request(rep_client, library):
+    response = rep_client.get(reverse("library"), {"q": "gdpr proof", "kind": "case_study", "stage": "evaluating"})
+    html = response.content.decode()
+    assert "Nothing matches — ask marketing for it" in html
+    assert "/requests/new/?title=gdpr+proof&amp;kind=case_study&amp;stage=evaluating" in html
+
+
+def test_every_search_is_logged_once_with_its_filters_and_count(rep_client, rep, library):
+    rep_client.get(reverse("library"))
+    assert SearchLog.objects.count() == 0  # opening the library is not a search
+    rep_client.get(reverse("library"), {"q": "pricing", "stage": "evaluating"})
+    log = SearchLog.objects.get()
+    assert (log.user, log.query, log.filters, log.result_count) == (rep, "pricing", {"stage": "evaluating"}, 2)
+
+
+def test_a_click_on_a_result_is_attributed_to_the_search(rep_client, rep, library):
+    html = rep_client.get(reverse("library"), {"q": "initech "}).content.decode()
+    log = SearchLog.objects.get()
+    asset = library["initech"]
+    click_url = reverse("search-click", args=[log.pk, asset.pk])
+    assert click_url in html
+    response = rep_client.get(click_url)
+    assert response.status_code == 302 and response.url == asset.get_absolute_url()
+    log.refresh_from_db()
+    assert log.clicked_asset == asset
+
+
+def test_a_click_cannot_touch_another_users_search_or_open_a_hidden_asset(rep_client, other_rep, library):
+    log = SearchLog.objects.create(user=other_rep, query="pricing", result_count=2)
+    rep_client.get(reverse("search-click", args=[log.pk, library["objection"].pk]))
+    log.refresh_from_db()
+    assert log.clicked_asset is None
+    assert rep_client.get(reverse("search-click", args=[log.pk, library["draft"].pk])).status_code == 404
+
+
+def test_a_marketer_sees_drafts_and_a_status_facet(marketer_client, library):
+    html = marketer_client.get(reverse("library"), {"q": "pricing"}).content.decode()
+    assert "Draft battle card on pricing" in html
+    assert "<h3 id=\"facet-status\">Status</h3>" in html
+
+
+def test_a_rep_has_no_status_facet(rep_client, library):
+    assert "facet-status" not in rep_client.get(reverse("library")).content.decode()
+
+
+def test_an_outsider_may_not_open_the_library(client, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("library")).status_code == 403
+
+
+@pytest.mark.parametrize(("who", "status"), [("rep", 403), ("marketer", 200), ("manager", 200), ("outsider", 403)])
+def test_search_analytics_is_for_marketers_and_managers(client, persona_users, who, status):
+    client.force_login(persona_users[who])
+    assert client.get(reverse("search-analytics")).status_code == status
+
+
+def test_search_analytics_lists_frequent_zero_result_and_low_click_searches(marketer_client, rep, other_rep, library):
+    for user, query in [(rep, "GDPR proof"), (other_rep, "gdpr proof"), (rep, "soc 2")]:
+        SearchLog.objects.create(user=user, query=query, result_count=0)
+    for _ in range(3):
+        SearchLog.objects.create(user=rep, query="pricing", result_count=2)
+    SearchLog.objects.create(user=rep, query="initech", result_count=1, clicked_asset=library["initech"])
+    SearchLog.objects.create(user=rep, query="initech", result_count=1, clicked_asset=library["initech"])
+    response = marketer_client.get(reverse("search-analytics"), {"days": "7"})
+    zero = list(response.context["zero"])
+    assert [(row["normalized"], row["searches"], row["users"]) for row in zero] == [("gdpr proof", 2, 2), ("soc 2", 1, 1)]
+    assert [(row["normalized"], row["searches"], row["clicks"]) for row in response.context["low"]] == [("pricing", 3, 0)]
+
+
+def _queries_for(client, params):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("library"), params).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "pricing"}, {"q": "pricing", "stage": "evaluating"}])
+def test_the_library_runs_a_constant_number_of_queries(marketer_client, db, params):
+    # session, user, roles; exists (text match); count; page; stages, personas, competitors;
+    # facets: kind, stage, persona, competitor, tag, status; the search log insert
+    for i in range(3):
+        make_asset(title=f"Pricing sheet {i}", tags=[f"t{i}"], stages=["evaluating"], personas=["economic-buyer"],
+                   competitors=[f"Rival {i}"])
+    few = _queries_for(marketer_client, params)
+    for i in range(3, 30):
+        make_asset(title=f"Pricing sheet {i}", tags=[f"t{i}"], stages=["evaluating"], personas=["economic-buyer"],
+                   competitors=[f"Rival {i}"])
+    many = _queries_for(marketer_client, params)
+    assert few == many
+    assert many <= 17

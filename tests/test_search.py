@@ -1,0 +1,235 @@
+"""Search behaviour, one shared class run on whichever database is active (CI runs both): the
+same queries must find the same assets, best first, on PostgreSQL and SQLite."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from content.models import Asset, Persona
+from content.search import SearchParams, facet_counts, rebuild_index, run_search, search_assets
+from content.search.query import parse
+from content.search.ranking import blend
+
+from .search_helpers import corpus, make_asset
+
+
+def titles(user, q="", **filters):
+    return [a.title for a in search_assets(user=user, params=SearchParams(q=q, **filters))]
+
+
+def keys(found, library):
+    by_title = {asset.title: key for key, asset in library.items()}
+    return [by_title[title] for title in found]
+
+
+@pytest.fixture
+def library(db):
+    return corpus()
+
+
+@pytest.mark.django_db
+class TestSearchOnTheActiveDatabase:
+    def test_it_stems_so_pricing_finds_priced(self, rep, db):
+        make_asset(title="Plan overview", body="Globex priced their plan low.")
+        make_asset(title="Unrelated", body="Nothing about money.")
+        assert titles(rep, "pricing ") == ["Plan overview"]
+
+    def test_a_quoted_phrase_needs_the_words_together(self, rep, library):
+        found = keys(titles(rep, '"security review"'), library)
+        assert set(found) == {"objection", "security"}
+        assert "review_of" not in found
+
+    def test_a_minus_excludes_a_word(self, rep, library):
+        found = keys(titles(rep, "pricing -globex "), library)
+        assert found == ["objection"]
+
+    def test_a_query_of_only_exclusions_returns_everything_else(self, rep, library):
+        found = set(keys(titles(rep, "-pricing"), library))
+        assert found == {"security", "initech", "review_of"}
+
+    def test_or_finds_either_word(self, rep, library):
+        found = set(keys(titles(rep, "globex or initech "), library))
+        assert found == {"pricing_card", "initech"}
+
+    @pytest.mark.parametrize(("query", "expected"), [("batle card", "pricing_card"), ("pricng objection", "objection")])
+    def test_a_typo_still_finds_the_asset(self, rep, library, query, expected):
+        result = run_search(user=rep, params=SearchParams(q=query))
+        assert keys([a.title for a in result.assets], library)[0] == expected
+        assert result.typo_matched
+
+    def test_the_word_being_typed_matches_as_a_prefix(self, rep, library):
+        assert set(keys(titles(rep, "onboar"), library)) == {"initech"}
+        assert "objection" in keys(titles(rep, "pricing obje"), library)
+
+    def test_a_finished_word_is_not_a_prefix(self, rep, db):
+        make_asset(title="Card sorting")
+        make_asset(title="Cardinal rules")
+        assert titles(rep, "card ") == ["Card sorting"]
+        assert sorted(titles(rep, "card")) == ["Card sorting", "Cardinal rules"]
+
+    def test_a_title_match_ranks_above_a_body_match(self, rep, db):
+        make_asset(title="Implementation notes", body="Everything about onboarding customers.")
+        make_asset(title="Onboarding guide", body="Steps and owners.")
+        make_asset(title="Filler", body="Unrelated words.")
+        assert titles(rep, "onboarding ") == ["Onboarding guide", "Implementation notes"]
+
+    def test_tag_persona_and_competitor_names_are_searchable(self, rep, library):
+        assert keys(titles(rep, "telecom "), library) == ["security"]
+        assert keys(titles(rep, "initech "), library) == ["initech"]
+        assert set(keys(titles(rep, "technical evaluator "), library)) == {"security"}
+
+    def test_stop_words_alone_do_not_filter(self, rep, library):
+        assert len(titles(rep, "the ")) == 5
+
+    def test_filters_combine_with_the_query(self, rep, library):
+        assert keys(titles(rep, "pricing ", kind="objection"), library) == ["objection"]
+        assert keys(titles(rep, "pricing ", competitor="globex"), library) == ["pricing_card"]
+        assert set(keys(titles(rep, "", stage="evaluating"), library)) == {"pricing_card", "objection", "initech"}
+        assert keys(titles(rep, "", tag="telecom"), library) == ["security"]
+        assert keys(titles(rep, "", persona="technical-evaluator"), library) == ["security"]
+
+    def test_a_rep_never_finds_drafts_future_or_expired_assets(self, rep, library):
+        found = set(keys(titles(rep, "pricing "), library))
+        assert found == {"pricing_card", "objection"}
+        assert not {"draft", "future", "expired"} & set(keys(titles(rep, ""), library))
+
+    def test_a_marketer_also_finds_drafts_and_can_filter_by_status(self, marketer, library):
+        assert "draft" in keys(titles(marketer, "pricing "), library)
+        assert keys(titles(marketer, "pricing ", status="draft"), library) == ["draft"]
+
+    def test_orderings_sort_by_date_usage_and_support(self, rep, db):
+        now = timezone.now()
+        old = make_asset(title="Old pricing sheet", published_at=now - datetime.timedelta(days=50))
+        new = make_asset(title="New pricing sheet", published_at=now - datetime.timedelta(days=1))
+        Asset.objects.filter(pk=old.pk).update(usage_count=9, won_deal_count=1)
+        Asset.objects.filter(pk=new.pk).update(usage_count=2, won_deal_count=4)
+        assert titles(rep, "pricing ", ordering="newest") == ["New pricing sheet", "Old pricing sheet"]
+        assert titles(rep, "pricing ", ordering="most_used") == ["Old pricing sheet", "New pricing sheet"]
+        assert titles(rep, "pricing ", ordering="best_support") == ["New pricing sheet", "Old pricing sheet"]
+
+
+@pytest.mark.django_db
+class TestRankingBlend:
+    def test_won_deal_support_lifts_an_otherwise_equal_match(self, rep):
+        plain = make_asset(title="Renewal playbook A", body="Same words.")
+        proven = make_asset(title="Renewal playbook B", body="Same words.")
+        Asset.objects.filter(pk=proven.pk).update(won_deal_count=6)
+        assert titles(rep, "renewal playbook ") == [proven.title, plain.title]
+
+    def test_a_stale_asset_ranks_below_an_equal_fresh_one(self, rep):
+        stale = make_asset(title="Renewal playbook A", body="Same words.")
+        fresh = make_asset(title="Renewal playbook B", body="Same words.")
+        Asset.objects.filter(pk=stale.pk).update(won_deal_count=3, review_by=timezone.localdate() - datetime.timedelta(days=1))
+        Asset.objects.filter(pk=fresh.pk).update(won_deal_count=3)
+        assert titles(rep, "renewal playbook ") == [fresh.title, stale.title]
+
+    def test_without_a_query_proven_fresh_assets_come_first(self, rep):
+        make_asset(title="Unused")
+        proven = make_asset(title="Proven")
+        Asset.objects.filter(pk=proven.pk).update(won_deal_count=2)
+        assert titles(rep)[0] == "Proven"
+
+    def test_the_blend_has_diminishing_returns_and_a_stale_penalty(self):
+        assert blend(1.0, won_deal_count=0, stale=False) == 1.0
+        assert blend(1.0, won_deal_count=5, stale=False) == pytest.approx(1.25)
+        assert blend(1.0, won_deal_count=1000, stale=False) < 1.5
+        assert blend(1.0, won_deal_count=0, stale=True) == pytest.approx(0.6)
+        # a much better text match beats a famous asset with a weak match
+        assert blend(1.0, won_deal_count=0, stale=False) > blend(0.6, won_deal_count=1000, stale=False)
+
+
+@pytest.mark.django_db
+class TestTheIndexStaysInStep:
+    def test_an_edited_title_is_found_by_its_new_words_only(self, rep):
+        asset = make_asset(title="Quarterly roadmap")
+        asset.title = "Annual roadmap"
+        asset.save()
+        assert titles(rep, "annual ") == ["Annual roadmap"]
+        assert titles(rep, "quarterly ") == []
+
+    def test_a_tag_added_or_removed_changes_what_finds_the_asset(self, rep):
+        asset = make_asset(title="Plain sheet")
+        asset.tags.add("telecom")
+        assert titles(rep, "telecom ") == ["Plain sheet"]
+        asset.tags.remove("telecom")
+        assert titles(rep, "telecom ") == []
+
+    def test_personas_changed_from_either_side_are_indexed(self, rep):
+        asset = make_asset(title="Plain sheet")
+        persona = Persona.objects.get(slug="operations-lead")
+        persona.assets.add(asset)
+        assert titles(rep, "operations lead ") == ["Plain sheet"]
+        persona.assets.clear()
+        assert titles(rep, "operations lead ") == []
+
+    def test_a_renamed_persona_is_found_by_its_new_name(self, rep):
+        make_asset(title="Plain sheet", personas=["operations-lead"])
+        persona = Persona.objects.get(slug="operations-lead")
+        persona.name = "Logistics director"
+        persona.save()
+        assert titles(rep, "logistics director ") == ["Plain sheet"]
+
+    def test_a_deleted_asset_leaves_the_index(self, rep):
+        asset = make_asset(title="Short lived")
+        pk = asset.pk
+        asset.delete()
+        assert titles(rep, "short lived ") == []
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT count(*) FROM content_asset_fts WHERE rowid = %s", [pk])
+                assert cursor.fetchone()[0] == 0
+
+    def test_rebuild_index_restores_a_lost_index(self, rep):
+        make_asset(title="Rebuilt sheet")
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("UPDATE content_asset SET search_vector = NULL")
+            else:
+                cursor.execute("DELETE FROM content_asset_fts")
+        # lost from the full-text index: only the typo fallback over titles still finds it
+        assert run_search(user=rep, params=SearchParams(q="rebuilt ")).typo_matched
+        rebuild_index()
+        result = run_search(user=rep, params=SearchParams(q="rebuilt "))
+        assert not result.typo_matched
+        assert [a.title for a in result.assets] == ["Rebuilt sheet"]
+
+
+@pytest.mark.django_db
+class TestFacets:
+    def test_counts_respect_the_query_and_the_other_filters(self, rep, library):
+        result = run_search(user=rep, params=SearchParams(q="pricing ", stage="evaluating"))
+        facets = facet_counts(result, user=rep)
+        assert {f["value"]: f["count"] for f in facets["kind"]} == {"battle_card": 1, "objection": 1}
+        assert {f["value"]: f["count"] for f in facets["competitor"]} == {"globex": 1}
+        assert {f["value"]: f["count"] for f in facets["persona"]} == {"economic-buyer": 2}
+
+    def test_a_facet_does_not_narrow_its_own_counts(self, rep, library):
+        result = run_search(user=rep, params=SearchParams(kind="objection"))
+        kinds = {f["value"]: (f["count"], f["active"]) for f in facet_counts(result, user=rep)["kind"]}
+        assert kinds["objection"] == (1, True)
+        assert kinds["case_study"] == (1, False)
+
+    def test_a_rep_never_counts_unreleased_assets(self, rep, marketer, library):
+        rep_stage = {f["value"]: f["count"] for f in facet_counts(run_search(user=rep, params=SearchParams()), user=rep)["stage"]}
+        assert rep_stage["evaluating"] == 3
+        assert "status" not in facet_counts(run_search(user=rep, params=SearchParams()), user=rep)
+        marketer_facets = facet_counts(run_search(user=marketer, params=SearchParams()), user=marketer)
+        assert {f["value"]: f["count"] for f in marketer_facets["stage"]}["evaluating"] == 6
+        assert {f["value"]: f["count"] for f in marketer_facets["status"]} == {"draft": 1, "published": 7}
+
+
+class TestQueryParsing:
+    def test_it_reads_phrases_exclusions_or_and_the_word_being_typed(self):
+        parsed = parse('"security review" -legacy globex or initech')
+        assert [c.words for c in parsed.clauses] == [("security", "review"), ("legacy",), ("globex",), ("initech",)]
+        assert [c.excluded for c in parsed.clauses] == [False, True, False, False]
+        assert parsed.clauses[-1].or_before
+        assert parsed.typing == "initech"
+        assert parse("initech ").typing == ""
+
+    def test_a_hostile_query_is_just_words(self, rep, library):
+        found = set(keys(titles(rep, 'pricing" OR 1=1; -- NEAR('), library))
+        assert found <= {"pricing_card", "objection"}  # no error, nothing beyond what the words allow
+        assert titles(rep, '"') == titles(rep, "")
