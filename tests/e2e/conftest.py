@@ -45,8 +45,19 @@ def browser_context_args(browser_context_args):
 def demo(transactional_db):
     """The deterministic demo data set, with known passwords."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.core.management import call_command
 
+    from content.models import FunnelStage, Persona
+    from content.taxonomy_defaults import FUNNEL_STAGES, GROUPS, PERSONAS
+
+    # A transactional test flushes every table afterwards, seeded rows included: seed them again.
+    for stage in FUNNEL_STAGES:
+        FunnelStage.objects.update_or_create(slug=stage["slug"], defaults=stage)
+    for persona in PERSONAS:
+        Persona.objects.update_or_create(slug=persona["slug"], defaults=persona)
+    for name in GROUPS:
+        Group.objects.get_or_create(name=name)
     call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     users = get_user_model().objects.filter(username__in=["rep", "marketer", "manager"])
     for user in users:

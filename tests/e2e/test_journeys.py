@@ -1,0 +1,133 @@
+"""The three journeys of the product, in a real browser against a live server:
+(a) a rep finds a battle card, logs its use on a deal and asks for something new;
+(b) a marketer triages that request, accepts, starts and delivers it, and the rep sees it delivered;
+(c) a manager reads every report over a new date range, downloads CSV, and finds the delivered
+asset on the calendar."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from content.models import Asset, ContentRequest, Deal, RequestStatus, Usage
+
+from .conftest import assert_accessible, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NEW_REQUEST_TITLE = "Zebrafish hatchery onboarding playbook"
+REPORTS = ["usage", "effectiveness", "adoption", "gaps", "requests", "freshness", "objections"]
+
+
+def test_the_rep_marketer_and_manager_journeys(demo, live_server, browser, sign_in):
+    rep_page = browser.new_page()
+    marketer_page = browser.new_page()
+    manager_page = browser.new_page()
+
+    # (a) The rep searches as they type, narrows by stage and persona, opens a battle card.
+    sign_in(rep_page, "rep")
+    search = rep_page.get_by_label("Search the library")
+    search.press_sequentially("battle card", delay=40)
+    expect(rep_page.locator("#results-h")).to_contain_text("for “battle card”")
+    assert "q=battle" in rep_page.url  # the search is in the address bar, shareable
+    rep_page.locator(".facet", has_text="Funnel stage").get_by_role("link", name=re.compile("Evaluating")).click()
+    expect(rep_page.locator(".facet", has_text="Funnel stage").locator("[aria-current=true]")).to_contain_text(
+        "Evaluating"
+    )
+    persona_facet = rep_page.locator(".facet", has_text="Persona")
+    persona_facet.get_by_role("link").first.click()
+    expect(persona_facet.locator("[aria-current=true]")).to_have_count(1)
+    assert "stage=evaluating" in rep_page.url and "persona=" in rep_page.url
+    rep_page.locator("article.result", has=rep_page.locator(".badge", has_text="Battle card")).first.get_by_role(
+        "link"
+    ).first.click()
+    expect(rep_page.locator(".badge.kind").first).to_have_text(re.compile("battle card", re.I))
+    card_title = rep_page.locator("h1").first.inner_text()
+    battle_card = Asset.objects.get(title=card_title)
+
+    # ... logs "I used this" on one of their open deals ...
+    deal = Deal.objects.open().filter(owner=demo["rep"]).order_by("crm_id").first()
+    logged = Usage.objects.filter(asset=battle_card, deal=deal, user=demo["rep"], action="presented")
+    before = logged.count()
+    rep_page.get_by_label("In which deal?").fill(deal.crm_id)
+    rep_page.get_by_label("Presented").check()
+    rep_page.get_by_role("button", name="Log it").click()
+    expect(rep_page.locator(".used-this .messages")).to_contain_text("Logged")
+    assert logged.count() == before + 1
+
+    # ... and asks for something the suggestions show is new.
+    rep_page.goto(f"{live_server.url}/requests/new/")
+    rep_page.get_by_label("Title").press_sequentially(NEW_REQUEST_TITLE, delay=20)
+    expect(rep_page.locator("#suggestions")).to_contain_text("No open request matches: yours will be the first.")
+    rep_page.get_by_label("Why it is needed").fill("A new vertical keeps asking how onboarding works for them.")
+    rep_page.get_by_role("button", name="Submit request").click()
+    expect(rep_page.locator("h1")).to_contain_text(NEW_REQUEST_TITLE)
+    content_request = ContentRequest.objects.get(title=NEW_REQUEST_TITLE)
+    assert content_request.requester == demo["rep"] and content_request.status == RequestStatus.NEW
+    screenshot(rep_page, "journey-a-rep-request")
+
+    # (b) The marketer triages it on the board, accepts, starts and delivers it with an asset.
+    sign_in(marketer_page, "marketer")
+    marketer_page.goto(f"{live_server.url}/requests/triage/")
+    card = marketer_page.locator(f"#request-{content_request.pk}")
+    expect(card).to_be_visible()
+    card.get_by_text("Triage actions").click()
+    card.get_by_role("button", name="Accept", exact=True).click()
+    expect(card.locator(".badge").first).to_contain_text("Accepted")
+    card.get_by_text("Triage actions").click()
+    card.get_by_role("button", name="Start", exact=True).click()
+    expect(card.locator(".badge").first).to_contain_text("In progress")
+    delivered = Asset.objects.released().exclude(pk=battle_card.pk).order_by("pk").first()
+    card.get_by_text("Triage actions").click()
+    card.get_by_label("Asset #").fill(str(delivered.pk))
+    card.get_by_role("button", name="Deliver", exact=True).click()
+    expect(marketer_page.locator(f"#request-{content_request.pk}")).to_contain_text("Delivered")
+    content_request.refresh_from_db()
+    assert content_request.status == RequestStatus.DELIVERED and content_request.delivered_asset == delivered
+    screenshot(marketer_page, "journey-b-triage")
+
+    rep_page.goto(f"{live_server.url}/requests/")
+    row = rep_page.locator("tr", has_text=NEW_REQUEST_TITLE)
+    expect(row).to_contain_text("Delivered")
+    expect(rep_page.locator("main")).to_contain_text(f"moved the request “{NEW_REQUEST_TITLE}” from in progress to delivered")
+    screenshot(rep_page, "journey-b-rep-sees-delivery")
+
+    # (c) The manager opens every report, changes the date range, sees the chart, downloads CSV.
+    sign_in(manager_page, "manager")
+    start = (datetime.date.today() - datetime.timedelta(days=365)).isoformat()
+    for name in REPORTS:
+        manager_page.goto(f"{live_server.url}/reports/")
+        manager_page.locator(f"#r-{name}").get_by_role("link").click()
+        manager_page.get_by_label("From").fill(start)
+        manager_page.get_by_role("button", name="Apply").click()
+        manager_page.wait_for_url(re.compile(f"start={start}"))
+        expect(manager_page.locator("#report-chart")).to_be_visible()
+        expect(manager_page.locator("table").first).to_be_visible()
+        with manager_page.expect_download() as download_info:
+            manager_page.get_by_role("link", name="Download CSV").click()
+        csv_text = open(download_info.value.path(), encoding="utf-8-sig").read()
+        assert csv_text.count("\n") >= 1 and "," in csv_text.splitlines()[0], name
+        if name == "effectiveness":
+            screenshot(manager_page, "journey-c-report-effectiveness")
+
+    # ... and the calendar shows the delivered asset in the month it was published.
+    month = delivered.published_at.strftime("%Y-%m")
+    manager_page.goto(f"{live_server.url}/calendar/?month={month}&view=list")
+    expect(manager_page.locator("main")).to_contain_text(delivered.title)
+    screenshot(manager_page, "journey-c-calendar")
+
+
+def test_the_library_works_by_keyboard_alone(demo, live_server, page, sign_in):
+    sign_in(page, "rep")
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.locator(":focus")).to_have_text("Skip to content")
+    page.get_by_label("Search the library").focus()
+    page.keyboard.type("objection", delay=30)
+    expect(page.locator("#results-h")).to_contain_text("for “objection”")
+    first_result = page.locator("article.result h3 a").first
+    first_result.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/assets/\d+/"))
+    expect(page.locator("h1").first).to_be_visible()
+    assert_accessible(page)
