@@ -6,6 +6,7 @@ asset on the calendar."""
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -106,7 +107,7 @@ def test_the_rep_marketer_and_manager_journeys(demo, live_server, browser, sign_
         expect(manager_page.locator("table").first).to_be_visible()
         with manager_page.expect_download() as download_info:
             manager_page.get_by_role("link", name="Download CSV").click()
-        csv_text = open(download_info.value.path(), encoding="utf-8-sig").read()
+        csv_text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
         assert csv_text.count("\n") >= 1 and "," in csv_text.splitlines()[0], name
         if name == "effectiveness":
             screenshot(manager_page, "journey-c-report-effectiveness")
