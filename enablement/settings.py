@@ -232,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "content.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AssetStatusEnum": "content.models.assets.AssetStatus",
         "DealStatusEnum": "content.models.deals.DealStatus",

@@ -15,3 +15,7 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The API answers errors in JSON whatever went wrong, pages in HTML.
+handler404 = "content.views.errors.not_found"
+handler500 = "content.views.errors.server_error"

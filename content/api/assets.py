@@ -57,7 +57,7 @@ class AssetSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     file = serializers.FileField(read_only=True, use_url=True, allow_null=True)
     needs_review = serializers.SerializerMethodField()
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Asset

@@ -26,6 +26,9 @@ class ObtainToken(APIView):
         auth=[],
     )
     def post(self, request):
+        if not hasattr(request.data, "get"):
+            message = {"detail": "Send an object with username and password."}
+            return Response(message, status=status.HTTP_400_BAD_REQUEST)
         username = str(request.data.get("username", ""))
         address = client_address(request)
         if is_locked_out(username, address):

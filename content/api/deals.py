@@ -19,8 +19,8 @@ CRM_ID_REGEX = r"[A-Za-z0-9._\-]+"
 
 
 class DealSerializer(serializers.ModelSerializer):
-    funnel_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    funnel_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Deal

@@ -51,12 +51,13 @@ ERRORS = {
 
 
 class ContentRequestSerializer(serializers.ModelSerializer):
-    stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    persona = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    competitor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    deal = serializers.SlugRelatedField(slug_field="crm_id", read_only=True)
+    kind = serializers.ChoiceField(choices=AssetKind.choices, allow_blank=True, read_only=True)
+    stage = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    persona = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    competitor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    deal = serializers.SlugRelatedField(slug_field="crm_id", read_only=True, allow_null=True)
     requester = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     supporters_count = serializers.IntegerField(read_only=True)
     business_impact = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)

@@ -21,7 +21,7 @@ class UsageSerializer(serializers.ModelSerializer):
     deal = serializers.CharField(source="deal.crm_id", read_only=True)
     deal_name = serializers.CharField(source="deal.name", read_only=True)
     user = serializers.CharField(source="user.username", read_only=True)
-    stage = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    stage = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Usage

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -107,7 +108,9 @@ class Asset(models.Model):
     )
     expires_on = models.DateField(null=True, blank=True, help_text="After this date reps can no longer open it.")
     verified_at = models.DateTimeField(null=True, blank=True)
-    verification_interval_days = models.PositiveSmallIntegerField(default=FALLBACK_VERIFICATION_DAYS)
+    verification_interval_days = models.PositiveSmallIntegerField(
+        default=FALLBACK_VERIFICATION_DAYS, validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
     review_by = models.DateField(null=True, blank=True, editable=False)
 
     # Case study
