@@ -5,6 +5,7 @@ Usage: python bench/fuzz_api.py [--max-examples N]
 """
 
 import argparse
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -21,8 +22,10 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
+        # production settings (DEBUG off), so the error answers are the ones clients really get
         env = app_env(DATABASE_URL=f"sqlite:///{tmp}/fuzz.sqlite3", MEDIA_ROOT=f"{tmp}/media",
-                      CRM_WEBHOOK_SECRET="fuzz-secret")
+                      CRM_WEBHOOK_SECRET="fuzz-secret", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(48),
+                      SECURE_SSL_REDIRECT="0", LOGIN_MAX_FAILURES="100000")
         manage("migrate", "--noinput", "-v0", env=env)
         manage("load_demo", env=env, capture=True)
         tokens = tokens_for(["rep", "marketer", "manager"], env)
