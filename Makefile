@@ -9,6 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement
 PYTEST_WORKERS ?= 2
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement_bench
+BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/.bench.sqlite3
 
 .PHONY: run test test-pg e2e fuzz bench load scale-proof serve lint migrate demo clean
 
@@ -41,6 +43,18 @@ test-pg: $(VENV)/.installed
 e2e: $(VENV)/.installed-e2e
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/e2e -p no:schemathesis -o addopts="" -q
 
+# Benchmarks (scripts, not timed tests) on PostgreSQL and SQLite: search at 100,000 assets against
+# the naive way, every report at 100,000 assets / 50,000 deals / 1,000,000 usages, deal import of
+# 100,000 rows. The data sets are generated on first run and reused after.
+bench: $(VENV)/.installed
+	$(PY) -c "import sys; sys.path.insert(0, 'bench'); from load import ensure_database; ensure_database('$(BENCH_PG_URL)')"
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/search_bench.py
+	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/search_bench.py
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/reports_bench.py
+	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/reports_bench.py
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/import_bench.py
+	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/import_bench.py
+
 # The API fuzzed from its OpenAPI schema as each role, on a throwaway database.
 fuzz: $(VENV)/.installed-e2e
 	$(PY) bench/fuzz_api.py --max-examples $${FUZZ_EXAMPLES:-15}
@@ -50,8 +64,9 @@ load: $(VENV)/.installed-e2e
 	$(PY) bench/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60}
 
 # Two gunicorn instances, one PostgreSQL, one Redis: shared writes, shared sessions, no lost write.
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enablement_scale
 scale-proof: $(VENV)/.installed
-	$(PY) bench/two_instances.py
+	$(PY) bench/two_instances.py --database-url $(SCALE_DATABASE_URL)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

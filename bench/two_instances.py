@@ -49,6 +49,8 @@ class Client:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+            return 0, str(error)  # the instance is gone: this write was not acknowledged
 
 
 def check(condition, message):
