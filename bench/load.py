@@ -81,7 +81,9 @@ def main() -> int:
     usages_after = int(query(env, "from content.models import Usage; print(Usage.objects.count())"))
     stored = usages_after - usages_before
     print(f"\nusage logged (201): {logged_ok}; new usage rows in the database: {stored}")
-    lost = logged_ok - stored
+    # A write still in flight when the load stops is stored but not counted by the client, so the
+    # database may hold a few more rows than were acknowledged; it must never hold fewer.
+    lost = max(0, logged_ok - stored)
     print(f"errors: {total_errors}; lost writes: {lost}")
     return 0 if total_errors == 0 and lost == 0 else 1
 
