@@ -4,6 +4,11 @@ Each report is a function `(ReportFilters) -> Report` that runs a constant numbe
 aggregate queries whatever the data size. `REPORTS` lists them in the order the index shows.
 """
 
+import dataclasses
+
+from django.utils import timezone
+
+from ..caching import cached
 from .adoption import adoption_report
 from .base import Column, Report, Table
 from .csv import csv_response, report_csv, safe_cell
@@ -40,7 +45,18 @@ DESCRIPTIONS = {
 
 
 def run_report(name: str, filters: ReportFilters) -> Report:
-    return REPORTS[name](filters)
+    """The report, from the cache when nothing changed since it was computed (see content.caching:
+    any change of usage, deals, assets or requests invalidates every cached report at once)."""
+    return cached(f"report:{name}", _cache_params(filters), lambda: REPORTS[name](filters))
+
+
+def _cache_params(filters: ReportFilters) -> dict:
+    params = {}
+    for field in dataclasses.fields(filters):
+        value = getattr(filters, field.name)
+        params[field.name] = getattr(value, "pk", value)  # model instances by primary key
+    params["today"] = timezone.localdate()  # freshness and ages move with the date
+    return params
 
 
 __all__ = [
