@@ -7,4 +7,7 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (keeps the search index and support figures in step)
+        from . import (  # noqa: F401
+            importers,  # registers its background job handler for the workers
+            signals,  # keeps the search index and the report cache in step
+        )

@@ -10,16 +10,19 @@ unchanged deal does not move. Our own column set (the "generic" mapping) is:
 
 import csv
 import io
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 
 from .crm import StageMapper, parse_amount, parse_bool, parse_date
+from .jobs import job_handler, job_start
 from .models import Deal, DealStatus
 from .support import refresh_support_for_deals
 
@@ -386,3 +389,28 @@ class _BatchWriter:
 
 
 __all__ = ["ImportFileError", "ImportReport", "RejectedRow", "detect_source", "import_deals"]
+
+
+@job_handler("import_deals")
+def import_deals_job(*, job, progress):
+    """A large upload, imported by a worker; the stored file is removed once the import succeeded."""
+    path = job.params["path"]
+    progress.set_total(2)
+    progress.advance(1, "Importing the file…")
+    with default_storage.open(path, "rb") as stored:
+        report = import_deals(file=stored, source=job.params.get("source"))
+    default_storage.delete(path)
+    progress.advance(2, report.summary())
+    return {
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected_count,
+        "first rejected rows": "; ".join(f"line {r.line}: {r.reason}" for r in report.rejected[:5]) or "none",
+    }
+
+
+def import_deals_later(*, upload, source, user):
+    """Store the upload and import it in the background; returns the job to follow."""
+    path = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload)
+    return job_start(kind="import_deals", params={"path": path, "source": source}, created_by=user)

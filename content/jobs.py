@@ -46,6 +46,8 @@ class Progress:
 
     def advance(self, done: int, message: str = "") -> None:
         self.job.progress_done = done
+        if message:
+            self.job.message = message[:500]
         if done % self.every == 0 or done >= self.job.progress_total:
             BackgroundJob.objects.filter(pk=self.job.pk).update(progress_done=done, message=message[:500])
 

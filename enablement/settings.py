@@ -197,7 +197,8 @@ EFFECTIVENESS_MIN_SAMPLE = env_int("EFFECTIVENESS_MIN_SAMPLE", 5)  # closed deal
 FRESHNESS_TARGET_PERCENT = env_int("FRESHNESS_TARGET_PERCENT", 80)
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 300)  # also invalidated at once by any data change
 CRM_WEBHOOK_SECRET = env_str("CRM_WEBHOOK_SECRET")
-DEAL_IMPORT_BACKGROUND_ROWS = env_int("DEAL_IMPORT_BACKGROUND_ROWS", 5000)
+# CSV uploads larger than this (bytes) are imported by a background job with a progress page.
+DEAL_IMPORT_BACKGROUND_BYTES = env_int("DEAL_IMPORT_BACKGROUND_BYTES", 1_000_000)
 
 # Background work: a database-backed queue; run `python manage.py db_worker` beside the web processes.
 # TASKS_BACKEND=immediate runs jobs inline (tests, or a one-process demo).

@@ -200,3 +200,23 @@ def test_the_deal_page_runs_a_constant_number_of_queries(
     # session, user, roles, the deal, assets used (aggregate), timeline count and page, asset choices
     with django_assert_max_num_queries(9):
         assert rep_client.get(deal.get_absolute_url()).status_code == 200
+
+
+def test_a_large_upload_is_imported_by_a_background_job_with_a_progress_page(
+    manager_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from content.models import BackgroundJob, JobStatus
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEAL_IMPORT_BACKGROUND_BYTES = 100  # every real file is "large" here
+    upload = SimpleUploadedFile("opps.csv", SALESFORCE.read_bytes(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(reverse("deal-import"), {"file": upload})
+    job = BackgroundJob.objects.get(kind="import_deals")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.result["created"] == 30 and job.result["rejected"] >= 1
+    assert Deal.objects.count() == 30
+    assert not list((tmp_path / "imports").iterdir())  # the stored upload is removed once imported
+    page = manager_client.get(job.get_absolute_url())
+    assert b"created 30" in page.content

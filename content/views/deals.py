@@ -1,6 +1,7 @@
 """Deal pages: the list, one deal with its usage timeline and "log what I used", the CSV import for
 managers, the open-deal autocomplete, and the "I used this" box of the asset page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,7 +12,7 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..deals import search_deals, sees_all_deals, visible_deals
-from ..importers import ImportFileError, import_deals
+from ..importers import ImportFileError, import_deals, import_deals_later
 from ..models import Asset, AssetKind, Deal, DealStatus, Usage, UsageAction
 from ..permissions import can, can_open_asset, require, visible_assets
 from ..usage import log_usage, log_usages, report_new_objection
@@ -171,6 +172,9 @@ def deal_import(request):
             error = "Choose a CSV file to import."
         elif source not in (None, "salesforce", "hubspot", "generic"):
             error = "Unknown source."
+        elif upload.size > settings.DEAL_IMPORT_BACKGROUND_BYTES and not request.POST.get("dry_run"):
+            job = import_deals_later(upload=upload, source=source, user=request.user)
+            return redirect(job.get_absolute_url())
         else:
             try:
                 report = import_deals(file=upload, source=source, dry_run=bool(request.POST.get("dry_run")))
