@@ -8,6 +8,7 @@ class ContentConfig(AppConfig):
 
     def ready(self):
         from . import (  # noqa: F401
-            importers,  # registers its background job handler for the workers
+            assets,  # registers the text extraction job handler for the workers
+            importers,  # registers the deal import job handler for the workers
             signals,  # keeps the search index and the report cache in step
         )

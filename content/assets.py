@@ -4,6 +4,7 @@ is written once."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
@@ -12,6 +13,7 @@ from django.utils import timezone
 from taggit.models import TaggedItem
 
 from .extraction import extract_text
+from .jobs import job_handler, job_start
 from .models import Asset, AssetStatus, Usage
 from .permissions import can, visible_assets
 from .uploads import safe_file_name, validate_asset_file
@@ -62,10 +64,12 @@ def asset_verify(*, asset: Asset, actor) -> Asset:
 
 
 def asset_save_file(*, asset: Asset, uploaded_file) -> Asset:
-    """Validate, store and index a new file for the asset. Its text is extracted before the file
-    is stored so the row is written once; a file that fails validation stores nothing."""
+    """Validate, store and index a new file for the asset. A small file's text is extracted before
+    the file is stored so the row is written once; a big file's text is extracted by a background
+    job after commit. A file that fails validation stores nothing."""
     validate_asset_file(uploaded_file)
-    text = extract_text(uploaded_file)
+    in_background = uploaded_file.size > settings.EXTRACT_IN_BACKGROUND_BYTES
+    text = "" if in_background else extract_text(uploaded_file)
     old_name = asset.file.name if asset.file else ""
     uploaded_file.seek(0)
     asset.file.save(safe_file_name(uploaded_file.name), uploaded_file, save=False)
@@ -78,7 +82,22 @@ def asset_save_file(*, asset: Asset, uploaded_file) -> Asset:
         raise
     if old_name and old_name != asset.file.name:
         transaction.on_commit(lambda: asset.file.storage.delete(old_name))
+    if in_background:
+        job_start(kind="extract_text", params={"asset_id": asset.pk, "file": asset.file.name})
     return asset
+
+
+@job_handler("extract_text")
+def extract_text_job(*, job, progress):
+    """Extract a big file's text into the search index, unless the file was replaced meanwhile."""
+    asset = Asset.objects.filter(pk=job.params["asset_id"]).first()
+    if asset is None or asset.file.name != job.params["file"]:
+        return {"skipped": "the asset or its file changed"}
+    with asset.file.open("rb") as stored:
+        text = extract_text(stored)
+    asset.file_text = text
+    asset.save(update_fields=["file_text", "updated_at"])
+    return {"characters": len(text)}
 
 
 def download_name(asset: Asset) -> str:

@@ -198,6 +198,8 @@ FRESHNESS_TARGET_PERCENT = env_int("FRESHNESS_TARGET_PERCENT", 80)
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 300)  # also invalidated at once by any data change
 CRM_WEBHOOK_SECRET = env_str("CRM_WEBHOOK_SECRET")
 # CSV uploads larger than this (bytes) are imported by a background job with a progress page.
+# Asset files larger than this (bytes) have their text extracted by a background job.
+EXTRACT_IN_BACKGROUND_BYTES = env_int("EXTRACT_IN_BACKGROUND_BYTES", 2_000_000)
 DEAL_IMPORT_BACKGROUND_BYTES = env_int("DEAL_IMPORT_BACKGROUND_BYTES", 1_000_000)
 
 # Background work: a database-backed queue; run `python manage.py db_worker` beside the web processes.
