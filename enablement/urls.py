@@ -19,3 +19,5 @@ if settings.DEBUG:
 # The API answers errors in JSON whatever went wrong, pages in HTML.
 handler404 = "content.views.errors.not_found"
 handler500 = "content.views.errors.server_error"
+handler400 = "content.views.errors.bad_request"
+handler403 = "content.views.errors.permission_denied"

@@ -4,15 +4,18 @@ searched and filtered by the same function and parameters as the library page.""
 from functools import partial
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from ..assets import asset_save_file
 from ..models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
 from ..search import ORDERINGS, SearchParams, record_search, run_search
 from ..search.paging import COUNT_CAP, CappedPaginator
+from ..uploads import validate_asset_file
 from .pagination import StandardPagination
 
 
@@ -55,7 +58,10 @@ class AssetSerializer(serializers.ModelSerializer):
     )
     tags = TagNamesField(required=False)
     url = serializers.SerializerMethodField()
-    file = serializers.FileField(read_only=True, use_url=True, allow_null=True)
+    file = serializers.FileField(
+        required=False, use_url=True, allow_null=True,
+        help_text="PDF, PPTX, DOCX, PNG or JPEG, checked by content; its text becomes searchable.",
+    )
     needs_review = serializers.SerializerMethodField()
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -113,6 +119,15 @@ class AssetSerializer(serializers.ModelSerializer):
     def get_needs_review(self, asset) -> bool:
         return asset.is_stale()
 
+    def validate_file(self, upload):
+        if upload is None:
+            return upload
+        try:
+            validate_asset_file(upload)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return upload
+
     def validate_status(self, status):
         if self.instance and status != self.instance.status and not self.instance.can_transition_to(status):
             raise serializers.ValidationError(
@@ -124,17 +139,23 @@ class AssetSerializer(serializers.ModelSerializer):
     @transaction.atomic
     def create(self, validated_data):
         tags = validated_data.pop("tags", None)
+        upload = validated_data.pop("file", None)
         asset = super().create(validated_data)
         if tags is not None:
             asset.tags.set(tags)
+        if upload is not None:
+            asset_save_file(asset=asset, uploaded_file=upload)
         return asset
 
     @transaction.atomic
     def update(self, instance, validated_data):
         tags = validated_data.pop("tags", None)
+        upload = validated_data.pop("file", None)
         asset = super().update(instance, validated_data)
         if tags is not None:
             asset.tags.set(tags)
+        if upload is not None:
+            asset_save_file(asset=asset, uploaded_file=upload)
         return asset
 
 

@@ -118,7 +118,7 @@ class SupportSerializer(serializers.Serializer):
 
 
 class SupportResultSerializer(serializers.Serializer):
-    request = serializers.IntegerField()
+    request = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     user = serializers.CharField()
     deal = serializers.CharField(allow_null=True)
     created = serializers.BooleanField()

@@ -30,6 +30,8 @@ class CompetitorSerializer(serializers.ModelSerializer):
 
 
 class TagSerializer(serializers.ModelSerializer):
+    # taggit makes the slug from a free-form name; a name of only punctuation gives an empty one
+    slug = serializers.CharField(read_only=True)
     asset_count = serializers.IntegerField(read_only=True)
 
     class Meta:

@@ -42,7 +42,7 @@ class UsageSerializer(serializers.ModelSerializer):
 
 
 class UsageWriteSerializer(serializers.Serializer):
-    asset = serializers.IntegerField(help_text="The asset's id.")
+    asset = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The asset's id.")
     deal = serializers.CharField(max_length=64, help_text="The deal's CRM id.")
     action = serializers.ChoiceField(
         choices=UsageAction.choices, help_text="'heard' is for objection entries."
@@ -54,7 +54,7 @@ class UsageWriteSerializer(serializers.Serializer):
 
 
 class UsageFilter(django_filters.FilterSet):
-    asset = django_filters.NumberFilter(field_name="asset_id")
+    asset = django_filters.NumberFilter(field_name="asset_id", min_value=1, max_value=2**63 - 1)
     deal = django_filters.CharFilter(field_name="deal__crm_id", help_text="The deal's CRM id.")
     user = django_filters.CharFilter(field_name="user__username", help_text="A username.")
     used_after = django_filters.IsoDateTimeFilter(field_name="used_at", lookup_expr="gte")

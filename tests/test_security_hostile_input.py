@@ -1,0 +1,246 @@
+"""Hostile input: Markdown that tries to run script, upload names that try to escape the media
+folder, executables renamed .pdf, oversized files, and huge query strings."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from content.models import Asset, SearchLog
+from content.uploads import MAX_FILE_NAME_LENGTH
+
+from .assets_helpers import ELF_HEAD, MZ_HEAD, pdf_bytes, stored_files
+from .factories import AssetFactory
+from .security_helpers import build_world, client_for
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_MARKDOWN = "\n\n".join([
+    "# Pricing",
+    "<script>alert('md-script')</script>",
+    "<img src=x onerror=\"alert('md-onerror')\">",
+    "[click me](javascript:alert('md-link'))",
+    '<a href="JaVaScRiPt:alert(1)">mixed case</a>',
+    '<a href="&#106;avascript:alert(1)">entity</a>',
+    "![pic](javascript:alert('md-img'))",
+    '<svg onload="alert(1)"><circle/></svg>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<div style="background:url(javascript:alert(1))" onclick="alert(1)">styled</div>',
+    '<form action="https://evil.example"><input name=x></form>',
+    "[ok](https://example.com)",
+])
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []  # (tag, attrs dict)
+        self.script_text = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.script_text.append(data)
+
+
+def assert_no_executable_markup(html: str):
+    parser = _TagCollector()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        assert not [a for a in attrs if a.lower().startswith("on")], (tag, attrs)
+        for name in ("href", "src", "action", "formaction", "xlink:href"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value.startswith(("javascript:", "data:text/html", "vbscript:")), (tag, attrs)
+        if tag == "script":
+            assert attrs.get("src"), "an inline <script> element"
+        assert tag not in ("iframe", "object", "embed", "form") or "evil.example" not in str(attrs)
+    assert parser.script_text == []
+    assert "md-script" not in html and "md-onerror" not in html
+
+
+@pytest.fixture
+def world(settings, tmp_path, rep, other_rep, marketer, manager, outsider):
+    settings.MEDIA_ROOT = tmp_path
+    return build_world(rep=rep, other_rep=other_rep, marketer=marketer, manager=manager, outsider=outsider)
+
+
+# Markdown ----------------------------------------------------------------------------------------
+
+def test_hostile_markdown_in_an_asset_body_renders_without_script_handlers_or_javascript_urls(world):
+    asset = AssetFactory(body=HOSTILE_MARKDOWN, title="Hostile body")
+    response = client_for("rep", world).get(f"/assets/{asset.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Pricing" in html and 'href="https://example.com"' in html  # the harmless parts survive
+    assert_no_executable_markup(html)
+
+
+def test_hostile_markdown_in_the_preview_is_sanitised_too(world):
+    response = client_for("marketer", world).post("/assets/preview/", {"body": HOSTILE_MARKDOWN})
+    assert response.status_code == 200
+    assert_no_executable_markup(response.content.decode())
+
+
+def test_a_hostile_asset_title_is_escaped_on_the_library_and_asset_pages(world):
+    asset = AssetFactory(title="<script>alert('title')</script>")
+    for url in (f"/assets/{asset.pk}/", "/"):
+        html = client_for("rep", world).get(url).content.decode()
+        assert "<script>alert('title')" not in html
+        assert "&lt;script&gt;" in html
+
+
+# Upload names ------------------------------------------------------------------------------------
+
+def _edit_data(world, upload):
+    return {"title": "Published deck", "summary": "s", "body": "b", "owner": world.marketer.pk,
+            "verification_interval_days": 90, "published_at": "2024-01-02T09:00", "upload": upload}
+
+
+@pytest.mark.parametrize("name", [
+    "../../etc/passwd.pdf",
+    "..\\..\\windows\\win.ini.pdf",
+    "/etc/passwd.pdf",
+    "a\x00b.pdf",
+    "bell\x07esc\x1b\x7f.pdf",
+    "tab\there.pdf",
+    "x" * 1000 + ".pdf",
+    "\u202egnp.pdf",
+], ids=["dot-dot", "backslashes", "absolute", "nul", "control", "tab", "very-long", "rtl-override"])
+def test_a_hostile_upload_name_is_stored_under_media_root_with_a_safe_name(world, tmp_path, name):
+    response = client_for("marketer", world).post(
+        f"/assets/{world.published.pk}/edit/", _edit_data(world, SimpleUploadedFile(name, pdf_bytes("x")))
+    )
+    assert response.status_code == 302
+    world.published.refresh_from_db()
+    stored = world.published.file.name
+    base = stored.rsplit("/", 1)[-1]
+    assert stored.startswith("assets/")
+    assert ".." not in stored.split("/") and "\\" not in stored
+    assert all(ch.isalnum() or ch in "._-" for ch in base), base
+    assert len(base) <= MAX_FILE_NAME_LENGTH and base.endswith(".pdf")
+    resolved = (tmp_path / stored).resolve()
+    assert resolved.is_file() and tmp_path.resolve() in resolved.parents
+    assert not (tmp_path.parent / "etc").exists()
+    download = client_for("rep", world).get(f"/assets/{world.published.pk}/file/")
+    assert download.status_code == 200
+    disposition = download["Content-Disposition"]
+    assert "\x00" not in disposition and "/" not in disposition.split("filename", 1)[1]
+
+
+def test_an_upload_named_only_dots_and_an_extension_is_refused(world, tmp_path):
+    before = stored_files(tmp_path)
+    response = client_for("marketer", world).post(
+        f"/assets/{world.published.pk}/edit/", _edit_data(world, SimpleUploadedFile("..pdf", pdf_bytes("x")))
+    )
+    assert response.status_code in (200, 400)
+    assert "files are not accepted" in response.content.decode()
+    assert stored_files(tmp_path) == before
+
+
+# Executables and oversize files ------------------------------------------------------------------
+
+def _row(asset):
+    asset.refresh_from_db()
+    return (asset.file.name, asset.file_text, asset.title, asset.updated_at)
+
+
+@pytest.mark.parametrize("content", [MZ_HEAD, ELF_HEAD], ids=["windows-exe", "elf"])
+def test_an_executable_renamed_pdf_is_refused_by_the_asset_form_and_nothing_is_stored(world, tmp_path, content):
+    before_files, before_row = stored_files(tmp_path), _row(world.published)
+    response = client_for("marketer", world).post(
+        f"/assets/{world.published.pk}/edit/",
+        _edit_data(world, SimpleUploadedFile("quarterly-report.pdf", content)) | {"title": "Changed"},
+    )
+    assert response.status_code in (200, 400)  # the form comes back with the error
+    assert "its content is not a PDF" in response.content.decode()
+    assert stored_files(tmp_path) == before_files
+    assert _row(world.published) == before_row
+
+
+def test_an_executable_renamed_pdf_is_refused_by_the_asset_create_form(world, tmp_path):
+    before_files, before_count = stored_files(tmp_path), Asset.objects.count()
+    data = _edit_data(world, SimpleUploadedFile("setup.pdf", MZ_HEAD))
+    data.pop("published_at")
+    response = client_for("marketer", world).post("/assets/new/?kind=one_pager", data)
+    assert response.status_code in (200, 400)
+    assert "its content is not a PDF" in response.content.decode()
+    assert stored_files(tmp_path) == before_files and Asset.objects.count() == before_count
+
+
+@pytest.mark.parametrize("content", [MZ_HEAD, ELF_HEAD], ids=["windows-exe", "elf"])
+def test_an_executable_sent_to_the_asset_api_is_refused_with_a_4xx_and_nothing_is_stored(
+    world, tmp_path, content
+):
+    """The API's `file` is read-only: a client that sends one must be told so, not get a 2xx while the
+    file is silently dropped (and, on POST, a new file-less asset created)."""
+    client = APIClient()
+    client.force_authenticate(world.marketer)
+    before_files, before_row, before_count = stored_files(tmp_path), _row(world.published), Asset.objects.count()
+    patched = client.patch(f"/api/v1/assets/{world.published.pk}/",
+                           {"file": SimpleUploadedFile("tool.pdf", content)}, format="multipart")
+    created = client.post("/api/v1/assets/", {"kind": "one_pager", "title": "Via API",
+                                              "file": SimpleUploadedFile("tool.pdf", content)}, format="multipart")
+    assert stored_files(tmp_path) == before_files
+    assert _row(world.published)[:3] == before_row[:3]
+    assert 400 <= patched.status_code < 500, patched.status_code
+    assert 400 <= created.status_code < 500, created.status_code
+    assert Asset.objects.count() == before_count
+
+
+def test_an_oversized_upload_is_refused_and_nothing_is_stored(world, tmp_path, settings):
+    settings.ASSET_MAX_UPLOAD_MB = 1
+    big = pdf_bytes("x") + b"%" + b"0" * (1536 * 1024)
+    before_files, before_row = stored_files(tmp_path), _row(world.published)
+    response = client_for("marketer", world).post(
+        f"/assets/{world.published.pk}/edit/", _edit_data(world, SimpleUploadedFile("big.pdf", big))
+    )
+    assert response.status_code in (200, 400)
+    assert "the limit is 1 MB" in response.content.decode()
+    assert stored_files(tmp_path) == before_files
+    assert _row(world.published) == before_row
+
+
+# Huge query strings ------------------------------------------------------------------------------
+
+def test_a_100k_character_search_on_the_library_page_is_bounded(world):
+    response = client_for("rep", world).get("/", {"q": "a" * 100_000})
+    assert response.status_code == 200
+    assert b"a" * 1000 not in response.content
+    assert all(len(log.query) <= 500 for log in SearchLog.objects.all())
+
+
+def test_a_100k_character_search_on_the_api_is_a_400_naming_the_field(world):
+    response = client_for("rep", world).get("/api/v1/assets/", {"q": "a" * 100_000})
+    assert response.status_code == 400
+    assert "q" in response.json()
+
+
+@pytest.mark.parametrize("url", ["/", "/api/v1/assets/"])
+def test_two_thousand_repeated_parameters_are_a_400_not_a_500(world, url):
+    query = "&".join(f"tag=t{i}" for i in range(2000))
+    response = client_for("rep", world).get(f"{url}?{query}")
+    assert response.status_code == 400  # DATA_UPLOAD_MAX_NUMBER_FIELDS applies to the query string
+
+
+def test_a_too_many_fields_error_on_the_api_is_answered_in_json(world):
+    """content/views/errors.py promises JSON errors under /api/; a 400 raised by Django itself
+    (TooManyFieldsSent) must follow it too."""
+    query = "&".join(f"tag=t{i}" for i in range(2000))
+    response = client_for("rep", world).get(f"/api/v1/assets/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_many_parameters_below_the_limit_still_work(world):
+    query = "&".join(f"stage=s{i}" for i in range(900))
+    assert client_for("rep", world).get(f"/?{query}").status_code == 200
+    assert client_for("rep", world).get(f"/api/v1/assets/?{query}").status_code == 200
