@@ -40,3 +40,11 @@ def test_an_asset_verification_interval_of_zero_is_a_400(marketer_client):
     )
     assert response.status_code == 400
     assert "verification_interval_days" in response.json()
+
+
+def test_a_tag_without_letters_or_digits_is_refused(marketer_client):
+    response = marketer_client.post(
+        "/api/v1/assets/", {"kind": "one_pager", "title": "Tagged", "tags": ["!!!"]}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "tags" in response.json()

@@ -6,6 +6,7 @@ from functools import partial
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -39,8 +40,18 @@ class SearchPagination(StandardPagination):
         return schema
 
 
+class TagNameField(serializers.CharField):
+    """A tag needs a letter or a digit: its slug (and so its URL) is made from them."""
+
+    def to_internal_value(self, data):
+        name = super().to_internal_value(data).strip()
+        if not slugify(name):
+            raise serializers.ValidationError("A tag needs at least one letter or digit.")
+        return name
+
+
 class TagNamesField(serializers.ListField):
-    child = serializers.CharField(max_length=100)
+    child = TagNameField(max_length=100)
 
     def to_representation(self, manager):
         return sorted(tag.name for tag in manager.all())
