@@ -87,7 +87,7 @@ def test_a_new_battle_card_gets_the_battle_card_verification_interval(marketer_c
 ])
 def test_invalid_input_is_refused_with_a_clear_error_and_nothing_saved(marketer_client, kind, data, field, message):
     response = marketer_client.post(create_url(kind), {"verification_interval_days": 90, **data})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert not Asset.objects.exists()
 
@@ -104,7 +104,7 @@ def test_an_objection_entry_links_proof_points_and_cannot_prove_itself(marketer_
         "title": "Too pricey", "objection": "Too expensive", "response": "Pays back",
         "proof_points": [proof.pk, entry.pk], "verification_interval_days": 90,
     })
-    assert response.status_code == 200 and response.context["form"].errors["proof_points"]
+    assert response.status_code == 400 and response.context["form"].errors["proof_points"]
 
 
 def test_editing_changes_the_fields_but_not_the_kind_or_status(marketer_client):

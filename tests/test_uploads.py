@@ -90,7 +90,7 @@ def test_a_disguised_executable_is_refused_with_a_message_and_nothing_is_stored(
         reverse("asset-create") + "?kind=one_pager",
         {"title": "Pricing one-pager", "verification_interval_days": 90, "upload": upload("pricing.pdf", ELF_HEAD)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "its content is not a PDF, PPTX, DOCX, PNG or JPEG file" in response.content.decode()
     assert not Asset.objects.exists()
     assert stored_files(media) == []
@@ -103,7 +103,7 @@ def test_a_refused_file_on_edit_changes_nothing_in_the_row(marketer_client, medi
         reverse("asset-edit", args=[asset.pk]),
         {"title": "New title", "verification_interval_days": 90, "upload": upload("shot.docx", PNG_1PX)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "its content is a PNG image" in response.content.decode()
     asset.refresh_from_db()
     assert (asset.title, asset.file.name) == ("Old title", "")

@@ -116,7 +116,7 @@ def asset_create(request):
     else:
         form = form_class(initial={"owner": request.user})
     context = {"form": form, "kind": kind, "kind_label": AssetKind(kind).label}
-    return render(request, "assets/form.html", context)
+    return render(request, "assets/form.html", context, status=400 if form.errors else 200)
 
 
 @require("edit_assets")
@@ -133,7 +133,7 @@ def asset_edit(request, pk):
         form = form_class(instance=asset)
     return render(request, "assets/form.html", {
         "form": form, "asset": asset, "kind": asset.kind, "kind_label": asset.get_kind_display(),
-    })
+    }, status=400 if form.errors else 200)
 
 
 @require_POST
