@@ -93,3 +93,19 @@ def test_the_progress_page_is_for_its_creator_only(client, rep, other_rep, flaky
     assert b'hx-trigger="every 1s"' in page.content
     client.force_login(other_rep)
     assert client.get(job.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker reconnects
+def test_the_database_queue_and_its_worker_run_and_retry_jobs(settings, django_capture_on_commit_callbacks, flaky_handler):
+    """The production path: jobs wait in the database until `manage.py db_worker` runs them."""
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="flaky-test", params={}, max_attempts=3)
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and flaky_handler == []  # nothing ran on the request path
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    job.refresh_from_db()
+    assert flaky_handler == [1, 2, 3]
+    assert job.status == JobStatus.SUCCEEDED
