@@ -132,3 +132,31 @@ def test_the_library_works_by_keyboard_alone(demo, live_server, page, sign_in):
     page.wait_for_url(re.compile(r"/assets/\d+/"))
     expect(page.locator("h1").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_request_and_a_logged_use_work_by_keyboard_alone(demo, live_server, page, sign_in):
+    sign_in(page, "rep")
+    # File a request: focus moves from field to field with Tab, Enter submits.
+    page.goto(f"{live_server.url}/requests/new/")
+    page.get_by_label("Title").focus()
+    page.keyboard.type("Keyboard-only comparison sheet", delay=10)
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_attribute("name", "description")
+    page.keyboard.type("Filed without a mouse.")
+    page.get_by_role("button", name="Submit request").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("Keyboard-only comparison sheet")
+    assert ContentRequest.objects.filter(title="Keyboard-only comparison sheet", requester=demo["rep"]).exists()
+
+    # Log a use of an asset: type the deal, Space picks the action, Enter on the button logs it.
+    asset = Asset.objects.released().filter(kind="one_pager").order_by("pk").first()
+    deal = Deal.objects.open().filter(owner=demo["rep"]).order_by("crm_id").first()
+    page.goto(f"{live_server.url}/assets/{asset.pk}/")
+    page.get_by_label("In which deal?").focus()
+    page.keyboard.type(deal.crm_id)
+    page.get_by_role("radio", name="Sent", exact=True).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Log it").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".used-this .messages")).to_contain_text("Logged")
+    assert Usage.objects.filter(asset=asset, deal=deal, user=demo["rep"], action="sent").exists()
