@@ -56,7 +56,7 @@ def test_the_form_refuses_an_unknown_deal_and_keeps_what_was_typed(rep_client):
     response = rep_client.post(
         reverse("request-new"), {"title": "Something", "description": "Why", "deal": "nope"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "No deal with CRM id" in response.content.decode()
     assert 'value="Something"' in response.content.decode()
     assert ContentRequest.objects.count() == 0

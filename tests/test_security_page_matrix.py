@@ -107,7 +107,7 @@ PAGES = [
     ],
     ("my requests", "get", lambda w: "/requests/", None, everyone(200)),
     ("new request form", "get", lambda w: "/requests/new/", None, everyone(200)),
-    ("new request, invalid post", "post", lambda w: "/requests/new/", {}, everyone(200)),
+    ("new request, invalid post", "post", lambda w: "/requests/new/", {}, everyone(400)),
     ("request suggestions", "get", lambda w: "/requests/suggestions/?title=deck", None, everyone(200)),
     ("triage board", "get", lambda w: "/requests/triage/", None, only(200, "marketer")),
     ("request lookup", "get", lambda w: "/requests/lookup/?q=request", None, only(200, "marketer")),

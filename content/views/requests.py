@@ -128,6 +128,7 @@ def request_new(request):
         request,
         "requests/new.html",
         {"form": form, **suggestions_for(user=request.user, title=title)},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
