@@ -93,8 +93,12 @@ def ranked(queryset, parsed: ParsedQuery, today):
     # "+ 0": no index provides this order, so the planner takes the GIN index and sorts the
     # matches, instead of walking the whole support index and testing every row.
     by_support = (F("won_deal_count") + Value(0)).desc()
-    candidates = queryset.filter(TextMatch(parsed)).order_by(by_support, "-id").values("pk")
-    return queryset.filter(pk__in=candidates[:RANK_CANDIDATES]).extra(  # noqa: S610 - constant SQL
+    candidates = queryset.filter(TextMatch(parsed)).order_by(by_support, "-id").values_list("pk", flat=True)
+    # Read the candidates once: as a subquery they were matched again by each of the existence
+    # check, the capped count and the page (three GIN scans, and three joins through an M2M
+    # table for a stage or persona filter).
+    ids = list(candidates[:RANK_CANDIDATES])
+    return queryset.filter(pk__in=ids).extra(  # noqa: S610 - constant SQL
         select={"score": blend_sql(f"ts_rank(content_asset.search_vector, {tsquery})")},
         select_params=[*params, today],
     )
