@@ -39,6 +39,7 @@ RULES: dict[str, frozenset[str]] = {
     "import_deals": frozenset({MANAGERS}),
     "edit_deals": frozenset({MANAGERS}),
     "log_usage_for_others": frozenset({MANAGERS}),
+    "view_all_jobs": frozenset({MANAGERS}),
 }
 
 
@@ -112,6 +113,11 @@ def visible_requests(user, queryset=None):
     if not can(user, "submit_request"):
         return queryset.none()
     return queryset.filter(Q(requester=user) | Q(supports__user=user)).distinct()
+
+
+def can_view_job(user, job) -> bool:
+    """A background job's progress is its creator's; managers (and staff) follow every job."""
+    return job.created_by_id == user.pk or user.is_staff or can(user, "view_all_jobs")
 
 
 def require(action: str):

@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
 from ..models import BackgroundJob
-from ..permissions import can
+from ..permissions import can_view_job
 
 
 def job_detail(request, pk):
     job = get_object_or_404(BackgroundJob.objects.select_related("created_by"), pk=pk)
-    if job.created_by_id != request.user.pk and not can(request.user, "edit_deals") and not request.user.is_staff:
+    if not can_view_job(request.user, job):
         raise Http404  # someone else's job: do not even confirm it exists
     template = "jobs/_progress.html" if request.htmx else "jobs/detail.html"
     return render(request, template, {"job": job})
