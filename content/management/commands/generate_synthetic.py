@@ -411,9 +411,6 @@ class Command(BaseCommand):
                     expires_on=self.today - datetime.timedelta(days=1) if rng.random() < 0.01 else None,
                     verified_at=verified,
                     verification_interval_days=interval,
-                    review_by=(timezone.localdate(verified) + datetime.timedelta(days=interval))
-                    if status == AssetStatus.PUBLISHED
-                    else None,
                     owner_id=rng.choice(marketers),
                     usage_count=uses,
                     won_deal_count=won,
@@ -422,6 +419,8 @@ class Command(BaseCommand):
                     industry=industry if kind == AssetKind.CASE_STUDY else "",
                 )
             )
+            # bulk_create skips save(): ask the model for its review-by rule rather than copy it
+            assets[-1].review_by = assets[-1].compute_review_by()
             for stage in rng.sample(self.stages, rng.randint(1, 2)):
                 stage_rows.append(through[0](asset_id=pk, funnelstage_id=stage[0]))
             for p in {persona, *rng.sample(self.personas, rng.randint(0, 1))}:
