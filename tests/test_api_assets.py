@@ -230,3 +230,47 @@ def test_the_assets_api_runs_a_constant_number_of_queries(marketer, params):
         make_asset(title=f"Pricing sheet {i}", tags=[f"t{i}"], stages=["evaluating"], competitors=[f"Rival {i}"])
     many = _count_queries(marketer, params)
     assert few == many <= 10
+
+
+# The capped count -----------------------------------------------------------------------------------
+
+def _bulk_assets(n, *, title, **fields):
+    from django.utils import timezone
+
+    from content.search import rebuild_index
+
+    from .search_helpers import asset_owner
+
+    owner = asset_owner()
+    now = timezone.now()
+    Asset.objects.bulk_create(
+        [
+            Asset(kind="one_pager", title=f"{title} {i}", status=AssetStatus.PUBLISHED, owner=owner,
+                  published_at=now, verification_interval_days=90, **fields)
+            for i in range(n)
+        ]
+    )
+    rebuild_index()
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_says_there_are_more(api, db):
+    from content.search.paging import COUNT_CAP
+
+    _bulk_assets(COUNT_CAP + 5, title="Pricing sheet")
+    _bulk_assets(3, title="Onboarding plan")
+    body = api("rep").get(ASSETS, {"q": "pricing ", "page_size": 100}).json()
+    assert (body["count"], body["count_capped"]) == (COUNT_CAP, True)
+    last_page = api("rep").get(ASSETS, {"q": "pricing ", "page_size": 100, "page": COUNT_CAP // 100}).json()
+    seen = {row["id"] for row in body["results"]} | {row["id"] for row in last_page["results"]}
+    assert len(seen) == 200 and last_page["next"] is None
+    assert api("rep").get(ASSETS, {"q": "pricing ", "page_size": 100, "page": COUNT_CAP // 100 + 1}).status_code == 404
+    narrow = api("rep").get(ASSETS, {"q": "onboarding "}).json()
+    assert (narrow["count"], narrow["count_capped"]) == (3, False)
+    assert SearchLog.objects.filter(query__startswith="pricing").values_list("result_count", flat=True)[0] == COUNT_CAP
+
+
+def test_the_capped_count_leaves_out_what_the_caller_may_not_see(api, db):
+    _bulk_assets(4, title="Pricing sheet")
+    Asset.objects.filter(pk=Asset.objects.order_by("pk").first().pk).update(status=AssetStatus.DRAFT)
+    assert api("rep").get(ASSETS, {"q": "pricing"}).json()["count"] == 3
+    assert api("marketer").get(ASSETS, {"q": "pricing"}).json()["count"] == 4

@@ -25,7 +25,8 @@ class SearchPagination(StandardPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         cap = COUNT_CAP if str(request.query_params.get("q", "")).strip() else None
-        self.django_paginator_class = partial(CappedPaginator, cap=cap)
+        known = getattr(getattr(view, "filterset_used", None), "match_count", None)
+        self.django_paginator_class = partial(CappedPaginator, cap=cap, known_count=known)
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
@@ -194,6 +195,7 @@ class AssetFilter(django_filters.FilterSet):
         params = SearchParams(**data)
         result = run_search(user=self.request.user, params=params)
         self.search_params = params
+        self.match_count = result.match_count
         return result.assets.select_related("owner").prefetch_related(
             "stages", "personas", "competitors", "tags"
         )

@@ -58,6 +58,9 @@ class SearchResult:
     params: SearchParams
     text_filter: Q  # selects the text matches, alias-safe so facets can reuse it in subqueries
     typo_matched: bool = False  # nothing matched as typed; these are the closest titles
+    # The number of matches when the search already knows it (exact up to COUNT_CAP + 1), so the
+    # paginator need not count them again; None: the paginator counts.
+    match_count: int | None = None
 
 
 def has_terms(parsed: ParsedQuery) -> bool:
@@ -111,10 +114,11 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
         text_filter = ~Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
         scored = assets.filter(text_filter).annotate(score=RawSQL(blend_sql("1.0"), [today]))  # noqa: S611 - constant SQL
         return SearchResult(_order(scored, params.ordering), params, text_filter)
-    ranked = engine.ranked(assets, parsed, today)
-    if ranked.exists():
+    ranked, match_count = engine.ranked(assets, parsed, today)
+    if match_count or (match_count is None and ranked.exists()):
         sql, sql_params = engine.match_ids_sql(parsed)
-        return SearchResult(_order(ranked, params.ordering), params, Q(pk__in=RawSQL(sql, sql_params)))  # noqa: S611 - constant SQL
+        text_filter = Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
+        return SearchResult(_order(ranked, params.ordering), params, text_filter, match_count=match_count)
     # Nothing matches as typed: the titles closest to the query by trigram similarity.
     candidates = engine.typo_candidates(parsed, TYPO_THRESHOLD, TYPO_LIMIT)
     ids = [pk for pk, _ in candidates]

@@ -8,6 +8,7 @@ The column is not a model field: it is created by a vendor-aware migration and w
 from django.db import connection
 from django.db.models import BooleanField, Expression, F, Value
 
+from .paging import COUNT_CAP
 from .query import ParsedQuery
 from .ranking import blend_sql
 
@@ -62,9 +63,10 @@ def tsquery_sql(parsed: ParsedQuery):
 
 
 # A broad query ("pricing") matches a tenth of the library; ranking every match costs a ts_rank per
-# row. Only the RANK_CANDIDATES matches with the most won-deal support are ranked by text: more
-# than any rep pages through, and the ones the blend would favour anyway.
-RANK_CANDIDATES = 2000
+# row. Only the RANK_CANDIDATES matches with the most won-deal support are ranked by text: as many as
+# the capped count shows (and one more, which tells that there are more), more than any rep pages
+# through, and the ones the blend would favour anyway.
+RANK_CANDIDATES = COUNT_CAP + 1
 
 
 class TextMatch(Expression):
@@ -89,19 +91,20 @@ def match_ids_sql(parsed: ParsedQuery):
 
 
 def ranked(queryset, parsed: ParsedQuery, today):
+    """(the matches ranked, how many there are up to RANK_CANDIDATES) in one candidate query: the
+    caller needs no existence check nor count query of its own."""
     tsquery, params = tsquery_sql(parsed)
     # "+ 0": no index provides this order, so the planner takes the GIN index and sorts the
     # matches, instead of walking the whole support index and testing every row.
     by_support = (F("won_deal_count") + Value(0)).desc()
     candidates = queryset.filter(TextMatch(parsed)).order_by(by_support, "-id").values_list("pk", flat=True)
-    # Read the candidates once: as a subquery they were matched again by each of the existence
-    # check, the capped count and the page (three GIN scans, and three joins through an M2M
-    # table for a stage or persona filter).
     ids = list(candidates[:RANK_CANDIDATES])
-    return queryset.filter(pk__in=ids).extra(  # noqa: S610 - constant SQL
+    # The candidates passed every filter already: rank them by primary key, without joining the
+    # stage or persona link tables again.
+    return queryset.model.objects.filter(pk__in=ids).extra(  # noqa: S610 - constant SQL
         select={"score": blend_sql(f"ts_rank(content_asset.search_vector, {tsquery})")},
         select_params=[*params, today],
-    )
+    ), len(ids)
 
 
 def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[tuple[int, float]]:

@@ -77,6 +77,7 @@ def can_match(parsed: ParsedQuery) -> bool:
 
 
 def ranked(queryset, parsed: ParsedQuery, today):
+    """(the matches ranked, None: the count is left to the paginator)."""
     return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
         tables=[FTS_TABLE],
         # The unary + keeps SQLite from probing the FTS table once per asset row: the full-text
@@ -85,7 +86,7 @@ def ranked(queryset, parsed: ParsedQuery, today):
         params=[fts_query(parsed)],
         select={"score": blend_sql(RELEVANCE_SQL)},
         select_params=[today],
-    )
+    ), None
 
 
 def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[tuple[int, float]]:

@@ -22,7 +22,8 @@ def library(request):
     result = run_search(user=request.user, params=params)
     assets = result.assets.select_related("owner").prefetch_related("stages", "personas", "competitors")
     cap = COUNT_CAP if params.q.strip() else None
-    page = CappedPaginator(assets, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(assets, PAGE_SIZE, cap=cap, known_count=result.match_count)
+    page = paginator.get_page(request.GET.get("page"))
     log = None
     if params.is_search() and page.number == 1:
         log = record_search(user=request.user, params=params, result_count=page.paginator.count)
