@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from .caching import bump_data_version
-from .models import Asset, Competitor, ContentRequest, Deal, Persona, RequestEvent, Usage
+from .models import Asset, Competitor, ContentRequest, Deal, FunnelStage, Persona, RequestEvent, Usage
 from .search import indexing
 
 
@@ -27,11 +27,13 @@ def invalidate_reports_on_taxonomy(sender, action, **kwargs):
 
 
 post_save.connect(indexing.asset_saved, sender=Asset, dispatch_uid="search_asset_saved")
-for _through in (Asset.personas.through, Asset.competitors.through, TaggedItem):
+for _through in (Asset.stages.through, Asset.personas.through, Asset.competitors.through, TaggedItem):
     m2m_changed.connect(
         indexing.asset_relations_changed, sender=_through, dispatch_uid=f"search_m2m_{_through.__name__}"
     )
 for _term in (Persona, Competitor, Tag):
     post_save.connect(indexing.term_renamed, sender=_term, dispatch_uid=f"search_renamed_{_term.__name__}")
+# A stage's name is not searched, but the ids of an asset's stages are indexed (stage filters).
+for _term in (FunnelStage, Persona, Competitor, Tag):
     pre_delete.connect(indexing.term_deleting, sender=_term, dispatch_uid=f"search_deleting_{_term.__name__}")
     post_delete.connect(indexing.term_deleted, sender=_term, dispatch_uid=f"search_deleted_{_term.__name__}")

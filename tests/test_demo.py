@@ -140,3 +140,18 @@ def test_the_library_has_stale_expired_future_and_upcoming_assets(demo):
 def test_some_searches_found_nothing(demo):
     assert SearchLog.objects.filter(result_count=0, query="soc 2 report").exists()
     assert SearchLog.objects.filter(result_count__gt=0).exists()
+
+
+def test_the_demo_library_is_searchable_by_its_taxonomy(demo):
+    from content.search import SearchParams, search_assets
+
+    marketer = get_user_model().objects.get(username="marketer")
+    labelled = Asset.objects.filter(stages__slug="evaluating", personas__isnull=False).distinct()
+    asset = labelled.order_by("pk").first()
+    persona = asset.personas.order_by("pk").first()
+    by_stage = search_assets(user=marketer, params=SearchParams(stage="evaluating"))
+    assert set(by_stage.values_list("pk", flat=True)) == set(
+        Asset.objects.filter(stages__slug="evaluating").values_list("pk", flat=True)
+    )
+    by_name = search_assets(user=marketer, params=SearchParams(q=f'"{persona.name}"', persona=persona.slug))
+    assert asset.pk in set(by_name.values_list("pk", flat=True))

@@ -181,6 +181,29 @@ class TestTheIndexStaysInStep:
                 cursor.execute("SELECT count(*) FROM content_asset_fts WHERE rowid = %s", [pk])
                 assert cursor.fetchone()[0] == 0
 
+    def test_stage_persona_and_competitor_filters_follow_every_change(self, rep):
+        from content.models import Competitor, FunnelStage
+
+        asset = make_asset(title="Plain sheet")
+        evaluating = FunnelStage.objects.get(slug="evaluating")
+        assert titles(rep, "plain ", stage="evaluating") == []
+        asset.stages.add(evaluating)
+        assert titles(rep, "plain ", stage="evaluating") == ["Plain sheet"]
+        evaluating.assets.remove(asset)  # from the stage's side
+        assert titles(rep, "plain ", stage="evaluating") == []
+        asset.personas.add(Persona.objects.get(slug="economic-buyer"))
+        rival = Competitor.objects.create(name="Hooli")
+        rival.assets.add(asset)
+        assert titles(rep, "plain ", persona="economic-buyer", competitor="hooli") == ["Plain sheet"]
+        assert titles(rep, "", persona="economic-buyer", competitor="hooli") == ["Plain sheet"]
+        rival.delete()
+        assert titles(rep, "plain ", competitor="hooli") == []
+        assert titles(rep, "plain ", stage="no-such-stage") == []
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT stage_ids, persona_ids, competitor_ids FROM content_asset WHERE id = %s", [asset.pk])
+                assert cursor.fetchone() == ([], [Persona.objects.get(slug="economic-buyer").pk], [])
+
     def test_rebuild_index_restores_a_lost_index(self, rep):
         make_asset(title="Rebuilt sheet")
         with connection.cursor() as cursor:

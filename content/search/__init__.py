@@ -5,7 +5,7 @@ the analytics need. PostgreSQL and SQLite backends live in `postgres.py` and `sq
 query language in `query.py`; the ranking blend in `ranking.py`.
 """
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -23,6 +23,7 @@ ORDERINGS = {
     "best_support": "Best win support",
 }
 FILTERS = ("kind", "stage", "persona", "competitor", "tag", "status")
+TERM_FILTERS = ("stage", "persona", "competitor")
 TYPO_THRESHOLD = 0.6  # pg_trgm's default word similarity threshold, applied on both databases
 TYPO_LIMIT = 50
 
@@ -61,22 +62,26 @@ class SearchResult:
     # The number of matches when the search already knows it (exact up to COUNT_CAP + 1), so the
     # paginator need not count them again; None: the paginator counts.
     match_count: int | None = None
+    # The stage, persona and competitor filters as the backend resolved them (see `_filtered`).
+    terms: dict = field(default_factory=dict)
 
 
 def has_terms(parsed: ParsedQuery) -> bool:
     return any(c.phrase or any(w not in STOP_WORDS for w in c.words) for c in parsed.positive)
 
 
-def _filtered(queryset, params: SearchParams, skip: str = ""):
+def resolve_terms(params: SearchParams) -> dict:
+    """The active stage, persona and competitor filters, resolved once per search by the backend."""
+    return backend().resolve_terms({facet: getattr(params, facet) for facet in TERM_FILTERS if getattr(params, facet)})
+
+
+def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
     """Apply the non-text filters (all but `skip`, for the facet that counts its own values)."""
     if params.kind and skip != "kind":
         queryset = queryset.filter(kind=params.kind)
-    if params.stage and skip != "stage":
-        queryset = queryset.for_stage(params.stage)
-    if params.persona and skip != "persona":
-        queryset = queryset.for_persona(params.persona)
-    if params.competitor and skip != "competitor":
-        queryset = queryset.for_competitor(params.competitor)
+    for facet, term in terms.items():
+        if skip != facet:
+            queryset = backend().filter_by_term(queryset, facet, term)
     if params.tag and skip != "tag":
         queryset = queryset.filter(tags__name=params.tag)
     if params.status and skip != "status":
@@ -97,13 +102,14 @@ def _order(queryset, ordering: str):
 def run_search(*, user, params: SearchParams) -> SearchResult:
     """The assets `user` may see that match `params`, best first, with what facets need."""
     today = timezone.localdate()
-    assets = _filtered(visible_assets(user), params)
+    terms = resolve_terms(params)
+    assets = _filtered(visible_assets(user), params, terms)
     parsed = parse(params.q)
     engine = backend()
     if not parsed.clauses or (parsed.positive and not has_terms(parsed)):
         # No query: relevance is the same blend with a neutral text score (support, freshness).
         scored = assets.annotate(score=RawSQL(blend_sql("1.0"), [today]))  # noqa: S611 - constant SQL
-        return SearchResult(_order(scored, params.ordering), params, Q())
+        return SearchResult(_order(scored, params.ordering), params, Q(), terms=terms)
     if not parsed.positive:
         # Only exclusions ("-legacy"): everything but what they match.
         anything = ParsedQuery(
@@ -113,19 +119,21 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
         sql, sql_params = engine.match_ids_sql(anything)
         text_filter = ~Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
         scored = assets.filter(text_filter).annotate(score=RawSQL(blend_sql("1.0"), [today]))  # noqa: S611 - constant SQL
-        return SearchResult(_order(scored, params.ordering), params, text_filter)
+        return SearchResult(_order(scored, params.ordering), params, text_filter, terms=terms)
     ranked, match_count = engine.ranked(assets, parsed, today)
     if match_count or (match_count is None and ranked.exists()):
         sql, sql_params = engine.match_ids_sql(parsed)
         text_filter = Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
-        return SearchResult(_order(ranked, params.ordering), params, text_filter, match_count=match_count)
+        return SearchResult(
+            _order(ranked, params.ordering), params, text_filter, match_count=match_count, terms=terms
+        )
     # Nothing matches as typed: the titles closest to the query by trigram similarity.
     candidates = engine.typo_candidates(parsed, TYPO_THRESHOLD, TYPO_LIMIT)
     ids = [pk for pk, _ in candidates]
     whens = " ".join(f"WHEN {int(pk)} THEN {float(sim):.6f}" for pk, sim in candidates)
     relevance = f"CASE content_asset.id {whens} ELSE 0 END" if candidates else "0"
     typo = assets.filter(pk__in=ids).annotate(score=RawSQL(blend_sql(relevance), [today]))  # noqa: S611 - constant SQL
-    return SearchResult(_order(typo, params.ordering), params, Q(pk__in=ids), typo_matched=True)
+    return SearchResult(_order(typo, params.ordering), params, Q(pk__in=ids), typo_matched=True, terms=terms)
 
 
 def search_assets(*, user, params: SearchParams):

@@ -13,7 +13,7 @@ TAG_FACET_SIZE = 15
 def _base(result, user, skip):
     from . import _filtered
 
-    return _filtered(visible_assets(user), result.params, skip=skip).filter(result.text_filter)
+    return _filtered(visible_assets(user), result.params, result.terms, skip=skip).filter(result.text_filter)
 
 
 def _rows(rows, value_key, label_key, active):

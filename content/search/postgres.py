@@ -28,9 +28,28 @@ _VECTOR_SQL = (
     "setweight(to_tsvector('english', coalesce(a.body, '')), 'C') || "
     "setweight(to_tsvector('english', coalesce(a.file_text, '')), 'D')"
 )
+# The ids of an asset's stages, personas and competitors, denormalised next to its vector so that a
+# filtered search ("pricing" at the evaluating stage) is two GIN index conditions combined, instead
+# of a join through a link table for every text match.
+TERM_ARRAYS = {
+    "stage": ("stage_ids", "content_asset_stages", "funnelstage_id", "content_funnelstage"),
+    "persona": ("persona_ids", "content_asset_personas", "persona_id", "content_persona"),
+    "competitor": ("competitor_ids", "content_asset_competitors", "competitor_id", "content_competitor"),
+}
+TERM_COLUMNS_SQL = [
+    f"ALTER TABLE content_asset ADD COLUMN IF NOT EXISTS {column} integer[] NOT NULL DEFAULT '{{}}'"
+    for column, *_ in TERM_ARRAYS.values()
+]
+# stage, persona and competitor filters
+TERM_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS asset_term_ids ON content_asset USING gin (stage_ids, persona_ids, competitor_ids)"
+)
+# idempotent: migration 0004 creates the index on a new database, 0006 adds the term arrays to one
+# indexed before them
 CREATE_SQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "ALTER TABLE content_asset ADD COLUMN IF NOT EXISTS search_vector tsvector",
+    *TERM_COLUMNS_SQL,
     # A search reads the row of every match: keep rows narrow by moving long texts out of line
     # (body, summary, file text) and keep the vectors inline, uncompressed, so neither matching
     # nor ranking pays a de-TOAST per row (the tail latency of broad queries).
@@ -42,8 +61,11 @@ CREATE_SQL = [
     "CREATE INDEX IF NOT EXISTS asset_search_vector ON content_asset USING gin (search_vector)",
     # typo tolerance: title word similarity ("batle card")
     "CREATE INDEX IF NOT EXISTS asset_title_trgm ON content_asset USING gin (title gin_trgm_ops)",
+    TERM_INDEX_SQL,
 ]
 DROP_SQL = [
+    "DROP INDEX IF EXISTS asset_term_ids",
+    *[f"ALTER TABLE content_asset DROP COLUMN IF EXISTS {column}" for column, *_ in TERM_ARRAYS.values()],
     "DROP INDEX IF EXISTS asset_title_trgm",
     "DROP INDEX IF EXISTS asset_search_vector",
     "ALTER TABLE content_asset RESET (toast_tuple_target)",
@@ -122,9 +144,53 @@ def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[t
         return [(pk, float(sim)) for pk, sim in cursor.fetchall()]
 
 
+class TermFilter(Expression):
+    """`<alias>.stage_ids @> ARRAY[id]` (or persona, competitor) on whatever alias the asset table has."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, facet: str, term_id: int):
+        super().__init__()
+        self.column, self.term_id = TERM_ARRAYS[facet][0], term_id
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
+        return f"{alias}.{self.column} @> ARRAY[%s]::integer[]", [self.term_id]
+
+
+def resolve_terms(slugs: dict[str, str]) -> dict[str, int | None]:
+    """{facet: id} for {facet: slug} (None for an unknown slug), in one query. A literal id lets the
+    planner estimate how many assets carry it, and so combine the two GIN indexes when it pays."""
+    if not slugs:
+        return {}
+    parts, params = [], []
+    for facet, slug in slugs.items():
+        parts.append(f"SELECT %s, id FROM {TERM_ARRAYS[facet][3]} WHERE slug = %s")  # noqa: S608 - fixed table names
+        params += [facet, slug]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = dict(cursor.fetchall())
+    return {facet: found.get(facet) for facet in slugs}
+
+
+def filter_by_term(queryset, facet: str, term_id: int | None):
+    """The assets labelled with this stage, persona or competitor (none for an unknown one)."""
+    return queryset.none() if term_id is None else queryset.filter(TermFilter(facet, term_id))
+
+
+_TERMS_SQL = ", ".join(
+    f"{column} = ARRAY(SELECT l.{term} FROM {link} l WHERE l.asset_id = a.id ORDER BY l.{term})"  # noqa: S608
+    for column, link, term, _ in TERM_ARRAYS.values()
+)
+
+
+TERM_ARRAYS_UPDATE_SQL = f"UPDATE content_asset a SET {_TERMS_SQL}"  # noqa: S608 - fixed names
+
+
 def update_index(asset_ids=None, content_type_id=None) -> None:
     ct = {"ct": int(content_type_id or 0)}
-    assignments = f"search_vector = {_VECTOR_SQL % ct}"
+    assignments = f"search_vector = {_VECTOR_SQL % ct}, {_TERMS_SQL}"
     with connection.cursor() as cursor:
         if asset_ids is None:
             cursor.execute(f"UPDATE content_asset a SET {assignments}")  # noqa: S608

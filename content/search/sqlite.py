@@ -68,6 +68,15 @@ def fts_query(parsed: ParsedQuery) -> str:
     return " ".join(parts)
 
 
+def resolve_terms(slugs: dict[str, str]) -> dict[str, str]:
+    return slugs  # filtered by slug through the link tables
+
+
+def filter_by_term(queryset, facet: str, slug: str):
+    """The assets labelled with the stage, persona or competitor of this slug."""
+    return getattr(queryset, f"for_{facet}")(slug)
+
+
 def match_ids_sql(parsed: ParsedQuery):
     return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts_query(parsed)]  # noqa: S608
 

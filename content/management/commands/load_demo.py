@@ -40,6 +40,7 @@ from content.models import (
     UsageAction,
     default_verification_days,
 )
+from content.search import rebuild_index
 from content.support import refresh_support
 from content.taxonomy_defaults import FUNNEL_STAGES, PERSONAS
 
@@ -301,6 +302,8 @@ class DemoLoader:
         Asset.personas.through.objects.bulk_create(persona_links)
         Asset.competitors.through.objects.bulk_create(competitor_links)
         Asset.proof_points.through.objects.bulk_create(proof_links)
+        # bulk-created links send no signals: index the assets with their taxonomy in one statement
+        rebuild_index()
         self.counts["assets"] = len(self.assets)
 
     def load_deals(self):
