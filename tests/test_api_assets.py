@@ -274,3 +274,10 @@ def test_the_capped_count_leaves_out_what_the_caller_may_not_see(api, db):
     Asset.objects.filter(pk=Asset.objects.order_by("pk").first().pk).update(status=AssetStatus.DRAFT)
     assert api("rep").get(ASSETS, {"q": "pricing"}).json()["count"] == 3
     assert api("marketer").get(ASSETS, {"q": "pricing"}).json()["count"] == 4
+
+
+def test_a_misspelt_query_answers_with_its_correction(api, library):
+    body = api("rep").get(ASSETS, {"q": "batle card"}).json()
+    assert body["corrected_query"] == "battle card"
+    assert body["results"][0]["title"] == "Battle card: Globex pricing"
+    assert api("rep").get(ASSETS, {"q": "battle card"}).json()["corrected_query"] == ""

@@ -41,6 +41,12 @@ def test_a_search_shows_matches_and_facet_counts(rep_client, library):
     assert 'aria-label="1 asset"' in html
 
 
+def test_a_misspelt_search_says_what_it_searched_for_instead(rep_client, library):
+    html = rep_client.get(reverse("library"), {"q": "pricng objection"}).content.decode()
+    assert "Nothing matched “pricng objection” exactly; showing results for “<strong>pricing objection</strong>”" in html
+    assert "Pricing objection" in html
+
+
 def test_an_htmx_request_gets_only_the_results_partial(rep_client, library):
     response = rep_client.get(
         reverse("library"), {"q": "pricing"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="library-results"

@@ -58,6 +58,35 @@ class TestSearchOnTheActiveDatabase:
         result = run_search(user=rep, params=SearchParams(q=query))
         assert keys([a.title for a in result.assets], library)[0] == expected
         assert result.typo_matched
+        assert result.corrected_query == {"batle card": "battle card", "pricng objection": "pricing objection"}[query]
+
+    def test_a_misspelt_body_word_is_corrected_against_the_words_of_the_library(self, rep, db):
+        make_asset(title="Rollout guide", body="Our implementation plan takes six weeks.")
+        make_asset(title="Pricing sheet", body="List prices.")
+        result = run_search(user=rep, params=SearchParams(q="implmentation plan "))
+        assert [a.title for a in result.assets] == ["Rollout guide"]
+        assert (result.typo_matched, result.corrected_query) == (True, "implementation plan")
+
+    def test_the_word_dictionary_follows_new_assets_and_a_rebuild(self, rep, db):
+        assert run_search(user=rep, params=SearchParams(q="zepelin ")).corrected_query == ""
+        asset = make_asset(title="Zeppelin case study")
+        assert run_search(user=rep, params=SearchParams(q="zepelin ")).corrected_query == "zeppelin"
+        asset.title = "Airship case study"
+        asset.save()
+        rebuild_index()
+        assert run_search(user=rep, params=SearchParams(q="zepelin ")).corrected_query == ""
+        assert run_search(user=rep, params=SearchParams(q="airshp ")).corrected_query == "airship"
+
+    def test_a_correction_keeps_the_query_syntax(self):
+        from content.search import correct
+
+        fixes = {"batle": "battle", "pricng": "pricing"}
+        assert correct('"Batle card" -globex or pricng ', fixes) == '"battle card" -globex or pricing '
+
+    def test_a_word_the_library_contains_is_never_corrected(self, rep, db):
+        make_asset(title="Pricing sheet", body="Pricng is a typo in this body.")
+        result = run_search(user=rep, params=SearchParams(q="pricing tariff "))
+        assert result.corrected_query == ""
 
     def test_the_word_being_typed_matches_as_a_prefix(self, rep, library):
         assert set(keys(titles(rep, "onboar"), library)) == {"initech"}

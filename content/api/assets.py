@@ -25,19 +25,27 @@ class SearchPagination(StandardPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         cap = COUNT_CAP if str(request.query_params.get("q", "")).strip() else None
-        known = getattr(getattr(view, "filterset_used", None), "match_count", None)
+        filterset = getattr(view, "filterset_used", None)
+        known = getattr(filterset, "match_count", None)
+        self.corrected_query = getattr(filterset, "corrected_query", "")
         self.django_paginator_class = partial(CappedPaginator, cap=cap, known_count=known)
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["count_capped"] = self.page.paginator.count_capped
+        response.data["corrected_query"] = self.corrected_query
         return response
 
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
         description = f"More than {COUNT_CAP} matches: `count` stops there."
         schema["properties"]["count_capped"] = {"type": "boolean", "description": description}
+        schema["properties"]["corrected_query"] = {
+            "type": "string",
+            "description": "Nothing matched `q` as typed: the query with its misspelt words corrected, which these "
+            "results match (empty otherwise).",
+        }
         return schema
 
 
@@ -196,6 +204,7 @@ class AssetFilter(django_filters.FilterSet):
         result = run_search(user=self.request.user, params=params)
         self.search_params = params
         self.match_count = result.match_count
+        self.corrected_query = result.corrected_query
         return result.assets.select_related("owner").prefetch_related(
             "stages", "personas", "competitors", "tags"
         )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ..permissions import visible_assets
 from .indexing import backend, rebuild_index, update_index
-from .query import STOP_WORDS, ParsedQuery, parse
+from .query import STOP_WORDS, WORD, ParsedQuery, parse
 from .ranking import blend_sql
 
 ORDERINGS = {
@@ -58,7 +58,8 @@ class SearchResult:
     assets: object  # the ranked QuerySet
     params: SearchParams
     text_filter: Q  # selects the text matches, alias-safe so facets can reuse it in subqueries
-    typo_matched: bool = False  # nothing matched as typed; these are the closest titles
+    typo_matched: bool = False  # nothing matched as typed; these are the closest matches
+    corrected_query: str = ""  # the query with misspelt words corrected, when that is what matched
     # The number of matches when the search already knows it (exact up to COUNT_CAP + 1), so the
     # paginator need not count them again; None: the paginator counts.
     match_count: int | None = None
@@ -122,18 +123,36 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
         return SearchResult(_order(scored, params.ordering), params, text_filter, terms=terms)
     ranked, match_count = engine.ranked(assets, parsed, today)
     if match_count or (match_count is None and ranked.exists()):
-        sql, sql_params = engine.match_ids_sql(parsed)
-        text_filter = Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
-        return SearchResult(
-            _order(ranked, params.ordering), params, text_filter, match_count=match_count, terms=terms
-        )
-    # Nothing matches as typed: the titles closest to the query by trigram similarity.
+        return _text_result(engine, ranked, parsed, params, match_count=match_count, terms=terms)
+    # Nothing matches as typed: correct misspelt words against the library's words and search again.
+    fixes = engine.corrections(parsed.words)
+    if fixes:
+        corrected = correct(params.q, fixes)
+        parsed = parse(corrected)
+        ranked, match_count = engine.ranked(assets, parsed, today)
+        if match_count or (match_count is None and ranked.exists()):
+            return _text_result(
+                engine, ranked, parsed, params, match_count=match_count, terms=terms, typo_matched=True,
+                corrected_query=corrected.strip(),
+            )
+    # Still nothing: the titles closest to the query by trigram similarity.
     candidates = engine.typo_candidates(parsed, TYPO_THRESHOLD, TYPO_LIMIT)
     ids = [pk for pk, _ in candidates]
     whens = " ".join(f"WHEN {int(pk)} THEN {float(sim):.6f}" for pk, sim in candidates)
     relevance = f"CASE content_asset.id {whens} ELSE 0 END" if candidates else "0"
     typo = assets.filter(pk__in=ids).annotate(score=RawSQL(blend_sql(relevance), [today]))  # noqa: S611 - constant SQL
     return SearchResult(_order(typo, params.ordering), params, Q(pk__in=ids), typo_matched=True, terms=terms)
+
+
+def _text_result(engine, ranked, parsed, params, **found) -> SearchResult:
+    sql, sql_params = engine.match_ids_sql(parsed)
+    text_filter = Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
+    return SearchResult(_order(ranked, params.ordering), params, text_filter, **found)
+
+
+def correct(text: str, fixes: dict[str, str]) -> str:
+    """The query with each misspelt word replaced, its syntax (quotes, -, or, spacing) kept."""
+    return WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), text)
 
 
 def search_assets(*, user, params: SearchParams):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import BooleanField, Expression, F, Value
 
 from .paging import COUNT_CAP
-from .query import ParsedQuery
+from .query import SPELLING_THRESHOLD, ParsedQuery, is_dictionary_word
 from .ranking import blend_sql
 
 _TAXONOMY_SQL = """
@@ -46,10 +46,18 @@ TERM_INDEX_SQL = (
 )
 # idempotent: migration 0004 creates the index on a new database, 0006 adds the term arrays to one
 # indexed before them
+# The words of the library (titles, summaries, bodies, taxonomy names), with a trigram index: a
+# misspelt query word is corrected against them before any title is scanned ("batle" → "battle").
+WORDS_TABLE = "content_search_word"
+WORDS_SQL = [
+    f"CREATE TABLE IF NOT EXISTS {WORDS_TABLE} (word varchar(40) PRIMARY KEY)",
+    f"CREATE INDEX IF NOT EXISTS search_word_trgm ON {WORDS_TABLE} USING gin (word gin_trgm_ops)",
+]
 CREATE_SQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "ALTER TABLE content_asset ADD COLUMN IF NOT EXISTS search_vector tsvector",
     *TERM_COLUMNS_SQL,
+    *WORDS_SQL,
     # A search reads the row of every match: keep rows narrow by moving long texts out of line
     # (body, summary, file text) and keep the vectors inline, uncompressed, so neither matching
     # nor ranking pays a de-TOAST per row (the tail latency of broad queries).
@@ -64,6 +72,7 @@ CREATE_SQL = [
     TERM_INDEX_SQL,
 ]
 DROP_SQL = [
+    f"DROP TABLE IF EXISTS {WORDS_TABLE}",
     "DROP INDEX IF EXISTS asset_term_ids",
     *[f"ALTER TABLE content_asset DROP COLUMN IF EXISTS {column}" for column, *_ in TERM_ARRAYS.values()],
     "DROP INDEX IF EXISTS asset_title_trgm",
@@ -186,6 +195,14 @@ _TERMS_SQL = ", ".join(
 
 
 TERM_ARRAYS_UPDATE_SQL = f"UPDATE content_asset a SET {_TERMS_SQL}"  # noqa: S608 - fixed names
+# Words of 3 to 40 letters; a word that leaves the library stays in the dictionary until the next
+# full rebuild (a correction to it then finds nothing, and the title fallback answers).
+_WORDS_INSERT_SQL = (
+    f"INSERT INTO {WORDS_TABLE} (word) SELECT DISTINCT w FROM content_asset a, unnest(tsvector_to_array("  # noqa: S608
+    "to_tsvector('simple', coalesce(a.title, '') || ' ' || coalesce(a.summary, '') || ' ' || "
+    "coalesce(a.body, '') || ' ' || " + _TAXONOMY_SQL + "))) w WHERE w ~ '^[[:alpha:]]{3,40}$' {where} "
+    "ON CONFLICT DO NOTHING"
+)
 
 
 def update_index(asset_ids=None, content_type_id=None) -> None:
@@ -194,6 +211,7 @@ def update_index(asset_ids=None, content_type_id=None) -> None:
     with connection.cursor() as cursor:
         if asset_ids is None:
             cursor.execute(f"UPDATE content_asset a SET {assignments}")  # noqa: S608
+            rebuild_words(content_type_id, cursor)
             return
         asset_ids = [int(pk) for pk in asset_ids]
         if asset_ids:
@@ -201,6 +219,29 @@ def update_index(asset_ids=None, content_type_id=None) -> None:
                 f"UPDATE content_asset a SET {assignments} WHERE a.id = ANY(%s)",  # noqa: S608
                 [asset_ids],
             )
+            cursor.execute(_WORDS_INSERT_SQL.replace("{where}", "AND a.id = ANY(%(ids)s)"), {**ct, "ids": asset_ids})
+
+
+def rebuild_words(content_type_id, cursor) -> None:
+    """The word dictionary anew from every asset (a full rebuild drops the words no longer used)."""
+    cursor.execute(f"TRUNCATE {WORDS_TABLE}")
+    cursor.execute(_WORDS_INSERT_SQL.replace("{where}", "") % {"ct": int(content_type_id or 0)})
+
+
+def corrections(words: list[str]) -> dict[str, str]:
+    """{misspelt word: the most similar word of the library} for the query words the library does
+    not contain, in one query over the word dictionary's trigram index."""
+    words = [w for w in dict.fromkeys(words) if is_dictionary_word(w)]
+    if not words:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT q.w, (SELECT d.word FROM {WORDS_TABLE} d WHERE d.word %% q.w "  # noqa: S608 - fixed names
+            f"AND similarity(d.word, q.w) >= %s ORDER BY similarity(d.word, q.w) DESC, d.word LIMIT 1) "
+            f"FROM unnest(%s::text[]) q(w) WHERE NOT EXISTS (SELECT 1 FROM {WORDS_TABLE} d WHERE d.word = q.w)",
+            [SPELLING_THRESHOLD, words],
+        )
+        return {word: fix for word, fix in cursor.fetchall() if fix}
 
 
 def remove_from_index(asset_ids=None, cursor=None) -> None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 PREFIX_MIN_LENGTH = 3
 
 
@@ -178,7 +178,7 @@ STOP_WORDS = frozenset(
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in _WORD.findall(text))
+    return tuple(w.lower() for w in WORD.findall(text))
 
 
 def parse(text: str) -> ParsedQuery:
@@ -226,6 +226,26 @@ def trigrams(word: str) -> set[str]:
     """PostgreSQL pg_trgm's trigrams of one word: padded with two spaces before, one after."""
     padded = f"  {word.lower()} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+# How close a library word must be to a query word to replace it: pg_trgm's similarity, shared
+# trigrams over all trigrams ("batle" / "battle" 0.62, "pricng" / "pricing" 0.5).
+SPELLING_THRESHOLD = 0.45
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Words of 3 to 40 letters make the dictionary that corrects misspelt query words."""
+    return word.isalpha() and 3 <= len(word) <= 40
+
+
+def dictionary_words(*texts: str) -> set[str]:
+    return {w for text in texts for w in _words(text or "") if is_dictionary_word(w)}
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity() of two words."""
+    grams_a, grams_b = trigrams(a), trigrams(b)
+    return len(grams_a & grams_b) / len(grams_a | grams_b) if grams_a or grams_b else 0.0
 
 
 def word_similarity(query: str, text: str) -> float:

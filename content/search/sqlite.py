@@ -3,11 +3,27 @@ typos, both keyed by the asset id and kept in step by `update_index` / `remove_f
 
 from django.db import connection
 
-from .query import STOP_WORDS, ParsedQuery, trigrams, word_similarity
+from .query import (
+    SPELLING_THRESHOLD,
+    STOP_WORDS,
+    ParsedQuery,
+    dictionary_words,
+    is_dictionary_word,
+    similarity,
+    trigrams,
+    word_similarity,
+)
 from .ranking import blend_sql
 
 FTS_TABLE = "content_asset_fts"
 TRIGRAM_TABLE = "content_asset_trgm"
+# The words of the library, and a trigram FTS5 table over them, to correct misspelt query words.
+WORDS_TABLE = "content_search_word"
+WORDS_TRIGRAM_TABLE = "content_search_word_trgm"
+WORDS_SQL = [
+    f"CREATE TABLE IF NOT EXISTS {WORDS_TABLE} (word varchar(40) PRIMARY KEY)",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS_TRIGRAM_TABLE} USING fts5(word, tokenize='trigram')",
+]
 # title, summary, taxonomy, body, file_text: the ratios of PostgreSQL's weights A, B, B, C, D.
 RELEVANCE_SQL = f"-bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 2.0, 1.0)"
 
@@ -15,11 +31,14 @@ CREATE_SQL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     "title, summary, taxonomy, body, file_text, tokenize='porter unicode61 remove_diacritics 2')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAM_TABLE} USING fts5(title, tokenize='trigram')",
+    *WORDS_SQL,
     # Deletes are kept in step by the database itself, whoever deletes (ORM, cascade, raw SQL).
     "CREATE TRIGGER IF NOT EXISTS content_asset_fts_delete AFTER DELETE ON content_asset BEGIN "  # noqa: S608
     f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id; DELETE FROM {TRIGRAM_TABLE} WHERE rowid = old.id; END",
 ]
 DROP_SQL = [
+    f"DROP TABLE IF EXISTS {WORDS_TRIGRAM_TABLE}",
+    f"DROP TABLE IF EXISTS {WORDS_TABLE}",
     "DROP TRIGGER IF EXISTS content_asset_fts_delete",
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
     f"DROP TABLE IF EXISTS {TRIGRAM_TABLE}",
@@ -98,6 +117,33 @@ def ranked(queryset, parsed: ParsedQuery, today):
     ), None
 
 
+def corrections(words: list[str]) -> dict[str, str]:
+    """{misspelt word: the most similar word of the library} for the query words the library does
+    not contain: candidates sharing trigrams from the FTS5 trigram table, scored like pg_trgm."""
+    words = [w for w in dict.fromkeys(words) if is_dictionary_word(w)]
+    if not words:
+        return {}
+    fixes = {}
+    with connection.cursor() as cursor:
+        marks = ",".join(["%s"] * len(words))
+        cursor.execute(f"SELECT word FROM {WORDS_TABLE} WHERE word IN ({marks})", words)  # noqa: S608
+        known = {row[0] for row in cursor.fetchall()}
+        for word in words:
+            grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+            if word in known or not grams:
+                continue
+            cursor.execute(
+                f"SELECT word FROM {WORDS_TRIGRAM_TABLE} WHERE {WORDS_TRIGRAM_TABLE} MATCH %s "  # noqa: S608
+                f"ORDER BY bm25({WORDS_TRIGRAM_TABLE}) LIMIT 50",
+                [" OR ".join(_quote(g) for g in grams)],
+            )
+            scored = [(similarity(word, found), found) for (found,) in cursor.fetchall()]
+            scored = sorted(scored, key=lambda pair: (-pair[0], pair[1]))
+            if scored and scored[0][0] >= SPELLING_THRESHOLD:
+                fixes[word] = scored[0][1]
+    return fixes
+
+
 def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[tuple[int, float]]:
     """Titles sharing most trigrams with the query's words, as (id, similarity) pairs."""
     grams = sorted({g for w in parsed.words for g in trigrams(w) if g.strip() and " " not in g})
@@ -139,6 +185,33 @@ def update_index(asset_ids=None, content_type_id=None) -> None:
             f"INSERT INTO {TRIGRAM_TABLE}(rowid, title) SELECT a.id, a.title FROM content_asset a{where}",  # noqa: S608
             params,
         )
+        add_words(cursor, asset_ids)
+
+
+def add_words(cursor, asset_ids=None) -> None:
+    """Add the words of these assets (all when None, starting afresh) to the word dictionary."""
+    where, params = "", []
+    if asset_ids is None:
+        cursor.execute(f"DELETE FROM {WORDS_TABLE}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {WORDS_TRIGRAM_TABLE}")  # noqa: S608
+    else:
+        where = " WHERE rowid IN (" + ",".join(["%s"] * len(asset_ids)) + ")"
+        params = list(asset_ids)
+    cursor.execute(f"SELECT title, summary, taxonomy, body FROM {FTS_TABLE}{where}", params)  # noqa: S608
+    words = set()
+    for row in cursor.fetchall():
+        words |= dictionary_words(*row)
+    words = sorted(words)
+    new = []
+    for start in range(0, len(words), 500):
+        chunk = words[start : start + 500]
+        marks = ",".join(["%s"] * len(chunk))
+        cursor.execute(f"SELECT word FROM {WORDS_TABLE} WHERE word IN ({marks})", chunk)  # noqa: S608
+        known = {row[0] for row in cursor.fetchall()}
+        new += [w for w in chunk if w not in known]
+    if new:
+        cursor.executemany(f"INSERT INTO {WORDS_TABLE}(word) VALUES (%s)", [(w,) for w in new])  # noqa: S608
+        cursor.executemany(f"INSERT INTO {WORDS_TRIGRAM_TABLE}(word) VALUES (%s)", [(w,) for w in new])  # noqa: S608
 
 
 def remove_from_index(asset_ids=None, cursor=None) -> None:
