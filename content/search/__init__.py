@@ -7,7 +7,7 @@ query language in `query.py`; the ranking blend in `ranking.py`.
 
 from dataclasses import asdict, dataclass, field, replace
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from ..permissions import visible_assets
 from .indexing import backend, rebuild_index, update_index
 from .query import STOP_WORDS, WORD, ParsedQuery, parse
 from .ranking import blend_sql
+from .ranking import order_queryset as _order
 
 ORDERINGS = {
     "relevance": "Relevance",
@@ -90,16 +91,6 @@ def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
     return queryset
 
 
-def _order(queryset, ordering: str):
-    if ordering == "newest":
-        return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
-    if ordering == "most_used":
-        return queryset.order_by("-usage_count", "-won_deal_count", "-id")
-    if ordering == "best_support":
-        return queryset.order_by("-won_deal_count", "-influenced_revenue", "-usage_count", "-id")
-    return queryset.order_by("-score", F("published_at").desc(nulls_last=True), "-id")
-
-
 def run_search(*, user, params: SearchParams) -> SearchResult:
     """The assets `user` may see that match `params`, best first, with what facets need."""
     today = timezone.localdate()
@@ -121,7 +112,7 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
         text_filter = ~Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
         scored = assets.filter(text_filter).annotate(score=RawSQL(blend_sql("1.0"), [today]))  # noqa: S611 - constant SQL
         return SearchResult(_order(scored, params.ordering), params, text_filter, terms=terms)
-    ranked, match_count = engine.ranked(assets, parsed, today)
+    ranked, match_count = engine.ranked(assets, parsed, today, params.ordering)
     if match_count or (match_count is None and ranked.exists()):
         return _text_result(engine, ranked, parsed, params, match_count=match_count, terms=terms)
     # Nothing matches as typed: correct misspelt words against the library's words and search again.
@@ -129,7 +120,7 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
     if fixes:
         corrected = correct(params.q, fixes)
         parsed = parse(corrected)
-        ranked, match_count = engine.ranked(assets, parsed, today)
+        ranked, match_count = engine.ranked(assets, parsed, today, params.ordering)
         if match_count or (match_count is None and ranked.exists()):
             return _text_result(
                 engine, ranked, parsed, params, match_count=match_count, terms=terms, typo_matched=True,
@@ -147,7 +138,7 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
 def _text_result(engine, ranked, parsed, params, **found) -> SearchResult:
     sql, sql_params = engine.match_ids_sql(parsed)
     text_filter = Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
-    return SearchResult(_order(ranked, params.ordering), params, text_filter, **found)
+    return SearchResult(ranked, params, text_filter, **found)
 
 
 def correct(text: str, fixes: dict[str, str]) -> str:

@@ -5,12 +5,14 @@ The column is not a model field: it is created by a vendor-aware migration and w
 `update_index`, so forms, serializers and SQLite never see it.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Expression, F, Value
 
+from ..models.assets import AssetQuerySet
 from .paging import COUNT_CAP
 from .query import SPELLING_THRESHOLD, ParsedQuery, is_dictionary_word
-from .ranking import blend_sql
+from .ranking import blend_sql, order_sql
 
 _TAXONOMY_SQL = """
   coalesce((SELECT string_agg(t.name, ' ') FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
@@ -121,21 +123,76 @@ def match_ids_sql(parsed: ParsedQuery):
     return f"SELECT id FROM content_asset WHERE search_vector @@ {tsquery}", params  # noqa: S608
 
 
-def ranked(queryset, parsed: ParsedQuery, today):
-    """(the matches ranked, how many there are up to RANK_CANDIDATES) in one candidate query: the
-    caller needs no existence check nor count query of its own."""
+def ranked(queryset, parsed: ParsedQuery, today, ordering: str):
+    """(the matches in order, how many there are up to RANK_CANDIDATES), from one candidate query
+    that also ranks and sorts them: the page is then read by primary key, and the caller needs no
+    existence check nor count query of its own."""
     tsquery, params = tsquery_sql(parsed)
     # "+ 0": no index provides this order, so the planner takes the GIN index and sorts the
     # matches, instead of walking the whole support index and testing every row.
     by_support = (F("won_deal_count") + Value(0)).desc()
-    candidates = queryset.filter(TextMatch(parsed)).order_by(by_support, "-id").values_list("pk", flat=True)
-    ids = list(candidates[:RANK_CANDIDATES])
-    # The candidates passed every filter already: rank them by primary key, without joining the
-    # stage or persona link tables again.
-    return queryset.model.objects.filter(pk__in=ids).extra(  # noqa: S610 - constant SQL
-        select={"score": blend_sql(f"ts_rank(content_asset.search_vector, {tsquery})")},
-        select_params=[*params, today],
-    ), len(ids)
+    candidates = queryset.filter(TextMatch(parsed)).order_by(by_support, "-id").values("id")
+    try:
+        inner, inner_params = candidates[:RANK_CANDIDATES].query.sql_with_params()
+    except EmptyResultSet:  # a filter that nothing can pass, such as an unknown stage
+        return queryset.none(), 0
+    # Rank the candidates by text: their vectors read again by primary key (cheaper than carrying
+    # every match's vector through the sort by support).
+    score = blend_sql(f"ts_rank(a.search_vector, {tsquery})", table="a")
+    order = order_sql(ordering, score, "a")
+    order_params = [*params, today] if score in order else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.id FROM ({inner}) c JOIN content_asset a ON a.id = c.id ORDER BY {order}",  # noqa: S608
+            [*inner_params, *order_params],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    # The candidates passed every filter already: a page of them is read by primary key, in order.
+    return RankedQuerySet.of(queryset.model, ids), len(ids)
+
+
+class RankedQuerySet(AssetQuerySet):
+    """The assets of a ranked list of ids, in that order. A slice (a page) reads only the assets of
+    that slice: 20 rows by primary key, whatever the number of candidates."""
+
+    ranked_ids = None
+
+    @classmethod
+    def of(cls, model, ids: list[int]) -> "RankedQuerySet":
+        queryset = cls(model=model)._in_order(ids)
+        queryset.ranked_ids = ids
+        return queryset
+
+    def _in_order(self, ids):
+        return self.extra(  # noqa: S610 - constant SQL
+            where=["content_asset.id = ANY(%s)"],
+            params=[ids],
+            select={"search_position": "array_position(%s::integer[], content_asset.id)"},
+            select_params=[ids],
+        ).order_by("search_position")
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.ranked_ids = self.ranked_ids
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        clone.ranked_ids = None  # a filter after ranking: slices are ordinary SQL slices again
+        return clone
+
+    def __getitem__(self, k):
+        if self.ranked_ids is not None and isinstance(k, slice) and self._result_cache is None:
+            page = self._in_order(self.ranked_ids[k])
+            page.ranked_ids = None
+            return page
+        return super().__getitem__(k)
+
+    def count(self):
+        return len(self.ranked_ids) if self.ranked_ids is not None and self._result_cache is None else super().count()
+
+    def exists(self):
+        return bool(self.ranked_ids) if self.ranked_ids is not None and self._result_cache is None else super().exists()
 
 
 def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[tuple[int, float]]:

@@ -15,6 +15,8 @@
 Ties fall back to the newest asset, then the highest id, so pages are stable.
 """
 
+from django.db.models import F
+
 SUPPORT_WEIGHT = 0.5
 SUPPORT_HALF = 5.0
 STALE_FACTOR = 0.6
@@ -35,3 +37,24 @@ def blend(relevance: float, *, won_deal_count: int, stale: bool) -> float:
     """The same formula in Python, for explanations and tests."""
     support = 1.0 + SUPPORT_WEIGHT * won_deal_count / (won_deal_count + SUPPORT_HALF)
     return relevance * support * (STALE_FACTOR if stale else 1.0)
+
+
+def order_queryset(queryset, ordering: str):
+    """Sort search results: relevance (the `score` annotation), newest, most used or best support."""
+    if ordering == "newest":
+        return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
+    if ordering == "most_used":
+        return queryset.order_by("-usage_count", "-won_deal_count", "-id")
+    if ordering == "best_support":
+        return queryset.order_by("-won_deal_count", "-influenced_revenue", "-usage_count", "-id")
+    return queryset.order_by("-score", F("published_at").desc(nulls_last=True), "-id")
+
+
+def order_sql(ordering: str, score_sql: str, table: str) -> str:
+    """The same orders as `order_queryset`, as an SQL ORDER BY list over `table`'s columns."""
+    return {
+        "newest": f"{table}.published_at DESC NULLS LAST, {table}.id DESC",
+        "most_used": f"{table}.usage_count DESC, {table}.won_deal_count DESC, {table}.id DESC",
+        "best_support": f"{table}.won_deal_count DESC, {table}.influenced_revenue DESC, {table}.usage_count DESC, "
+        f"{table}.id DESC",
+    }.get(ordering, f"{score_sql} DESC, {table}.published_at DESC NULLS LAST, {table}.id DESC")

@@ -13,7 +13,7 @@ from .query import (
     trigrams,
     word_similarity,
 )
-from .ranking import blend_sql
+from .ranking import blend_sql, order_queryset
 
 FTS_TABLE = "content_asset_fts"
 TRIGRAM_TABLE = "content_asset_trgm"
@@ -104,9 +104,9 @@ def can_match(parsed: ParsedQuery) -> bool:
     return bool(fts_query(parsed))
 
 
-def ranked(queryset, parsed: ParsedQuery, today):
-    """(the matches ranked, None: the count is left to the paginator)."""
-    return queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
+def ranked(queryset, parsed: ParsedQuery, today, ordering: str):
+    """(the matches in order, None: the count is left to the paginator)."""
+    return order_queryset(queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
         tables=[FTS_TABLE],
         # The unary + keeps SQLite from probing the FTS table once per asset row: the full-text
         # match runs first, then each match is looked up by primary key.
@@ -114,7 +114,7 @@ def ranked(queryset, parsed: ParsedQuery, today):
         params=[fts_query(parsed)],
         select={"score": blend_sql(RELEVANCE_SQL)},
         select_params=[today],
-    ), None
+    ), ordering), None
 
 
 def corrections(words: list[str]) -> dict[str, str]:
