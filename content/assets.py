@@ -206,3 +206,36 @@ __all__ = [
     "related_assets",
     "usage_figures",
 ]
+
+
+def attach_taxonomy(assets) -> list:
+    """Give each asset `taxonomy`: {"stages", "personas", "competitors": slugs, "tags": names}, in
+    the order the relations list them (stages by funnel order, the rest by name), read in one query
+    for the whole list instead of one prefetch per relation."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    assets = list(assets)
+    ids = [asset.pk for asset in assets]
+    for asset in assets:
+        asset.taxonomy = {"stages": [], "personas": [], "competitors": [], "tags": []}
+    if not ids:
+        return assets
+    marks = ",".join(["%s"] * len(ids))
+    parts = [
+        f"SELECT l.asset_id, 'stages', t.slug, t.\"order\", t.name FROM content_asset_stages l "  # noqa: S608
+        f"JOIN content_funnelstage t ON t.id = l.funnelstage_id WHERE l.asset_id IN ({marks})",
+        f"SELECT l.asset_id, 'personas', t.slug, 0, t.name FROM content_asset_personas l "  # noqa: S608
+        f"JOIN content_persona t ON t.id = l.persona_id WHERE l.asset_id IN ({marks})",
+        f"SELECT l.asset_id, 'competitors', t.slug, 0, t.name FROM content_asset_competitors l "  # noqa: S608
+        f"JOIN content_competitor t ON t.id = l.competitor_id WHERE l.asset_id IN ({marks})",
+        f"SELECT l.object_id, 'tags', t.name, 0, t.name FROM taggit_taggeditem l "  # noqa: S608
+        f"JOIN taggit_tag t ON t.id = l.tag_id WHERE l.content_type_id = %s AND l.object_id IN ({marks})",
+    ]
+    params = [*ids, *ids, *ids, ContentType.objects.get_for_model(Asset).pk, *ids]
+    by_id = {asset.pk: asset for asset in assets}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 2, 4, 5", params)
+        for asset_id, relation, value, _, _ in cursor.fetchall():
+            by_id[asset_id].taxonomy[relation].append(value)
+    return assets

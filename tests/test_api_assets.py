@@ -281,3 +281,17 @@ def test_a_misspelt_query_answers_with_its_correction(api, library):
     assert body["corrected_query"] == "battle card"
     assert body["results"][0]["title"] == "Battle card: Globex pricing"
     assert api("rep").get(ASSETS, {"q": "battle card"}).json()["corrected_query"] == ""
+
+
+def test_a_listed_asset_shows_the_same_taxonomy_as_its_own_page(api, db):
+    asset = make_asset(
+        title="Pricing sheet", tags=["zeta", "alpha"], stages=["evaluating", "curious"],
+        personas=["operations-lead", "economic-buyer"], competitors=["Umbrella", "Globex"],
+    )
+    make_asset(title="Pricing plan", tags=["beta"])
+    listed = {row["id"]: row for row in api("rep").get(ASSETS, {"q": "pricing"}).json()["results"]}
+    detail = api("rep").get(f"{ASSETS}{asset.pk}/").json()
+    for field in ("stages", "personas", "competitors", "tags"):
+        assert listed[asset.pk][field] == detail[field]
+    assert detail["stages"] == ["curious", "evaluating"] and detail["tags"] == ["alpha", "zeta"]
+    assert detail["competitors"] == ["globex", "umbrella"]

@@ -10,8 +10,9 @@ from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.relations import MANY_RELATION_KWARGS
 
-from ..assets import asset_save_file
+from ..assets import asset_save_file, attach_taxonomy
 from ..models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
 from ..search import ORDERINGS, SearchParams, record_search, run_search
@@ -62,20 +63,37 @@ class TagNameField(serializers.CharField):
 class TagNamesField(serializers.ListField):
     child = TagNameField(max_length=100)
 
-    def to_representation(self, manager):
-        return sorted(tag.name for tag in manager.all())
+    def get_attribute(self, instance):
+        taxonomy = getattr(instance, "taxonomy", None)  # read for a whole page by attach_taxonomy
+        return taxonomy["tags"] if taxonomy is not None else super().get_attribute(instance)
+
+    def to_representation(self, value):
+        return sorted(value) if isinstance(value, list) else sorted(tag.name for tag in value.all())
+
+
+class TermSlugsField(serializers.ManyRelatedField):
+    """Slugs of a stage, persona or competitor relation; from `asset.taxonomy` when a page of
+    assets was read with attach_taxonomy, else from the relation."""
+
+    def get_attribute(self, instance):
+        taxonomy = getattr(instance, "taxonomy", None)
+        return taxonomy[self.field_name] if taxonomy is not None else super().get_attribute(instance)
+
+    def to_representation(self, iterable):
+        return iterable if isinstance(iterable, list) else super().to_representation(iterable)
+
+
+class TermSlugField(serializers.SlugRelatedField):
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        shared = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return TermSlugsField(child_relation=cls(*args, **kwargs), **shared)
 
 
 class AssetSerializer(serializers.ModelSerializer):
-    stages = serializers.SlugRelatedField(
-        many=True, slug_field="slug", queryset=FunnelStage.objects.all(), required=False
-    )
-    personas = serializers.SlugRelatedField(
-        many=True, slug_field="slug", queryset=Persona.objects.all(), required=False
-    )
-    competitors = serializers.SlugRelatedField(
-        many=True, slug_field="slug", queryset=Competitor.objects.all(), required=False
-    )
+    stages = TermSlugField(many=True, slug_field="slug", queryset=FunnelStage.objects.all(), required=False)
+    personas = TermSlugField(many=True, slug_field="slug", queryset=Persona.objects.all(), required=False)
+    competitors = TermSlugField(many=True, slug_field="slug", queryset=Competitor.objects.all(), required=False)
     tags = TagNamesField(required=False)
     url = serializers.SerializerMethodField()
     file = serializers.FileField(
@@ -205,9 +223,8 @@ class AssetFilter(django_filters.FilterSet):
         self.search_params = params
         self.match_count = result.match_count
         self.corrected_query = result.corrected_query
-        return result.assets.select_related("owner").prefetch_related(
-            "stages", "personas", "competitors", "tags"
-        )
+        # the page's stages, personas, competitors and tags: one query (see AssetViewSet.paginate_queryset)
+        return result.assets.select_related("owner")
 
 
 _ERRORS = {
@@ -276,6 +293,10 @@ class AssetViewSet(viewsets.ModelViewSet):
 
             raise translate_validation(filterset.errors)
         return filterset.qs
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return attach_taxonomy(page) if page is not None and self.action == "list" else page
 
     def perform_create(self, serializer):
         serializer.save(owner=self.request.user)
