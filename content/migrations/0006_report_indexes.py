@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         AddIndexConcurrentlyOnPostgres(
             model_name="usage",
             index=models.Index(
-                fields=["used_at", "asset", "user", "deal", "stage", "action"], name="usage_period"
+                fields=["used_at", "asset", "user", "deal", "stage", "action", "id"], name="usage_period"
             ),
         ),
         RemoveIndexConcurrentlyOnPostgres(model_name="usage", name="usage_time"),

@@ -124,9 +124,9 @@ class Usage(models.Model):
             models.Index(fields=["deal", "used_at", "asset"], name="usage_deal_time_asset"),
             # adoption report and "my usage"
             models.Index(fields=["user", "used_at"], name="usage_user_time"),
-            # reports over a period: every column they group or filter on, so the period's uses are
-            # read from the index alone (an index-only scan) rather than from the table
-            models.Index(fields=["used_at", "asset", "user", "deal", "stage", "action"], name="usage_period"),
+            # reports over a period: every column they group, filter or count on (Count("id") too),
+            # so the period's uses are read from the index alone rather than from the table
+            models.Index(fields=["used_at", "asset", "user", "deal", "stage", "action", "id"], name="usage_period"),
         ]
 
     def __str__(self):
