@@ -108,7 +108,8 @@ def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", pa
     closed = "COUNT(*)"
     asset_table = connection.ops.quote_name(Asset._meta.db_table)
     order = SORT_SQL[sort]
-    order_sql = f"{order} {'DESC' if direction == 'desc' else 'ASC'} NULLS LAST, asset_id ASC"
+    descending = "DESC" if direction == "desc" else "ASC"
+    order_sql = f"{order} {descending} NULLS LAST, asset_id ASC"
     figures = (
         f"{closed} AS closed_deals, {won} AS won, "
         "SUM(CASE WHEN p.d_status = 'lost' THEN 1 ELSE 0 END) AS lost, "
@@ -134,7 +135,8 @@ def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", pa
             "g.lost, g.influenced_revenue, g.rate, g.score, g.total_rows "
             f"FROM (SELECT p.asset_id AS asset_id, {figures} FROM ({pairs}) p "
             f"GROUP BY p.asset_id ORDER BY {order_sql}{page_sql}) g "
-            f"JOIN {asset_table} a ON a.id = g.asset_id ORDER BY {order_sql}"
+            # The page's order again, on the grouped columns (assets have an influenced_revenue too).
+            f"JOIN {asset_table} a ON a.id = g.asset_id ORDER BY g.{order} {descending} NULLS LAST, g.asset_id ASC"
         )
     return fetch_dicts(sql, (*params, *page_params))
 
