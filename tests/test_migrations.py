@@ -40,3 +40,18 @@ def test_no_model_change_is_missing_its_migration():
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_the_report_indexes_are_built_outside_a_transaction_and_exist():
+    # Concurrent index builds on PostgreSQL cannot run inside a transaction.
+    from importlib import import_module
+
+    from django.db import connection
+
+    migration = import_module("content.migrations.0006_report_indexes").Migration
+    assert migration.atomic is False
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "content_usage")
+    assert indexes["usage_period"]["columns"] == ["used_at", "asset_id", "user_id", "deal_id", "stage_id", "action", "id"]
+    assert indexes["usage_deal_time_asset"]["columns"] == ["deal_id", "used_at", "asset_id"]
+    assert "usage_time" not in indexes and "usage_deal_time" not in indexes

@@ -345,6 +345,23 @@ def test_rows_sort_by_the_chosen_column_in_either_direction(world, period):
         REPORTS["usage"](replace(period, sort="password"))
 
 
+@pytest.mark.parametrize("name", ["usage", "effectiveness"])
+def test_each_asset_shows_the_same_figures_whichever_column_the_rows_are_sorted_by(world, period, name):
+    # Sorting on a per-asset figure counts it for every asset; other sorts rank first and count
+    # distinct reps and deals (or join names) for the page's assets only. The rows must agree.
+    report = REPORTS[name](period)
+    expected = {row["asset_id"]: row for row in report.rows}
+    for column in (column for column in report.columns if column.sortable):
+        for direction in ("asc", "desc"):
+            rows = REPORTS[name](replace(period, sort=column.key, direction=direction)).rows
+            assert {row["asset_id"]: row for row in rows} == expected, (column.key, direction)
+            if column.type in ("int", "percent", "lift", "money", "datetime"):
+                values = [row[column.key] for row in rows]
+                filled = [value for value in values if value is not None]
+                assert values == filled + [None] * (len(values) - len(filled))
+                assert filled == sorted(filled, reverse=direction == "desc"), (column.key, direction)
+
+
 def test_pages_slice_the_rows_and_count_them_all(world, period):
     report = REPORTS["usage"](replace(period, page=2, page_size=2))
     assert report.row_count == 3 and report.page_count == 2

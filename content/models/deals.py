@@ -120,12 +120,13 @@ class Usage(models.Model):
         indexes = [
             # asset page and effectiveness: an asset's uses over time
             models.Index(fields=["asset", "used_at"], name="usage_asset_time"),
-            # deal page timeline
-            models.Index(fields=["deal", "used_at"], name="usage_deal_time"),
+            # deal page timeline; effectiveness reads the assets used in each closed deal from it alone
+            models.Index(fields=["deal", "used_at", "asset"], name="usage_deal_time_asset"),
             # adoption report and "my usage"
             models.Index(fields=["user", "used_at"], name="usage_user_time"),
-            # usage report over a date range
-            models.Index(fields=["used_at"], name="usage_time"),
+            # reports over a period: every column they group, filter or count on (Count("id") too),
+            # so the period's uses are read from the index alone rather than from the table
+            models.Index(fields=["used_at", "asset", "user", "deal", "stage", "action", "id"], name="usage_period"),
         ]
 
     def __str__(self):

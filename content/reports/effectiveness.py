@@ -108,24 +108,37 @@ def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", pa
     closed = "COUNT(*)"
     asset_table = connection.ops.quote_name(Asset._meta.db_table)
     order = SORT_SQL[sort]
-    order_sql = f"{order} {'DESC' if direction == 'desc' else 'ASC'} NULLS LAST, asset_id ASC"
-    # Only fixed fragments and whitelisted column names are interpolated; values travel as params.
-    sql = (
-        f"SELECT p.asset_id AS asset_id, a.title AS title, a.kind AS kind, {closed} AS closed_deals, {won} "  # noqa: S608
-        "AS won, "
-        f"SUM(CASE WHEN p.d_status = 'lost' THEN 1 ELSE 0 END) AS lost, "
-        f"SUM(CASE WHEN p.d_status = 'won' THEN p.d_amount ELSE 0 END) AS influenced_revenue, "
+    descending = "DESC" if direction == "desc" else "ASC"
+    order_sql = f"{order} {descending} NULLS LAST, asset_id ASC"
+    figures = (
+        f"{closed} AS closed_deals, {won} AS won, "
+        "SUM(CASE WHEN p.d_status = 'lost' THEN 1 ELSE 0 END) AS lost, "
+        "SUM(CASE WHEN p.d_status = 'won' THEN p.d_amount ELSE 0 END) AS influenced_revenue, "
         f"CASE WHEN {closed} >= {minimum} THEN CAST({won} AS REAL) / {closed} END AS rate, "
         f"CASE WHEN {closed} >= {minimum} THEN {wilson_lower_sql(won, closed)} END AS score, "
-        "COUNT(*) OVER () AS total_rows "
-        f"FROM ({pairs}) p JOIN {asset_table} a ON a.id = p.asset_id "
-        f"GROUP BY p.asset_id, a.title, a.kind ORDER BY {order_sql}"
+        "COUNT(*) OVER () AS total_rows"
     )
     offset, limit = page_slice(filters) if paginate else (0, None)
-    if limit is not None:
-        sql += " LIMIT %s OFFSET %s"
-        params = (*params, limit, offset)
-    return fetch_dicts(sql, params)
+    page_sql, page_params = ("", ()) if limit is None else (" LIMIT %s OFFSET %s", (limit, offset))
+    # Only fixed fragments and whitelisted column names are interpolated; values travel as params.
+    if sort in ("title", "kind"):
+        sql = (
+            f"SELECT p.asset_id AS asset_id, a.title AS title, a.kind AS kind, {figures} "  # noqa: S608
+            f"FROM ({pairs}) p JOIN {asset_table} a ON a.id = p.asset_id "
+            f"GROUP BY p.asset_id, a.title, a.kind ORDER BY {order_sql}{page_sql}"
+        )
+    else:
+        # Group on the asset id alone and name only the page's assets: joining every asset's title
+        # before grouping makes the grouping sort wide rows.
+        sql = (
+            "SELECT g.asset_id AS asset_id, a.title AS title, a.kind AS kind, g.closed_deals, g.won, "  # noqa: S608
+            "g.lost, g.influenced_revenue, g.rate, g.score, g.total_rows "
+            f"FROM (SELECT p.asset_id AS asset_id, {figures} FROM ({pairs}) p "
+            f"GROUP BY p.asset_id ORDER BY {order_sql}{page_sql}) g "
+            # The page's order again, on the grouped columns (assets have an influenced_revenue too).
+            f"JOIN {asset_table} a ON a.id = g.asset_id ORDER BY g.{order} {descending} NULLS LAST, g.asset_id ASC"
+        )
+    return fetch_dicts(sql, (*params, *page_params))
 
 
 def describe(row: dict, base_rate) -> dict:

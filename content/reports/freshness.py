@@ -11,7 +11,7 @@ from ..models import Asset, AssetKind, SearchLog
 from . import scope
 from .base import Column, Report, Table, page_slice
 from .filters import ReportFilterError
-from .sql import fetch_dicts, subquery_sql
+from .sql import fetch_dicts, materialized, subquery_sql
 from .stats import ratio
 
 COLUMNS = [
@@ -85,13 +85,15 @@ def overdue_page(filters, overdue, order_sql):
         .values("clicked_asset_id")
         .annotate(n=Count("id"))
     )
+    # Each count is grouped once, as a CTE (see sql.materialized), then joined.
     sql = (
-        "SELECT o.id, o.title, o.kind, o.review_by, o.owner_name, COALESCE(u.n, 0) AS uses, "  # noqa: S608
+        f"WITH u AS {materialized()}({uses_sql}), c AS {materialized()}({clicks_sql}) "  # noqa: S608
+        "SELECT o.id, o.title, o.kind, o.review_by, o.owner_name, COALESCE(u.n, 0) AS uses, "
         "COALESCE(c.n, 0) AS search_clicks, COALESCE(u.n, 0) + COALESCE(c.n, 0) AS demand "
-        f"FROM ({assets_sql}) o LEFT JOIN ({uses_sql}) u ON u.asset_id = o.id "
-        f"LEFT JOIN ({clicks_sql}) c ON c.clicked_asset_id = o.id ORDER BY {order_sql}"
+        f"FROM ({assets_sql}) o LEFT JOIN u ON u.asset_id = o.id "
+        f"LEFT JOIN c ON c.clicked_asset_id = o.id ORDER BY {order_sql}"
     )
-    params = (*assets_params, *uses_params, *clicks_params)
+    params = (*uses_params, *clicks_params, *assets_params)
     offset, limit = page_slice(filters)
     if limit is not None:
         sql += " LIMIT %s OFFSET %s"

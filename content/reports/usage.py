@@ -1,11 +1,13 @@
 """Usage: which assets reps use, how widely, and when — per asset, per week, by kind, stage and persona."""
 
+from django.db import connection
 from django.db.models import Count, F, Max
 from django.db.models.functions import TruncWeek
 
-from ..models import Asset, AssetKind
+from ..models import Asset, AssetKind, FunnelStage
 from . import scope
 from .base import Column, Report, Table, chart, order_by_for, sliced
+from .sql import fetch_dicts, materialized, subquery_sql
 
 COLUMNS = [
     Column("asset_id", "Asset id", "int"),
@@ -27,15 +29,39 @@ NOTES = [
 ]
 
 
-def usage_report(filters) -> Report:
-    # Queries: totals; per-asset page; the page's asset names; weekly; by kind; by stage; by persona (7).
-    uses = scope.usages(filters)
-    totals = uses.aggregate(
-        uses=Count("id"),
-        assets=Count("asset_id", distinct=True),
-        reps=Count("user_id", distinct=True),
-        deals=Count("deal_id", distinct=True),
+def uses_by_kind(uses) -> list[dict]:
+    """Uses and distinct assets per asset kind: grouped per asset first (one row each), then joined
+    to the assets for their kind, rather than joining every use to its asset before grouping."""
+    per_asset, params = subquery_sql(uses.values("asset_id").annotate(n=Count("id")))
+    asset_table = connection.ops.quote_name(Asset._meta.db_table)
+    return fetch_dicts(
+        f"WITH p AS {materialized()}({per_asset}) "  # noqa: S608
+        f"SELECT a.kind AS kind, SUM(p.n) AS uses, COUNT(*) AS assets FROM p JOIN {asset_table} a "
+        "ON a.id = p.asset_id GROUP BY a.kind ORDER BY uses DESC, a.kind ASC",
+        params,
     )
+
+
+def uses_by_stage(uses) -> list[dict]:
+    """Uses and distinct assets per stage as logged: grouped on the stage id, then named, rather
+    than sorting every use by its stage's name and order."""
+    per_stage, params = subquery_sql(
+        uses.values("stage_id").annotate(uses=Count("id"), assets=Count("asset_id", distinct=True))
+    )
+    stage_table = connection.ops.quote_name(FunnelStage._meta.db_table)
+    order = connection.ops.quote_name("order")
+    return fetch_dicts(
+        f"SELECT s.name AS name, g.uses AS uses, g.assets AS assets FROM ({per_stage}) g "  # noqa: S608
+        f"LEFT JOIN {stage_table} s ON s.id = g.stage_id ORDER BY s.{order} ASC NULLS LAST",
+        params,
+    )
+
+
+def usage_report(filters) -> Report:
+    # Queries: per-asset page; the page's distinct reps and deals with the asset names; distinct reps
+    # and deals in total; weekly; by kind (which also gives the total uses and assets); by stage; by
+    # persona (7).
+    uses = scope.usages(filters)
     sortable = {
         "uses": (F("uses"), F("asset_id").asc()),
         "reps": (F("reps"), F("asset_id").asc()),
@@ -46,55 +72,64 @@ def usage_report(filters) -> Report:
         "asset_id": (F("asset_id"), F("uses").desc()),
     }
     sort, direction, ordering = order_by_for(filters, sortable, "uses")
-    # Group on the asset id alone (joining titles only for a title or kind sort), then name the
-    # page's assets in one more query: joining 100,000 titles before grouping doubles the cost.
-    per_asset = uses.values("asset_id").annotate(
-        uses=Count("id"),
-        reps=Count("user_id", distinct=True),
-        deals=Count("deal_id", distinct=True),
-        last_used=Max("used_at"),
-    )
+    # Rank the assets on what the sort needs and nothing more: distinct reps and deals per asset
+    # need every (asset, rep) and (asset, deal) pair of the period, so they are counted for all
+    # assets only when the sort is on them, and otherwise for the page's assets alone.
+    per_asset = uses.values("asset_id").annotate(uses=Count("id"), last_used=Max("used_at"))
+    if sort in ("reps", "deals"):
+        per_asset = per_asset.annotate(
+            reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True)
+        )
     if sort in ("title", "kind"):
         per_asset = per_asset.annotate(title=F("asset__title"), kind=F("asset__kind"))
-    rows = list(sliced(per_asset.order_by(*ordering), filters))
-    names = {
-        a["pk"]: a
-        for a in Asset.objects.filter(pk__in=[row["asset_id"] for row in rows]).values("pk", "title", "kind")
+    page = list(sliced(per_asset.order_by(*ordering), filters))
+    details = {
+        row["asset_id"]: row
+        for row in uses.filter(asset_id__in=[row["asset_id"] for row in page])
+        .values("asset_id")
+        .annotate(
+            reps=Count("user_id", distinct=True),
+            deals=Count("deal_id", distinct=True),
+            title=F("asset__title"),
+            kind=F("asset__kind"),
+        )
     }
     kind_labels = dict(AssetKind.choices)
-    rows = [
-        {
-            "asset_id": row["asset_id"],
-            "title": names[row["asset_id"]]["title"],
-            "kind": kind_labels.get(names[row["asset_id"]]["kind"], names[row["asset_id"]]["kind"]),
-            "uses": row["uses"],
-            "reps": row["reps"],
-            "deals": row["deals"],
-            "last_used": row["last_used"],
-        }
-        for row in rows
+    rows = []
+    for row in page:
+        detail = details[row["asset_id"]]
+        rows.append(
+            {
+                "asset_id": row["asset_id"],
+                "title": detail["title"],
+                "kind": kind_labels.get(detail["kind"], detail["kind"]),
+                "uses": row["uses"],
+                "reps": detail["reps"],
+                "deals": detail["deals"],
+                "last_used": row["last_used"],
+            }
+        )
+
+    by_kind = [
+        {"kind": kind_labels.get(row["kind"], row["kind"]), "uses": int(row["uses"]), "assets": int(row["assets"])}
+        for row in uses_by_kind(uses)
     ]
+    people = uses.aggregate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True))
+    # Each asset has one kind, so the kinds' figures add up to the period's uses and assets.
+    totals = {
+        "uses": sum(row["uses"] for row in by_kind),
+        "assets": sum(row["assets"] for row in by_kind),
+        **people,
+    }
 
     weekly = list(
         uses.annotate(week=TruncWeek("used_at")).values("week").annotate(uses=Count("id")).order_by("week")
     )
     for row in weekly:
         row["week"] = row["week"].date() if hasattr(row["week"], "date") else row["week"]
-    by_kind = [
-        {
-            "kind": kind_labels.get(row["asset__kind"], row["asset__kind"]),
-            "uses": row["uses"],
-            "assets": row["assets"],
-        }
-        for row in uses.values("asset__kind")
-        .annotate(uses=Count("id"), assets=Count("asset_id", distinct=True))
-        .order_by("-uses", "asset__kind")
-    ]
     by_stage = [
-        {"stage": row["stage__name"] or "(no stage logged)", "uses": row["uses"], "assets": row["assets"]}
-        for row in uses.values("stage__order", "stage__name")
-        .annotate(uses=Count("id"), assets=Count("asset_id", distinct=True))
-        .order_by(F("stage__order").asc(nulls_last=True))
+        {"stage": row["name"] or "(no stage logged)", "uses": row["uses"], "assets": row["assets"]}
+        for row in uses_by_stage(uses)
     ]
     by_persona = list(
         uses.filter(deal__personas__isnull=False)
