@@ -210,6 +210,26 @@ class TestTheIndexStaysInStep:
                 cursor.execute("SELECT count(*) FROM content_asset_fts WHERE rowid = %s", [pk])
                 assert cursor.fetchone()[0] == 0
 
+    def test_bulk_updates_of_status_dates_and_support_are_searched_at_once(self, rep):
+        first = make_asset(title="Pricing sheet one", body="Same words.")
+        second = make_asset(title="Pricing sheet two", body="Same words.")
+        # equal text: the more recent wins the tie, until support says otherwise
+        assert titles(rep, "pricing ") == ["Pricing sheet two", "Pricing sheet one"]
+        Asset.objects.filter(pk=first.pk).update(won_deal_count=12)
+        assert titles(rep, "pricing ") == ["Pricing sheet one", "Pricing sheet two"]
+        Asset.objects.filter(pk=first.pk).update(status="draft")
+        assert titles(rep, "pricing ") == ["Pricing sheet two"]
+        Asset.objects.filter(pk=second.pk).update(published_at=timezone.now() + datetime.timedelta(days=3))
+        assert titles(rep, "pricing ") == []
+        Asset.objects.filter(pk=second.pk).update(published_at=timezone.now(), kind="case_study")
+        assert titles(rep, "pricing ", kind="case_study") == ["Pricing sheet two"]
+        Asset.objects.filter(pk=second.pk).delete()
+        assert titles(rep, "pricing ") == []
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT asset_id, status, won_deal_count FROM content_asset_search ORDER BY asset_id")
+                assert cursor.fetchall() == [(first.pk, "draft", 12)]
+
     def test_stage_persona_and_competitor_filters_follow_every_change(self, rep):
         from content.models import Competitor, FunnelStage
 
@@ -230,14 +250,17 @@ class TestTheIndexStaysInStep:
         assert titles(rep, "plain ", stage="no-such-stage") == []
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT stage_ids, persona_ids, competitor_ids FROM content_asset WHERE id = %s", [asset.pk])
+                cursor.execute(
+                    "SELECT stage_ids, persona_ids, competitor_ids FROM content_asset_search WHERE asset_id = %s",
+                    [asset.pk],
+                )
                 assert cursor.fetchone() == ([], [Persona.objects.get(slug="economic-buyer").pk], [])
 
     def test_rebuild_index_restores_a_lost_index(self, rep):
         make_asset(title="Rebuilt sheet")
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("UPDATE content_asset SET search_vector = NULL")
+                cursor.execute("UPDATE content_asset_search SET search_vector = NULL")
             else:
                 cursor.execute("DELETE FROM content_asset_fts")
         # lost from the full-text index: only the typo fallback over titles still finds it

@@ -5,6 +5,7 @@ from .assets import (
     STATUS_TRANSITIONS,
     Asset,
     AssetKind,
+    AssetSearchRow,
     AssetStatus,
     default_verification_days,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "Asset",
     "BackgroundJob",
     "AssetKind",
+    "AssetSearchRow",
     "AssetStatus",
     "CalendarFeed",
     "Competitor",

@@ -200,3 +200,28 @@ class Asset(models.Model):
 
     def can_transition_to(self, status: str) -> bool:
         return status in STATUS_TRANSITIONS.get(self.status, set())
+
+
+class AssetSearchRow(models.Model):
+    """An asset's narrow search row on PostgreSQL (see content/search/postgres.py): the columns a
+    search filters and sorts its matches by, under the asset's own names so that the asset
+    querysets' visibility rules apply to it unchanged. Created by a migration, written by triggers
+    on content_asset and by the search index, never by Django (not managed; absent on SQLite)."""
+
+    asset = models.OneToOneField(
+        Asset, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=AssetStatus.choices)
+    kind = models.CharField(max_length=20, choices=AssetKind.choices)
+    published_at = models.DateTimeField(null=True)
+    expires_on = models.DateField(null=True)
+    won_deal_count = models.IntegerField(default=0)
+
+    objects = AssetQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "content_asset_search"
+
+    def __str__(self):
+        return f"search row of asset {self.pk}"

@@ -77,6 +77,14 @@ def resolve_terms(params: SearchParams) -> dict:
     return backend().resolve_terms({facet: getattr(params, facet) for facet in TERM_FILTERS if getattr(params, facet)})
 
 
+def _tagged(name: str):
+    from taggit.models import TaggedItem
+
+    return TaggedItem.objects.filter(
+        tag__name=name, content_type__app_label="content", content_type__model="asset"
+    ).values("object_id")
+
+
 def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
     """Apply the non-text filters (all but `skip`, for the facet that counts its own values)."""
     if params.kind and skip != "kind":
@@ -85,7 +93,7 @@ def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
         if skip != facet:
             queryset = backend().filter_by_term(queryset, facet, term)
     if params.tag and skip != "tag":
-        queryset = queryset.filter(tags__name=params.tag)
+        queryset = queryset.filter(pk__in=_tagged(params.tag))
     if params.status and skip != "status":
         queryset = queryset.filter(status=params.status)
     return queryset
@@ -112,7 +120,8 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
         text_filter = ~Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
         scored = assets.filter(text_filter).annotate(score=RawSQL(blend_sql("1.0"), [today]))  # noqa: S611 - constant SQL
         return SearchResult(_order(scored, params.ordering), params, text_filter, terms=terms)
-    ranked, match_count = engine.ranked(assets, parsed, today, params.ordering)
+    rows = _filtered(visible_assets(user, engine.search_rows()), params, terms)
+    ranked, match_count = engine.ranked(rows, parsed, today, params.ordering)
     if match_count or (match_count is None and ranked.exists()):
         return _text_result(engine, ranked, parsed, params, match_count=match_count, terms=terms)
     # Nothing matches as typed: correct misspelt words against the library's words and search again.
@@ -120,7 +129,7 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
     if fixes:
         corrected = correct(params.q, fixes)
         parsed = parse(corrected)
-        ranked, match_count = engine.ranked(assets, parsed, today, params.ordering)
+        ranked, match_count = engine.ranked(rows, parsed, today, params.ordering)
         if match_count or (match_count is None and ranked.exists()):
             return _text_result(
                 engine, ranked, parsed, params, match_count=match_count, terms=terms, typo_matched=True,

@@ -1,8 +1,17 @@
-"""PostgreSQL backend: a stored, weighted tsvector column on content_asset (GIN-indexed), queried
-with websearch_to_tsquery('english', ...), and pg_trgm word similarity over titles for typos.
+"""PostgreSQL backend: a narrow search row per asset (`content_asset_search`) holding a stored,
+weighted tsvector (GIN-indexed), the asset's visibility and support columns and the ids of its
+stages, personas and competitors (GIN-indexed arrays); queried with websearch_to_tsquery('english',
+...); pg_trgm word similarity over titles and a dictionary of the library's words for typos.
 
-The column is not a model field: it is created by a vendor-aware migration and written only by
-`update_index`, so forms, serializers and SQLite never see it.
+Why a row of its own: a broad query ("pricing") matches a tenth of the library, and the search reads
+the row of every match to filter it by visibility and pick the best supported. Those rows are a
+third as wide as an asset's and carry only the columns the search needs, so that read is cheap; a
+stage or persona filter is a second GIN condition on the same row instead of a join.
+
+The table is not a Django-managed table: a vendor-aware migration creates it, triggers on
+content_asset copy the asset's status, kind, release dates and support into it on every insert and
+update (whoever writes: the ORM, a bulk update, raw SQL), and delete it with the asset; the vector
+and the term ids are written by `update_index`, called by the signal receivers and bulk loads.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -13,6 +22,8 @@ from ..models.assets import AssetQuerySet
 from .paging import COUNT_CAP
 from .query import SPELLING_THRESHOLD, ParsedQuery, is_dictionary_word
 from .ranking import blend_sql, order_sql
+
+SEARCH_TABLE = "content_asset_search"
 
 _TAXONOMY_SQL = """
   coalesce((SELECT string_agg(t.name, ' ') FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
@@ -30,24 +41,36 @@ _VECTOR_SQL = (
     "setweight(to_tsvector('english', coalesce(a.body, '')), 'C') || "
     "setweight(to_tsvector('english', coalesce(a.file_text, '')), 'D')"
 )
-# The ids of an asset's stages, personas and competitors, denormalised next to its vector so that a
-# filtered search ("pricing" at the evaluating stage) is two GIN index conditions combined, instead
-# of a join through a link table for every text match.
+# facet: (column on the search row, link table, its term column, term table)
 TERM_ARRAYS = {
     "stage": ("stage_ids", "content_asset_stages", "funnelstage_id", "content_funnelstage"),
     "persona": ("persona_ids", "content_asset_personas", "persona_id", "content_persona"),
     "competitor": ("competitor_ids", "content_asset_competitors", "competitor_id", "content_competitor"),
 }
-TERM_COLUMNS_SQL = [
-    f"ALTER TABLE content_asset ADD COLUMN IF NOT EXISTS {column} integer[] NOT NULL DEFAULT '{{}}'"
-    for column, *_ in TERM_ARRAYS.values()
-]
-# stage, persona and competitor filters
-TERM_INDEX_SQL = (
-    "CREATE INDEX IF NOT EXISTS asset_term_ids ON content_asset USING gin (stage_ids, persona_ids, competitor_ids)"
-)
-# idempotent: migration 0004 creates the index on a new database, 0006 adds the term arrays to one
-# indexed before them
+# The columns the triggers copy from content_asset.
+_COPIED = ("status", "kind", "published_at", "expires_on", "won_deal_count")
+_SYNC_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION content_asset_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM {SEARCH_TABLE} WHERE asset_id = OLD.id;
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    TRUNCATE {SEARCH_TABLE};
+  ELSE
+    INSERT INTO {SEARCH_TABLE} (asset_id, {", ".join(_COPIED)})
+    VALUES (NEW.id, {", ".join("NEW." + c for c in _COPIED)})
+    ON CONFLICT (asset_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in _COPIED)};
+  END IF;
+  RETURN NULL;
+END $$"""  # noqa: S608 - fixed names
+_CHANGED = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _COPIED)
+_TRIGGERS = {
+    "content_asset_search_insert": "AFTER INSERT ON content_asset FOR EACH ROW",
+    "content_asset_search_update": f"AFTER UPDATE OF {', '.join(_COPIED)} ON content_asset FOR EACH ROW "
+    f"WHEN ({_CHANGED})",
+    "content_asset_search_delete": "AFTER DELETE ON content_asset FOR EACH ROW",
+    "content_asset_search_truncate": "AFTER TRUNCATE ON content_asset FOR EACH STATEMENT",
+}
 # The words of the library (titles, summaries, bodies, taxonomy names), with a trigram index: a
 # misspelt query word is corrected against them before any title is scanned ("batle" → "battle").
 WORDS_TABLE = "content_search_word"
@@ -55,32 +78,51 @@ WORDS_SQL = [
     f"CREATE TABLE IF NOT EXISTS {WORDS_TABLE} (word varchar(40) PRIMARY KEY)",
     f"CREATE INDEX IF NOT EXISTS search_word_trgm ON {WORDS_TABLE} USING gin (word gin_trgm_ops)",
 ]
+# Idempotent: migration 0004 runs it on a new database, 0006 on one indexed the older way.
 CREATE_SQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "ALTER TABLE content_asset ADD COLUMN IF NOT EXISTS search_vector tsvector",
-    *TERM_COLUMNS_SQL,
-    *WORDS_SQL,
-    # A search reads the row of every match: keep rows narrow by moving long texts out of line
-    # (body, summary, file text) and keep the vectors inline, uncompressed, so neither matching
-    # nor ranking pays a de-TOAST per row (the tail latency of broad queries).
-    "ALTER TABLE content_asset ALTER COLUMN search_vector SET STORAGE MAIN, "
-    "ALTER COLUMN body SET STORAGE EXTERNAL, "
-    "ALTER COLUMN summary SET STORAGE EXTERNAL, ALTER COLUMN file_text SET STORAGE EXTERNAL",
-    "ALTER TABLE content_asset SET (toast_tuple_target = 1600)",
+    f"""CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} (
+        asset_id integer PRIMARY KEY,
+        search_vector tsvector,
+        status varchar(20) NOT NULL,
+        kind varchar(20) NOT NULL,
+        published_at timestamp with time zone NULL,
+        expires_on date NULL,
+        won_deal_count integer NOT NULL DEFAULT 0,
+        stage_ids integer[] NOT NULL DEFAULT '{{}}',
+        persona_ids integer[] NOT NULL DEFAULT '{{}}',
+        competitor_ids integer[] NOT NULL DEFAULT '{{}}'
+    )""",
+    # the vector inline and uncompressed: neither matching nor ranking pays a de-TOAST per row
+    f"ALTER TABLE {SEARCH_TABLE} ALTER COLUMN search_vector SET STORAGE MAIN",
     # full-text match of the library search and the assets API
-    "CREATE INDEX IF NOT EXISTS asset_search_vector ON content_asset USING gin (search_vector)",
+    f"CREATE INDEX IF NOT EXISTS asset_search_row_vector ON {SEARCH_TABLE} USING gin (search_vector)",
+    # stage, persona and competitor filters
+    f"CREATE INDEX IF NOT EXISTS asset_search_row_terms ON {SEARCH_TABLE} "
+    "USING gin (stage_ids, persona_ids, competitor_ids)",
     # typo tolerance: title word similarity ("batle card")
     "CREATE INDEX IF NOT EXISTS asset_title_trgm ON content_asset USING gin (title gin_trgm_ops)",
-    TERM_INDEX_SQL,
+    _SYNC_FUNCTION,
+    *[f"DROP TRIGGER IF EXISTS {name} ON content_asset" for name in _TRIGGERS],
+    *[f"CREATE TRIGGER {name} {when} EXECUTE FUNCTION content_asset_search_sync()" for name, when in _TRIGGERS.items()],
+    *WORDS_SQL,
 ]
 DROP_SQL = [
     f"DROP TABLE IF EXISTS {WORDS_TABLE}",
-    "DROP INDEX IF EXISTS asset_term_ids",
-    *[f"ALTER TABLE content_asset DROP COLUMN IF EXISTS {column}" for column, *_ in TERM_ARRAYS.values()],
+    *[f"DROP TRIGGER IF EXISTS {name} ON content_asset" for name in _TRIGGERS],
+    "DROP FUNCTION IF EXISTS content_asset_search_sync()",
+    f"DROP TABLE IF EXISTS {SEARCH_TABLE}",
     "DROP INDEX IF EXISTS asset_title_trgm",
+]
+# Before 0006 the vector was a column of content_asset itself.
+OLD_LAYOUT_DROP_SQL = [
     "DROP INDEX IF EXISTS asset_search_vector",
-    "ALTER TABLE content_asset RESET (toast_tuple_target)",
     "ALTER TABLE content_asset DROP COLUMN IF EXISTS search_vector",
+]
+OLD_LAYOUT_CREATE_SQL = [
+    "ALTER TABLE content_asset ADD COLUMN IF NOT EXISTS search_vector tsvector",
+    f"UPDATE content_asset a SET search_vector = {_VECTOR_SQL}",  # noqa: S608 - constant SQL
+    "CREATE INDEX IF NOT EXISTS asset_search_vector ON content_asset USING gin (search_vector)",
 ]
 
 
@@ -120,35 +162,46 @@ class TextMatch(Expression):
 
 def match_ids_sql(parsed: ParsedQuery):
     tsquery, params = tsquery_sql(parsed)
-    return f"SELECT id FROM content_asset WHERE search_vector @@ {tsquery}", params  # noqa: S608
+    return f"SELECT asset_id FROM {SEARCH_TABLE} WHERE search_vector @@ {tsquery}", params  # noqa: S608
 
 
-def ranked(queryset, parsed: ParsedQuery, today, ordering: str):
-    """(the matches in order, how many there are up to RANK_CANDIDATES), from one candidate query
-    that also ranks and sorts them: the page is then read by primary key, and the caller needs no
-    existence check nor count query of its own."""
+def search_rows():
+    """The search rows, filtered like assets: they carry the visibility columns under the asset's
+    names (status, kind, published_at, expires_on), so `visible_assets` and the filters apply."""
+    from ..models import AssetSearchRow
+
+    return AssetSearchRow.objects.all()
+
+
+def ranked(rows, parsed: ParsedQuery, today, ordering: str):
+    """(the matching assets in order, how many there are up to RANK_CANDIDATES), from one query over
+    the search rows that picks, ranks and sorts the candidates: the page is then read by primary
+    key, and the caller needs no existence check nor count query of its own."""
+    from ..models import Asset
+
     tsquery, params = tsquery_sql(parsed)
     # "+ 0": no index provides this order, so the planner takes the GIN index and sorts the
     # matches, instead of walking the whole support index and testing every row.
     by_support = (F("won_deal_count") + Value(0)).desc()
-    candidates = queryset.filter(TextMatch(parsed)).order_by(by_support, "-id").values("id")
+    candidates = rows.filter(TextMatch(parsed)).order_by(by_support, "-asset_id").values("asset_id")
     try:
         inner, inner_params = candidates[:RANK_CANDIDATES].query.sql_with_params()
     except EmptyResultSet:  # a filter that nothing can pass, such as an unknown stage
-        return queryset.none(), 0
-    # Rank the candidates by text: their vectors read again by primary key (cheaper than carrying
-    # every match's vector through the sort by support).
-    score = blend_sql(f"ts_rank(a.search_vector, {tsquery})", table="a")
+        return Asset.objects.none(), 0
+    # Rank the candidates by text (their vectors read again by primary key: cheaper than carrying
+    # every match's vector through the sort by support), with the asset's own columns.
+    score = blend_sql(f"ts_rank(s.search_vector, {tsquery})", table="a")
     order = order_sql(ordering, score, "a")
     order_params = [*params, today] if score in order else []
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT a.id FROM ({inner}) c JOIN content_asset a ON a.id = c.id ORDER BY {order}",  # noqa: S608
+            f"SELECT a.id FROM ({inner}) c JOIN {SEARCH_TABLE} s ON s.asset_id = c.asset_id "  # noqa: S608
+            f"JOIN content_asset a ON a.id = c.asset_id ORDER BY {order}",
             [*inner_params, *order_params],
         )
         ids = [row[0] for row in cursor.fetchall()]
     # The candidates passed every filter already: a page of them is read by primary key, in order.
-    return RankedQuerySet.of(queryset.model, ids), len(ids)
+    return RankedQuerySet.of(Asset, ids), len(ids)
 
 
 class RankedQuerySet(AssetQuerySet):
@@ -211,7 +264,8 @@ def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[t
 
 
 class TermFilter(Expression):
-    """`<alias>.stage_ids @> ARRAY[id]` (or persona, competitor) on whatever alias the asset table has."""
+    """The assets (or search rows) labelled with a stage, persona or competitor, on whatever alias
+    the table has: `stage_ids @> ARRAY[id]` on a search row, through the search row for an asset."""
 
     output_field = BooleanField()
     conditional = True
@@ -221,8 +275,15 @@ class TermFilter(Expression):
         self.column, self.term_id = TERM_ARRAYS[facet][0], term_id
 
     def as_sql(self, compiler, connection):
+        from ..models import AssetSearchRow
+
         alias = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
-        return f"{alias}.{self.column} @> ARRAY[%s]::integer[]", [self.term_id]
+        if compiler.query.model is AssetSearchRow:
+            return f"{alias}.{self.column} @> ARRAY[%s]::integer[]", [self.term_id]
+        return (
+            f"{alias}.id IN (SELECT asset_id FROM {SEARCH_TABLE} WHERE {self.column} @> ARRAY[%s]::integer[])",  # noqa: S608
+            [self.term_id],
+        )
 
 
 def resolve_terms(slugs: dict[str, str]) -> dict[str, int | None]:
@@ -246,12 +307,16 @@ def filter_by_term(queryset, facet: str, term_id: int | None):
 
 
 _TERMS_SQL = ", ".join(
-    f"{column} = ARRAY(SELECT l.{term} FROM {link} l WHERE l.asset_id = a.id ORDER BY l.{term})"  # noqa: S608
-    for column, link, term, _ in TERM_ARRAYS.values()
+    f"ARRAY(SELECT l.{term} FROM {link} l WHERE l.asset_id = a.id ORDER BY l.{term})"  # noqa: S608
+    for _, link, term, _ in TERM_ARRAYS.values()
 )
-
-
-TERM_ARRAYS_UPDATE_SQL = f"UPDATE content_asset a SET {_TERMS_SQL}"  # noqa: S608 - fixed names
+_ROW_COLUMNS = ("search_vector", *_COPIED, *[column for column, *_ in TERM_ARRAYS.values()])
+_UPSERT_SQL = (
+    f"INSERT INTO {SEARCH_TABLE} (asset_id, {', '.join(_ROW_COLUMNS)}) "  # noqa: S608 - fixed names
+    f"SELECT a.id, {_VECTOR_SQL}, {', '.join('a.' + c for c in _COPIED)}, {_TERMS_SQL} FROM content_asset a "
+    "{where} "
+    f"ON CONFLICT (asset_id) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in _ROW_COLUMNS)}"
+)
 # Words of 3 to 40 letters; a word that leaves the library stays in the dictionary until the next
 # full rebuild (a correction to it then finds nothing, and the title fallback answers).
 _WORDS_INSERT_SQL = (
@@ -263,19 +328,19 @@ _WORDS_INSERT_SQL = (
 
 
 def update_index(asset_ids=None, content_type_id=None) -> None:
+    """Write the search rows of these assets (all when None: also drops rows of assets gone)."""
     ct = {"ct": int(content_type_id or 0)}
-    assignments = f"search_vector = {_VECTOR_SQL % ct}, {_TERMS_SQL}"
     with connection.cursor() as cursor:
         if asset_ids is None:
-            cursor.execute(f"UPDATE content_asset a SET {assignments}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {SEARCH_TABLE} s WHERE NOT EXISTS "  # noqa: S608
+                           "(SELECT 1 FROM content_asset a WHERE a.id = s.asset_id)")
+            cursor.execute(_UPSERT_SQL.replace("{where}", "") % ct)
             rebuild_words(content_type_id, cursor)
             return
         asset_ids = [int(pk) for pk in asset_ids]
         if asset_ids:
-            cursor.execute(
-                f"UPDATE content_asset a SET {assignments} WHERE a.id = ANY(%s)",  # noqa: S608
-                [asset_ids],
-            )
+            where = "WHERE a.id = ANY(%(ids)s)"
+            cursor.execute(_UPSERT_SQL.replace("{where}", where), {**ct, "ids": asset_ids})
             cursor.execute(_WORDS_INSERT_SQL.replace("{where}", "AND a.id = ANY(%(ids)s)"), {**ct, "ids": asset_ids})
 
 
@@ -302,4 +367,4 @@ def corrections(words: list[str]) -> dict[str, str]:
 
 
 def remove_from_index(asset_ids=None, cursor=None) -> None:
-    """Nothing to do: the vector lives on the asset's own row."""
+    """Nothing to do: a trigger deletes the search row with its asset."""

@@ -87,6 +87,13 @@ def fts_query(parsed: ParsedQuery) -> str:
     return " ".join(parts)
 
 
+def search_rows():
+    """Searches filter the assets themselves (the FTS5 tables are joined by rowid)."""
+    from ..models import Asset
+
+    return Asset.objects.all()
+
+
 def resolve_terms(slugs: dict[str, str]) -> dict[str, str]:
     return slugs  # filtered by slug through the link tables
 

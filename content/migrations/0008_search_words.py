@@ -34,6 +34,6 @@ def drop_words(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("content", "0006_search_term_arrays")]
+    dependencies = [("content", "0007_search_rows")]
 
     operations = [migrations.RunPython(create_words, drop_words)]
