@@ -328,12 +328,12 @@ _WORDS_INSERT_SQL = (
 
 
 def update_index(asset_ids=None, content_type_id=None) -> None:
-    """Write the search rows of these assets (all when None: also drops rows of assets gone)."""
+    """Write the search rows of these assets; all when None: the table is written anew (no dead
+    rows left behind by a bulk load; searches wait for the rebuild's transaction)."""
     ct = {"ct": int(content_type_id or 0)}
     with connection.cursor() as cursor:
         if asset_ids is None:
-            cursor.execute(f"DELETE FROM {SEARCH_TABLE} s WHERE NOT EXISTS "  # noqa: S608
-                           "(SELECT 1 FROM content_asset a WHERE a.id = s.asset_id)")
+            cursor.execute(f"TRUNCATE {SEARCH_TABLE}")
             cursor.execute(_UPSERT_SQL.replace("{where}", "") % ct)
             rebuild_words(content_type_id, cursor)
             return
