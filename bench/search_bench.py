@@ -91,9 +91,6 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE content_asset")
             cursor.execute("VACUUM ANALYZE content_asset_search")
-            # SSD or cached data: random reads cost little more than sequential ones (the
-            # PostgreSQL default of 4 assumes spinning disks); see README, "Search".
-            cursor.execute("SET random_page_cost = 1.1")
     from django.contrib.auth import get_user_model
 
     rep = get_user_model().objects.filter(groups__name="Sales").order_by("pk").first()
