@@ -217,6 +217,9 @@ class TestTheIndexStaysInStep:
         assert titles(rep, "pricing ") == ["Pricing sheet two", "Pricing sheet one"]
         Asset.objects.filter(pk=first.pk).update(won_deal_count=12)
         assert titles(rep, "pricing ") == ["Pricing sheet one", "Pricing sheet two"]
+        overdue = timezone.localdate() - datetime.timedelta(days=1)
+        Asset.objects.filter(pk=first.pk).update(review_by=overdue)  # needs review: ×0.6 outweighs ×1.35
+        assert titles(rep, "pricing ") == ["Pricing sheet two", "Pricing sheet one"]
         Asset.objects.filter(pk=first.pk).update(status="draft")
         assert titles(rep, "pricing ") == ["Pricing sheet two"]
         Asset.objects.filter(pk=second.pk).update(published_at=timezone.now() + datetime.timedelta(days=3))
@@ -227,8 +230,10 @@ class TestTheIndexStaysInStep:
         assert titles(rep, "pricing ") == []
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT asset_id, status, won_deal_count FROM content_asset_search ORDER BY asset_id")
-                assert cursor.fetchall() == [(first.pk, "draft", 12)]
+                cursor.execute(
+                    "SELECT asset_id, status, won_deal_count, review_by FROM content_asset_search ORDER BY asset_id"
+                )
+                assert cursor.fetchall() == [(first.pk, "draft", 12, overdue)]
 
     def test_stage_persona_and_competitor_filters_follow_every_change(self, rep):
         from content.models import Competitor, FunnelStage

@@ -86,6 +86,7 @@ class Migration(migrations.Migration):
                 ),
                 ("published_at", models.DateTimeField(null=True)),
                 ("expires_on", models.DateField(null=True)),
+                ("review_by", models.DateField(null=True)),
                 ("won_deal_count", models.IntegerField(default=0)),
             ],
             options={"db_table": "content_asset_search", "managed": False},

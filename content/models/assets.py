@@ -215,6 +215,7 @@ class AssetSearchRow(models.Model):
     kind = models.CharField(max_length=20, choices=AssetKind.choices)
     published_at = models.DateTimeField(null=True)
     expires_on = models.DateField(null=True)
+    review_by = models.DateField(null=True)
     won_deal_count = models.IntegerField(default=0)
 
     objects = AssetQuerySet.as_manager()

@@ -48,7 +48,7 @@ TERM_ARRAYS = {
     "competitor": ("competitor_ids", "content_asset_competitors", "competitor_id", "content_competitor"),
 }
 # The columns the triggers copy from content_asset.
-_COPIED = ("status", "kind", "published_at", "expires_on", "won_deal_count")
+_COPIED = ("status", "kind", "published_at", "expires_on", "review_by", "won_deal_count")
 _SYNC_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION content_asset_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -88,6 +88,7 @@ CREATE_SQL = [
         kind varchar(20) NOT NULL,
         published_at timestamp with time zone NULL,
         expires_on date NULL,
+        review_by date NULL,
         won_deal_count integer NOT NULL DEFAULT 0,
         stage_ids integer[] NOT NULL DEFAULT '{{}}',
         persona_ids integer[] NOT NULL DEFAULT '{{}}',
@@ -193,16 +194,20 @@ def ranked(rows, parsed: ParsedQuery, today, ordering: str):
         inner, inner_params = candidates[:RANK_CANDIDATES].query.sql_with_params()
     except EmptyResultSet:  # a filter that nothing can pass, such as an unknown stage
         return Asset.objects.none(), 0
-    # Rank the candidates by text (their vectors read again by primary key: cheaper than carrying
-    # every match's vector through the sort by support), with the asset's own columns.
-    score = blend_sql(f"ts_rank(s.search_vector, {tsquery})", table="a")
-    order = order_sql(ordering, score, "a")
+    # Rank the candidates: by text (their vectors read again by primary key: cheaper than carrying
+    # every match's vector through the sort by support), support and freshness from the search row;
+    # the asset itself is read only to sort by use or revenue.
+    score = blend_sql(f"ts_rank(s.search_vector, {tsquery})", table="s")
+    if ordering in ("most_used", "best_support"):
+        source, order = "JOIN content_asset a ON a.id = c.asset_id", order_sql(ordering, score, "a")
+    else:
+        source, order = "", order_sql(ordering, score, "s", id_column="asset_id")
     order_params = [*params, today] if score in order else []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL random_page_cost = {SEARCH_RANDOM_PAGE_COST}")
         cursor.execute(
-            f"SELECT a.id FROM ({inner}) c JOIN {SEARCH_TABLE} s ON s.asset_id = c.asset_id "  # noqa: S608
-            f"JOIN content_asset a ON a.id = c.asset_id ORDER BY {order}",
+            f"SELECT s.asset_id FROM ({inner}) c JOIN {SEARCH_TABLE} s ON s.asset_id = c.asset_id "  # noqa: S608
+            f"{source} ORDER BY {order}",
             [*inner_params, *order_params],
         )
         ids = [row[0] for row in cursor.fetchall()]
