@@ -73,5 +73,15 @@ def manager_client(client, manager):
 
 
 @pytest.fixture
+def security_world(settings, tmp_path, rep, other_rep, marketer, manager, outsider):
+    """Something of every kind for every persona, owned so that each permission rule has a case
+    (tests/security_helpers.py, build_world); files go to a temporary media root."""
+    from .security_helpers import build_world
+
+    settings.MEDIA_ROOT = tmp_path
+    return build_world(rep=rep, other_rep=other_rep, marketer=marketer, manager=manager, outsider=outsider)
+
+
+@pytest.fixture
 def persona_users(rep, marketer, manager, outsider):
     return {"rep": rep, "marketer": marketer, "manager": manager, "outsider": outsider}

@@ -46,6 +46,18 @@ def build_world(*, rep, other_rep, marketer, manager, outsider):
     )
 
 
+def matrix_cases(rows):
+    """One test case per (row, persona) of a permission matrix: rows of (name, method, url, data,
+    {persona: expected status})."""
+    import pytest
+
+    return [
+        pytest.param(method, url, data, persona, expected[persona], id=f"{name} as {persona}")
+        for name, method, url, data, expected in rows
+        for persona in PERSONAS
+    ]
+
+
 def client_for(persona, world, **kwargs):
     """A test client signed in as the persona (anonymous: not signed in)."""
     client = Client(**kwargs)

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from content.reports import REPORTS
 
-from .security_helpers import PERSONAS, build_world
+from .security_helpers import matrix_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def competitor(w):
     return CompetitorFactory(name="Matrix Rival").slug
 
 
-# (id, method, url(world), body(world) or None, expected by persona)
+# (id, method, url(security_world), body(security_world) or None, expected by persona)
 ENDPOINTS = [
     ("assets list", "get", lambda w: "/api/v1/assets/", None, everyone(200)),
     ("assets create", "post", lambda w: "/api/v1/assets/", asset_body, only(201, "marketer")),
@@ -155,31 +155,22 @@ ENDPOINTS = [
      {"anonymous": 401, "rep": 401, "marketer": 401, "manager": 401, "outsider": 401}),
 ]
 
-CASES = [
-    pytest.param(method, url, body, persona, expected[persona], id=f"{name} as {persona}")
-    for name, method, url, body, expected in ENDPOINTS
-    for persona in PERSONAS
-]
+CASES = matrix_cases(ENDPOINTS)
 
 
-@pytest.fixture
-def world(settings, tmp_path, rep, other_rep, marketer, manager, outsider):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world(rep=rep, other_rep=other_rep, marketer=marketer, manager=manager, outsider=outsider)
 
-
-def api_client(persona, world):
+def api_client(persona, security_world):
     client = APIClient()
     if persona != "anonymous":
-        client.force_authenticate(world.users[persona])
+        client.force_authenticate(security_world.users[persona])
     return client
 
 
 @pytest.mark.parametrize("method,url,body,persona,expected", CASES)
-def test_each_api_endpoint_answers_each_persona_as_the_rules_say(world, method, url, body, persona, expected):
-    client = api_client(persona, world)
-    address = url(world)
-    data = body(world) if body else None
+def test_each_api_endpoint_answers_each_persona_as_the_rules_say(security_world, method, url, body, persona, expected):
+    client = api_client(persona, security_world)
+    address = url(security_world)
+    data = body(security_world) if body else None
     response = getattr(client, method)(address, data, format="json") if data is not None else getattr(
         client, method)(address)
     if expected == ANON:
@@ -188,16 +179,16 @@ def test_each_api_endpoint_answers_each_persona_as_the_rules_say(world, method, 
         assert response.status_code == expected, getattr(response, "data", None)
 
 
-def test_anonymous_api_calls_are_told_to_authenticate_with_a_401(world):
+def test_anonymous_api_calls_are_told_to_authenticate_with_a_401(security_world):
     response = APIClient().get("/api/v1/assets/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Token")
 
 
-def test_a_token_of_a_user_in_no_group_reads_nothing(world):
+def test_a_token_of_a_user_in_no_group_reads_nothing(security_world):
     from rest_framework.authtoken.models import Token
 
-    token = Token.objects.create(user=world.outsider)
+    token = Token.objects.create(user=security_world.outsider)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get("/api/v1/assets/").status_code == 403

@@ -11,8 +11,6 @@ from django.utils.crypto import get_random_string
 
 from content.models import Asset, ContentRequest, Deal, RequestComment, RequestSupport, Usage
 
-from .security_helpers import build_world
-
 pytestmark = pytest.mark.django_db
 
 CRM_FIXTURES = Path(__file__).parent / "fixtures" / "crm"
@@ -28,7 +26,7 @@ def _deal_csv(w):
                                        content_type="text/csv"), "source": "salesforce"}
 
 
-# (id, persona, url(world), data(world), state(world) -> comparable snapshot)
+# (id, persona, url(security_world), data(security_world), state(security_world) -> comparable snapshot)
 FORMS = [
     ("create an asset", "marketer", lambda w: "/assets/new/?kind=one_pager", _asset_form,
      lambda w: Asset.objects.count()),
@@ -70,11 +68,6 @@ FORMS = [
 ]
 
 
-@pytest.fixture
-def world(settings, tmp_path, rep, other_rep, marketer, manager, outsider):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world(rep=rep, other_rep=other_rep, marketer=marketer, manager=manager, outsider=outsider)
-
 
 def _strict_client(user):
     client = Client(enforce_csrf_checks=True)
@@ -83,28 +76,28 @@ def _strict_client(user):
 
 
 @pytest.mark.parametrize("persona,url,data,state", [pytest.param(*row[1:], id=row[0]) for row in FORMS])
-def test_a_form_posted_without_a_csrf_token_is_refused_and_changes_nothing(world, persona, url, data, state):
-    client = _strict_client(world.users[persona])
-    before = state(world)
-    response = client.post(url(world), data(world))
+def test_a_form_posted_without_a_csrf_token_is_refused_and_changes_nothing(security_world, persona, url, data, state):
+    client = _strict_client(security_world.users[persona])
+    before = state(security_world)
+    response = client.post(url(security_world), data(security_world))
     assert response.status_code == 403
     assert b"CSRF" in response.content
-    assert state(world) == before
+    assert state(security_world) == before
 
 
 @pytest.mark.parametrize("persona,url,data,state", [pytest.param(*row[1:], id=row[0]) for row in FORMS])
-def test_the_same_form_posted_with_a_valid_token_does_change_the_state(world, persona, url, data, state):
-    client = _strict_client(world.users[persona])
+def test_the_same_form_posted_with_a_valid_token_does_change_the_state(security_world, persona, url, data, state):
+    client = _strict_client(security_world.users[persona])
     token = get_random_string(32)
     client.cookies["csrftoken"] = token
-    before = state(world)
-    response = client.post(url(world), {**data(world), "csrfmiddlewaretoken": token})
+    before = state(security_world)
+    response = client.post(url(security_world), {**data(security_world), "csrfmiddlewaretoken": token})
     assert response.status_code in (200, 302)
-    assert state(world) != before
+    assert state(security_world) != before
 
 
-def test_a_form_posted_with_a_wrong_token_is_refused(world):
-    client = _strict_client(world.rep)
+def test_a_form_posted_with_a_wrong_token_is_refused(security_world):
+    client = _strict_client(security_world.rep)
     client.cookies["csrftoken"] = get_random_string(32)
     before = ContentRequest.objects.count()
     response = client.post("/requests/new/", {"title": "Forged", "description": "x",
@@ -113,29 +106,29 @@ def test_a_form_posted_with_a_wrong_token_is_refused(world):
     assert ContentRequest.objects.count() == before
 
 
-def test_sign_out_without_a_token_keeps_the_session(world):
-    client = _strict_client(world.rep)
+def test_sign_out_without_a_token_keeps_the_session(security_world):
+    client = _strict_client(security_world.rep)
     assert client.post("/logout/").status_code == 403
     assert client.get("/").status_code == 200
 
 
-def test_sign_in_without_a_token_is_refused_and_signs_nobody_in(world):
-    world.rep.set_password("pass-1234-word")
-    world.rep.save()
+def test_sign_in_without_a_token_is_refused_and_signs_nobody_in(security_world):
+    security_world.rep.set_password("pass-1234-word")
+    security_world.rep.save()
     client = Client(enforce_csrf_checks=True)
     response = client.post("/login/", {"username": "rep", "password": "pass-1234-word"})
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
 
 
-def test_the_markdown_preview_refuses_a_post_without_a_token(world):
-    client = _strict_client(world.marketer)
+def test_the_markdown_preview_refuses_a_post_without_a_token(security_world):
+    client = _strict_client(security_world.marketer)
     assert client.post("/assets/preview/", {"body": "# Hi"}).status_code == 403
 
 
-def test_the_api_refuses_a_session_authenticated_write_without_a_token(world):
+def test_the_api_refuses_a_session_authenticated_write_without_a_token(security_world):
     """DRF's SessionAuthentication enforces CSRF: a forged cross-site POST with the user's cookie fails."""
-    client = _strict_client(world.rep)
+    client = _strict_client(security_world.rep)
     before = ContentRequest.objects.count()
     response = client.post("/api/v1/requests/", {"title": "Forged over the API", "description": "x"},
                            content_type="application/json")

@@ -2,15 +2,10 @@
 
 import pytest
 
-from .security_helpers import build_world, client_for
+from .security_helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(settings, tmp_path, rep, other_rep, marketer, manager, outsider):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world(rep=rep, other_rep=other_rep, marketer=marketer, manager=manager, outsider=outsider)
 
 
 def csp_directives(response) -> dict[str, list[str]]:
@@ -38,8 +33,8 @@ PAGES = [
 
 
 @pytest.mark.parametrize("persona,url,status", PAGES)
-def test_pages_send_a_csp_that_forbids_inline_script(world, persona, url, status):
-    response = client_for(persona, world).get(url)
+def test_pages_send_a_csp_that_forbids_inline_script(security_world, persona, url, status):
+    response = client_for(persona, security_world).get(url)
     assert response.status_code == status
     directives = csp_directives(response)
     scripts = directives.get("script-src", directives.get("default-src"))
@@ -50,8 +45,8 @@ def test_pages_send_a_csp_that_forbids_inline_script(world, persona, url, status
 
 
 @pytest.mark.parametrize("persona,url,status", PAGES)
-def test_pages_refuse_framing_and_sniffing_and_limit_the_referrer(world, persona, url, status):
-    response = client_for(persona, world).get(url)
+def test_pages_refuse_framing_and_sniffing_and_limit_the_referrer(security_world, persona, url, status):
+    response = client_for(persona, security_world).get(url)
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] in ("same-origin", "strict-origin", "no-referrer",
@@ -67,26 +62,26 @@ def test_the_login_page_has_every_security_header(client):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_pages_carry_no_inline_script(world):
+def test_pages_carry_no_inline_script(security_world):
     """The CSP would block inline script anyway; the templates must not depend on it."""
     import re
 
     for persona, url, _status in PAGES:
-        html = client_for(persona, world).get(url).content.decode()
+        html = client_for(persona, security_world).get(url).content.decode()
         for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S):
             assert "src=" in attrs and not body.strip(), (url, attrs, body[:80])
         assert not re.search(r"\son[a-z]+\s*=", html), url
 
 
-def test_the_session_cookie_is_http_only(world):
+def test_the_session_cookie_is_http_only(security_world):
     from django.conf import settings
 
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
 
-def test_the_calendar_feed_and_the_api_are_not_frameable_and_not_sniffable(world, client):
-    for response in (client.get(f"/calendar/feed/{world.rep_feed.secret}.ics"),
-                     client_for("rep", world).get("/api/v1/assets/")):
+def test_the_calendar_feed_and_the_api_are_not_frameable_and_not_sniffable(security_world, client):
+    for response in (client.get(f"/calendar/feed/{security_world.rep_feed.secret}.ics"),
+                     client_for("rep", security_world).get("/api/v1/assets/")):
         assert response.status_code == 200
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["X-Frame-Options"] == "DENY"

@@ -12,7 +12,7 @@ from content.uploads import MAX_FILE_NAME_LENGTH
 
 from .assets_helpers import ELF_HEAD, MZ_HEAD, pdf_bytes, stored_files
 from .factories import AssetFactory
-from .security_helpers import build_world, client_for
+from .security_helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -67,41 +67,36 @@ def assert_no_executable_markup(html: str):
     assert "md-script" not in html and "md-onerror" not in html
 
 
-@pytest.fixture
-def world(settings, tmp_path, rep, other_rep, marketer, manager, outsider):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world(rep=rep, other_rep=other_rep, marketer=marketer, manager=manager, outsider=outsider)
-
 
 # Markdown ----------------------------------------------------------------------------------------
 
-def test_hostile_markdown_in_an_asset_body_renders_without_script_handlers_or_javascript_urls(world):
+def test_hostile_markdown_in_an_asset_body_renders_without_script_handlers_or_javascript_urls(security_world):
     asset = AssetFactory(body=HOSTILE_MARKDOWN, title="Hostile body")
-    response = client_for("rep", world).get(f"/assets/{asset.pk}/")
+    response = client_for("rep", security_world).get(f"/assets/{asset.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Pricing" in html and 'href="https://example.com"' in html  # the harmless parts survive
     assert_no_executable_markup(html)
 
 
-def test_hostile_markdown_in_the_preview_is_sanitised_too(world):
-    response = client_for("marketer", world).post("/assets/preview/", {"body": HOSTILE_MARKDOWN})
+def test_hostile_markdown_in_the_preview_is_sanitised_too(security_world):
+    response = client_for("marketer", security_world).post("/assets/preview/", {"body": HOSTILE_MARKDOWN})
     assert response.status_code == 200
     assert_no_executable_markup(response.content.decode())
 
 
-def test_a_hostile_asset_title_is_escaped_on_the_library_and_asset_pages(world):
+def test_a_hostile_asset_title_is_escaped_on_the_library_and_asset_pages(security_world):
     asset = AssetFactory(title="<script>alert('title')</script>")
     for url in (f"/assets/{asset.pk}/", "/"):
-        html = client_for("rep", world).get(url).content.decode()
+        html = client_for("rep", security_world).get(url).content.decode()
         assert "<script>alert('title')" not in html
         assert "&lt;script&gt;" in html
 
 
 # Upload names ------------------------------------------------------------------------------------
 
-def _edit_data(world, upload):
-    return {"title": "Published deck", "summary": "s", "body": "b", "owner": world.marketer.pk,
+def _edit_data(security_world, upload):
+    return {"title": "Published deck", "summary": "s", "body": "b", "owner": security_world.marketer.pk,
             "verification_interval_days": 90, "published_at": "2024-01-02T09:00", "upload": upload}
 
 
@@ -115,13 +110,13 @@ def _edit_data(world, upload):
     "x" * 1000 + ".pdf",
     "\u202egnp.pdf",
 ], ids=["dot-dot", "backslashes", "absolute", "nul", "control", "tab", "very-long", "rtl-override"])
-def test_a_hostile_upload_name_is_stored_under_media_root_with_a_safe_name(world, tmp_path, name):
-    response = client_for("marketer", world).post(
-        f"/assets/{world.published.pk}/edit/", _edit_data(world, SimpleUploadedFile(name, pdf_bytes("x")))
+def test_a_hostile_upload_name_is_stored_under_media_root_with_a_safe_name(security_world, tmp_path, name):
+    response = client_for("marketer", security_world).post(
+        f"/assets/{security_world.published.pk}/edit/", _edit_data(security_world, SimpleUploadedFile(name, pdf_bytes("x")))
     )
     assert response.status_code == 302
-    world.published.refresh_from_db()
-    stored = world.published.file.name
+    security_world.published.refresh_from_db()
+    stored = security_world.published.file.name
     base = stored.rsplit("/", 1)[-1]
     assert stored.startswith("assets/")
     assert ".." not in stored.split("/") and "\\" not in stored
@@ -130,16 +125,16 @@ def test_a_hostile_upload_name_is_stored_under_media_root_with_a_safe_name(world
     resolved = (tmp_path / stored).resolve()
     assert resolved.is_file() and tmp_path.resolve() in resolved.parents
     assert not (tmp_path.parent / "etc").exists()
-    download = client_for("rep", world).get(f"/assets/{world.published.pk}/file/")
+    download = client_for("rep", security_world).get(f"/assets/{security_world.published.pk}/file/")
     assert download.status_code == 200
     disposition = download["Content-Disposition"]
     assert "\x00" not in disposition and "/" not in disposition.split("filename", 1)[1]
 
 
-def test_an_upload_named_only_dots_and_an_extension_is_refused(world, tmp_path):
+def test_an_upload_named_only_dots_and_an_extension_is_refused(security_world, tmp_path):
     before = stored_files(tmp_path)
-    response = client_for("marketer", world).post(
-        f"/assets/{world.published.pk}/edit/", _edit_data(world, SimpleUploadedFile("..pdf", pdf_bytes("x")))
+    response = client_for("marketer", security_world).post(
+        f"/assets/{security_world.published.pk}/edit/", _edit_data(security_world, SimpleUploadedFile("..pdf", pdf_bytes("x")))
     )
     assert response.status_code in (200, 400)
     assert "files are not accepted" in response.content.decode()
@@ -154,23 +149,23 @@ def _row(asset):
 
 
 @pytest.mark.parametrize("content", [MZ_HEAD, ELF_HEAD], ids=["windows-exe", "elf"])
-def test_an_executable_renamed_pdf_is_refused_by_the_asset_form_and_nothing_is_stored(world, tmp_path, content):
-    before_files, before_row = stored_files(tmp_path), _row(world.published)
-    response = client_for("marketer", world).post(
-        f"/assets/{world.published.pk}/edit/",
-        _edit_data(world, SimpleUploadedFile("quarterly-report.pdf", content)) | {"title": "Changed"},
+def test_an_executable_renamed_pdf_is_refused_by_the_asset_form_and_nothing_is_stored(security_world, tmp_path, content):
+    before_files, before_row = stored_files(tmp_path), _row(security_world.published)
+    response = client_for("marketer", security_world).post(
+        f"/assets/{security_world.published.pk}/edit/",
+        _edit_data(security_world, SimpleUploadedFile("quarterly-report.pdf", content)) | {"title": "Changed"},
     )
     assert response.status_code in (200, 400)  # the form comes back with the error
     assert "its content is not a PDF" in response.content.decode()
     assert stored_files(tmp_path) == before_files
-    assert _row(world.published) == before_row
+    assert _row(security_world.published) == before_row
 
 
-def test_an_executable_renamed_pdf_is_refused_by_the_asset_create_form(world, tmp_path):
+def test_an_executable_renamed_pdf_is_refused_by_the_asset_create_form(security_world, tmp_path):
     before_files, before_count = stored_files(tmp_path), Asset.objects.count()
-    data = _edit_data(world, SimpleUploadedFile("setup.pdf", MZ_HEAD))
+    data = _edit_data(security_world, SimpleUploadedFile("setup.pdf", MZ_HEAD))
     data.pop("published_at")
-    response = client_for("marketer", world).post("/assets/new/?kind=one_pager", data)
+    response = client_for("marketer", security_world).post("/assets/new/?kind=one_pager", data)
     assert response.status_code in (200, 400)
     assert "its content is not a PDF" in response.content.decode()
     assert stored_files(tmp_path) == before_files and Asset.objects.count() == before_count
@@ -178,69 +173,69 @@ def test_an_executable_renamed_pdf_is_refused_by_the_asset_create_form(world, tm
 
 @pytest.mark.parametrize("content", [MZ_HEAD, ELF_HEAD], ids=["windows-exe", "elf"])
 def test_an_executable_sent_to_the_asset_api_is_refused_with_a_4xx_and_nothing_is_stored(
-    world, tmp_path, content
+    security_world, tmp_path, content
 ):
     """The API's `file` is read-only: a client that sends one must be told so, not get a 2xx while the
     file is silently dropped (and, on POST, a new file-less asset created)."""
     client = APIClient()
-    client.force_authenticate(world.marketer)
-    before_files, before_row, before_count = stored_files(tmp_path), _row(world.published), Asset.objects.count()
-    patched = client.patch(f"/api/v1/assets/{world.published.pk}/",
+    client.force_authenticate(security_world.marketer)
+    before_files, before_row, before_count = stored_files(tmp_path), _row(security_world.published), Asset.objects.count()
+    patched = client.patch(f"/api/v1/assets/{security_world.published.pk}/",
                            {"file": SimpleUploadedFile("tool.pdf", content)}, format="multipart")
     created = client.post("/api/v1/assets/", {"kind": "one_pager", "title": "Via API",
                                               "file": SimpleUploadedFile("tool.pdf", content)}, format="multipart")
     assert stored_files(tmp_path) == before_files
-    assert _row(world.published)[:3] == before_row[:3]
+    assert _row(security_world.published)[:3] == before_row[:3]
     assert 400 <= patched.status_code < 500, patched.status_code
     assert 400 <= created.status_code < 500, created.status_code
     assert Asset.objects.count() == before_count
 
 
-def test_an_oversized_upload_is_refused_and_nothing_is_stored(world, tmp_path, settings):
+def test_an_oversized_upload_is_refused_and_nothing_is_stored(security_world, tmp_path, settings):
     settings.ASSET_MAX_UPLOAD_MB = 1
     big = pdf_bytes("x") + b"%" + b"0" * (1536 * 1024)
-    before_files, before_row = stored_files(tmp_path), _row(world.published)
-    response = client_for("marketer", world).post(
-        f"/assets/{world.published.pk}/edit/", _edit_data(world, SimpleUploadedFile("big.pdf", big))
+    before_files, before_row = stored_files(tmp_path), _row(security_world.published)
+    response = client_for("marketer", security_world).post(
+        f"/assets/{security_world.published.pk}/edit/", _edit_data(security_world, SimpleUploadedFile("big.pdf", big))
     )
     assert response.status_code in (200, 400)
     assert "the limit is 1 MB" in response.content.decode()
     assert stored_files(tmp_path) == before_files
-    assert _row(world.published) == before_row
+    assert _row(security_world.published) == before_row
 
 
 # Huge query strings ------------------------------------------------------------------------------
 
-def test_a_100k_character_search_on_the_library_page_is_bounded(world):
-    response = client_for("rep", world).get("/", {"q": "a" * 100_000})
+def test_a_100k_character_search_on_the_library_page_is_bounded(security_world):
+    response = client_for("rep", security_world).get("/", {"q": "a" * 100_000})
     assert response.status_code == 200
     assert b"a" * 1000 not in response.content
     assert all(len(log.query) <= 500 for log in SearchLog.objects.all())
 
 
-def test_a_100k_character_search_on_the_api_is_a_400_naming_the_field(world):
-    response = client_for("rep", world).get("/api/v1/assets/", {"q": "a" * 100_000})
+def test_a_100k_character_search_on_the_api_is_a_400_naming_the_field(security_world):
+    response = client_for("rep", security_world).get("/api/v1/assets/", {"q": "a" * 100_000})
     assert response.status_code == 400
     assert "q" in response.json()
 
 
 @pytest.mark.parametrize("url", ["/", "/api/v1/assets/"])
-def test_two_thousand_repeated_parameters_are_a_400_not_a_500(world, url):
+def test_two_thousand_repeated_parameters_are_a_400_not_a_500(security_world, url):
     query = "&".join(f"tag=t{i}" for i in range(2000))
-    response = client_for("rep", world).get(f"{url}?{query}")
+    response = client_for("rep", security_world).get(f"{url}?{query}")
     assert response.status_code == 400  # DATA_UPLOAD_MAX_NUMBER_FIELDS applies to the query string
 
 
-def test_a_too_many_fields_error_on_the_api_is_answered_in_json(world):
+def test_a_too_many_fields_error_on_the_api_is_answered_in_json(security_world):
     """content/views/errors.py promises JSON errors under /api/; a 400 raised by Django itself
     (TooManyFieldsSent) must follow it too."""
     query = "&".join(f"tag=t{i}" for i in range(2000))
-    response = client_for("rep", world).get(f"/api/v1/assets/?{query}")
+    response = client_for("rep", security_world).get(f"/api/v1/assets/?{query}")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
 
 
-def test_many_parameters_below_the_limit_still_work(world):
+def test_many_parameters_below_the_limit_still_work(security_world):
     query = "&".join(f"stage=s{i}" for i in range(900))
-    assert client_for("rep", world).get(f"/?{query}").status_code == 200
-    assert client_for("rep", world).get(f"/api/v1/assets/?{query}").status_code == 200
+    assert client_for("rep", security_world).get(f"/?{query}").status_code == 200
+    assert client_for("rep", security_world).get(f"/api/v1/assets/?{query}").status_code == 200

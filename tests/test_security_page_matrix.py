@@ -8,7 +8,7 @@ import pytest
 
 from content.reports import REPORTS
 
-from .security_helpers import PERSONAS, build_world, client_for, is_login_redirect
+from .security_helpers import client_for, is_login_redirect, matrix_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def merge(base, **overrides):
     return {**base, **overrides}
 
 
-# (id, method, url(world), data(world) or None, expected by persona)
+# (id, method, url(security_world), data(security_world) or None, expected by persona)
 PAGES = [
     ("login page", "get", lambda w: "/login/", None,
      {"anonymous": 200, "rep": 302, "marketer": 302, "manager": 302, "outsider": 302}),
@@ -130,23 +130,14 @@ PAGES = [
      only(404, "marketer")),
 ]
 
-CASES = [
-    pytest.param(method, url, data, persona, expected[persona], id=f"{name} as {persona}")
-    for name, method, url, data, expected in PAGES
-    for persona in PERSONAS
-]
+CASES = matrix_cases(PAGES)
 
-
-@pytest.fixture
-def world(settings, tmp_path, rep, other_rep, marketer, manager, outsider):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world(rep=rep, other_rep=other_rep, marketer=marketer, manager=manager, outsider=outsider)
 
 
 @pytest.mark.parametrize("method,url,data,persona,expected", CASES)
-def test_each_page_answers_each_persona_as_the_rules_say(world, method, url, data, persona, expected):
-    client = client_for(persona, world)
-    address = url(world)
+def test_each_page_answers_each_persona_as_the_rules_say(security_world, method, url, data, persona, expected):
+    client = client_for(persona, security_world)
+    address = url(security_world)
     response = client.post(address, data or {}) if method == "post" else client.get(address)
     if expected == LOGIN:
         assert is_login_redirect(response), (response.status_code, response.get("Location"))
