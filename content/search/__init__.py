@@ -121,20 +121,22 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
         scored = assets.filter(text_filter).annotate(score=RawSQL(blend_sql("1.0"), [today]))  # noqa: S611 - constant SQL
         return SearchResult(_order(scored, params.ordering), params, text_filter, terms=terms)
     rows = _filtered(visible_assets(user, engine.search_rows()), params, terms)
-    ranked, match_count = engine.ranked(rows, parsed, today, params.ordering)
-    if match_count or (match_count is None and ranked.exists()):
-        return _text_result(engine, ranked, parsed, params, match_count=match_count, terms=terms)
+
+    def text_result(query: ParsedQuery, **found) -> SearchResult | None:
+        ranked, match_count = engine.ranked(rows, query, today, params.ordering)
+        if not (match_count or (match_count is None and ranked.exists())):
+            return None
+        sql, sql_params = engine.match_ids_sql(query)
+        text_filter = Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
+        return SearchResult(ranked, params, text_filter, match_count=match_count, terms=terms, **found)
+
+    if result := text_result(parsed):
+        return result
     # Nothing matches as typed: correct misspelt words against the library's words and search again.
-    fixes = engine.corrections(parsed.words)
-    if fixes:
+    if fixes := engine.corrections(parsed.words):
         corrected = correct(params.q, fixes)
-        parsed = parse(corrected)
-        ranked, match_count = engine.ranked(rows, parsed, today, params.ordering)
-        if match_count or (match_count is None and ranked.exists()):
-            return _text_result(
-                engine, ranked, parsed, params, match_count=match_count, terms=terms, typo_matched=True,
-                corrected_query=corrected.strip(),
-            )
+        if result := text_result(parse(corrected), typo_matched=True, corrected_query=corrected.strip()):
+            return result
     # Still nothing: the titles closest to the query by trigram similarity.
     candidates = engine.typo_candidates(parsed, TYPO_THRESHOLD, TYPO_LIMIT)
     ids = [pk for pk, _ in candidates]
@@ -142,12 +144,6 @@ def run_search(*, user, params: SearchParams) -> SearchResult:
     relevance = f"CASE content_asset.id {whens} ELSE 0 END" if candidates else "0"
     typo = assets.filter(pk__in=ids).annotate(score=RawSQL(blend_sql(relevance), [today]))  # noqa: S611 - constant SQL
     return SearchResult(_order(typo, params.ordering), params, Q(pk__in=ids), typo_matched=True, terms=terms)
-
-
-def _text_result(engine, ranked, parsed, params, **found) -> SearchResult:
-    sql, sql_params = engine.match_ids_sql(parsed)
-    text_filter = Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
-    return SearchResult(ranked, params, text_filter, **found)
 
 
 def correct(text: str, fixes: dict[str, str]) -> str:

@@ -18,7 +18,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BooleanField, Expression, F, Value
 
-from ..models.assets import AssetQuerySet
+from ..models.assets import Asset, AssetQuerySet, AssetSearchRow
 from .paging import COUNT_CAP
 from .query import SPELLING_THRESHOLD, ParsedQuery, is_dictionary_word
 from .ranking import blend_sql, order_sql
@@ -174,8 +174,6 @@ def match_ids_sql(parsed: ParsedQuery):
 def search_rows():
     """The search rows, filtered like assets: they carry the visibility columns under the asset's
     names (status, kind, published_at, expires_on), so `visible_assets` and the filters apply."""
-    from ..models import AssetSearchRow
-
     return AssetSearchRow.objects.all()
 
 
@@ -183,8 +181,6 @@ def ranked(rows, parsed: ParsedQuery, today, ordering: str):
     """(the matching assets in order, how many there are up to RANK_CANDIDATES), from one query over
     the search rows that picks, ranks and sorts the candidates: the page is then read by primary
     key, and the caller needs no existence check nor count query of its own."""
-    from ..models import Asset
-
     tsquery, params = tsquery_sql(parsed)
     # "+ 0": no index provides this order, so the planner takes the GIN index and sorts the
     # matches, instead of walking the whole support index and testing every row.
@@ -286,8 +282,6 @@ class TermFilter(Expression):
         self.column, self.term_id = TERM_ARRAYS[facet][0], term_id
 
     def as_sql(self, compiler, connection):
-        from ..models import AssetSearchRow
-
         alias = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
         if compiler.query.model is AssetSearchRow:
             return f"{alias}.{self.column} @> ARRAY[%s]::integer[]", [self.term_id]
