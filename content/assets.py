@@ -5,8 +5,9 @@ is written once."""
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -212,9 +213,6 @@ def attach_taxonomy(assets) -> list:
     """Give each asset `taxonomy`: {"stages", "personas", "competitors": slugs, "tags": names}, in
     the order the relations list them (stages by funnel order, the rest by name), read in one query
     for the whole list instead of one prefetch per relation."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-
     assets = list(assets)
     ids = [asset.pk for asset in assets]
     for asset in assets:
