@@ -9,6 +9,7 @@ and prints p50 / p95 side by side.
 """
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -21,6 +22,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enablement.settings")
 import django  # noqa: E402
 
 django.setup()
+# one log line per request would drown the table
+logging.getLogger("enablement.requests").setLevel(logging.WARNING)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -1,6 +1,8 @@
 """The assets and taxonomy API: the permission matrix, search with the page's semantics, writes
 with slugs and tag names, validation, and a constant number of queries."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -267,6 +269,20 @@ def test_a_broad_search_counts_up_to_the_cap_and_says_there_are_more(api, db):
     narrow = api("rep").get(ASSETS, {"q": "onboarding "}).json()
     assert (narrow["count"], narrow["count_capped"]) == (3, False)
     assert SearchLog.objects.filter(query__startswith="pricing").values_list("result_count", flat=True)[0] == COUNT_CAP
+
+
+def test_a_page_of_a_broad_search_reads_only_its_own_assets(api, db):
+    _bulk_assets(60, title="Pricing sheet", file_text="pricing " * 2000)
+    with CaptureQueriesContext(connection) as ctx:
+        body = api("rep").get(ASSETS, {"q": "pricing", "page_size": 20, "page": 2}).json()
+    assert body["count"] == 60 and len(body["results"]) == 20
+    # the one query that reads the assets themselves: the extracted text is searched, never shown
+    reads = [q["sql"] for q in ctx.captured_queries if '"content_asset"."title"' in q["sql"]]
+    assert len(reads) == 1 and '"content_asset"."file_text"' not in reads[0]
+    if connection.vendor == "postgresql":
+        # the ranked list is 60 long; every id list in the page's SQL is the page's 20 ids
+        id_lists = [{int(pk) for pk in ids.split(",")} for ids in re.findall(r"\{([\d,]+)\}", reads[0])]
+        assert id_lists and all(ids == {row["id"] for row in body["results"]} for ids in id_lists)
 
 
 def test_the_capped_count_leaves_out_what_the_caller_may_not_see(api, db):

@@ -14,9 +14,12 @@ update (whoever writes: the ORM, a bulk update, raw SQL), and delete it with the
 and the term ids are written by `update_index`, called by the signal receivers and bulk loads.
 """
 
+import copy
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import BooleanField, Expression, F, Value
+from django.db.models import BigIntegerField, BooleanField, Expression, ExpressionWrapper, F, Value
+from django.db.models.functions import Cast
 
 from ..models.assets import Asset, AssetQuerySet, AssetSearchRow
 from .paging import COUNT_CAP
@@ -182,10 +185,14 @@ def ranked(rows, parsed: ParsedQuery, today, ordering: str):
     the search rows that picks, ranks and sorts the candidates: the page is then read by primary
     key, and the caller needs no existence check nor count query of its own."""
     tsquery, params = tsquery_sql(parsed)
-    # "+ 0": no index provides this order, so the planner takes the GIN index and sorts the
-    # matches, instead of walking the whole support index and testing every row.
-    by_support = (F("won_deal_count") + Value(0)).desc()
-    candidates = rows.filter(TextMatch(parsed)).order_by(by_support, "-asset_id").values("asset_id")
+    # Support, then id, as one bigint key (asset_id is an integer column, below 2^31): no index
+    # provides this order, so the planner takes the GIN index and sorts the matches instead of
+    # walking the whole support index and testing every row, and the top-N sort of a broad
+    # query's ten thousand matches compares one integer instead of two columns.
+    by_support = ExpressionWrapper(
+        Cast("won_deal_count", BigIntegerField()) * Value(2**31) + F("asset_id"), output_field=BigIntegerField()
+    ).desc()
+    candidates = rows.filter(TextMatch(parsed)).order_by(by_support).values("asset_id")
     try:
         inner, inner_params = candidates[:RANK_CANDIDATES].query.sql_with_params()
     except EmptyResultSet:  # a filter that nothing can pass, such as an unknown stage
@@ -211,25 +218,58 @@ def ranked(rows, parsed: ParsedQuery, today, ordering: str):
     return RankedQuerySet.of(Asset, ids), len(ids)
 
 
+class RankedIds(Expression):
+    """`id = ANY(ids)` on the asset table's alias: the filter that holds a ranked list of assets."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, ids: list[int]):
+        super().__init__()
+        self.ids = ids
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
+        return f"{alias}.id = ANY(%s)", [self.ids]
+
+
 class RankedQuerySet(AssetQuerySet):
     """The assets of a ranked list of ids, in that order. A slice (a page) reads only the assets of
-    that slice: 20 rows by primary key, whatever the number of candidates."""
+    that slice, with only their ids in its SQL: 20 rows by primary key, whatever the number of
+    candidates."""
 
     ranked_ids = None
 
     @classmethod
     def of(cls, model, ids: list[int]) -> "RankedQuerySet":
-        queryset = cls(model=model)._in_order(ids)
+        queryset = cls(model=model).filter(RankedIds(ids))._ordered_by(ids)
         queryset.ranked_ids = ids
         return queryset
 
-    def _in_order(self, ids):
+    def _ordered_by(self, ids):
         return self.extra(  # noqa: S610 - constant SQL
-            where=["content_asset.id = ANY(%s)"],
-            params=[ids],
             select={"search_position": "array_position(%s::integer[], content_asset.id)"},
             select_params=[ids],
         ).order_by("search_position")
+
+    def _page(self, ids):
+        """This queryset (its joins, annotations and other filters kept) narrowed to `ids`: the
+        ranked filter is swapped for the page's, or None when it is no longer a top-level condition
+        (a queryset combined with OR)."""
+        page = self._chain()
+        where = page.query.where
+        if where.negated or where.connector != "AND":
+            return None
+        # `filter(RankedIds(...))` stores the condition as `Exact(RankedIds(...), True)`
+        positions = [i for i, child in enumerate(where.children) if isinstance(getattr(child, "lhs", None), RankedIds)]
+        if len(positions) != 1:
+            return None
+        condition = copy.copy(where.children[positions[0]])
+        condition.lhs = RankedIds(ids)
+        where.children[positions[0]] = condition
+        page = page._ordered_by(ids)
+        page.ranked_ids = None
+        return page
 
     def _clone(self):
         clone = super()._clone()
@@ -242,9 +282,8 @@ class RankedQuerySet(AssetQuerySet):
         return clone
 
     def __getitem__(self, k):
-        if self.ranked_ids is not None and isinstance(k, slice) and self._result_cache is None:
-            page = self._in_order(self.ranked_ids[k])
-            page.ranked_ids = None
+        ranked = self.ranked_ids is not None and isinstance(k, slice) and self._result_cache is None
+        if ranked and (page := self._page(self.ranked_ids[k])) is not None:
             return page
         return super().__getitem__(k)
 
