@@ -9,8 +9,19 @@ from .permissions import MARKETING
 from .uploads import ALLOWED_LABEL, validate_asset_file
 
 COMMON_FIELDS = [
-    "title", "summary", "body", "external_url", "stages", "personas", "competitors", "tags",
-    "owner", "planned_publish_date", "published_at", "expires_on", "verification_interval_days",
+    "title",
+    "summary",
+    "body",
+    "external_url",
+    "stages",
+    "personas",
+    "competitors",
+    "tags",
+    "owner",
+    "planned_publish_date",
+    "published_at",
+    "expires_on",
+    "verification_interval_days",
 ]
 KIND_FIELDS = {
     AssetKind.CASE_STUDY: ["customer", "industry", "results"],
@@ -34,11 +45,15 @@ def kind_fields(kind: str) -> list[str]:
 
 class AssetForm(forms.ModelForm):
     external_url = forms.URLField(
-        label="External link", required=False, max_length=500, assume_scheme="https",
+        label="External link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
         help_text="A page to open instead of (or as well as) a file.",
     )
     upload = forms.FileField(
-        label="File", required=False,
+        label="File",
+        required=False,
         help_text=f"{ALLOWED_LABEL}. Its text becomes searchable.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.pptx,.docx,.png,.jpg,.jpeg"}),
     )
@@ -78,8 +93,15 @@ class AssetForm(forms.ModelForm):
         if "proof_points" in self.fields:
             self.fields["proof_points"].queryset = Asset.objects.exclude(kind=AssetKind.OBJECTION)
             self.fields["proof_points"].help_text = "Case studies and one-pagers that back the response."
-        for name, rows in (("objection", 3), ("response", 6), ("how_we_win", 4), ("strengths", 4),
-                           ("weaknesses", 4), ("landmines", 4), ("results", 4)):
+        for name, rows in (
+            ("objection", 3),
+            ("response", 6),
+            ("how_we_win", 4),
+            ("strengths", 4),
+            ("weaknesses", 4),
+            ("landmines", 4),
+            ("results", 4),
+        ):
             if name in self.fields:
                 self.fields[name].widget.attrs["rows"] = rows
         if self.kind == AssetKind.BATTLE_CARD:

@@ -133,15 +133,26 @@ def overlap_annotation(*, stage_ids=(), persona_ids=(), competitor_ids=(), tag_i
     if stage_ids:
         parts.append(_count_of(through.objects.filter(asset_id=OuterRef("pk"), funnelstage_id__in=stage_ids)))
     if persona_ids:
-        parts.append(_count_of(Asset.personas.through.objects.filter(
-            asset_id=OuterRef("pk"), persona_id__in=persona_ids)))
+        parts.append(
+            _count_of(Asset.personas.through.objects.filter(asset_id=OuterRef("pk"), persona_id__in=persona_ids))
+        )
     if competitor_ids:
-        parts.append(_count_of(Asset.competitors.through.objects.filter(
-            asset_id=OuterRef("pk"), competitor_id__in=competitor_ids)))
+        parts.append(
+            _count_of(
+                Asset.competitors.through.objects.filter(asset_id=OuterRef("pk"), competitor_id__in=competitor_ids)
+            )
+        )
     if tag_ids:
-        parts.append(_count_of(TaggedItem.objects.filter(
-            content_type__app_label="content", content_type__model="asset",
-            object_id=OuterRef("pk"), tag_id__in=tag_ids)))
+        parts.append(
+            _count_of(
+                TaggedItem.objects.filter(
+                    content_type__app_label="content",
+                    content_type__model="asset",
+                    object_id=OuterRef("pk"),
+                    tag_id__in=tag_ids,
+                )
+            )
+        )
     total = Value(0)
     for part in parts:
         total = total + part
@@ -152,18 +163,19 @@ def sharing_any(*, stage_ids=(), persona_ids=(), competitor_ids=(), tag_ids=()) 
     """Assets sharing at least one of the terms, as id subqueries (no row-multiplying joins)."""
     condition = Q(pk__in=[])
     if stage_ids:
-        condition |= Q(pk__in=Asset.stages.through.objects.filter(
-            funnelstage_id__in=stage_ids).values("asset_id"))
+        condition |= Q(pk__in=Asset.stages.through.objects.filter(funnelstage_id__in=stage_ids).values("asset_id"))
     if persona_ids:
-        condition |= Q(pk__in=Asset.personas.through.objects.filter(
-            persona_id__in=persona_ids).values("asset_id"))
+        condition |= Q(pk__in=Asset.personas.through.objects.filter(persona_id__in=persona_ids).values("asset_id"))
     if competitor_ids:
-        condition |= Q(pk__in=Asset.competitors.through.objects.filter(
-            competitor_id__in=competitor_ids).values("asset_id"))
+        condition |= Q(
+            pk__in=Asset.competitors.through.objects.filter(competitor_id__in=competitor_ids).values("asset_id")
+        )
     if tag_ids:
-        condition |= Q(pk__in=TaggedItem.objects.filter(
-            content_type__app_label="content", content_type__model="asset",
-            tag_id__in=tag_ids).values("object_id"))
+        condition |= Q(
+            pk__in=TaggedItem.objects.filter(
+                content_type__app_label="content", content_type__model="asset", tag_id__in=tag_ids
+            ).values("object_id")
+        )
     return condition
 
 

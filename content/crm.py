@@ -153,9 +153,7 @@ def parse_date(text: str) -> datetime.date | None:
         year = int(year) + 2000 if len(year) == 2 else int(year)
         return datetime.date(year, int(month), int(day))
     except ValueError:
-        raise ValueError(
-            f"close date {text!r} is not a date (use YYYY-MM-DD, M/D/YYYY or D.M.YYYY)"
-        ) from None
+        raise ValueError(f"close date {text!r} is not a date (use YYYY-MM-DD, M/D/YYYY or D.M.YYYY)") from None
 
 
 TRUE_WORDS = {"true", "1", "yes", "y", "x"}

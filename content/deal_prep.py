@@ -12,8 +12,21 @@ from .permissions import can, visible_assets
 
 RECOMMENDED_LIMIT = 12
 OBJECTIONS_LIMIT = 10
-LIST_FIELDS = ("id", "kind", "title", "summary", "customer", "how_we_win", "objection", "response",
-               "usage_count", "won_deal_count", "influenced_revenue", "review_by", "status")
+LIST_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "summary",
+    "customer",
+    "how_we_win",
+    "objection",
+    "response",
+    "usage_count",
+    "won_deal_count",
+    "influenced_revenue",
+    "review_by",
+    "status",
+)
 
 
 def deals_for_prep(*, user, q: str = ""):
@@ -79,8 +92,9 @@ def prepare_deal(*, deal: Deal, user) -> DealPrep:
         # query (a handful each) and keep the first per competitor.
         through = Asset.competitors.through
         links = (
-            through.objects.filter(competitor_id__in=competitor_ids,
-                                   asset__in=_openable(user).filter(kind=AssetKind.BATTLE_CARD))
+            through.objects.filter(
+                competitor_id__in=competitor_ids, asset__in=_openable(user).filter(kind=AssetKind.BATTLE_CARD)
+            )
             .select_related("asset")
             .only(*(f"asset__{name}" for name in LIST_FIELDS), "competitor_id")
             .order_by("competitor_id", "-asset__won_deal_count", "-asset__usage_count", "-asset_id")[:200]

@@ -52,8 +52,7 @@ HUBSPOT_COLUMNS = {
     "deal owner": "owner",
 }
 GENERIC_COLUMNS = {
-    name: name
-    for name in ("crm_id", "name", "account", "amount", "currency", "stage", "status", "close_date", "owner")
+    name: name for name in ("crm_id", "name", "account", "amount", "currency", "stage", "status", "close_date", "owner")
 }
 MAPPINGS = {"salesforce": SALESFORCE_COLUMNS, "hubspot": HUBSPOT_COLUMNS, "generic": GENERIC_COLUMNS}
 SOURCE_LABELS = {"salesforce": "salesforce", "hubspot": "hubspot", "generic": "import"}
@@ -158,9 +157,7 @@ def _column_map(headers, source, mapping):
             index[target] = position
     missing = [name for name in ("crm_id", "name") if name not in index]
     if missing:
-        raise ImportFileError(
-            f"The header has no column for {', '.join(missing)} ({source} export expected)."
-        )
+        raise ImportFileError(f"The header has no column for {', '.join(missing)} ({source} export expected).")
     return index
 
 
@@ -304,8 +301,7 @@ def _write(parsed, report, dry_run) -> list[int]:
     for start in range(0, len(crm_ids), READ_CHUNK):
         chunk = crm_ids[start : start + READ_CHUNK]
         existing = {
-            row["crm_id"]: row
-            for row in Deal.objects.filter(crm_id__in=chunk).values("id", "crm_id", *COMPARED_FIELDS)
+            row["crm_id"]: row for row in Deal.objects.filter(crm_id__in=chunk).values("id", "crm_id", *COMPARED_FIELDS)
         }
         for crm_id in chunk:
             values = parsed[crm_id]

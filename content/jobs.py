@@ -112,9 +112,7 @@ def _after_failure(job: BackgroundJob, exc: Exception) -> str:
 def send_mail_job(*, job, progress):
     """Mail sent by a worker: a slow or failing mail server never holds up or loses a change."""
     params = job.params
-    sent = send_mail(
-        params["subject"], params["body"], settings.DEFAULT_FROM_EMAIL, params["to"], fail_silently=False
-    )
+    sent = send_mail(params["subject"], params["body"], settings.DEFAULT_FROM_EMAIL, params["to"], fail_silently=False)
     return {"sent": sent}
 
 

@@ -37,8 +37,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path_info.startswith(CSP_EXEMPT_PREFIXES):
-            response.setdefault("Content-Security-Policy", getattr(settings, "CONTENT_SECURITY_POLICY",
-                                                                   CONTENT_SECURITY_POLICY))
+            response.setdefault(
+                "Content-Security-Policy", getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+            )
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response

@@ -17,9 +17,7 @@ from .models import Asset, Deal, DealStatus, Usage
 
 def supporting_use(asset_ref, deal_ref="pk"):
     """A use of the asset in the deal, logged on or before the deal's close date."""
-    return Usage.objects.filter(
-        asset=asset_ref, deal=OuterRef(deal_ref), used_at__date__lte=OuterRef("close_date")
-    )
+    return Usage.objects.filter(asset=asset_ref, deal=OuterRef(deal_ref), used_at__date__lte=OuterRef("close_date"))
 
 
 def won_deals_supported_by(asset_ref):

@@ -20,8 +20,13 @@ EXTENSION_TYPES = {
     "jpg": "jpeg",
     "jpeg": "jpeg",
 }
-TYPE_LABELS = {"pdf": "PDF", "pptx": "PowerPoint (PPTX)", "docx": "Word (DOCX)", "png": "PNG image",
-               "jpeg": "JPEG image"}
+TYPE_LABELS = {
+    "pdf": "PDF",
+    "pptx": "PowerPoint (PPTX)",
+    "docx": "Word (DOCX)",
+    "png": "PNG image",
+    "jpeg": "JPEG image",
+}
 ALLOWED_LABEL = "PDF, PPTX, DOCX, PNG or JPEG"
 
 # The main part an Office Open XML package declares in [Content_Types].xml.
@@ -101,7 +106,8 @@ def validate_asset_file(uploaded_file) -> str:
     if size > max_upload_bytes():
         raise ValidationError(
             "The file is %(size)s; the limit is %(limit)s MB.",
-            code="file_size", params={"size": filesizeformat(size), "limit": settings.ASSET_MAX_UPLOAD_MB},
+            code="file_size",
+            params={"size": filesizeformat(size), "limit": settings.ASSET_MAX_UPLOAD_MB},
         )
     if size == 0:
         raise ValidationError("The file is empty.", code="file_empty")
@@ -109,12 +115,14 @@ def validate_asset_file(uploaded_file) -> str:
     if actual is None:
         raise ValidationError(
             "The file is named .%(ext)s but its content is not a %(allowed)s file.",
-            code="file_content", params={"ext": extension, "allowed": ALLOWED_LABEL},
+            code="file_content",
+            params={"ext": extension, "allowed": ALLOWED_LABEL},
         )
     if actual != expected:
         raise ValidationError(
             "The file is named .%(ext)s but its content is a %(actual)s. Rename it or upload the right file.",
-            code="file_mismatch", params={"ext": extension, "actual": TYPE_LABELS[actual]},
+            code="file_mismatch",
+            params={"ext": extension, "actual": TYPE_LABELS[actual]},
         )
     return actual
 

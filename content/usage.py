@@ -32,9 +32,7 @@ def _resolve_deal(user, subject, deal) -> Deal:
         if deal is None:
             raise ValidationError({"deal": "No deal with this CRM id."})
     if not sees_all_deals(user) and deal.owner_id != subject.pk:
-        raise ValidationError(
-            {"deal": f"You can log usage only on your own deals; {deal.crm_id} is not yours."}
-        )
+        raise ValidationError({"deal": f"You can log usage only on your own deals; {deal.crm_id} is not yours."})
     return deal
 
 
@@ -104,9 +102,7 @@ def log_usage(
     return usage
 
 
-def log_usages(
-    *, user, assets, deal, action, stage=None, helpful=None, note="", on_behalf_of=None
-) -> list[Usage]:
+def log_usages(*, user, assets, deal, action, stage=None, helpful=None, note="", on_behalf_of=None) -> list[Usage]:
     """Several assets used in one deal, all or nothing: any invalid asset and none is logged."""
     if not assets:
         raise ValidationError({"assets": "Choose at least one asset."})

@@ -79,8 +79,19 @@ def stored_files(root) -> list:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
-__all__ = ["fast_passwords", "ELF_HEAD", "JPEG_HEAD", "MZ_HEAD", "PNG_1PX", "docx_bytes", "pdf_bytes", "pptx_bytes", "stored_files",
-           "upload", "zip_without_office_parts"]
+__all__ = [
+    "fast_passwords",
+    "ELF_HEAD",
+    "JPEG_HEAD",
+    "MZ_HEAD",
+    "PNG_1PX",
+    "docx_bytes",
+    "pdf_bytes",
+    "pptx_bytes",
+    "stored_files",
+    "upload",
+    "zip_without_office_parts",
+]
 
 
 @pytest.fixture(autouse=True)

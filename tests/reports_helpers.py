@@ -66,15 +66,9 @@ def build_world(rep, other_rep):
             stage=evaluating,
             used_at=at(deal.close_date - datetime.timedelta(days=3)),
         )
-    UsageFactory(
-        asset=playbook, deal=won[0], user=other_rep, stage=evaluating, used_at=at(datetime.date(2026, 1, 20))
-    )
-    UsageFactory(
-        asset=playbook, deal=lost[0], user=other_rep, stage=engaged, used_at=at(datetime.date(2026, 2, 20))
-    )
-    UsageFactory(
-        asset=playbook, deal=lost[1], user=other_rep, used_at=at(datetime.date(2026, 3, 10))
-    )  # after close
+    UsageFactory(asset=playbook, deal=won[0], user=other_rep, stage=evaluating, used_at=at(datetime.date(2026, 1, 20)))
+    UsageFactory(asset=playbook, deal=lost[0], user=other_rep, stage=engaged, used_at=at(datetime.date(2026, 2, 20)))
+    UsageFactory(asset=playbook, deal=lost[1], user=other_rep, used_at=at(datetime.date(2026, 3, 10)))  # after close
     UsageFactory(asset=playbook, deal=open_deals[0], user=rep, used_at=at(datetime.date(2026, 3, 15)))
     # Case A: two won deals.
     for deal in won[:2]:
@@ -112,9 +106,7 @@ def make_requests(rep, marketer):
     from content.models import RequestEvent
 
     def request(created, *, status="new", assignee=None, due=None, events=(), **fields):
-        item = ContentRequestFactory(
-            requester=rep, assignee=assignee, status=status, triage_due=due, **fields
-        )
+        item = ContentRequestFactory(requester=rep, assignee=assignee, status=status, triage_due=due, **fields)
         type(item).objects.filter(pk=item.pk).update(created_at=created)
         for from_status, to_status, when in events:
             event = RequestEvent.objects.create(

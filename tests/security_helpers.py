@@ -28,7 +28,9 @@ def build_world(*, rep, other_rep, marketer, manager, outsider):
     rep_request = ContentRequestFactory(requester=rep, title="Rep open request")
     other_open = ContentRequestFactory(requester=other_rep, title="Other open request")
     other_closed = ContentRequestFactory(
-        requester=other_rep, title="Other closed request", status=RequestStatus.DECLINED,
+        requester=other_rep,
+        title="Other closed request",
+        status=RequestStatus.DECLINED,
         decline_reason="Not now.",
     )
     rep_job = BackgroundJob.objects.create(kind="import_deals", created_by=rep, message="Rep's import")
@@ -37,11 +39,24 @@ def build_world(*, rep, other_rep, marketer, manager, outsider):
     other_feed = CalendarFeed.objects.create(user=other_rep)
     return SimpleNamespace(
         users={"rep": rep, "marketer": marketer, "manager": manager, "outsider": outsider},
-        rep=rep, other_rep=other_rep, marketer=marketer, manager=manager, outsider=outsider,
-        published=published, draft=draft, rep_deal=rep_deal, other_deal=other_deal,
-        rep_request=rep_request, other_open=other_open, other_closed=other_closed,
-        rep_job=rep_job, search_log=search_log, rep_feed=rep_feed, other_feed=other_feed,
-        today=timezone.localdate(), won=DealStatus.WON,
+        rep=rep,
+        other_rep=other_rep,
+        marketer=marketer,
+        manager=manager,
+        outsider=outsider,
+        published=published,
+        draft=draft,
+        rep_deal=rep_deal,
+        other_deal=other_deal,
+        rep_request=rep_request,
+        other_open=other_open,
+        other_closed=other_closed,
+        rep_job=rep_job,
+        search_log=search_log,
+        rep_feed=rep_feed,
+        other_feed=other_feed,
+        today=timezone.localdate(),
+        won=DealStatus.WON,
         in_a_week=(timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
     )
 

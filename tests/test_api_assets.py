@@ -35,13 +35,22 @@ def api(persona_users):
 
 def new_asset_payload(**changes):
     return {
-        "kind": "battle_card", "title": "Battle card: Hooli", "summary": "Win against Hooli.", "body": "**Bold**",
-        "status": "draft", "stages": ["evaluating"], "personas": ["economic-buyer"], "competitors": [],
-        "tags": ["pricing", "enterprise"], "how_we_win": "Faster onboarding.", **changes,
+        "kind": "battle_card",
+        "title": "Battle card: Hooli",
+        "summary": "Win against Hooli.",
+        "body": "**Bold**",
+        "status": "draft",
+        "stages": ["evaluating"],
+        "personas": ["economic-buyer"],
+        "competitors": [],
+        "tags": ["pricing", "enterprise"],
+        "how_we_win": "Faster onboarding.",
+        **changes,
     }
 
 
 # The permission matrix ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("who", "list_status", "create_status"),
@@ -78,6 +87,7 @@ def test_a_token_from_the_token_endpoint_opens_the_api(db):
 
 
 # Reading ------------------------------------------------------------------------------------------
+
 
 def test_a_rep_lists_only_released_assets_and_cannot_open_a_draft(api, library):
     client = api("rep")
@@ -153,6 +163,7 @@ def test_an_api_search_is_logged(api, rep, library):
 
 # Writing ------------------------------------------------------------------------------------------
 
+
 def test_a_marketer_creates_an_asset_with_slugs_and_tag_names(api, marketer, db):
     response = api("marketer").post(ASSETS, new_asset_payload(), format="json")
     assert response.status_code == 201, response.content
@@ -166,8 +177,12 @@ def test_a_marketer_creates_an_asset_with_slugs_and_tag_names(api, marketer, db)
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"title": ""}, "title"), ({"kind": "poem"}, "kind"), ({"stages": ["nowhere"]}, "stages"),
-     ({"personas": ["nobody"]}, "personas")],
+    [
+        ({"title": ""}, "title"),
+        ({"kind": "poem"}, "kind"),
+        ({"stages": ["nowhere"]}, "stages"),
+        ({"personas": ["nobody"]}, "personas"),
+    ],
 )
 def test_invalid_asset_fields_are_a_400(api, db, changes, field):
     response = api("marketer").post(ASSETS, new_asset_payload(**changes), format="json")
@@ -189,6 +204,7 @@ def test_patching_tags_reindexes_the_asset(api, library):
 
 
 # Taxonomy -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("resource", ["stages", "personas", "competitors", "tags"])
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("outsider", 403), ("rep", 200), ("manager", 200)])
@@ -214,6 +230,7 @@ def test_tags_list_their_asset_counts(api, library):
 
 # Query counts -------------------------------------------------------------------------------------
 
+
 def _count_queries(user, params):
     client = APIClient()
     client.force_authenticate(type(user).objects.get(pk=user.pk))  # a fresh user: roles not cached yet
@@ -236,6 +253,7 @@ def test_the_assets_api_runs_a_constant_number_of_queries(marketer, params):
 
 # The capped count -----------------------------------------------------------------------------------
 
+
 def _bulk_assets(n, *, title, **fields):
     from django.utils import timezone
 
@@ -247,8 +265,15 @@ def _bulk_assets(n, *, title, **fields):
     now = timezone.now()
     Asset.objects.bulk_create(
         [
-            Asset(kind="one_pager", title=f"{title} {i}", status=AssetStatus.PUBLISHED, owner=owner,
-                  published_at=now, verification_interval_days=90, **fields)
+            Asset(
+                kind="one_pager",
+                title=f"{title} {i}",
+                status=AssetStatus.PUBLISHED,
+                owner=owner,
+                published_at=now,
+                verification_interval_days=90,
+                **fields,
+            )
             for i in range(n)
         ]
     )
@@ -301,8 +326,11 @@ def test_a_misspelt_query_answers_with_its_correction(api, library):
 
 def test_a_listed_asset_shows_the_same_taxonomy_as_its_own_page(api, db):
     asset = make_asset(
-        title="Pricing sheet", tags=["zeta", "alpha"], stages=["evaluating", "curious"],
-        personas=["operations-lead", "economic-buyer"], competitors=["Umbrella", "Globex"],
+        title="Pricing sheet",
+        tags=["zeta", "alpha"],
+        stages=["evaluating", "curious"],
+        personas=["operations-lead", "economic-buyer"],
+        competitors=["Umbrella", "Globex"],
     )
     make_asset(title="Pricing plan", tags=["beta"])
     listed = {row["id"]: row for row in api("rep").get(ASSETS, {"q": "pricing"}).json()["results"]}

@@ -30,9 +30,7 @@ def test_put_creates_a_deal_then_updates_it_in_place(manager, rep):
 
     created = client.put("/api/v1/deals/006-ACME.1/", body, format="json")
     again = client.put("/api/v1/deals/006-ACME.1/", body, format="json")
-    won = client.put(
-        "/api/v1/deals/006-ACME.1/", {"stage": "Closed Won", "close_date": "2026-04-01"}, format="json"
-    )
+    won = client.put("/api/v1/deals/006-ACME.1/", {"stage": "Closed Won", "close_date": "2026-04-01"}, format="json")
 
     assert created.status_code == 201
     assert created.json()["funnel_stage"] == "interested"
@@ -92,12 +90,8 @@ def test_reps_list_their_own_deals_and_managers_all(rep, other_rep, manager, mar
 
 
 def test_the_list_filters_by_status_owner_stage_and_close_dates(manager, rep):
-    DealFactory(
-        crm_id="A", owner=rep, status="won", close_date=datetime.date(2026, 1, 10), stage="Closed Won"
-    )
-    DealFactory(
-        crm_id="B", owner=rep, status="lost", close_date=datetime.date(2026, 3, 10), stage="Closed Lost"
-    )
+    DealFactory(crm_id="A", owner=rep, status="won", close_date=datetime.date(2026, 1, 10), stage="Closed Won")
+    DealFactory(crm_id="B", owner=rep, status="lost", close_date=datetime.date(2026, 3, 10), stage="Closed Lost")
     DealFactory(crm_id="C", stage="Proposal")
     client = api(manager)
 

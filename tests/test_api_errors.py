@@ -35,7 +35,8 @@ def test_every_operation_documents_its_error_answers(rep_client):
 
 def test_an_asset_verification_interval_of_zero_is_a_400(marketer_client):
     response = marketer_client.post(
-        "/api/v1/assets/", {"kind": "one_pager", "title": "Zero", "verification_interval_days": 0},
+        "/api/v1/assets/",
+        {"kind": "one_pager", "title": "Zero", "verification_interval_days": 0},
         content_type="application/json",
     )
     assert response.status_code == 400

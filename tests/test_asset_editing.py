@@ -17,9 +17,14 @@ from .factories import AssetFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 ALLOWED = {
-    ("draft", "in_review"), ("draft", "published"), ("draft", "archived"),
-    ("in_review", "draft"), ("in_review", "published"), ("in_review", "archived"),
-    ("published", "in_review"), ("published", "archived"),
+    ("draft", "in_review"),
+    ("draft", "published"),
+    ("draft", "archived"),
+    ("in_review", "draft"),
+    ("in_review", "published"),
+    ("in_review", "archived"),
+    ("published", "in_review"),
+    ("published", "archived"),
     ("archived", "draft"),
 }
 ALL_PAIRS = [(a, b) for a, b in itertools.product(AssetStatus.values, repeat=2)]
@@ -34,12 +39,15 @@ def test_without_a_kind_the_marketer_first_picks_one(marketer_client):
     assert 'href="?kind=battle_card"' in html and 'href="?kind=objection"' in html
 
 
-@pytest.mark.parametrize("kind,present,absent", [
-    ("battle_card", ["how_we_win", "strengths", "landmines"], ["customer", "objection"]),
-    ("case_study", ["customer", "industry", "results"], ["how_we_win", "objection"]),
-    ("objection", ["objection", "response", "proof_q"], ["customer", "how_we_win"]),
-    ("one_pager", ["title", "body"], ["customer", "how_we_win", "objection"]),
-])
+@pytest.mark.parametrize(
+    "kind,present,absent",
+    [
+        ("battle_card", ["how_we_win", "strengths", "landmines"], ["customer", "objection"]),
+        ("case_study", ["customer", "industry", "results"], ["how_we_win", "objection"]),
+        ("objection", ["objection", "response", "proof_q"], ["customer", "how_we_win"]),
+        ("one_pager", ["title", "body"], ["customer", "how_we_win", "objection"]),
+    ],
+)
 def test_each_kind_form_has_the_common_fields_and_only_its_own(marketer_client, kind, present, absent):
     Competitor.objects.create(name="Acme")
     html = marketer_client.get(create_url(kind)).content.decode()
@@ -53,38 +61,63 @@ def test_each_kind_form_has_the_common_fields_and_only_its_own(marketer_client, 
 def test_creating_a_battle_card_saves_a_draft_with_its_taxonomy_and_tags(marketer_client, marketer):
     rival = Competitor.objects.create(name="Acme")
     stage = FunnelStage.objects.first()
-    response = marketer_client.post(create_url("battle_card"), {
-        "title": "Beat Acme", "how_we_win": "Faster rollout", "strengths": "Brand",
-        "competitors": [rival.pk], "stages": [stage.pk], "tags": "pricing, enterprise",
-        "owner": marketer.pk, "verification_interval_days": 90,
-    })
+    response = marketer_client.post(
+        create_url("battle_card"),
+        {
+            "title": "Beat Acme",
+            "how_we_win": "Faster rollout",
+            "strengths": "Brand",
+            "competitors": [rival.pk],
+            "stages": [stage.pk],
+            "tags": "pricing, enterprise",
+            "owner": marketer.pk,
+            "verification_interval_days": 90,
+        },
+    )
     asset = Asset.objects.get()
     assert response.status_code == 302 and response["Location"] == asset.get_absolute_url()
-    assert (asset.kind, asset.status, asset.owner, asset.how_we_win) == ("battle_card", "draft", marketer,
-                                                                          "Faster rollout")
+    assert (asset.kind, asset.status, asset.owner, asset.how_we_win) == (
+        "battle_card",
+        "draft",
+        marketer,
+        "Faster rollout",
+    )
     assert list(asset.competitors.all()) == [rival] and list(asset.stages.all()) == [stage]
     assert sorted(asset.tags.names()) == ["enterprise", "pricing"]
 
 
 def test_a_new_battle_card_gets_the_battle_card_verification_interval(marketer_client, marketer):
     rival = Competitor.objects.create(name="Acme")
-    marketer_client.post(create_url("battle_card"), {
-        "title": "Beat Acme", "how_we_win": "Speed", "competitors": [rival.pk], "owner": marketer.pk,
-        "verification_interval_days": 90,
-    })
+    marketer_client.post(
+        create_url("battle_card"),
+        {
+            "title": "Beat Acme",
+            "how_we_win": "Speed",
+            "competitors": [rival.pk],
+            "owner": marketer.pk,
+            "verification_interval_days": 90,
+        },
+    )
     assert Asset.objects.get().verification_interval_days == 60
 
 
-@pytest.mark.parametrize("kind,data,field,message", [
-    ("battle_card", {"title": "Card"}, "how_we_win", "Say how we win"),
-    ("battle_card", {"title": "Card", "how_we_win": "x"}, "competitors", "pick it"),
-    ("objection", {"title": "Too pricey"}, "objection", "as the buyer says it"),
-    ("case_study", {"title": "Story"}, "customer", "Name the customer"),
-    ("one_pager", {"title": ""}, "title", "This field is required"),
-    ("one_pager", {"title": "x", "external_url": "javascript:alert(1)"}, "external_url", "Enter a valid URL"),
-    ("one_pager", {"title": "x", "published_at": "2025-05-01T10:00", "expires_on": "2025-04-01"},
-     "expires_on", "must come after the release date"),
-])
+@pytest.mark.parametrize(
+    "kind,data,field,message",
+    [
+        ("battle_card", {"title": "Card"}, "how_we_win", "Say how we win"),
+        ("battle_card", {"title": "Card", "how_we_win": "x"}, "competitors", "pick it"),
+        ("objection", {"title": "Too pricey"}, "objection", "as the buyer says it"),
+        ("case_study", {"title": "Story"}, "customer", "Name the customer"),
+        ("one_pager", {"title": ""}, "title", "This field is required"),
+        ("one_pager", {"title": "x", "external_url": "javascript:alert(1)"}, "external_url", "Enter a valid URL"),
+        (
+            "one_pager",
+            {"title": "x", "published_at": "2025-05-01T10:00", "expires_on": "2025-04-01"},
+            "expires_on",
+            "must come after the release date",
+        ),
+    ],
+)
 def test_invalid_input_is_refused_with_a_clear_error_and_nothing_saved(marketer_client, kind, data, field, message):
     response = marketer_client.post(create_url(kind), {"verification_interval_days": 90, **data})
     assert response.status_code == 400
@@ -94,25 +127,45 @@ def test_invalid_input_is_refused_with_a_clear_error_and_nothing_saved(marketer_
 
 def test_an_objection_entry_links_proof_points_and_cannot_prove_itself(marketer_client):
     proof = AssetFactory(kind=AssetKind.CASE_STUDY, title="Globex story")
-    marketer_client.post(create_url("objection"), {
-        "title": "Too pricey", "objection": "Too expensive", "response": "Pays back", "proof_points": [proof.pk],
-        "verification_interval_days": 90,
-    })
+    marketer_client.post(
+        create_url("objection"),
+        {
+            "title": "Too pricey",
+            "objection": "Too expensive",
+            "response": "Pays back",
+            "proof_points": [proof.pk],
+            "verification_interval_days": 90,
+        },
+    )
     entry = Asset.objects.get(kind="objection")
     assert list(entry.proof_points.all()) == [proof]
-    response = marketer_client.post(reverse("asset-edit", args=[entry.pk]), {
-        "title": "Too pricey", "objection": "Too expensive", "response": "Pays back",
-        "proof_points": [proof.pk, entry.pk], "verification_interval_days": 90,
-    })
+    response = marketer_client.post(
+        reverse("asset-edit", args=[entry.pk]),
+        {
+            "title": "Too pricey",
+            "objection": "Too expensive",
+            "response": "Pays back",
+            "proof_points": [proof.pk, entry.pk],
+            "verification_interval_days": 90,
+        },
+    )
     assert response.status_code == 400 and response.context["form"].errors["proof_points"]
 
 
 def test_editing_changes_the_fields_but_not_the_kind_or_status(marketer_client):
     asset = AssetFactory(kind=AssetKind.CASE_STUDY, customer="Initech", title="Old")
-    response = marketer_client.post(reverse("asset-edit", args=[asset.pk]), {
-        "title": "New", "customer": "Initech", "results": "Saved 40%", "verification_interval_days": 30,
-        "kind": "battle_card", "status": "draft", "published_at": "2025-03-01T09:00",
-    })
+    response = marketer_client.post(
+        reverse("asset-edit", args=[asset.pk]),
+        {
+            "title": "New",
+            "customer": "Initech",
+            "results": "Saved 40%",
+            "verification_interval_days": 30,
+            "kind": "battle_card",
+            "status": "draft",
+            "published_at": "2025-03-01T09:00",
+        },
+    )
     asset.refresh_from_db()
     assert response.status_code == 302
     assert (asset.title, asset.results, asset.kind, asset.status) == ("New", "Saved 40%", "case_study", "published")
@@ -121,9 +174,14 @@ def test_editing_changes_the_fields_but_not_the_kind_or_status(marketer_client):
 
 def test_a_published_asset_keeps_a_release_date(marketer_client):
     asset = AssetFactory(title="Live")
-    response = marketer_client.post(reverse("asset-edit", args=[asset.pk]), {
-        "title": "Live", "verification_interval_days": 90, "published_at": "",
-    })
+    response = marketer_client.post(
+        reverse("asset-edit", args=[asset.pk]),
+        {
+            "title": "Live",
+            "verification_interval_days": 90,
+            "published_at": "",
+        },
+    )
     assert "A published asset needs its release date" in response.context["form"].errors["published_at"][0]
 
 
@@ -253,8 +311,9 @@ def test_the_due_list_is_for_marketing(rep_client):
     assert rep_client.get(reverse("assets-due")).status_code == 403
 
 
-def test_the_due_list_paginates_with_a_constant_number_of_queries(marketer_client, marketer,
-                                                                   django_assert_max_num_queries):
+def test_the_due_list_paginates_with_a_constant_number_of_queries(
+    marketer_client, marketer, django_assert_max_num_queries
+):
     owner = UserFactory(groups=["Marketing"])
     for i in range(3):
         _published_days_ago(100 + i, owner=owner)

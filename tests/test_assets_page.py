@@ -23,8 +23,12 @@ def page(client, asset):
 def test_a_battle_card_shows_how_we_win_first_then_strengths_weaknesses_and_landmines(rep_client):
     rival = Competitor.objects.create(name="Acme Analytics")
     card = AssetFactory(
-        kind=AssetKind.BATTLE_CARD, title="Beat Acme", how_we_win="Lead with **time to value**.",
-        strengths="Big brand\nCheap entry tier", weaknesses="Slow support", landmines="Ask about their SLA",
+        kind=AssetKind.BATTLE_CARD,
+        title="Beat Acme",
+        how_we_win="Lead with **time to value**.",
+        strengths="Big brand\nCheap entry tier",
+        weaknesses="Slow support",
+        landmines="Ask about their SLA",
     )
     card.competitors.add(rival)
     html = page(rep_client, card).content.decode()
@@ -47,20 +51,28 @@ def test_an_objection_entry_quotes_the_buyer_and_links_its_proof_points_as_cards
 
 
 def test_a_case_study_shows_customer_industry_and_results_as_a_list(rep_client):
-    study = AssetFactory(kind=AssetKind.CASE_STUDY, customer="Initech", industry="Banking",
-                         results="40% faster onboarding\n\nTwo hires saved")
+    study = AssetFactory(
+        kind=AssetKind.CASE_STUDY,
+        customer="Initech",
+        industry="Banking",
+        results="40% faster onboarding\n\nTwo hires saved",
+    )
     html = page(rep_client, study).content.decode()
     assert "Initech" in html and "Banking" in html
-    assert '<li>40% faster onboarding</li><li>Two hires saved</li>' in html
+    assert "<li>40% faster onboarding</li><li>Two hires saved</li>" in html
 
 
 def test_hostile_markdown_is_rendered_without_scripts_handlers_or_javascript_urls(rep_client):
-    asset = AssetFactory(body=(
-        "<script>alert('x')</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1))\n\n"
-        '<a href="#" onclick="steal()">link</a>\n\n<iframe src="https://evil.example"></iframe>'
-    ), kind=AssetKind.OBJECTION, response="[go](javascript:alert(2)) <svg onload=alert(3)>")
+    asset = AssetFactory(
+        body=(
+            "<script>alert('x')</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1))\n\n"
+            '<a href="#" onclick="steal()">link</a>\n\n<iframe src="https://evil.example"></iframe>'
+        ),
+        kind=AssetKind.OBJECTION,
+        response="[go](javascript:alert(2)) <svg onload=alert(3)>",
+    )
     html = page(rep_client, asset).content.decode().lower()
-    body = html[html.index("<main"):]
+    body = html[html.index("<main") :]
     assert "<script" not in body and "onerror" not in body and "onclick" not in body
     assert "javascript:" not in body and "<iframe" not in body and "onload" not in body
 
@@ -108,9 +120,14 @@ def test_related_assets_rank_by_overlap_then_support_and_hide_what_a_rep_cannot_
     assert [a.title for a in related] == ["Two in common", "One in common, strong", "One in common, weak"]
 
 
-@pytest.mark.parametrize("client_fixture,status", [
-    ("rep_client", 200), ("marketer_client", 200), ("manager_client", 200),
-])
+@pytest.mark.parametrize(
+    "client_fixture,status",
+    [
+        ("rep_client", 200),
+        ("marketer_client", 200),
+        ("manager_client", 200),
+    ],
+)
 def test_everyone_with_a_role_opens_a_published_asset(request, client_fixture, status):
     client = request.getfixturevalue(client_fixture)
     assert page(client, AssetFactory()).status_code == status
@@ -124,12 +141,18 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_outsiders_refused(client, ou
     assert page(client, asset).status_code == 403
 
 
-@pytest.mark.parametrize("state", [
-    {"status": "draft"}, {"status": "in_review"}, {"status": "archived"},
-    {"published_at": timezone.now() + datetime.timedelta(days=3)},
-])
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": "draft"},
+        {"status": "in_review"},
+        {"status": "archived"},
+        {"published_at": timezone.now() + datetime.timedelta(days=3)},
+    ],
+)
 def test_reps_get_a_clear_403_for_unreleased_assets_but_marketers_and_managers_open_them(
-        state, rep_client, marketer, manager, client):
+    state, rep_client, marketer, manager, client
+):
     asset = AssetFactory(title="Secret roadmap", **state)
     response = page(rep_client, asset)
     assert response.status_code == 403

@@ -110,11 +110,13 @@ def test_reps_see_released_assets_and_request_titles_but_no_drafts(rep):
 
     events = events_of(rep)
     assert [(e.type, e.asset_id or e.title) for e in events] == [
-        ("published", released.pk), ("request", "ROI calculator"),
+        ("published", released.pk),
+        ("request", "ROI calculator"),
     ]
     assert events[1].url == ""  # a rep may not open other reps' requests
-    assert future.pk not in {e.asset_id for e in events_of(rep, start=datetime.date(2999, 3, 1),
-                                                             end=datetime.date(2999, 3, 31))}
+    assert future.pk not in {
+        e.asset_id for e in events_of(rep, start=datetime.date(2999, 3, 1), end=datetime.date(2999, 3, 31))
+    }
 
 
 def test_an_outsider_sees_no_events(outsider):
@@ -133,12 +135,20 @@ def test_filters_by_kind_stage_persona_competitor_and_owner(marketer):
     match.competitors.add(rival)
     published_on(day, kind="battle_card")
     published_on(day, kind="case_study", owner=marketer)
-    ContentRequestFactory(status="accepted", needed_by=day, kind="battle_card", competitor=rival,
-                          assignee=marketer, stage=stage, persona=persona)
+    ContentRequestFactory(
+        status="accepted",
+        needed_by=day,
+        kind="battle_card",
+        competitor=rival,
+        assignee=marketer,
+        stage=stage,
+        persona=persona,
+    )
     ContentRequestFactory(status="accepted", needed_by=day, kind="battle_card", assignee=marketer)
 
-    events = events_of(marketer, kind="battle_card", stage=stage.slug, persona=persona.slug,
-                       competitor=rival.slug, owner=marketer.pk)
+    events = events_of(
+        marketer, kind="battle_card", stage=stage.slug, persona=persona.slug, competitor=rival.slug, owner=marketer.pk
+    )
     assert [(e.type, e.asset_id) for e in events if e.type == "published"] == [("published", match.pk)]
     assert [e.type for e in events if e.type == "request"] == ["request"]
     assert [e.asset_id for e in events_of(marketer, stage=stage.slug) if e.is_asset] == [match.pk]
@@ -194,15 +204,25 @@ def test_month_and_date_range_parsing():
         with pytest.raises(ValueError):
             parse_month(bad)
     assert parse_date_range("2026-03-01", "2026-03-31") == MARCH
-    for start, end in (("2026-03-31", "2026-03-01"), ("2026-3-1", "2026-03-31"), (None, "2026-03-31"),
-                       ("2026-02-30", "2026-03-31"), ("2026-01-01", "2027-01-02"), ("2026-W01-1", "2026-03-01")):
+    for start, end in (
+        ("2026-03-31", "2026-03-01"),
+        ("2026-3-1", "2026-03-31"),
+        (None, "2026-03-31"),
+        ("2026-02-30", "2026-03-31"),
+        ("2026-01-01", "2027-01-02"),
+        ("2026-W01-1", "2026-03-01"),
+    ):
         with pytest.raises(ValueError):
             parse_date_range(start, end)
 
 
 def test_money_is_compact_in_badges():
     assert [compact_money(Decimal(v)) for v in ("0", "840", "84000", "1200000", "3000000")] == [
-        "$0", "$840", "$84k", "$1.2M", "$3M",
+        "$0",
+        "$840",
+        "$84k",
+        "$1.2M",
+        "$3M",
     ]
 
 

@@ -30,9 +30,17 @@ def test_it_returns_the_events_with_their_support(marketer_client, rep):
     body = response.json()
     assert (body["start"], body["end"]) == ("2026-03-01", "2026-03-31")
     assert body["events"][0] == {
-        "type": "published", "date": "2026-03-04", "title": "ROI one-pager", "asset_id": asset.pk,
-        "request_id": None, "kind": "one_pager", "owner": asset.owner.get_full_name(), "won_deals": 1,
-        "influenced_revenue": "12500.00", "state": "supports_won", "state_label": "✓ supports 1 won · $12k",
+        "type": "published",
+        "date": "2026-03-04",
+        "title": "ROI one-pager",
+        "asset_id": asset.pk,
+        "request_id": None,
+        "kind": "one_pager",
+        "owner": asset.owner.get_full_name(),
+        "won_deals": 1,
+        "influenced_revenue": "12500.00",
+        "state": "supports_won",
+        "state_label": "✓ supports 1 won · $12k",
         "url": f"/assets/{asset.pk}/",
     }
     assert body["events"][1]["type"] == "request"

@@ -41,10 +41,16 @@ def test_the_feed_parses_into_all_day_events_with_stable_uids(client, marketer, 
     won = DealFactory(status="won", close_date=today + datetime.timedelta(days=1), amount=Decimal("84000"))
     UsageFactory(asset=shipped, deal=won, user=rep, used_at=at(today - datetime.timedelta(days=1)))
     refresh_support()
-    planned = AssetFactory(status="draft", published_at=None, title="Q3 deck", kind="deck",
-                           planned_publish_date=today + datetime.timedelta(days=20))
-    request = ContentRequestFactory(status="in_progress", title="SOC 2 summary",
-                                    needed_by=today + datetime.timedelta(days=40))
+    planned = AssetFactory(
+        status="draft",
+        published_at=None,
+        title="Q3 deck",
+        kind="deck",
+        planned_publish_date=today + datetime.timedelta(days=20),
+    )
+    request = ContentRequestFactory(
+        status="in_progress", title="SOC 2 summary", needed_by=today + datetime.timedelta(days=40)
+    )
     AssetFactory(status="draft", planned_publish_date=today + datetime.timedelta(days=400))  # beyond six months
 
     events = vevents(parse(client.get(feed_url(marketer))))
@@ -72,7 +78,8 @@ def test_the_feed_shows_only_what_its_owner_may_see(client, rep):
     AssetFactory(status="draft", published_at=None, planned_publish_date=today + datetime.timedelta(days=5))
     shipped = published_on(today - datetime.timedelta(days=1))
     assert set(vevents(parse(client.get(feed_url(rep))))) == {
-        f"asset-{shipped.pk}-published@enablement", f"asset-{shipped.pk}-review@enablement",
+        f"asset-{shipped.pk}-published@enablement",
+        f"asset-{shipped.pk}-review@enablement",
     }
 
 

@@ -60,9 +60,16 @@ def test_an_empty_month_says_so(rep_client):
     assert "Nothing on the calendar this month." in html
 
 
-@pytest.mark.parametrize("params", [{"month": "2026-13"}, {"month": "March"}, {"kind": "poem"},
-                                    {"view": "list", "month": "2026-03", "day": "2026-04-01"},
-                                    {"view": "list", "month": "2026-03", "day": "someday"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"month": "2026-13"},
+        {"month": "March"},
+        {"kind": "poem"},
+        {"view": "list", "month": "2026-03", "day": "2026-04-01"},
+        {"view": "list", "month": "2026-03", "day": "someday"},
+    ],
+)
 def test_a_malformed_month_or_filter_is_a_400_page_with_a_message(rep_client, params):
     response = rep_client.get(CAL, params)
     assert response.status_code == 400
@@ -80,9 +87,15 @@ def test_the_filter_form_keeps_the_month_and_filters(marketer_client, marketer):
 
 def test_a_marketer_plans_an_asset_from_the_calendar(marketer_client, marketer):
     day = next_month_first() + datetime.timedelta(days=4)
-    response = marketer_client.post(reverse("calendar-plan"), {
-        "title": "Competitive deck", "kind": "deck", "owner": marketer.pk, "planned_date": day.isoformat(),
-    })
+    response = marketer_client.post(
+        reverse("calendar-plan"),
+        {
+            "title": "Competitive deck",
+            "kind": "deck",
+            "owner": marketer.pk,
+            "planned_date": day.isoformat(),
+        },
+    )
     asset = Asset.objects.get(title="Competitive deck")
     assert (asset.status, asset.kind, asset.owner, asset.planned_publish_date) == ("draft", "deck", marketer, day)
     assert response.status_code == 302 and response["Location"] == f"/calendar/?month={day:%Y-%m}"
@@ -91,17 +104,29 @@ def test_a_marketer_plans_an_asset_from_the_calendar(marketer_client, marketer):
 
 def test_planning_shows_clear_errors(marketer_client, marketer, rep):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    response = marketer_client.post(reverse("calendar-plan"), {
-        "title": "", "kind": "", "owner": rep.pk, "planned_date": yesterday.isoformat(),
-    })
+    response = marketer_client.post(
+        reverse("calendar-plan"),
+        {
+            "title": "",
+            "kind": "",
+            "owner": rep.pk,
+            "planned_date": yesterday.isoformat(),
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "This field is required." in html
     assert "Select a valid choice" in html  # a rep cannot own a planned asset
     assert not Asset.objects.exists()
-    response = marketer_client.post(reverse("calendar-plan"), {
-        "title": "Late", "kind": "deck", "owner": marketer.pk, "planned_date": yesterday.isoformat(),
-    })
+    response = marketer_client.post(
+        reverse("calendar-plan"),
+        {
+            "title": "Late",
+            "kind": "deck",
+            "owner": marketer.pk,
+            "planned_date": yesterday.isoformat(),
+        },
+    )
     assert "The planned date cannot be in the past." in response.content.decode()
 
 
@@ -139,8 +164,14 @@ def test_a_marketer_reschedules_in_place_with_htmx(marketer_client):
     assert asset.planned_publish_date == new_day
 
 
-@pytest.mark.parametrize("value,message", [("", "This field is required."), ("31/02/2026", "Enter a valid date."),
-                                           ("2001-01-01", "The planned date cannot be in the past.")])
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("", "This field is required."),
+        ("31/02/2026", "Enter a valid date."),
+        ("2001-01-01", "The planned date cannot be in the past."),
+    ],
+)
 def test_rescheduling_rejects_a_bad_date_clearly(marketer_client, value, message):
     asset = AssetFactory(status="draft", published_at=None, planned_publish_date=next_month_first())
     url = reverse("calendar-reschedule", args=[asset.pk])
@@ -154,8 +185,9 @@ def test_rescheduling_rejects_a_bad_date_clearly(marketer_client, value, message
 
 def test_a_published_asset_cannot_be_rescheduled(marketer_client):
     asset = published_on(datetime.date(2026, 3, 3))
-    response = marketer_client.post(reverse("calendar-reschedule", args=[asset.pk]),
-                                    {"planned_date": next_month_first().isoformat()})
+    response = marketer_client.post(
+        reverse("calendar-reschedule", args=[asset.pk]), {"planned_date": next_month_first().isoformat()}
+    )
     assert response.status_code == 400 and "this one is published" in response.content.decode()
 
 

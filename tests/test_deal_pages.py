@@ -58,9 +58,7 @@ def test_the_deal_page_separates_assets_used_before_and_after_close(manager_clie
     close = datetime.date(2026, 5, 1)
     deal = DealFactory(crm_id="006WON", status="won", close_date=close, owner=rep)
     before, after = AssetFactory(title="Before asset"), AssetFactory(title="After asset")
-    UsageFactory(
-        asset=before, deal=deal, user=rep, used_at=at(close - datetime.timedelta(days=2)), note="went well"
-    )
+    UsageFactory(asset=before, deal=deal, user=rep, used_at=at(close - datetime.timedelta(days=2)), note="went well")
     UsageFactory(asset=after, deal=deal, user=rep, used_at=at(close + datetime.timedelta(days=2)))
 
     response = manager_client.get(deal.get_absolute_url())
@@ -100,9 +98,7 @@ def test_the_asset_search_of_the_log_form_returns_matching_released_assets(rep_c
 
 
 def test_a_new_objection_becomes_a_content_request(rep_client, deal):
-    response = rep_client.post(
-        reverse("deal-new-objection", args=[deal.crm_id]), {"objection": "No SOC 2 report."}
-    )
+    response = rep_client.post(reverse("deal-new-objection", args=[deal.crm_id]), {"objection": "No SOC 2 report."})
     assert response.status_code == 302
     request = ContentRequest.objects.get()
     assert request.deal == deal and "No SOC 2 report." in request.title
@@ -174,17 +170,13 @@ def test_heard_is_offered_only_on_objection_entries(rep_client, deal):
 def test_i_used_this_refuses_an_asset_the_rep_cannot_open(rep_client, deal):
     draft = AssetFactory(status=AssetStatus.DRAFT)
     assert (
-        rep_client.post(
-            reverse("asset-use", args=[draft.pk]), {"deal": "006ACME", "action": "shared"}
-        ).status_code
+        rep_client.post(reverse("asset-use", args=[draft.pk]), {"deal": "006ACME", "action": "shared"}).status_code
         == 404
     )
 
 
 @pytest.mark.parametrize("count", [2, 25])
-def test_the_deal_list_runs_a_constant_number_of_queries(
-    manager_client, rep, count, django_assert_max_num_queries
-):
+def test_the_deal_list_runs_a_constant_number_of_queries(manager_client, rep, count, django_assert_max_num_queries):
     DealFactory.create_batch(count, owner=rep)
     # session, user, roles, count, the page of deals with owners
     with django_assert_max_num_queries(6):
@@ -192,9 +184,7 @@ def test_the_deal_list_runs_a_constant_number_of_queries(
 
 
 @pytest.mark.parametrize("count", [2, 25])
-def test_the_deal_page_runs_a_constant_number_of_queries(
-    rep_client, rep, deal, count, django_assert_max_num_queries
-):
+def test_the_deal_page_runs_a_constant_number_of_queries(rep_client, rep, deal, count, django_assert_max_num_queries):
     for asset in AssetFactory.create_batch(count):
         UsageFactory(asset=asset, deal=deal, user=rep)
     # session, user, roles, the deal, assets used (aggregate), timeline count and page, asset choices

@@ -32,8 +32,9 @@ def rival():
 
 @pytest.fixture
 def deal(rep, stage, persona, rival):
-    deal = DealFactory(owner=rep, funnel_stage=stage, name="Globex expansion", account="Globex",
-                       amount=Decimal("48000"))
+    deal = DealFactory(
+        owner=rep, funnel_stage=stage, name="Globex expansion", account="Globex", amount=Decimal("48000")
+    )
     deal.personas.add(persona)
     deal.competitors.add(rival)
     return deal
@@ -91,13 +92,15 @@ def test_the_deal_header_shows_account_amount_stage_personas_and_competitors(rep
 def test_recommendations_rank_by_won_deal_support_then_fit(rep_client, deal, stage, persona, rival):
     fits_all_unproven = asset_for(title="Fits all", stages=[stage], personas=[persona], competitors=[rival])
     proven = asset_for(title="Proven", stages=[stage], won_deal_count=5, influenced_revenue=Decimal("90000"))
-    proven_richer = asset_for(title="Proven richer", personas=[persona], won_deal_count=5,
-                              influenced_revenue=Decimal("250000"))
+    proven_richer = asset_for(
+        title="Proven richer", personas=[persona], won_deal_count=5, influenced_revenue=Decimal("250000")
+    )
     asset_for(title="Elsewhere", stages=[FunnelStage.objects.order_by("order")[0]], won_deal_count=50)
     asset_for(title="Draft", stages=[stage], status="draft", won_deal_count=99)
     asset_for(title="Expired", stages=[stage], won_deal_count=99, expires_on=timezone.localdate())
-    asset_for(title="Future", stages=[stage], won_deal_count=99,
-              published_at=timezone.now() + datetime.timedelta(days=2))
+    asset_for(
+        title="Future", stages=[stage], won_deal_count=99, published_at=timezone.now() + datetime.timedelta(days=2)
+    )
     prep = rep_client.get(prep_url(deal)).context["prep"]
     assert prep.recommended == [proven_richer, proven, fits_all_unproven]
 
@@ -108,8 +111,9 @@ def test_marketers_too_are_only_recommended_released_assets(marketer_client, dea
 
 
 def test_objection_entries_for_the_stage_or_competitor_are_listed_apart(rep_client, deal, stage, rival):
-    both = asset_for(kind=AssetKind.OBJECTION, title="Both", objection="Acme is cheaper", stages=[stage],
-                     competitors=[rival])
+    both = asset_for(
+        kind=AssetKind.OBJECTION, title="Both", objection="Acme is cheaper", stages=[stage], competitors=[rival]
+    )
     stage_only = asset_for(kind=AssetKind.OBJECTION, title="Stage", objection="No budget", stages=[stage])
     asset_for(kind=AssetKind.OBJECTION, title="Other stage", stages=[FunnelStage.objects.order_by("order")[0]])
     prep = rep_client.get(prep_url(deal)).context["prep"]
@@ -121,8 +125,9 @@ def test_each_competitor_gets_its_best_supported_battle_card_or_a_gap(rep_client
     other = Competitor.objects.create(name="Initech")
     deal.competitors.add(other)
     asset_for(kind=AssetKind.BATTLE_CARD, title="Old card", competitors=[rival], won_deal_count=1)
-    best = asset_for(kind=AssetKind.BATTLE_CARD, title="Best card", competitors=[rival], won_deal_count=7,
-                     how_we_win="Speed")
+    best = asset_for(
+        kind=AssetKind.BATTLE_CARD, title="Best card", competitors=[rival], won_deal_count=7, how_we_win="Speed"
+    )
     response = rep_client.get(prep_url(deal))
     assert response.context["prep"].battle_cards == [(rival, best), (other, None)]
     assert "No battle card against Initech yet." in response.content.decode()
@@ -159,8 +164,9 @@ def _fill(n, stage, persona, rival):
         asset_for(kind=AssetKind.BATTLE_CARD, title=f"Card {n}-{i}", competitors=[rival])
 
 
-def test_the_prep_page_runs_a_constant_number_of_queries(rep_client, deal, stage, persona, rival,
-                                                         django_assert_max_num_queries):
+def test_the_prep_page_runs_a_constant_number_of_queries(
+    rep_client, deal, stage, persona, rival, django_assert_max_num_queries
+):
     # session, user, groups; deal with stage and owner; personas; competitors;
     # recommended; objections; battle cards = 9
     _fill(2, stage, persona, rival)

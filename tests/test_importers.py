@@ -48,9 +48,7 @@ def test_an_amount_that_is_not_a_positive_number_is_refused(text):
         parse_amount(text)
 
 
-@pytest.mark.parametrize(
-    "text", ["2026-03-01", "3/1/2026", "01.03.2026", "2026-03-01 10:00", "2026-03-01T10:00:00Z"]
-)
+@pytest.mark.parametrize("text", ["2026-03-01", "3/1/2026", "01.03.2026", "2026-03-01 10:00", "2026-03-01T10:00:00Z"])
 def test_dates_in_common_formats_are_understood(text):
     assert parse_date(text) == datetime.date(2026, 3, 1)
 
@@ -128,13 +126,9 @@ def test_a_changed_row_updates_the_deal_in_place_and_refreshes_support(rep):
     import_deals(file=csv_file(header + "D-1,Acme renewal,Acme,1000,USD,Negotiation,,,rep\n"))
     deal = Deal.objects.get(crm_id="D-1")
     asset = AssetFactory()
-    UsageFactory(
-        asset=asset, deal=deal, user=rep, used_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
-    )
+    UsageFactory(asset=asset, deal=deal, user=rep, used_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC))
 
-    report = import_deals(
-        file=csv_file(header + "D-1,Acme renewal,Acme,2500,USD,Closed Won,,2026-03-15,rep\n")
-    )
+    report = import_deals(file=csv_file(header + "D-1,Acme renewal,Acme,2500,USD,Closed Won,,2026-03-15,rep\n"))
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
     updated = Deal.objects.get(crm_id="D-1")

@@ -96,7 +96,9 @@ def test_the_progress_page_is_for_its_creator_only(client, rep, other_rep, flaky
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker reconnects
-def test_the_database_queue_and_its_worker_run_and_retry_jobs(settings, django_capture_on_commit_callbacks, flaky_handler):
+def test_the_database_queue_and_its_worker_run_and_retry_jobs(
+    settings, django_capture_on_commit_callbacks, flaky_handler
+):
     """The production path: jobs wait in the database until `manage.py db_worker` runs them."""
     from django.core.management import call_command
 

@@ -43,7 +43,9 @@ def test_a_search_shows_matches_and_facet_counts(rep_client, library):
 
 def test_a_misspelt_search_says_what_it_searched_for_instead(rep_client, library):
     html = rep_client.get(reverse("library"), {"q": "pricng objection"}).content.decode()
-    assert "Nothing matched “pricng objection” exactly; showing results for “<strong>pricing objection</strong>”" in html
+    assert (
+        "Nothing matched “pricng objection” exactly; showing results for “<strong>pricing objection</strong>”" in html
+    )
     assert "Pricing objection" in html
 
 
@@ -102,7 +104,7 @@ def test_a_click_cannot_touch_another_users_search_or_open_a_hidden_asset(rep_cl
 def test_a_marketer_sees_drafts_and_a_status_facet(marketer_client, library):
     html = marketer_client.get(reverse("library"), {"q": "pricing"}).content.decode()
     assert "Draft battle card on pricing" in html
-    assert "<h3 id=\"facet-status\">Status</h3>" in html
+    assert '<h3 id="facet-status">Status</h3>' in html
 
 
 def test_a_rep_has_no_status_facet(rep_client, library):
@@ -129,8 +131,13 @@ def test_search_analytics_lists_frequent_zero_result_and_low_click_searches(mark
     SearchLog.objects.create(user=rep, query="initech", result_count=1, clicked_asset=library["initech"])
     response = marketer_client.get(reverse("search-analytics"), {"days": "7"})
     zero = list(response.context["zero"])
-    assert [(row["normalized"], row["searches"], row["users"]) for row in zero] == [("gdpr proof", 2, 2), ("soc 2", 1, 1)]
-    assert [(row["normalized"], row["searches"], row["clicks"]) for row in response.context["low"]] == [("pricing", 3, 0)]
+    assert [(row["normalized"], row["searches"], row["users"]) for row in zero] == [
+        ("gdpr proof", 2, 2),
+        ("soc 2", 1, 1),
+    ]
+    assert [(row["normalized"], row["searches"], row["clicks"]) for row in response.context["low"]] == [
+        ("pricing", 3, 0)
+    ]
 
 
 def _queries_for(client, params):
@@ -145,12 +152,22 @@ def test_the_library_runs_a_constant_number_of_queries(marketer_client, db, para
     # the candidate query in a savepoint with its planner setting); page; stages, personas,
     # competitors; facets: kind, stage, persona, competitor, tag, status; the search log insert
     for i in range(3):
-        make_asset(title=f"Pricing sheet {i}", tags=[f"t{i}"], stages=["evaluating"], personas=["economic-buyer"],
-                   competitors=[f"Rival {i}"])
+        make_asset(
+            title=f"Pricing sheet {i}",
+            tags=[f"t{i}"],
+            stages=["evaluating"],
+            personas=["economic-buyer"],
+            competitors=[f"Rival {i}"],
+        )
     few = _queries_for(marketer_client, params)
     for i in range(3, 30):
-        make_asset(title=f"Pricing sheet {i}", tags=[f"t{i}"], stages=["evaluating"], personas=["economic-buyer"],
-                   competitors=[f"Rival {i}"])
+        make_asset(
+            title=f"Pricing sheet {i}",
+            tags=[f"t{i}"],
+            stages=["evaluating"],
+            personas=["economic-buyer"],
+            competitors=[f"Rival {i}"],
+        )
     many = _queries_for(marketer_client, params)
     assert few == many
     assert many <= 19

@@ -12,7 +12,7 @@ HOSTILE = [
     '<iframe src="https://evil.example"></iframe>',
     '<div style="background:url(javascript:alert(1))" onclick="steal()">hi</div>',
     "<svg/onload=alert(1)>",
-    '[x](JaVaScRiPt:alert(1))',
+    "[x](JaVaScRiPt:alert(1))",
     '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
 ]
 

@@ -52,6 +52,14 @@ def test_the_report_indexes_are_built_outside_a_transaction_and_exist():
     assert migration.atomic is False
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "content_usage")
-    assert indexes["usage_period"]["columns"] == ["used_at", "asset_id", "user_id", "deal_id", "stage_id", "action", "id"]
+    assert indexes["usage_period"]["columns"] == [
+        "used_at",
+        "asset_id",
+        "user_id",
+        "deal_id",
+        "stage_id",
+        "action",
+        "id",
+    ]
     assert indexes["usage_deal_time_asset"]["columns"] == ["deal_id", "used_at", "asset_id"]
     assert "usage_time" not in indexes and "usage_deal_time" not in indexes

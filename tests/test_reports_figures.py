@@ -164,9 +164,7 @@ def test_adoption_counts_a_won_deal_as_supported_only_with_a_use_before_close(wo
 def test_gaps_put_supply_beside_demand_in_each_stage_and_persona_cell(world, period, rep):
     evaluating, buyer = world["evaluating"], world["buyer"]
     ContentRequestFactory(requester=rep, stage=evaluating, persona=buyer, kind="objection")
-    ContentRequestFactory(
-        requester=rep, stage=evaluating, persona=buyer, status="declined"
-    )  # closed: no demand
+    ContentRequestFactory(requester=rep, stage=evaluating, persona=buyer, status="declined")  # closed: no demand
     ContentRequestFactory(requester=rep, stage=FunnelStage.objects.get(slug="curious"), persona=buyer)
     ContentRequest.objects.update(created_at=at(datetime.date(2026, 2, 1)))
     report = REPORTS["gaps"](period)

@@ -34,18 +34,14 @@ def world(rep, other_rep):
     return build_world(rep, other_rep)
 
 
-@pytest.mark.parametrize(
-    "role, expected", [("rep", 403), ("outsider", 403), ("marketer", 200), ("manager", 200)]
-)
+@pytest.mark.parametrize("role, expected", [("rep", 403), ("outsider", 403), ("marketer", 200), ("manager", 200)])
 def test_only_marketers_and_managers_see_the_reports_index(client, persona_users, role, expected):
     client.force_login(persona_users[role])
     assert client.get(reverse("reports")).status_code == expected
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize(
-    "role, expected", [("rep", 403), ("outsider", 403), ("marketer", 200), ("manager", 200)]
-)
+@pytest.mark.parametrize("role, expected", [("rep", 403), ("outsider", 403), ("marketer", 200), ("manager", 200)])
 def test_report_pages_and_api_follow_the_view_reports_rule(client, persona_users, name, role, expected):
     client.force_login(persona_users[role])
     assert client.get(page_url(name)).status_code == expected
@@ -191,9 +187,7 @@ def count_queries(client, url, params):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_each_report_runs_the_same_number_of_queries_whatever_the_data_size(
-    manager_client, rep, other_rep, name
-):
+def test_each_report_runs_the_same_number_of_queries_whatever_the_data_size(manager_client, rep, other_rep, name):
     # Page: session, user, groups (permission), taxonomy lookups for the filter form (3), and the
     # report's own aggregates (see each report function's comment). API: user, groups, report.
     build_world(rep, other_rep)

@@ -233,9 +233,7 @@ def test_comments_are_listed_and_added(rep, marketer):
 
 def test_a_rep_cannot_comment_on_another_reps_closed_request(rep, other_rep):
     request = request_in(RequestStatus.DECLINED, requester=other_rep, decline_reason="No.")
-    assert (
-        api_for(rep).post(detail(request.pk, "comments/"), {"body": "Hm"}, format="json").status_code == 404
-    )
+    assert api_for(rep).post(detail(request.pk, "comments/"), {"body": "Hm"}, format="json").status_code == 404
 
 
 def test_the_list_exposes_the_sla_clock(marketer):

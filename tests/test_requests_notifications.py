@@ -40,9 +40,7 @@ def test_a_status_change_mails_the_requester_and_supporters_only_after_commit(
     assert f"/requests/{supported_request.pk}/" in mail.outbox[0].body
 
 
-def test_a_change_that_is_refused_sends_nothing(
-    supported_request, marketer, django_capture_on_commit_callbacks
-):
+def test_a_change_that_is_refused_sends_nothing(supported_request, marketer, django_capture_on_commit_callbacks):
     from content.requesting import RequestError
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RequestError):
@@ -85,9 +83,7 @@ def test_a_plus_one_tells_the_requester(rep, other_rep, django_capture_on_commit
     assert Notification.objects.get().user == rep
 
 
-def test_users_without_an_email_get_the_notification_but_no_mail(
-    marketer, django_capture_on_commit_callbacks
-):
+def test_users_without_an_email_get_the_notification_but_no_mail(marketer, django_capture_on_commit_callbacks):
     silent = UserFactory(username="silent", email="", groups=["Sales"])
     request = ContentRequestFactory(requester=silent)
     with django_capture_on_commit_callbacks(execute=True):

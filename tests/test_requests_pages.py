@@ -53,9 +53,7 @@ def test_a_rep_submits_a_request_and_lands_on_its_page(rep_client, rep):
 
 
 def test_the_form_refuses_an_unknown_deal_and_keeps_what_was_typed(rep_client):
-    response = rep_client.post(
-        reverse("request-new"), {"title": "Something", "description": "Why", "deal": "nope"}
-    )
+    response = rep_client.post(reverse("request-new"), {"title": "Something", "description": "Why", "deal": "nope"})
     assert response.status_code == 400
     assert "No deal with CRM id" in response.content.decode()
     assert 'value="Something"' in response.content.decode()
@@ -95,9 +93,7 @@ def test_suggestions_match_words_of_a_longer_title(rep_client, other_rep):
     assert wanted.title in page
 
 
-def test_plus_one_from_the_suggestions_supports_the_request_instead_of_filing_a_new_one(
-    rep_client, rep, other_rep
-):
+def test_plus_one_from_the_suggestions_supports_the_request_instead_of_filing_a_new_one(rep_client, rep, other_rep):
     existing = ContentRequestFactory(requester=other_rep)
     response = rep_client.post(reverse("request-support", args=[existing.pk]))
     assert response.status_code == 302
@@ -110,9 +106,7 @@ def test_plus_one_from_the_suggestions_supports_the_request_instead_of_filing_a_
 # Reading
 
 
-def test_my_requests_lists_own_and_supported_requests_and_the_latest_notifications(
-    rep_client, rep, other_rep
-):
+def test_my_requests_lists_own_and_supported_requests_and_the_latest_notifications(rep_client, rep, other_rep):
     own = ContentRequestFactory(requester=rep, title="Mine")
     supported = ContentRequestFactory(requester=other_rep, title="Theirs I back")
     RequestSupport.objects.create(request=supported, user=rep)
@@ -203,9 +197,7 @@ def test_a_rep_cannot_open_the_board_nor_act_on_a_request(rep_client):
 def test_the_board_puts_requests_in_status_columns_most_urgent_first(marketer_client):
     today = timezone.localdate()
     later = request_in(RequestStatus.NEW, title="Due later", triage_due=today + datetime.timedelta(days=9))
-    overdue = request_in(
-        RequestStatus.NEW, title="Overdue one", triage_due=today - datetime.timedelta(days=3)
-    )
+    overdue = request_in(RequestStatus.NEW, title="Overdue one", triage_due=today - datetime.timedelta(days=3))
     request_in(RequestStatus.IN_PROGRESS, title="Being made")
     page = marketer_client.get(reverse("request-triage")).content.decode()
     new_column = page.split('id="column-new"')[1].split('id="column-triaged"')[0]

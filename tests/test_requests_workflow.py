@@ -45,9 +45,7 @@ def test_each_transition_is_allowed_exactly_when_the_table_says_so(from_status, 
     events_before = RequestEvent.objects.count()
     allowed = to_status in REQUEST_TRANSITIONS[from_status]
     if allowed:
-        moved = request_transition(
-            request=request, actor=marketer, to_status=to_status, **extras_for(to_status)
-        )
+        moved = request_transition(request=request, actor=marketer, to_status=to_status, **extras_for(to_status))
         assert moved.status == to_status
         request.refresh_from_db()
         assert request.status == to_status
@@ -100,12 +98,8 @@ def test_submitting_refuses_an_empty_title_and_a_past_needed_by_date(rep):
 def test_declining_needs_a_reason_and_keeps_it(marketer):
     request = request_in(RequestStatus.NEW)
     with pytest.raises(RequestError, match="why"):
-        request_transition(
-            request=request, actor=marketer, to_status=RequestStatus.DECLINED, decline_reason=" "
-        )
-    request_transition(
-        request=request, actor=marketer, to_status=RequestStatus.DECLINED, decline_reason="Exists."
-    )
+        request_transition(request=request, actor=marketer, to_status=RequestStatus.DECLINED, decline_reason=" ")
+    request_transition(request=request, actor=marketer, to_status=RequestStatus.DECLINED, decline_reason="Exists.")
     request.refresh_from_db()
     assert (request.status, request.decline_reason) == (RequestStatus.DECLINED, "Exists.")
 
@@ -127,13 +121,9 @@ def test_delivering_needs_a_published_asset_and_records_it_as_the_answer(markete
         request_transition(request=request, actor=marketer, to_status=RequestStatus.DELIVERED)
     draft = AssetFactory(status=AssetStatus.DRAFT, published_at=None)
     with pytest.raises(RequestError, match="published"):
-        request_transition(
-            request=request, actor=marketer, to_status=RequestStatus.DELIVERED, delivered_asset=draft
-        )
+        request_transition(request=request, actor=marketer, to_status=RequestStatus.DELIVERED, delivered_asset=draft)
     asset = AssetFactory()
-    request_transition(
-        request=request, actor=marketer, to_status=RequestStatus.DELIVERED, delivered_asset=asset
-    )
+    request_transition(request=request, actor=marketer, to_status=RequestStatus.DELIVERED, delivered_asset=asset)
     request.refresh_from_db()
     assert request.delivered_asset == asset
     assert request.delivered_at is not None
@@ -144,9 +134,7 @@ def test_a_request_cannot_duplicate_itself_nothing_or_another_duplicate(marketer
     with pytest.raises(RequestError, match="original"):
         request_transition(request=request, actor=marketer, to_status=RequestStatus.DUPLICATE)
     with pytest.raises(RequestError, match="itself"):
-        request_transition(
-            request=request, actor=marketer, to_status=RequestStatus.DUPLICATE, duplicate_of=request
-        )
+        request_transition(request=request, actor=marketer, to_status=RequestStatus.DUPLICATE, duplicate_of=request)
     other_duplicate = request_in(RequestStatus.DUPLICATE)
     with pytest.raises(RequestError, match="itself a duplicate"):
         request_transition(
@@ -167,9 +155,7 @@ def test_marking_a_duplicate_moves_its_supporters_deals_and_requester_to_the_ori
     RequestSupport.objects.create(request=duplicate, user=original.requester)
     assert impact_of(original) == Decimal("1000")
 
-    request_transition(
-        request=duplicate, actor=marketer, to_status=RequestStatus.DUPLICATE, duplicate_of=original
-    )
+    request_transition(request=duplicate, actor=marketer, to_status=RequestStatus.DUPLICATE, duplicate_of=original)
 
     supporters = set(original.supports.values_list("user_id", flat=True))
     assert supporters == {shared_supporter.pk, newcomer.pk, duplicate.requester_id}

@@ -150,7 +150,9 @@ class TestRankingBlend:
     def test_a_stale_asset_ranks_below_an_equal_fresh_one(self, rep):
         stale = make_asset(title="Renewal playbook A", body="Same words.")
         fresh = make_asset(title="Renewal playbook B", body="Same words.")
-        Asset.objects.filter(pk=stale.pk).update(won_deal_count=3, review_by=timezone.localdate() - datetime.timedelta(days=1))
+        Asset.objects.filter(pk=stale.pk).update(
+            won_deal_count=3, review_by=timezone.localdate() - datetime.timedelta(days=1)
+        )
         Asset.objects.filter(pk=fresh.pk).update(won_deal_count=3)
         assert titles(rep, "renewal playbook ") == [fresh.title, stale.title]
 
@@ -292,7 +294,9 @@ class TestFacets:
         assert kinds["case_study"] == (1, False)
 
     def test_a_rep_never_counts_unreleased_assets(self, rep, marketer, library):
-        rep_stage = {f["value"]: f["count"] for f in facet_counts(run_search(user=rep, params=SearchParams()), user=rep)["stage"]}
+        rep_stage = {
+            f["value"]: f["count"] for f in facet_counts(run_search(user=rep, params=SearchParams()), user=rep)["stage"]
+        }
         assert rep_stage["evaluating"] == 3
         assert "status" not in facet_counts(run_search(user=rep, params=SearchParams()), user=rep)
         marketer_facets = facet_counts(run_search(user=marketer, params=SearchParams()), user=marketer)

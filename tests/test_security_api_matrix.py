@@ -20,8 +20,10 @@ def everyone(code, *, outsider=403):
 
 
 def only(code, *allowed, others=403):
-    return {"anonymous": ANON, **{p: (code if p in allowed else others) for p in ("rep", "marketer", "manager",
-                                                                                     "outsider")}}
+    return {
+        "anonymous": ANON,
+        **{p: (code if p in allowed else others) for p in ("rep", "marketer", "manager", "outsider")},
+    }
 
 
 def merge(base, **overrides):
@@ -33,8 +35,14 @@ def asset_body(w):
 
 
 def stage_body(w):
-    return {"slug": "security-stage", "name": "Security stage", "order": 99, "definition": "d",
-            "entry_criteria": "e", "owning_team": "sales"}
+    return {
+        "slug": "security-stage",
+        "name": "Security stage",
+        "order": 99,
+        "definition": "d",
+        "entry_criteria": "e",
+        "owning_team": "sales",
+    }
 
 
 def persona_body(w):
@@ -70,8 +78,13 @@ ENDPOINTS = [
     ("published asset", "get", lambda w: f"/api/v1/assets/{w.published.pk}/", None, everyone(200)),
     ("draft asset", "get", lambda w: f"/api/v1/assets/{w.draft.pk}/", None, merge(everyone(200), rep=404)),
     ("asset replace", "put", lambda w: f"/api/v1/assets/{w.draft.pk}/", asset_body, only(200, "marketer")),
-    ("asset patch", "patch", lambda w: f"/api/v1/assets/{w.published.pk}/", lambda w: {"summary": "New"},
-     only(200, "marketer")),
+    (
+        "asset patch",
+        "patch",
+        lambda w: f"/api/v1/assets/{w.published.pk}/",
+        lambda w: {"summary": "New"},
+        only(200, "marketer"),
+    ),
     ("asset delete", "delete", lambda w: f"/api/v1/assets/{w.draft.pk}/", None, only(204, "marketer")),
     *[
         row
@@ -83,14 +96,34 @@ ENDPOINTS = [
         for row in (
             (f"{term} list", "get", (lambda t: lambda w: f"/api/v1/{t}/")(term), None, everyone(200)),
             (f"{term} create", "post", (lambda t: lambda w: f"/api/v1/{t}/")(term), body, only(201, "marketer")),
-            (f"{term} detail", "get", (lambda t, f: lambda w: f"/api/v1/{t}/{f(w)}/")(term, lookup), None,
-             everyone(200)),
-            (f"{term} replace", "put", (lambda t, f: lambda w: f"/api/v1/{t}/{f(w)}/")(term, lookup), body,
-             only(200, "marketer")),
-            (f"{term} patch", "patch", (lambda t, f: lambda w: f"/api/v1/{t}/{f(w)}/")(term, lookup),
-             lambda w: {"name": "Renamed"}, only(200, "marketer")),
-            (f"{term} delete", "delete", (lambda t, f: lambda w: f"/api/v1/{t}/{f(w)}/")(term, lookup), None,
-             only(204, "marketer")),
+            (
+                f"{term} detail",
+                "get",
+                (lambda t, f: lambda w: f"/api/v1/{t}/{f(w)}/")(term, lookup),
+                None,
+                everyone(200),
+            ),
+            (
+                f"{term} replace",
+                "put",
+                (lambda t, f: lambda w: f"/api/v1/{t}/{f(w)}/")(term, lookup),
+                body,
+                only(200, "marketer"),
+            ),
+            (
+                f"{term} patch",
+                "patch",
+                (lambda t, f: lambda w: f"/api/v1/{t}/{f(w)}/")(term, lookup),
+                lambda w: {"name": "Renamed"},
+                only(200, "marketer"),
+            ),
+            (
+                f"{term} delete",
+                "delete",
+                (lambda t, f: lambda w: f"/api/v1/{t}/{f(w)}/")(term, lookup),
+                None,
+                only(204, "marketer"),
+            ),
         )
     ],
     ("tags list", "get", lambda w: "/api/v1/tags/", None, everyone(200)),
@@ -99,64 +132,152 @@ ENDPOINTS = [
     ("tag delete (read-only endpoint)", "delete", lambda w: "/api/v1/tags/pricing/", None, everyone(405)),
     ("deals list", "get", lambda w: "/api/v1/deals/", None, everyone(200)),
     ("the rep's own deal", "get", lambda w: f"/api/v1/deals/{w.rep_deal.crm_id}/", None, everyone(200)),
-    ("another rep's deal", "get", lambda w: f"/api/v1/deals/{w.other_deal.crm_id}/", None,
-     merge(everyone(200), rep=404)),
-    ("deal upsert", "put", lambda w: "/api/v1/deals/006NEW000001/", lambda w: {"name": "New deal"},
-     only(201, "manager")),
-    ("deal patch (not routed)", "patch", lambda w: f"/api/v1/deals/{w.rep_deal.crm_id}/",
-     lambda w: {"name": "x"}, only(405, "manager")),
-    ("deal delete (not routed)", "delete", lambda w: f"/api/v1/deals/{w.rep_deal.crm_id}/", None,
-     only(405, "manager")),
-    ("deal create by POST (not routed)", "post", lambda w: "/api/v1/deals/", lambda w: {"name": "x"},
-     only(405, "manager")),
+    (
+        "another rep's deal",
+        "get",
+        lambda w: f"/api/v1/deals/{w.other_deal.crm_id}/",
+        None,
+        merge(everyone(200), rep=404),
+    ),
+    (
+        "deal upsert",
+        "put",
+        lambda w: "/api/v1/deals/006NEW000001/",
+        lambda w: {"name": "New deal"},
+        only(201, "manager"),
+    ),
+    (
+        "deal patch (not routed)",
+        "patch",
+        lambda w: f"/api/v1/deals/{w.rep_deal.crm_id}/",
+        lambda w: {"name": "x"},
+        only(405, "manager"),
+    ),
+    ("deal delete (not routed)", "delete", lambda w: f"/api/v1/deals/{w.rep_deal.crm_id}/", None, only(405, "manager")),
+    (
+        "deal create by POST (not routed)",
+        "post",
+        lambda w: "/api/v1/deals/",
+        lambda w: {"name": "x"},
+        only(405, "manager"),
+    ),
     ("usage list", "get", lambda w: "/api/v1/usage/", None, everyone(200)),
-    ("usage log on the rep's deal", "post", lambda w: "/api/v1/usage/",
-     lambda w: {"asset": w.published.pk, "deal": w.rep_deal.crm_id, "action": "shared"}, everyone(201)),
-    ("usage log on another rep's deal", "post", lambda w: "/api/v1/usage/",
-     lambda w: {"asset": w.published.pk, "deal": w.other_deal.crm_id, "action": "shared"},
-     merge(everyone(201), rep=400)),
+    (
+        "usage log on the rep's deal",
+        "post",
+        lambda w: "/api/v1/usage/",
+        lambda w: {"asset": w.published.pk, "deal": w.rep_deal.crm_id, "action": "shared"},
+        everyone(201),
+    ),
+    (
+        "usage log on another rep's deal",
+        "post",
+        lambda w: "/api/v1/usage/",
+        lambda w: {"asset": w.published.pk, "deal": w.other_deal.crm_id, "action": "shared"},
+        merge(everyone(201), rep=400),
+    ),
     ("requests list", "get", lambda w: "/api/v1/requests/", None, everyone(200)),
-    ("request create", "post", lambda w: "/api/v1/requests/",
-     lambda w: {"title": "A matrix request", "description": "Needed."}, everyone(201)),
+    (
+        "request create",
+        "post",
+        lambda w: "/api/v1/requests/",
+        lambda w: {"title": "A matrix request", "description": "Needed."},
+        everyone(201),
+    ),
     ("the rep's own request", "get", lambda w: f"/api/v1/requests/{w.rep_request.pk}/", None, everyone(200)),
-    ("another rep's closed request", "get", lambda w: f"/api/v1/requests/{w.other_closed.pk}/", None,
-     merge(everyone(200), rep=404)),
-    ("request reword (own, new)", "patch", lambda w: f"/api/v1/requests/{w.rep_request.pk}/",
-     lambda w: {"title": "Reworded"}, only(200, "rep", "marketer")),
-    ("request triage by PATCH", "patch", lambda w: f"/api/v1/requests/{w.rep_request.pk}/",
-     lambda w: {"priority": 1}, only(200, "marketer")),
-    ("request replace (not routed)", "put", lambda w: f"/api/v1/requests/{w.rep_request.pk}/",
-     lambda w: {"title": "x"}, everyone(405)),
-    ("request delete (not routed)", "delete", lambda w: f"/api/v1/requests/{w.rep_request.pk}/", None,
-     everyone(405)),
-    ("+1 another rep's open request", "post", lambda w: f"/api/v1/requests/{w.other_open.pk}/support/",
-     lambda w: {}, everyone(201)),
-    ("+1 another rep's closed request", "post", lambda w: f"/api/v1/requests/{w.other_closed.pk}/support/",
-     lambda w: {}, merge(everyone(400), rep=404)),
+    (
+        "another rep's closed request",
+        "get",
+        lambda w: f"/api/v1/requests/{w.other_closed.pk}/",
+        None,
+        merge(everyone(200), rep=404),
+    ),
+    (
+        "request reword (own, new)",
+        "patch",
+        lambda w: f"/api/v1/requests/{w.rep_request.pk}/",
+        lambda w: {"title": "Reworded"},
+        only(200, "rep", "marketer"),
+    ),
+    (
+        "request triage by PATCH",
+        "patch",
+        lambda w: f"/api/v1/requests/{w.rep_request.pk}/",
+        lambda w: {"priority": 1},
+        only(200, "marketer"),
+    ),
+    (
+        "request replace (not routed)",
+        "put",
+        lambda w: f"/api/v1/requests/{w.rep_request.pk}/",
+        lambda w: {"title": "x"},
+        everyone(405),
+    ),
+    ("request delete (not routed)", "delete", lambda w: f"/api/v1/requests/{w.rep_request.pk}/", None, everyone(405)),
+    (
+        "+1 another rep's open request",
+        "post",
+        lambda w: f"/api/v1/requests/{w.other_open.pk}/support/",
+        lambda w: {},
+        everyone(201),
+    ),
+    (
+        "+1 another rep's closed request",
+        "post",
+        lambda w: f"/api/v1/requests/{w.other_closed.pk}/support/",
+        lambda w: {},
+        merge(everyone(400), rep=404),
+    ),
     ("request comments", "get", lambda w: f"/api/v1/requests/{w.rep_request.pk}/comments/", None, everyone(200)),
-    ("request comment", "post", lambda w: f"/api/v1/requests/{w.rep_request.pk}/comments/",
-     lambda w: {"body": "Hello"}, everyone(201)),
-    ("another rep's closed request comments", "get",
-     lambda w: f"/api/v1/requests/{w.other_closed.pk}/comments/", None, merge(everyone(200), rep=404)),
-    ("calendar events", "get", lambda w: f"/api/v1/calendar/?start={w.today}&end={w.in_a_week}", None,
-     everyone(200)),
+    (
+        "request comment",
+        "post",
+        lambda w: f"/api/v1/requests/{w.rep_request.pk}/comments/",
+        lambda w: {"body": "Hello"},
+        everyone(201),
+    ),
+    (
+        "another rep's closed request comments",
+        "get",
+        lambda w: f"/api/v1/requests/{w.other_closed.pk}/comments/",
+        None,
+        merge(everyone(200), rep=404),
+    ),
+    ("calendar events", "get", lambda w: f"/api/v1/calendar/?start={w.today}&end={w.in_a_week}", None, everyone(200)),
     *[
-        (f"report {name}", "get", (lambda n: lambda w: f"/api/v1/reports/{n}/")(name), None,
-         only(200, "marketer", "manager"))
+        (
+            f"report {name}",
+            "get",
+            (lambda n: lambda w: f"/api/v1/reports/{n}/")(name),
+            None,
+            only(200, "marketer", "manager"),
+        )
         for name in REPORTS
     ],
-    ("token endpoint by GET", "get", lambda w: "/api/v1/auth/token/", None,
-     {"anonymous": 405, "rep": 405, "marketer": 405, "manager": 405, "outsider": 405}),
-    ("token with a wrong password", "post", lambda w: "/api/v1/auth/token/",
-     lambda w: {"username": "rep", "password": "wrong"},
-     {"anonymous": 400, "rep": 400, "marketer": 400, "manager": 400, "outsider": 400}),
-    ("unsigned CRM webhook", "post", lambda w: "/api/v1/webhooks/crm/",
-     lambda w: {"event_id": "e1", "crm_id": w.rep_deal.crm_id, "stage": "Closed Won"},
-     {"anonymous": 401, "rep": 401, "marketer": 401, "manager": 401, "outsider": 401}),
+    (
+        "token endpoint by GET",
+        "get",
+        lambda w: "/api/v1/auth/token/",
+        None,
+        {"anonymous": 405, "rep": 405, "marketer": 405, "manager": 405, "outsider": 405},
+    ),
+    (
+        "token with a wrong password",
+        "post",
+        lambda w: "/api/v1/auth/token/",
+        lambda w: {"username": "rep", "password": "wrong"},
+        {"anonymous": 400, "rep": 400, "marketer": 400, "manager": 400, "outsider": 400},
+    ),
+    (
+        "unsigned CRM webhook",
+        "post",
+        lambda w: "/api/v1/webhooks/crm/",
+        lambda w: {"event_id": "e1", "crm_id": w.rep_deal.crm_id, "stage": "Closed Won"},
+        {"anonymous": 401, "rep": 401, "marketer": 401, "manager": 401, "outsider": 401},
+    ),
 ]
 
 CASES = matrix_cases(ENDPOINTS)
-
 
 
 def api_client(persona, security_world):
@@ -171,8 +292,9 @@ def test_each_api_endpoint_answers_each_persona_as_the_rules_say(security_world,
     client = api_client(persona, security_world)
     address = url(security_world)
     data = body(security_world) if body else None
-    response = getattr(client, method)(address, data, format="json") if data is not None else getattr(
-        client, method)(address)
+    response = (
+        getattr(client, method)(address, data, format="json") if data is not None else getattr(client, method)(address)
+    )
     if expected == ANON:
         assert response.status_code in (401, 403)
     else:
@@ -201,12 +323,26 @@ def test_every_api_route_is_in_the_matrix():
 
     routed = {str(p.pattern) for p in urls.urlpatterns if "(?P<format>" not in str(p.pattern)}
     known = {
-        "auth/token/", "calendar/", "webhooks/crm/", *[f"reports/{name}/" for name in REPORTS],
-        "^assets/$", "^assets/(?P<pk>[^/.]+)/$",
-        "^stages/$", "^stages/(?P<slug>[^/.]+)/$", "^personas/$", "^personas/(?P<slug>[^/.]+)/$",
-        "^competitors/$", "^competitors/(?P<slug>[^/.]+)/$", "^tags/$", "^tags/(?P<slug>[^/.]+)/$",
-        "^deals/$", r"^deals/(?P<crm_id>[A-Za-z0-9._\-]+)/$", "^usage/$",
-        "^requests/$", "^requests/(?P<pk>[^/.]+)/$", "^requests/(?P<pk>[^/.]+)/comments/$",
+        "auth/token/",
+        "calendar/",
+        "webhooks/crm/",
+        *[f"reports/{name}/" for name in REPORTS],
+        "^assets/$",
+        "^assets/(?P<pk>[^/.]+)/$",
+        "^stages/$",
+        "^stages/(?P<slug>[^/.]+)/$",
+        "^personas/$",
+        "^personas/(?P<slug>[^/.]+)/$",
+        "^competitors/$",
+        "^competitors/(?P<slug>[^/.]+)/$",
+        "^tags/$",
+        "^tags/(?P<slug>[^/.]+)/$",
+        "^deals/$",
+        r"^deals/(?P<crm_id>[A-Za-z0-9._\-]+)/$",
+        "^usage/$",
+        "^requests/$",
+        "^requests/(?P<pk>[^/.]+)/$",
+        "^requests/(?P<pk>[^/.]+)/comments/$",
         "^requests/(?P<pk>[^/.]+)/support/$",
     }
     assert routed - known == set()

@@ -17,56 +17,146 @@ CRM_FIXTURES = Path(__file__).parent / "fixtures" / "crm"
 
 
 def _asset_form(w, **extra):
-    return {"title": "Created by a forged form", "summary": "s", "body": "b", "owner": w.marketer.pk,
-            "verification_interval_days": 90, **extra}
+    return {
+        "title": "Created by a forged form",
+        "summary": "s",
+        "body": "b",
+        "owner": w.marketer.pk,
+        "verification_interval_days": 90,
+        **extra,
+    }
 
 
 def _deal_csv(w):
-    return {"file": SimpleUploadedFile("deals.csv", (CRM_FIXTURES / "salesforce_opportunities.csv").read_bytes(),
-                                       content_type="text/csv"), "source": "salesforce"}
+    return {
+        "file": SimpleUploadedFile(
+            "deals.csv", (CRM_FIXTURES / "salesforce_opportunities.csv").read_bytes(), content_type="text/csv"
+        ),
+        "source": "salesforce",
+    }
 
 
 # (id, persona, url(security_world), data(security_world), state(security_world) -> comparable snapshot)
 FORMS = [
-    ("create an asset", "marketer", lambda w: "/assets/new/?kind=one_pager", _asset_form,
-     lambda w: Asset.objects.count()),
-    ("edit an asset", "marketer", lambda w: f"/assets/{w.published.pk}/edit/",
-     lambda w: _asset_form(w, title="Renamed by a forged form", published_at="2024-01-02T09:00"),
-     lambda w: Asset.objects.get(pk=w.published.pk).title),
-    ("change an asset's status", "marketer", lambda w: f"/assets/{w.published.pk}/status/",
-     lambda w: {"to": "archived"}, lambda w: Asset.objects.get(pk=w.published.pk).status),
-    ("verify an asset", "marketer", lambda w: f"/assets/{w.published.pk}/verify/", lambda w: {},
-     lambda w: Asset.objects.get(pk=w.published.pk).verified_at),
-    ("log 'I used this'", "rep", lambda w: f"/assets/{w.published.pk}/use/",
-     lambda w: {"deal": w.rep_deal.crm_id, "action": "shared"}, lambda w: Usage.objects.count()),
-    ("plan an asset on the calendar", "marketer", lambda w: "/calendar/plan/",
-     lambda w: {"title": "Planned by a forged form", "kind": "one_pager", "owner": w.marketer.pk,
-                "planned_date": w.in_a_week},
-     lambda w: Asset.objects.count()),
-    ("reschedule a planned asset", "marketer", lambda w: f"/calendar/assets/{w.draft.pk}/reschedule/",
-     lambda w: {"planned_date": w.in_a_week}, lambda w: Asset.objects.get(pk=w.draft.pk).planned_publish_date),
-    ("reset the calendar feed secret", "rep", lambda w: "/calendar/subscription/reset/", lambda w: {},
-     lambda w: w.rep.calendar_feed.__class__.objects.get(user=w.rep).secret),
+    (
+        "create an asset",
+        "marketer",
+        lambda w: "/assets/new/?kind=one_pager",
+        _asset_form,
+        lambda w: Asset.objects.count(),
+    ),
+    (
+        "edit an asset",
+        "marketer",
+        lambda w: f"/assets/{w.published.pk}/edit/",
+        lambda w: _asset_form(w, title="Renamed by a forged form", published_at="2024-01-02T09:00"),
+        lambda w: Asset.objects.get(pk=w.published.pk).title,
+    ),
+    (
+        "change an asset's status",
+        "marketer",
+        lambda w: f"/assets/{w.published.pk}/status/",
+        lambda w: {"to": "archived"},
+        lambda w: Asset.objects.get(pk=w.published.pk).status,
+    ),
+    (
+        "verify an asset",
+        "marketer",
+        lambda w: f"/assets/{w.published.pk}/verify/",
+        lambda w: {},
+        lambda w: Asset.objects.get(pk=w.published.pk).verified_at,
+    ),
+    (
+        "log 'I used this'",
+        "rep",
+        lambda w: f"/assets/{w.published.pk}/use/",
+        lambda w: {"deal": w.rep_deal.crm_id, "action": "shared"},
+        lambda w: Usage.objects.count(),
+    ),
+    (
+        "plan an asset on the calendar",
+        "marketer",
+        lambda w: "/calendar/plan/",
+        lambda w: {
+            "title": "Planned by a forged form",
+            "kind": "one_pager",
+            "owner": w.marketer.pk,
+            "planned_date": w.in_a_week,
+        },
+        lambda w: Asset.objects.count(),
+    ),
+    (
+        "reschedule a planned asset",
+        "marketer",
+        lambda w: f"/calendar/assets/{w.draft.pk}/reschedule/",
+        lambda w: {"planned_date": w.in_a_week},
+        lambda w: Asset.objects.get(pk=w.draft.pk).planned_publish_date,
+    ),
+    (
+        "reset the calendar feed secret",
+        "rep",
+        lambda w: "/calendar/subscription/reset/",
+        lambda w: {},
+        lambda w: w.rep.calendar_feed.__class__.objects.get(user=w.rep).secret,
+    ),
     ("import deals", "manager", lambda w: "/deals/import/", _deal_csv, lambda w: Deal.objects.count()),
-    ("log usage in a deal", "rep", lambda w: f"/deals/{w.rep_deal.crm_id}/log/",
-     lambda w: {"assets": [w.published.pk], "action": "shared"}, lambda w: Usage.objects.count()),
-    ("report a new objection", "rep", lambda w: f"/deals/{w.rep_deal.crm_id}/objection/",
-     lambda w: {"objection": "Your price is too high for us"}, lambda w: ContentRequest.objects.count()),
-    ("submit a request", "rep", lambda w: "/requests/new/",
-     lambda w: {"title": "Forged request for a pricing sheet", "description": "Needed."},
-     lambda w: ContentRequest.objects.count()),
-    ("+1 a request", "rep", lambda w: f"/requests/{w.other_open.pk}/support/", lambda w: {},
-     lambda w: RequestSupport.objects.count()),
-    ("comment on a request", "rep", lambda w: f"/requests/{w.rep_request.pk}/comments/",
-     lambda w: {"body": "Forged comment"}, lambda w: RequestComment.objects.count()),
-    ("set a request's priority", "marketer", lambda w: f"/requests/{w.rep_request.pk}/triage/priority/",
-     lambda w: {"priority": "1"}, lambda w: ContentRequest.objects.get(pk=w.rep_request.pk).priority),
-    ("assign a request", "marketer", lambda w: f"/requests/{w.rep_request.pk}/triage/assign/",
-     lambda w: {"assignee": w.marketer.pk}, lambda w: ContentRequest.objects.get(pk=w.rep_request.pk).assignee_id),
-    ("triage a request", "marketer", lambda w: f"/requests/{w.rep_request.pk}/triage/transition/",
-     lambda w: {"to_status": "triaged"}, lambda w: ContentRequest.objects.get(pk=w.rep_request.pk).status),
+    (
+        "log usage in a deal",
+        "rep",
+        lambda w: f"/deals/{w.rep_deal.crm_id}/log/",
+        lambda w: {"assets": [w.published.pk], "action": "shared"},
+        lambda w: Usage.objects.count(),
+    ),
+    (
+        "report a new objection",
+        "rep",
+        lambda w: f"/deals/{w.rep_deal.crm_id}/objection/",
+        lambda w: {"objection": "Your price is too high for us"},
+        lambda w: ContentRequest.objects.count(),
+    ),
+    (
+        "submit a request",
+        "rep",
+        lambda w: "/requests/new/",
+        lambda w: {"title": "Forged request for a pricing sheet", "description": "Needed."},
+        lambda w: ContentRequest.objects.count(),
+    ),
+    (
+        "+1 a request",
+        "rep",
+        lambda w: f"/requests/{w.other_open.pk}/support/",
+        lambda w: {},
+        lambda w: RequestSupport.objects.count(),
+    ),
+    (
+        "comment on a request",
+        "rep",
+        lambda w: f"/requests/{w.rep_request.pk}/comments/",
+        lambda w: {"body": "Forged comment"},
+        lambda w: RequestComment.objects.count(),
+    ),
+    (
+        "set a request's priority",
+        "marketer",
+        lambda w: f"/requests/{w.rep_request.pk}/triage/priority/",
+        lambda w: {"priority": "1"},
+        lambda w: ContentRequest.objects.get(pk=w.rep_request.pk).priority,
+    ),
+    (
+        "assign a request",
+        "marketer",
+        lambda w: f"/requests/{w.rep_request.pk}/triage/assign/",
+        lambda w: {"assignee": w.marketer.pk},
+        lambda w: ContentRequest.objects.get(pk=w.rep_request.pk).assignee_id,
+    ),
+    (
+        "triage a request",
+        "marketer",
+        lambda w: f"/requests/{w.rep_request.pk}/triage/transition/",
+        lambda w: {"to_status": "triaged"},
+        lambda w: ContentRequest.objects.get(pk=w.rep_request.pk).status,
+    ),
 ]
-
 
 
 def _strict_client(user):
@@ -100,8 +190,9 @@ def test_a_form_posted_with_a_wrong_token_is_refused(security_world):
     client = _strict_client(security_world.rep)
     client.cookies["csrftoken"] = get_random_string(32)
     before = ContentRequest.objects.count()
-    response = client.post("/requests/new/", {"title": "Forged", "description": "x",
-                                              "csrfmiddlewaretoken": get_random_string(32)})
+    response = client.post(
+        "/requests/new/", {"title": "Forged", "description": "x", "csrfmiddlewaretoken": get_random_string(32)}
+    )
     assert response.status_code == 403
     assert ContentRequest.objects.count() == before
 
@@ -130,7 +221,8 @@ def test_the_api_refuses_a_session_authenticated_write_without_a_token(security_
     """DRF's SessionAuthentication enforces CSRF: a forged cross-site POST with the user's cookie fails."""
     client = _strict_client(security_world.rep)
     before = ContentRequest.objects.count()
-    response = client.post("/api/v1/requests/", {"title": "Forged over the API", "description": "x"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/requests/", {"title": "Forged over the API", "description": "x"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert ContentRequest.objects.count() == before

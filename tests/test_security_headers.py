@@ -7,7 +7,6 @@ from .security_helpers import client_for
 pytestmark = pytest.mark.django_db
 
 
-
 def csp_directives(response) -> dict[str, list[str]]:
     policy = response["Content-Security-Policy"]
     directives = {}
@@ -49,8 +48,12 @@ def test_pages_refuse_framing_and_sniffing_and_limit_the_referrer(security_world
     response = client_for(persona, security_world).get(url)
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] in ("same-origin", "strict-origin", "no-referrer",
-                                           "strict-origin-when-cross-origin")
+    assert response["Referrer-Policy"] in (
+        "same-origin",
+        "strict-origin",
+        "no-referrer",
+        "strict-origin-when-cross-origin",
+    )
 
 
 def test_the_login_page_has_every_security_header(client):
@@ -80,8 +83,10 @@ def test_the_session_cookie_is_http_only(security_world):
 
 
 def test_the_calendar_feed_and_the_api_are_not_frameable_and_not_sniffable(security_world, client):
-    for response in (client.get(f"/calendar/feed/{security_world.rep_feed.secret}.ics"),
-                     client_for("rep", security_world).get("/api/v1/assets/")):
+    for response in (
+        client.get(f"/calendar/feed/{security_world.rep_feed.secret}.ics"),
+        client_for("rep", security_world).get("/api/v1/assets/"),
+    ):
         assert response.status_code == 200
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["X-Frame-Options"] == "DENY"

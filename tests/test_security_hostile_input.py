@@ -16,20 +16,22 @@ from .security_helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE_MARKDOWN = "\n\n".join([
-    "# Pricing",
-    "<script>alert('md-script')</script>",
-    "<img src=x onerror=\"alert('md-onerror')\">",
-    "[click me](javascript:alert('md-link'))",
-    '<a href="JaVaScRiPt:alert(1)">mixed case</a>',
-    '<a href="&#106;avascript:alert(1)">entity</a>',
-    "![pic](javascript:alert('md-img'))",
-    '<svg onload="alert(1)"><circle/></svg>',
-    '<iframe src="https://evil.example"></iframe>',
-    '<div style="background:url(javascript:alert(1))" onclick="alert(1)">styled</div>',
-    '<form action="https://evil.example"><input name=x></form>',
-    "[ok](https://example.com)",
-])
+HOSTILE_MARKDOWN = "\n\n".join(
+    [
+        "# Pricing",
+        "<script>alert('md-script')</script>",
+        "<img src=x onerror=\"alert('md-onerror')\">",
+        "[click me](javascript:alert('md-link'))",
+        '<a href="JaVaScRiPt:alert(1)">mixed case</a>',
+        '<a href="&#106;avascript:alert(1)">entity</a>',
+        "![pic](javascript:alert('md-img'))",
+        '<svg onload="alert(1)"><circle/></svg>',
+        '<iframe src="https://evil.example"></iframe>',
+        '<div style="background:url(javascript:alert(1))" onclick="alert(1)">styled</div>',
+        '<form action="https://evil.example"><input name=x></form>',
+        "[ok](https://example.com)",
+    ]
+)
 
 
 class _TagCollector(HTMLParser):
@@ -67,8 +69,8 @@ def assert_no_executable_markup(html: str):
     assert "md-script" not in html and "md-onerror" not in html
 
 
-
 # Markdown ----------------------------------------------------------------------------------------
+
 
 def test_hostile_markdown_in_an_asset_body_renders_without_script_handlers_or_javascript_urls(security_world):
     asset = AssetFactory(body=HOSTILE_MARKDOWN, title="Hostile body")
@@ -95,24 +97,37 @@ def test_a_hostile_asset_title_is_escaped_on_the_library_and_asset_pages(securit
 
 # Upload names ------------------------------------------------------------------------------------
 
+
 def _edit_data(security_world, upload):
-    return {"title": "Published deck", "summary": "s", "body": "b", "owner": security_world.marketer.pk,
-            "verification_interval_days": 90, "published_at": "2024-01-02T09:00", "upload": upload}
+    return {
+        "title": "Published deck",
+        "summary": "s",
+        "body": "b",
+        "owner": security_world.marketer.pk,
+        "verification_interval_days": 90,
+        "published_at": "2024-01-02T09:00",
+        "upload": upload,
+    }
 
 
-@pytest.mark.parametrize("name", [
-    "../../etc/passwd.pdf",
-    "..\\..\\windows\\win.ini.pdf",
-    "/etc/passwd.pdf",
-    "a\x00b.pdf",
-    "bell\x07esc\x1b\x7f.pdf",
-    "tab\there.pdf",
-    "x" * 1000 + ".pdf",
-    "\u202egnp.pdf",
-], ids=["dot-dot", "backslashes", "absolute", "nul", "control", "tab", "very-long", "rtl-override"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd.pdf",
+        "..\\..\\windows\\win.ini.pdf",
+        "/etc/passwd.pdf",
+        "a\x00b.pdf",
+        "bell\x07esc\x1b\x7f.pdf",
+        "tab\there.pdf",
+        "x" * 1000 + ".pdf",
+        "\u202egnp.pdf",
+    ],
+    ids=["dot-dot", "backslashes", "absolute", "nul", "control", "tab", "very-long", "rtl-override"],
+)
 def test_a_hostile_upload_name_is_stored_under_media_root_with_a_safe_name(security_world, tmp_path, name):
     response = client_for("marketer", security_world).post(
-        f"/assets/{security_world.published.pk}/edit/", _edit_data(security_world, SimpleUploadedFile(name, pdf_bytes("x")))
+        f"/assets/{security_world.published.pk}/edit/",
+        _edit_data(security_world, SimpleUploadedFile(name, pdf_bytes("x"))),
     )
     assert response.status_code == 302
     security_world.published.refresh_from_db()
@@ -134,7 +149,8 @@ def test_a_hostile_upload_name_is_stored_under_media_root_with_a_safe_name(secur
 def test_an_upload_named_only_dots_and_an_extension_is_refused(security_world, tmp_path):
     before = stored_files(tmp_path)
     response = client_for("marketer", security_world).post(
-        f"/assets/{security_world.published.pk}/edit/", _edit_data(security_world, SimpleUploadedFile("..pdf", pdf_bytes("x")))
+        f"/assets/{security_world.published.pk}/edit/",
+        _edit_data(security_world, SimpleUploadedFile("..pdf", pdf_bytes("x"))),
     )
     assert response.status_code in (200, 400)
     assert "files are not accepted" in response.content.decode()
@@ -143,13 +159,16 @@ def test_an_upload_named_only_dots_and_an_extension_is_refused(security_world, t
 
 # Executables and oversize files ------------------------------------------------------------------
 
+
 def _row(asset):
     asset.refresh_from_db()
     return (asset.file.name, asset.file_text, asset.title, asset.updated_at)
 
 
 @pytest.mark.parametrize("content", [MZ_HEAD, ELF_HEAD], ids=["windows-exe", "elf"])
-def test_an_executable_renamed_pdf_is_refused_by_the_asset_form_and_nothing_is_stored(security_world, tmp_path, content):
+def test_an_executable_renamed_pdf_is_refused_by_the_asset_form_and_nothing_is_stored(
+    security_world, tmp_path, content
+):
     before_files, before_row = stored_files(tmp_path), _row(security_world.published)
     response = client_for("marketer", security_world).post(
         f"/assets/{security_world.published.pk}/edit/",
@@ -179,11 +198,21 @@ def test_an_executable_sent_to_the_asset_api_is_refused_with_a_4xx_and_nothing_i
     file is silently dropped (and, on POST, a new file-less asset created)."""
     client = APIClient()
     client.force_authenticate(security_world.marketer)
-    before_files, before_row, before_count = stored_files(tmp_path), _row(security_world.published), Asset.objects.count()
-    patched = client.patch(f"/api/v1/assets/{security_world.published.pk}/",
-                           {"file": SimpleUploadedFile("tool.pdf", content)}, format="multipart")
-    created = client.post("/api/v1/assets/", {"kind": "one_pager", "title": "Via API",
-                                              "file": SimpleUploadedFile("tool.pdf", content)}, format="multipart")
+    before_files, before_row, before_count = (
+        stored_files(tmp_path),
+        _row(security_world.published),
+        Asset.objects.count(),
+    )
+    patched = client.patch(
+        f"/api/v1/assets/{security_world.published.pk}/",
+        {"file": SimpleUploadedFile("tool.pdf", content)},
+        format="multipart",
+    )
+    created = client.post(
+        "/api/v1/assets/",
+        {"kind": "one_pager", "title": "Via API", "file": SimpleUploadedFile("tool.pdf", content)},
+        format="multipart",
+    )
     assert stored_files(tmp_path) == before_files
     assert _row(security_world.published)[:3] == before_row[:3]
     assert 400 <= patched.status_code < 500, patched.status_code
@@ -205,6 +234,7 @@ def test_an_oversized_upload_is_refused_and_nothing_is_stored(security_world, tm
 
 
 # Huge query strings ------------------------------------------------------------------------------
+
 
 def test_a_100k_character_search_on_the_library_page_is_bounded(security_world):
     response = client_for("rep", security_world).get("/", {"q": "a" * 100_000})

@@ -13,7 +13,6 @@ from .security_helpers import client_for
 pytestmark = pytest.mark.django_db
 
 
-
 def api_as(user):
     client = APIClient()
     client.force_authenticate(user)
@@ -21,6 +20,7 @@ def api_as(user):
 
 
 # Calendar feed -----------------------------------------------------------------------------------
+
 
 def test_the_calendar_feed_answers_only_to_an_exact_secret(security_world, client):
     secret = security_world.rep_feed.secret
@@ -57,6 +57,7 @@ def test_the_feed_does_not_accept_a_session_instead_of_the_secret(security_world
 
 # API tokens --------------------------------------------------------------------------------------
 
+
 def test_no_api_endpoint_lists_tokens(security_world):
     token = Token.objects.create(user=security_world.other_rep)
     client = api_as(security_world.manager)
@@ -75,13 +76,13 @@ def test_obtaining_a_token_returns_only_ones_own(security_world):
     security_world.rep.set_password("pass-1234-word")
     security_world.rep.save()
     other = Token.objects.create(user=security_world.other_rep)
-    response = APIClient().post("/api/v1/auth/token/", {"username": "rep", "password": "pass-1234-word"},
-                                format="json")
+    response = APIClient().post("/api/v1/auth/token/", {"username": "rep", "password": "pass-1234-word"}, format="json")
     assert response.status_code == 200
     assert response.json()["token"] == Token.objects.get(user=security_world.rep).key != other.key
 
 
 # Requests ----------------------------------------------------------------------------------------
+
 
 def test_a_rep_gets_404_for_another_reps_closed_request_on_the_page_and_the_api(security_world):
     assert client_for("rep", security_world).get(f"/requests/{security_world.other_closed.pk}/").status_code == 404
@@ -91,14 +92,16 @@ def test_a_rep_gets_404_for_another_reps_closed_request_on_the_page_and_the_api(
 
 
 def test_a_rep_cannot_reword_another_reps_request(security_world):
-    response = api_as(security_world.rep).patch(f"/api/v1/requests/{security_world.other_open.pk}/", {"title": "Mine now"},
-                                       format="json")
+    response = api_as(security_world.rep).patch(
+        f"/api/v1/requests/{security_world.other_open.pk}/", {"title": "Mine now"}, format="json"
+    )
     assert response.status_code in (400, 403, 404)
     security_world.other_open.refresh_from_db()
     assert security_world.other_open.title == "Other open request"
 
 
 # Deals and usage ---------------------------------------------------------------------------------
+
 
 def test_the_deals_api_lists_only_a_reps_own_deals(security_world):
     crm_ids = {d["crm_id"] for d in api_as(security_world.rep).get("/api/v1/deals/").json()["results"]}
@@ -112,8 +115,9 @@ def test_filtering_the_deals_api_by_another_owner_does_not_widen_a_reps_view(sec
 
 
 def test_a_rep_cannot_overwrite_a_deal_over_the_api(security_world):
-    response = api_as(security_world.rep).put(f"/api/v1/deals/{security_world.other_deal.crm_id}/", {"name": "Hijacked"},
-                                     format="json")
+    response = api_as(security_world.rep).put(
+        f"/api/v1/deals/{security_world.other_deal.crm_id}/", {"name": "Hijacked"}, format="json"
+    )
     assert response.status_code == 403
     security_world.other_deal.refresh_from_db()
     assert security_world.other_deal.name == "Other rep deal"
@@ -136,6 +140,7 @@ def test_the_deal_autocomplete_offers_a_rep_only_their_own_deals(security_world)
 
 
 # Background jobs ---------------------------------------------------------------------------------
+
 
 def test_another_users_background_job_page_is_a_404(security_world):
     other_job = BackgroundJob.objects.create(kind="import_deals", created_by=security_world.other_rep, message="secret")

@@ -30,29 +30,35 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("name,content,kind", [
-    ("case.pdf", pdf_bytes("hello"), "pdf"),
-    ("story.docx", docx_bytes("hello"), "docx"),
-    ("deck.pptx", pptx_bytes("hello"), "pptx"),
-    ("logo.png", PNG_1PX, "png"),
-    ("photo.jpg", JPEG_HEAD, "jpeg"),
-    ("PHOTO.JPEG", JPEG_HEAD, "jpeg"),
-])
+@pytest.mark.parametrize(
+    "name,content,kind",
+    [
+        ("case.pdf", pdf_bytes("hello"), "pdf"),
+        ("story.docx", docx_bytes("hello"), "docx"),
+        ("deck.pptx", pptx_bytes("hello"), "pptx"),
+        ("logo.png", PNG_1PX, "png"),
+        ("photo.jpg", JPEG_HEAD, "jpeg"),
+        ("PHOTO.JPEG", JPEG_HEAD, "jpeg"),
+    ],
+)
 def test_it_accepts_each_allowed_type_when_content_agrees_with_name(name, content, kind):
     assert validate_asset_file(upload(name, content)) == kind
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("tool.pdf", ELF_HEAD, "not a PDF, PPTX, DOCX, PNG or JPEG file"),
-    ("setup.pdf", MZ_HEAD, "not a PDF, PPTX, DOCX, PNG or JPEG file"),
-    ("picture.docx", PNG_1PX, "its content is a PNG image"),
-    ("deck.docx", pptx_bytes("x"), "its content is a PowerPoint (PPTX)"),
-    ("story.pdf", docx_bytes("x"), "its content is a Word (DOCX)"),
-    ("archive.docx", zip_without_office_parts(), "not a PDF, PPTX, DOCX, PNG or JPEG file"),
-    ("setup.exe", MZ_HEAD, "“.exe” files are not accepted"),
-    ("page.html", b"<html><script>alert(1)</script>", "“.html” files are not accepted"),
-    ("empty.pdf", b"", "The file is empty"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("tool.pdf", ELF_HEAD, "not a PDF, PPTX, DOCX, PNG or JPEG file"),
+        ("setup.pdf", MZ_HEAD, "not a PDF, PPTX, DOCX, PNG or JPEG file"),
+        ("picture.docx", PNG_1PX, "its content is a PNG image"),
+        ("deck.docx", pptx_bytes("x"), "its content is a PowerPoint (PPTX)"),
+        ("story.pdf", docx_bytes("x"), "its content is a Word (DOCX)"),
+        ("archive.docx", zip_without_office_parts(), "not a PDF, PPTX, DOCX, PNG or JPEG file"),
+        ("setup.exe", MZ_HEAD, "“.exe” files are not accepted"),
+        ("page.html", b"<html><script>alert(1)</script>", "“.html” files are not accepted"),
+        ("empty.pdf", b"", "The file is empty"),
+    ],
+)
 def test_it_refuses_files_whose_content_or_name_is_not_allowed(name, content, message):
     with pytest.raises(ValidationError) as error:
         validate_asset_file(upload(name, content))
@@ -67,14 +73,17 @@ def test_it_refuses_a_file_over_the_size_limit_from_settings(settings):
     assert "the limit is 1 MB" in error.value.messages[0]
 
 
-@pytest.mark.parametrize("raw,safe", [
-    ("../../etc/passwd.pdf", "passwd.pdf"),
-    ("..\\..\\windows\\system.ini.pdf", "system.ini.pdf"),
-    ("deck\x00\x1b[31m.pptx", "deck_31m.pptx"),
-    ("Q3 pricing <final>.PDF", "Q3_pricing_final.pdf"),
-    (".htaccess", "htaccess"),
-    ("", "file"),
-])
+@pytest.mark.parametrize(
+    "raw,safe",
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("..\\..\\windows\\system.ini.pdf", "system.ini.pdf"),
+        ("deck\x00\x1b[31m.pptx", "deck_31m.pptx"),
+        ("Q3 pricing <final>.PDF", "Q3_pricing_final.pdf"),
+        (".htaccess", "htaccess"),
+        ("", "file"),
+    ],
+)
 def test_it_sanitises_file_names(raw, safe):
     assert safe_file_name(raw) == safe
 
@@ -114,8 +123,11 @@ def test_a_refused_file_on_edit_changes_nothing_in_the_row(marketer_client, medi
 def test_an_accepted_upload_is_stored_under_a_safe_name_and_its_text_indexed(marketer_client, media):
     response = marketer_client.post(
         reverse("asset-create") + "?kind=one_pager",
-        {"title": "Onboarding", "verification_interval_days": 90,
-         "upload": upload("../../Onboarding guide.docx", docx_bytes("Forty percent faster onboarding"))},
+        {
+            "title": "Onboarding",
+            "verification_interval_days": 90,
+            "upload": upload("../../Onboarding guide.docx", docx_bytes("Forty percent faster onboarding")),
+        },
     )
     asset = Asset.objects.get()
     assert response.status_code == 302

@@ -34,9 +34,7 @@ def test_a_signed_stage_change_updates_the_deal(client):
 def test_a_won_event_closes_the_deal_and_refreshes_asset_support(client, rep):
     deal = DealFactory(crm_id="006B", owner=rep)
     asset = AssetFactory()
-    UsageFactory(
-        asset=asset, deal=deal, user=rep, used_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
-    )
+    UsageFactory(asset=asset, deal=deal, user=rep, used_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC))
 
     response = post_signed(
         client,

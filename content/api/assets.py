@@ -97,7 +97,9 @@ class AssetSerializer(serializers.ModelSerializer):
     tags = TagNamesField(required=False)
     url = serializers.SerializerMethodField()
     file = serializers.FileField(
-        required=False, use_url=True, allow_null=True,
+        required=False,
+        use_url=True,
+        allow_null=True,
         help_text="PDF, PPTX, DOCX, PNG or JPEG, checked by content; its text becomes searchable.",
     )
     needs_review = serializers.SerializerMethodField()
@@ -169,8 +171,7 @@ class AssetSerializer(serializers.ModelSerializer):
     def validate_status(self, status):
         if self.instance and status != self.instance.status and not self.instance.can_transition_to(status):
             raise serializers.ValidationError(
-                f"An asset cannot go from {self.instance.get_status_display()} "
-                f"to {AssetStatus(status).label}."
+                f"An asset cannot go from {self.instance.get_status_display()} to {AssetStatus(status).label}."
             )
         return status
 
@@ -256,9 +257,7 @@ _ERRORS = {
     partial_update=extend_schema(
         responses={200: AssetSerializer, **_ERRORS, 404: OpenApiResponse(description="Not found.")}
     ),
-    update=extend_schema(
-        responses={200: AssetSerializer, **_ERRORS, 404: OpenApiResponse(description="Not found.")}
-    ),
+    update=extend_schema(responses={200: AssetSerializer, **_ERRORS, 404: OpenApiResponse(description="Not found.")}),
     destroy=extend_schema(responses={204: None, **_ERRORS, 404: OpenApiResponse(description="Not found.")}),
 )
 class AssetViewSet(viewsets.ModelViewSet):

@@ -88,8 +88,10 @@ class CalendarEventsView(APIView):
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         events = calendar_events(user=request.user, start=start, end=end, filters=filters)
         rows = [{**vars(event), "state_label": event.state_label} for event in events]
-        return Response({
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "events": CalendarEventSerializer(rows, many=True).data,
-        })
+        return Response(
+            {
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "events": CalendarEventSerializer(rows, many=True).data,
+            }
+        )

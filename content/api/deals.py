@@ -65,9 +65,7 @@ class DealWriteSerializer(serializers.Serializer):
 class DealFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DealStatus.choices)
     owner = django_filters.CharFilter(field_name="owner__username", help_text="The owner's username.")
-    stage = django_filters.CharFilter(
-        field_name="stage", lookup_expr="iexact", help_text="The CRM stage name."
-    )
+    stage = django_filters.CharFilter(field_name="stage", lookup_expr="iexact", help_text="The CRM stage name.")
     closed_after = django_filters.DateFilter(field_name="close_date", lookup_expr="gte")
     closed_before = django_filters.DateFilter(field_name="close_date", lookup_expr="lte")
 
@@ -112,9 +110,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         except DjangoValidationError as error:
             return Response(_errors(error), status=status.HTTP_400_BAD_REQUEST)
         deal = Deal.objects.select_related("owner", "funnel_stage").get(pk=deal.pk)
-        return Response(
-            DealSerializer(deal).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return Response(DealSerializer(deal).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class CrmWebhook(APIView):

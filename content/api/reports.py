@@ -58,9 +58,7 @@ def report_json(report) -> dict:
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter(
-        "start", OpenApiTypes.DATE, description="First day of the period (default: 89 days ago)."
-    ),
+    OpenApiParameter("start", OpenApiTypes.DATE, description="First day of the period (default: 89 days ago)."),
     OpenApiParameter("end", OpenApiTypes.DATE, description="Last day of the period (default: today)."),
     OpenApiParameter("kind", OpenApiTypes.STR, description="Asset kind, e.g. case_study."),
     OpenApiParameter("stage", OpenApiTypes.STR, description="Funnel stage slug."),
@@ -106,12 +104,8 @@ def report_view(name):
         summary=DESCRIPTIONS[name],
         parameters=FILTER_PARAMETERS,
         responses={
-            (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="The report as JSON."
-            ),
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR, description="The report as CSV (format=csv)."
-            ),
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="The report as JSON."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The report as CSV (format=csv)."),
             400: OpenApiResponse(description="A filter value cannot be used; the body says which and why."),
             403: OpenApiResponse(description="Only marketers and managers see reports."),
         },

@@ -84,13 +84,9 @@ class ContentRequestCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
     kind = serializers.ChoiceField(choices=AssetKind.choices, required=False, allow_blank=True, default="")
-    stage = serializers.SlugRelatedField(
-        slug_field="slug", queryset=FunnelStage.objects.all(), required=False
-    )
+    stage = serializers.SlugRelatedField(slug_field="slug", queryset=FunnelStage.objects.all(), required=False)
     persona = serializers.SlugRelatedField(slug_field="slug", queryset=Persona.objects.all(), required=False)
-    competitor = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Competitor.objects.all(), required=False
-    )
+    competitor = serializers.SlugRelatedField(slug_field="slug", queryset=Competitor.objects.all(), required=False)
     deal = serializers.SlugRelatedField(slug_field="crm_id", queryset=Deal.objects.all(), required=False)
     needed_by = serializers.DateField(required=False, allow_null=True)
 
@@ -220,9 +216,7 @@ class ContentRequestViewSet(
     @staticmethod
     def _apply(target, user, data):
         if "title" in data or "description" in data:
-            request_edit(
-                request=target, actor=user, title=data.get("title"), description=data.get("description")
-            )
+            request_edit(request=target, actor=user, title=data.get("title"), description=data.get("description"))
         if "assignee" in data:
             request_assign(request=target, actor=user, assignee=data["assignee"])
         if "priority" in data:
@@ -283,15 +277,9 @@ class ContentRequestViewSet(
             incoming = CommentSerializer(data=request.data)
             incoming.is_valid(raise_exception=True)
             try:
-                comment = request_comment(
-                    request=target, author=request.user, body=incoming.validated_data["body"]
-                )
+                comment = request_comment(request=target, author=request.user, body=incoming.validated_data["body"])
             except RequestError as error:
                 raise _bad_request(error) from error
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
-        comments = (
-            RequestComment.objects.filter(request=target)
-            .select_related("author")
-            .order_by("created_at", "id")
-        )
+        comments = RequestComment.objects.filter(request=target).select_related("author").order_by("created_at", "id")
         return Response(CommentSerializer(comments, many=True).data)

@@ -44,9 +44,7 @@ class UsageSerializer(serializers.ModelSerializer):
 class UsageWriteSerializer(serializers.Serializer):
     asset = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The asset's id.")
     deal = serializers.CharField(max_length=64, help_text="The deal's CRM id.")
-    action = serializers.ChoiceField(
-        choices=UsageAction.choices, help_text="'heard' is for objection entries."
-    )
+    action = serializers.ChoiceField(choices=UsageAction.choices, help_text="'heard' is for objection entries.")
     stage = serializers.SlugField(required=False, allow_blank=True, help_text="A funnel stage slug.")
     helpful = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -82,9 +80,7 @@ class UsageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
         request=UsageWriteSerializer,
         responses={
             201: UsageSerializer,
-            400: OpenApiResponse(
-                description="Unknown asset or deal, or an invalid field; the field is named."
-            ),
+            400: OpenApiResponse(description="Unknown asset or deal, or an invalid field; the field is named."),
             403: OpenApiResponse(description="Logging for someone else without being a manager."),
         },
     )

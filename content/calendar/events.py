@@ -28,9 +28,19 @@ STATE_LABELS = {
 }
 # The columns an event needs: bodies and extracted file text stay in the database.
 _ASSET_FIELDS = (
-    "id", "title", "kind", "status", "planned_publish_date", "published_at", "review_by",
-    "won_deal_count", "influenced_revenue",
-    "owner__id", "owner__username", "owner__first_name", "owner__last_name",
+    "id",
+    "title",
+    "kind",
+    "status",
+    "planned_publish_date",
+    "published_at",
+    "review_by",
+    "won_deal_count",
+    "influenced_revenue",
+    "owner__id",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
 )
 TYPE_LABELS = {"planned": "Planned", "published": "Published", "review": "Review due", "request": "Needed by"}
 
@@ -139,8 +149,11 @@ def _filter_assets(queryset, filters: CalendarFilters):
         queryset = queryset.filter(kind=filters.kind)
     if filters.owner:
         queryset = queryset.filter(owner_id=filters.owner)
-    for relation, slug in (("stages", filters.stage), ("personas", filters.persona),
-                           ("competitors", filters.competitor)):
+    for relation, slug in (
+        ("stages", filters.stage),
+        ("personas", filters.persona),
+        ("competitors", filters.competitor),
+    ):
         if slug:
             through = Asset._meta.get_field(relation).remote_field.through
             target = f"{Asset._meta.get_field(relation).m2m_reverse_field_name()}__slug"
@@ -213,11 +226,17 @@ def calendar_events(
     events: list[CalendarEvent] = []
 
     if can(user, "view_unpublished_assets"):
-        planned = _filter_assets(
-            Asset.objects.filter(status__in=[AssetStatus.DRAFT, AssetStatus.IN_REVIEW],
-                                 planned_publish_date__range=(start, end)),
-            filters,
-        ).select_related("owner").only(*_ASSET_FIELDS).order_by("planned_publish_date", "title", "pk")
+        planned = (
+            _filter_assets(
+                Asset.objects.filter(
+                    status__in=[AssetStatus.DRAFT, AssetStatus.IN_REVIEW], planned_publish_date__range=(start, end)
+                ),
+                filters,
+            )
+            .select_related("owner")
+            .only(*_ASSET_FIELDS)
+            .order_by("planned_publish_date", "title", "pk")
+        )
         events += [_asset_event(a, "planned", a.planned_publish_date, "planned") for a in planned]
 
     shown = with_use_since_publishing(
@@ -231,27 +250,40 @@ def calendar_events(
     due = shown.filter(review_by__range=(start, end)).order_by("review_by", "pk")
     events += [_asset_event(a, "review", a.review_by, support_state(a)) for a in due]
 
-    requests = _filter_requests(
-        ContentRequest.objects.filter(status__in=CALENDAR_REQUEST_STATUSES, needed_by__range=(start, end)),
-        filters,
-    ).select_related("assignee").only(
-        "id", "title", "kind", "needed_by",
-        "assignee__id", "assignee__username", "assignee__first_name", "assignee__last_name",
-    ).order_by("needed_by", "pk")
+    requests = (
+        _filter_requests(
+            ContentRequest.objects.filter(status__in=CALENDAR_REQUEST_STATUSES, needed_by__range=(start, end)),
+            filters,
+        )
+        .select_related("assignee")
+        .only(
+            "id",
+            "title",
+            "kind",
+            "needed_by",
+            "assignee__id",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
+        .order_by("needed_by", "pk")
+    )
     # The plan is shared, so every role sees these titles; only those who may open any request get a link.
     link_requests = can(user, "view_all_requests")
     for item in requests:
-        events.append(CalendarEvent(
-            type="request",
-            date=item.needed_by,
-            title=item.title,
-            request_id=item.pk,
-            kind=item.kind,
-            kind_label=item.get_kind_display() if item.kind else "Request",
-            owner=_display_name(item.assignee),
-            state="requested",
-            url=_request_url(item.pk) if link_requests else "",
-        ))
+        events.append(
+            CalendarEvent(
+                type="request",
+                date=item.needed_by,
+                title=item.title,
+                request_id=item.pk,
+                kind=item.kind,
+                kind_label=item.get_kind_display() if item.kind else "Request",
+                owner=_display_name(item.assignee),
+                state="requested",
+                url=_request_url(item.pk) if link_requests else "",
+            )
+        )
 
     events.sort(key=lambda e: (e.date, _TYPE_ORDER[e.type], e.title.lower(), e.asset_id or e.request_id))
     return events

@@ -39,9 +39,7 @@ def calendar_plan_asset(*, actor, title: str, kind: str, owner, planned_date: da
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    asset = Asset(
-        title=title, kind=kind, owner=owner, status=AssetStatus.DRAFT, planned_publish_date=planned_date
-    )
+    asset = Asset(title=title, kind=kind, owner=owner, status=AssetStatus.DRAFT, planned_publish_date=planned_date)
     asset.full_clean()
     asset.save()
     return asset
@@ -66,6 +64,9 @@ def calendar_reschedule(*, actor, asset: Asset, planned_date: datetime.date) -> 
 
 def planning_owners():
     """Who may own a planned asset: active marketers."""
-    return get_user_model().objects.filter(is_active=True, groups__name="Marketing").order_by(
-        "first_name", "last_name", "username"
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name="Marketing")
+        .order_by("first_name", "last_name", "username")
+        .distinct()
+    )

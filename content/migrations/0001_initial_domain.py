@@ -11,408 +11,838 @@ import content.models.assets
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Competitor',
+            name="Competitor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('website', models.URLField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("website", models.URLField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Persona',
+            name="Persona",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('pains', models.TextField(blank=True, help_text='What keeps this buyer up at night, one per line.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("pains", models.TextField(blank=True, help_text="What keeps this buyer up at night, one per line.")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookEvent',
+            name="WebhookEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=128, unique=True)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('payload', models.JSONField(default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("event_id", models.CharField(max_length=128, unique=True)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("payload", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-received_at'],
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('secret', models.CharField(default=content.models.activity.new_feed_secret, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "secret",
+                    models.CharField(default=content.models.activity.new_feed_secret, max_length=64, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Asset',
+            name="Asset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('case_study', 'Case study'), ('battle_card', 'Battle card'), ('one_pager', 'One-pager'), ('objection', 'Objection entry'), ('deck', 'Deck'), ('email_template', 'Email template'), ('comparison_guide', 'Comparison guide')], max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True, help_text='One or two sentences a rep reads in the result list.')),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('file', models.FileField(blank=True, max_length=255, upload_to=content.models.assets.asset_upload_to)),
-                ('file_text', models.TextField(blank=True, editable=False, help_text='Text extracted from the file.')),
-                ('external_url', models.URLField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=20)),
-                ('planned_publish_date', models.DateField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, help_text='When it was (or will be) released to reps; a future date hides it.', null=True)),
-                ('expires_on', models.DateField(blank=True, help_text='After this date reps can no longer open it.', null=True)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('verification_interval_days', models.PositiveSmallIntegerField(default=90)),
-                ('review_by', models.DateField(blank=True, editable=False, null=True)),
-                ('customer', models.CharField(blank=True, max_length=200)),
-                ('industry', models.CharField(blank=True, max_length=100)),
-                ('results', models.TextField(blank=True, help_text='Measured outcomes, one per line.')),
-                ('strengths', models.TextField(blank=True, help_text='Their strengths, one per line.')),
-                ('weaknesses', models.TextField(blank=True, help_text='Their weaknesses, one per line.')),
-                ('landmines', models.TextField(blank=True, help_text='Questions to plant that expose their weaknesses.')),
-                ('how_we_win', models.TextField(blank=True)),
-                ('objection', models.TextField(blank=True, help_text="The objection in the buyer's own words.")),
-                ('response', models.TextField(blank=True)),
-                ('usage_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('won_deal_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('influenced_revenue', models.DecimalField(decimal_places=2, default=0, editable=False, max_digits=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_assets', to=settings.AUTH_USER_MODEL)),
-                ('proof_points', models.ManyToManyField(blank=True, related_name='proof_for', to='content.asset')),
-                ('tags', taggit.managers.TaggableManager(blank=True, help_text='Topics, industries and products, comma-separated.', through='taggit.TaggedItem', to='taggit.Tag', verbose_name='Tags')),
-                ('competitors', models.ManyToManyField(blank=True, related_name='assets', to='content.competitor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("case_study", "Case study"),
+                            ("battle_card", "Battle card"),
+                            ("one_pager", "One-pager"),
+                            ("objection", "Objection entry"),
+                            ("deck", "Deck"),
+                            ("email_template", "Email template"),
+                            ("comparison_guide", "Comparison guide"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="One or two sentences a rep reads in the result list."),
+                ),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                ("file", models.FileField(blank=True, max_length=255, upload_to=content.models.assets.asset_upload_to)),
+                ("file_text", models.TextField(blank=True, editable=False, help_text="Text extracted from the file.")),
+                ("external_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("planned_publish_date", models.DateField(blank=True, null=True)),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When it was (or will be) released to reps; a future date hides it.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "expires_on",
+                    models.DateField(blank=True, help_text="After this date reps can no longer open it.", null=True),
+                ),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("verification_interval_days", models.PositiveSmallIntegerField(default=90)),
+                ("review_by", models.DateField(blank=True, editable=False, null=True)),
+                ("customer", models.CharField(blank=True, max_length=200)),
+                ("industry", models.CharField(blank=True, max_length=100)),
+                ("results", models.TextField(blank=True, help_text="Measured outcomes, one per line.")),
+                ("strengths", models.TextField(blank=True, help_text="Their strengths, one per line.")),
+                ("weaknesses", models.TextField(blank=True, help_text="Their weaknesses, one per line.")),
+                (
+                    "landmines",
+                    models.TextField(blank=True, help_text="Questions to plant that expose their weaknesses."),
+                ),
+                ("how_we_win", models.TextField(blank=True)),
+                ("objection", models.TextField(blank=True, help_text="The objection in the buyer's own words.")),
+                ("response", models.TextField(blank=True)),
+                ("usage_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("won_deal_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("influenced_revenue", models.DecimalField(decimal_places=2, default=0, editable=False, max_digits=16)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_assets",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("proof_points", models.ManyToManyField(blank=True, related_name="proof_for", to="content.asset")),
+                (
+                    "tags",
+                    taggit.managers.TaggableManager(
+                        blank=True,
+                        help_text="Topics, industries and products, comma-separated.",
+                        through="taggit.TaggedItem",
+                        to="taggit.Tag",
+                        verbose_name="Tags",
+                    ),
+                ),
+                ("competitors", models.ManyToManyField(blank=True, related_name="assets", to="content.competitor")),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FunnelStage',
+            name="FunnelStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('order', models.PositiveSmallIntegerField(unique=True)),
-                ('definition', models.TextField()),
-                ('entry_criteria', models.TextField(blank=True)),
-                ('owning_team', models.CharField(choices=[('marketing', 'Marketing'), ('sales', 'Sales'), ('shared', 'Shared')], default='shared', max_length=20)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("order", models.PositiveSmallIntegerField(unique=True)),
+                ("definition", models.TextField()),
+                ("entry_criteria", models.TextField(blank=True)),
+                (
+                    "owning_team",
+                    models.CharField(
+                        choices=[("marketing", "Marketing"), ("sales", "Sales"), ("shared", "Shared")],
+                        default="shared",
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('owning_team__in', ['marketing', 'sales', 'shared'])), name='stage_owning_team_valid')],
+                "ordering": ["order"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("owning_team__in", ["marketing", "sales", "shared"])),
+                        name="stage_owning_team_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Deal',
+            name="Deal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('crm_id', models.CharField(max_length=64, unique=True, verbose_name='CRM id')),
-                ('name', models.CharField(max_length=255)),
-                ('account', models.CharField(blank=True, max_length=255)),
-                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('stage', models.CharField(blank=True, help_text='The stage name as the CRM spells it.', max_length=100)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('won', 'Won'), ('lost', 'Lost')], default='open', max_length=10)),
-                ('close_date', models.DateField(blank=True, null=True)),
-                ('owner_name', models.CharField(blank=True, help_text='The owner as the CRM names them.', max_length=150)),
-                ('source', models.CharField(blank=True, help_text='salesforce, hubspot, api, webhook or demo', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('competitors', models.ManyToManyField(blank=True, related_name='deals', to='content.competitor')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deals', to=settings.AUTH_USER_MODEL)),
-                ('funnel_stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deals', to='content.funnelstage')),
-                ('personas', models.ManyToManyField(blank=True, related_name='deals', to='content.persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("crm_id", models.CharField(max_length=64, unique=True, verbose_name="CRM id")),
+                ("name", models.CharField(max_length=255)),
+                ("account", models.CharField(blank=True, max_length=255)),
+                ("amount", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                (
+                    "stage",
+                    models.CharField(blank=True, help_text="The stage name as the CRM spells it.", max_length=100),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("won", "Won"), ("lost", "Lost")], default="open", max_length=10
+                    ),
+                ),
+                ("close_date", models.DateField(blank=True, null=True)),
+                (
+                    "owner_name",
+                    models.CharField(blank=True, help_text="The owner as the CRM names them.", max_length=150),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text="salesforce, hubspot, api, webhook or demo", max_length=20),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("competitors", models.ManyToManyField(blank=True, related_name="deals", to="content.competitor")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "funnel_stage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deals",
+                        to="content.funnelstage",
+                    ),
+                ),
+                ("personas", models.ManyToManyField(blank=True, related_name="deals", to="content.persona")),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ContentRequest',
+            name="ContentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='What is needed, in a line.', max_length=200)),
-                ('description', models.TextField(help_text='Why it is needed: the situation, the buyer, what is missing.')),
-                ('kind', models.CharField(blank=True, choices=[('case_study', 'Case study'), ('battle_card', 'Battle card'), ('one_pager', 'One-pager'), ('objection', 'Objection entry'), ('deck', 'Deck'), ('email_template', 'Email template'), ('comparison_guide', 'Comparison guide')], max_length=20)),
-                ('needed_by', models.DateField(blank=True, null=True)),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Low'), (2, 'Normal'), (3, 'High'), (4, 'Urgent')], default=2)),
-                ('status', models.CharField(choices=[('new', 'New'), ('triaged', 'Triaged'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('duplicate', 'Duplicate'), ('in_progress', 'In progress'), ('delivered', 'Delivered')], default='new', max_length=12)),
-                ('decline_reason', models.TextField(blank=True)),
-                ('triage_due', models.DateField(blank=True, help_text='Submission plus the triage SLA in business days.', null=True)),
-                ('triaged_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_requests', to=settings.AUTH_USER_MODEL)),
-                ('competitor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='requests', to='content.competitor')),
-                ('delivered_asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='answered_requests', to='content.asset')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='content.contentrequest')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to=settings.AUTH_USER_MODEL)),
-                ('deal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='requests', to='content.deal')),
-                ('stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='requests', to='content.funnelstage')),
-                ('persona', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='requests', to='content.persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(help_text="What is needed, in a line.", max_length=200)),
+                (
+                    "description",
+                    models.TextField(help_text="Why it is needed: the situation, the buyer, what is missing."),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("case_study", "Case study"),
+                            ("battle_card", "Battle card"),
+                            ("one_pager", "One-pager"),
+                            ("objection", "Objection entry"),
+                            ("deck", "Deck"),
+                            ("email_template", "Email template"),
+                            ("comparison_guide", "Comparison guide"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("needed_by", models.DateField(blank=True, null=True)),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")], default=2
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("triaged", "Triaged"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("duplicate", "Duplicate"),
+                            ("in_progress", "In progress"),
+                            ("delivered", "Delivered"),
+                        ],
+                        default="new",
+                        max_length=12,
+                    ),
+                ),
+                ("decline_reason", models.TextField(blank=True)),
+                (
+                    "triage_due",
+                    models.DateField(
+                        blank=True, help_text="Submission plus the triage SLA in business days.", null=True
+                    ),
+                ),
+                ("triaged_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "competitor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="requests",
+                        to="content.competitor",
+                    ),
+                ),
+                (
+                    "delivered_asset",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="answered_requests",
+                        to="content.asset",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="duplicates",
+                        to="content.contentrequest",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="requests",
+                        to="content.deal",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="requests",
+                        to="content.funnelstage",
+                    ),
+                ),
+                (
+                    "persona",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="requests",
+                        to="content.persona",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='asset',
-            name='stages',
-            field=models.ManyToManyField(blank=True, related_name='assets', to='content.funnelstage'),
+            model_name="asset",
+            name="stages",
+            field=models.ManyToManyField(blank=True, related_name="assets", to="content.funnelstage"),
         ),
         migrations.AddField(
-            model_name='asset',
-            name='personas',
-            field=models.ManyToManyField(blank=True, related_name='assets', to='content.persona'),
+            model_name="asset",
+            name="personas",
+            field=models.ManyToManyField(blank=True, related_name="assets", to="content.persona"),
         ),
         migrations.CreateModel(
-            name='RequestComment',
+            name="RequestComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='content.contentrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="content.contentrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('new', 'New'), ('triaged', 'Triaged'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('duplicate', 'Duplicate'), ('in_progress', 'In progress'), ('delivered', 'Delivered')], max_length=12)),
-                ('to_status', models.CharField(choices=[('new', 'New'), ('triaged', 'Triaged'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('duplicate', 'Duplicate'), ('in_progress', 'In progress'), ('delivered', 'Delivered')], max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='content.contentrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("new", "New"),
+                            ("triaged", "Triaged"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("duplicate", "Duplicate"),
+                            ("in_progress", "In progress"),
+                            ("delivered", "Delivered"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("triaged", "Triaged"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("duplicate", "Duplicate"),
+                            ("in_progress", "In progress"),
+                            ("delivered", "Delivered"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="content.contentrequest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestSupport',
+            name="RequestSupport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('deal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='content.deal')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supports', to='content.contentrequest')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='request_supports', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="content.deal",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supports",
+                        to="content.contentrequest",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="request_supports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='contentrequest',
-            name='supporters',
-            field=models.ManyToManyField(blank=True, related_name='supported_requests', through='content.RequestSupport', to=settings.AUTH_USER_MODEL),
+            model_name="contentrequest",
+            name="supporters",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="supported_requests",
+                through="content.RequestSupport",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='SearchLog',
+            name="SearchLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(blank=True, max_length=500)),
-                ('filters', models.JSONField(blank=True, default=dict)),
-                ('result_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('clicked_asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='content.asset')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("query", models.CharField(blank=True, max_length=500)),
+                ("filters", models.JSONField(blank=True, default=dict)),
+                ("result_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "clicked_asset",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="content.asset",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Usage',
+            name="Usage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('shared', 'Shared'), ('presented', 'Presented'), ('sent', 'Sent'), ('heard', 'Heard this objection')], default='shared', max_length=12)),
-                ('used_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('helpful', models.PositiveSmallIntegerField(blank=True, help_text='1 (not at all) to 5 (very).', null=True)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usages', to='content.asset')),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usages', to='content.deal')),
-                ('stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='content.funnelstage')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='usages', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("shared", "Shared"),
+                            ("presented", "Presented"),
+                            ("sent", "Sent"),
+                            ("heard", "Heard this objection"),
+                        ],
+                        default="shared",
+                        max_length=12,
+                    ),
+                ),
+                ("used_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "helpful",
+                    models.PositiveSmallIntegerField(blank=True, help_text="1 (not at all) to 5 (very).", null=True),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="usages", to="content.asset"
+                    ),
+                ),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="usages", to="content.deal"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="content.funnelstage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="usages", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-used_at', '-id'],
+                "ordering": ["-used_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='content.contentrequest')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("message", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="content.contentrequest",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', '-created_at'], name='notification_user_created')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["user", "-created_at"], name="notification_user_created")],
             },
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['status', 'close_date'], name='deal_status_close'),
+            model_name="deal",
+            index=models.Index(fields=["status", "close_date"], name="deal_status_close"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['owner', 'status'], name='deal_owner_status'),
+            model_name="deal",
+            index=models.Index(fields=["owner", "status"], name="deal_owner_status"),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='deal_amount_not_negative'),
+            model_name="deal",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="deal_amount_not_negative"),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'won', 'lost'])), name='deal_status_valid'),
+            model_name="deal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "won", "lost"])), name="deal_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'open'), ('close_date__isnull', False), _connector='OR'), name='deal_closed_has_close_date'),
+            model_name="deal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "open"), ("close_date__isnull", False), _connector="OR"),
+                name="deal_closed_has_close_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('crm_id', ''), _negated=True), name='deal_crm_id_not_empty'),
+            model_name="deal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("crm_id", ""), _negated=True), name="deal_crm_id_not_empty"
+            ),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['status', 'kind', '-published_at'], name='asset_status_kind_pub'),
+            model_name="asset",
+            index=models.Index(fields=["status", "kind", "-published_at"], name="asset_status_kind_pub"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['planned_publish_date'], name='asset_planned_date'),
+            model_name="asset",
+            index=models.Index(fields=["planned_publish_date"], name="asset_planned_date"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['status', 'review_by'], name='asset_status_review_by'),
+            model_name="asset",
+            index=models.Index(fields=["status", "review_by"], name="asset_status_review_by"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['owner', 'review_by'], name='asset_owner_review_by'),
+            model_name="asset",
+            index=models.Index(fields=["owner", "review_by"], name="asset_owner_review_by"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['status', '-usage_count'], name='asset_status_usage'),
+            model_name="asset",
+            index=models.Index(fields=["status", "-usage_count"], name="asset_status_usage"),
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['status', '-won_deal_count', '-influenced_revenue'], name='asset_status_support'),
+            model_name="asset",
+            index=models.Index(
+                fields=["status", "-won_deal_count", "-influenced_revenue"], name="asset_status_support"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['case_study', 'battle_card', 'one_pager', 'objection', 'deck', 'email_template', 'comparison_guide'])), name='asset_kind_valid'),
+            model_name="asset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "case_study",
+                            "battle_card",
+                            "one_pager",
+                            "objection",
+                            "deck",
+                            "email_template",
+                            "comparison_guide",
+                        ],
+                    )
+                ),
+                name="asset_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'in_review', 'published', 'archived'])), name='asset_status_valid'),
+            model_name="asset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "in_review", "published", "archived"])),
+                name="asset_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('verification_interval_days__gte', 1)), name='asset_verification_interval_positive'),
+            model_name="asset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("verification_interval_days__gte", 1)), name="asset_verification_interval_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='asset_title_not_empty'),
+            model_name="asset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="asset_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requestcomment',
-            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='request_comment_not_empty'),
+            model_name="requestcomment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("body", ""), _negated=True), name="request_comment_not_empty"
+            ),
         ),
         migrations.AddIndex(
-            model_name='requestevent',
-            index=models.Index(fields=['to_status', 'created_at'], name='request_event_to_time'),
+            model_name="requestevent",
+            index=models.Index(fields=["to_status", "created_at"], name="request_event_to_time"),
         ),
         migrations.AddConstraint(
-            model_name='requestsupport',
-            constraint=models.UniqueConstraint(fields=('request', 'user'), name='request_support_once_per_user'),
+            model_name="requestsupport",
+            constraint=models.UniqueConstraint(fields=("request", "user"), name="request_support_once_per_user"),
         ),
         migrations.AddIndex(
-            model_name='contentrequest',
-            index=models.Index(fields=['status', 'triage_due'], name='request_status_triage_due'),
+            model_name="contentrequest",
+            index=models.Index(fields=["status", "triage_due"], name="request_status_triage_due"),
         ),
         migrations.AddIndex(
-            model_name='contentrequest',
-            index=models.Index(fields=['assignee', 'status'], name='request_assignee_status'),
+            model_name="contentrequest",
+            index=models.Index(fields=["assignee", "status"], name="request_assignee_status"),
         ),
         migrations.AddIndex(
-            model_name='contentrequest',
-            index=models.Index(fields=['requester', '-created_at'], name='request_requester_created'),
+            model_name="contentrequest",
+            index=models.Index(fields=["requester", "-created_at"], name="request_requester_created"),
         ),
         migrations.AddIndex(
-            model_name='contentrequest',
-            index=models.Index(fields=['status', 'needed_by'], name='request_status_needed_by'),
+            model_name="contentrequest",
+            index=models.Index(fields=["status", "needed_by"], name="request_status_needed_by"),
         ),
         migrations.AddConstraint(
-            model_name='contentrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['new', 'triaged', 'accepted', 'declined', 'duplicate', 'in_progress', 'delivered'])), name='request_status_valid'),
+            model_name="contentrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["new", "triaged", "accepted", "declined", "duplicate", "in_progress", "delivered"])
+                ),
+                name="request_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contentrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__gte', 1), ('priority__lte', 4)), name='request_priority_valid'),
+            model_name="contentrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("priority__gte", 1), ("priority__lte", 4)), name="request_priority_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contentrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'duplicate'), _negated=True), ('duplicate_of__isnull', False), _connector='OR'), name='request_duplicate_has_original'),
+            model_name="contentrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "duplicate"), _negated=True), ("duplicate_of__isnull", False), _connector="OR"
+                ),
+                name="request_duplicate_has_original",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contentrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='request_title_not_empty'),
+            model_name="contentrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="request_title_not_empty"
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchlog',
-            index=models.Index(fields=['created_at', 'result_count'], name='searchlog_time_results'),
+            model_name="searchlog",
+            index=models.Index(fields=["created_at", "result_count"], name="searchlog_time_results"),
         ),
         migrations.AddIndex(
-            model_name='usage',
-            index=models.Index(fields=['asset', 'used_at'], name='usage_asset_time'),
+            model_name="usage",
+            index=models.Index(fields=["asset", "used_at"], name="usage_asset_time"),
         ),
         migrations.AddIndex(
-            model_name='usage',
-            index=models.Index(fields=['deal', 'used_at'], name='usage_deal_time'),
+            model_name="usage",
+            index=models.Index(fields=["deal", "used_at"], name="usage_deal_time"),
         ),
         migrations.AddIndex(
-            model_name='usage',
-            index=models.Index(fields=['user', 'used_at'], name='usage_user_time'),
+            model_name="usage",
+            index=models.Index(fields=["user", "used_at"], name="usage_user_time"),
         ),
         migrations.AddIndex(
-            model_name='usage',
-            index=models.Index(fields=['used_at'], name='usage_time'),
+            model_name="usage",
+            index=models.Index(fields=["used_at"], name="usage_time"),
         ),
         migrations.AddConstraint(
-            model_name='usage',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['shared', 'presented', 'sent', 'heard'])), name='usage_action_valid'),
+            model_name="usage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("action__in", ["shared", "presented", "sent", "heard"])), name="usage_action_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='usage',
-            constraint=models.CheckConstraint(condition=models.Q(('helpful__isnull', True), models.Q(('helpful__gte', 1), ('helpful__lte', 5)), _connector='OR'), name='usage_helpful_1_to_5'),
+            model_name="usage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("helpful__isnull", True), models.Q(("helpful__gte", 1), ("helpful__lte", 5)), _connector="OR"
+                ),
+                name="usage_helpful_1_to_5",
+            ),
         ),
     ]

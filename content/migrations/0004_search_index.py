@@ -18,9 +18,9 @@ def create_index(apps, schema_editor):
         return
     for statement in backend.CREATE_SQL:
         schema_editor.execute(statement)
-    content_type = apps.get_model("contenttypes", "ContentType").objects.filter(
-        app_label="content", model="asset"
-    ).first()
+    content_type = (
+        apps.get_model("contenttypes", "ContentType").objects.filter(app_label="content", model="asset").first()
+    )
     backend.update_index(None, content_type.pk if content_type else 0)
 
 

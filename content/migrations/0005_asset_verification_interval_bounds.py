@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('content', '0004_search_index'),
+        ("content", "0004_search_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='asset',
-            name='verification_interval_days',
-            field=models.PositiveSmallIntegerField(default=90, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3650)]),
+            model_name="asset",
+            name="verification_interval_days",
+            field=models.PositiveSmallIntegerField(
+                default=90,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(3650),
+                ],
+            ),
         ),
     ]

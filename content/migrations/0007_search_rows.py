@@ -10,9 +10,9 @@ from content.search import postgres
 
 
 def _content_type_id(apps):
-    content_type = apps.get_model("contenttypes", "ContentType").objects.filter(
-        app_label="content", model="asset"
-    ).first()
+    content_type = (
+        apps.get_model("contenttypes", "ContentType").objects.filter(app_label="content", model="asset").first()
+    )
     return content_type.pk if content_type else 0
 
 

@@ -18,9 +18,9 @@ def create_words(apps, schema_editor):
         if vendor == "sqlite":
             sqlite.add_words(cursor)
             return
-        content_type = apps.get_model("contenttypes", "ContentType").objects.filter(
-            app_label="content", model="asset"
-        ).first()
+        content_type = (
+            apps.get_model("contenttypes", "ContentType").objects.filter(app_label="content", model="asset").first()
+        )
         postgres.rebuild_words(content_type.pk if content_type else 0, cursor)
 
 

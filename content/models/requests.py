@@ -63,12 +63,8 @@ class ContentRequest(models.Model):
     title = models.CharField(max_length=200, help_text="What is needed, in a line.")
     description = models.TextField(help_text="Why it is needed: the situation, the buyer, what is missing.")
     kind = models.CharField(max_length=20, choices=AssetKind.choices, blank=True)
-    stage = models.ForeignKey(
-        FunnelStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
-    )
-    persona = models.ForeignKey(
-        Persona, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
-    )
+    stage = models.ForeignKey(FunnelStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests")
+    persona = models.ForeignKey(Persona, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests")
     competitor = models.ForeignKey(
         Competitor, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
     )
@@ -83,9 +79,7 @@ class ContentRequest(models.Model):
         blank=True,
         related_name="assigned_requests",
     )
-    priority = models.PositiveSmallIntegerField(
-        choices=RequestPriority.choices, default=RequestPriority.NORMAL
-    )
+    priority = models.PositiveSmallIntegerField(choices=RequestPriority.choices, default=RequestPriority.NORMAL)
     status = models.CharField(max_length=12, choices=RequestStatus.choices, default=RequestStatus.NEW)
     decline_reason = models.TextField(blank=True)
     duplicate_of = models.ForeignKey(
@@ -98,9 +92,7 @@ class ContentRequest(models.Model):
         settings.AUTH_USER_MODEL, through="RequestSupport", related_name="supported_requests", blank=True
     )
 
-    triage_due = models.DateField(
-        null=True, blank=True, help_text="Submission plus the triage SLA in business days."
-    )
+    triage_due = models.DateField(null=True, blank=True, help_text="Submission plus the triage SLA in business days.")
     triaged_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,9 +104,7 @@ class ContentRequest(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=RequestStatus.values), name="request_status_valid"),
-            models.CheckConstraint(
-                condition=Q(priority__gte=1, priority__lte=4), name="request_priority_valid"
-            ),
+            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=4), name="request_priority_valid"),
             models.CheckConstraint(
                 condition=~Q(status=RequestStatus.DUPLICATE) | Q(duplicate_of__isnull=False),
                 name="request_duplicate_has_original",
@@ -150,16 +140,12 @@ class RequestSupport(models.Model):
     """A "+1": another rep needs the same thing, optionally for one of their deals."""
 
     request = models.ForeignKey(ContentRequest, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_supports"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_supports")
     deal = models.ForeignKey(Deal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["request", "user"], name="request_support_once_per_user")
-        ]
+        constraints = [models.UniqueConstraint(fields=["request", "user"], name="request_support_once_per_user")]
 
     def __str__(self):
         return f"+1 by {self.user} on {self.request}"

@@ -23,12 +23,9 @@ COLUMNS = [
 ]
 
 NOTES = [
-    "Reps are the users in the Sales group. Deals worked: deals the rep owns that are open, or closed in "
-    "the period.",
-    "Deals with content logged: of those, deals with at least one use of any asset logged (by anyone) in "
-    "them.",
-    "Uses: uses the rep logged in the period. Requests submitted: content requests the rep filed in the "
-    "period.",
+    "Reps are the users in the Sales group. Deals worked: deals the rep owns that are open, or closed in the period.",
+    "Deals with content logged: of those, deals with at least one use of any asset logged (by anyone) in them.",
+    "Uses: uses the rep logged in the period. Requests submitted: content requests the rep filed in the period.",
     "Won with content: won deals closed in the period with a use logged on or before the close date. "
     "The share of won deals with content (in the totals) is over every won deal closed in the period.",
     "Kind and stage narrow the uses counted; persona and competitor narrow deals and uses to deals with "

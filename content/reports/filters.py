@@ -53,9 +53,7 @@ class ReportFilters:
     @classmethod
     def default(cls, today=None, **changes):
         today = today or timezone.localdate()
-        return replace(
-            cls(start=today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), end=today), **changes
-        )
+        return replace(cls(start=today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), end=today), **changes)
 
     @classmethod
     def from_params(cls, params, *, today=None) -> "ReportFilters":
@@ -154,9 +152,7 @@ class ReportFilters:
     @property
     def end_before(self) -> datetime.datetime:
         """The first instant after the period: ranges are start_at <= t < end_before."""
-        return timezone.make_aware(
-            datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min)
-        )
+        return timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
 
     def as_params(self) -> dict:
         """The filters as they appear in a URL or an API answer (empty values left out)."""

@@ -79,9 +79,7 @@ def overdue_page(filters, overdue, order_sql):
     )
     clicks_sql, clicks_params = subquery_sql(
         SearchLog.objects.order_by()
-        .filter(
-            clicked_asset__isnull=False, created_at__gte=filters.start_at, created_at__lt=filters.end_before
-        )
+        .filter(clicked_asset__isnull=False, created_at__gte=filters.start_at, created_at__lt=filters.end_before)
         .values("clicked_asset_id")
         .annotate(n=Count("id"))
     )
@@ -110,9 +108,7 @@ def freshness_report(filters) -> Report:
     totals["overdue"] = totals["published"] - totals["fresh"]
     totals["fresh_share"] = ratio(totals["fresh"], totals["published"])
     totals["target_share"] = settings.FRESHNESS_TARGET_PERCENT / 100
-    totals["meets_target"] = (
-        totals["fresh_share"] is not None and totals["fresh_share"] >= totals["target_share"]
-    )
+    totals["meets_target"] = totals["fresh_share"] is not None and totals["fresh_share"] >= totals["target_share"]
     kind_labels = dict(AssetKind.choices)
     by_kind = [
         {

@@ -25,8 +25,7 @@ NOTES = [
     "of the period with that stage and persona. Objections heard without an entry: those of them asking for "
     "an "
     "objection entry.",
-    'Objections heard: "heard this objection" uses logged in the period at that stage, '
-    "in deals with that persona.",
+    'Objections heard: "heard this objection" uses logged in the period at that stage, in deals with that persona.',
     "Demand = open requests + objections heard. Gap score = demand / (published assets + 1): high where "
     "many ask "
     "and little exists. Cells are sorted by gap score.",

@@ -44,10 +44,8 @@ UNASSIGNED = "(unassigned)"
 
 def notes():
     return [
-        "Requests submitted in the period (kind, stage, persona and competitor filters apply; owner is the "
-        "assignee).",
-        "Backlog: those still open (new, triaged, accepted, in progress), by status and by age since "
-        "submission.",
+        "Requests submitted in the period (kind, stage, persona and competitor filters apply; owner is the assignee).",
+        "Backlog: those still open (new, triaged, accepted, in progress), by status and by age since submission.",
         'Time to triage: from submission to the first change out of "new" (any status), from the request\'s '
         'history. Time to deliver: from submission to the change to "delivered". Medians ignore requests not '
         "yet triaged or delivered.",
@@ -80,9 +78,7 @@ def with_timings(queryset):
             When(triage_event_at__isnull=True, then=Value(None)),
             When(
                 triage_due__isnull=False,
-                then=Case(
-                    When(triage_due__gte=TruncDate("triage_event_at"), then=Value(1)), default=Value(0)
-                ),
+                then=Case(When(triage_due__gte=TruncDate("triage_event_at"), then=Value(1)), default=Value(0)),
             ),
             When(
                 triage_event_at__lte=ExpressionWrapper(F("created_at") + sla, output_field=DateTimeField()),
@@ -170,9 +166,7 @@ def requests_report(filters) -> Report:
         "median_delivery_days": days(delivery_all.get("all")),
         "sla_days": settings.REQUEST_TRIAGE_SLA_DAYS,
     }
-    totals["within_sla_share"] = (
-        totals["triaged_within_sla"] / totals["triaged"] if totals["triaged"] else None
-    )
+    totals["within_sla_share"] = totals["triaged_within_sla"] / totals["triaged"] if totals["triaged"] else None
     return Report(
         name="requests",
         title="Requests and SLA",

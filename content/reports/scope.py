@@ -14,18 +14,12 @@ def _deal_has(filters, deal_ref):
     conditions = []
     if filters.persona:
         conditions.append(
-            Exists(
-                Deal.personas.through.objects.filter(
-                    deal_id=OuterRef(deal_ref), persona_id=filters.persona.pk
-                )
-            )
+            Exists(Deal.personas.through.objects.filter(deal_id=OuterRef(deal_ref), persona_id=filters.persona.pk))
         )
     if filters.competitor:
         conditions.append(
             Exists(
-                Deal.competitors.through.objects.filter(
-                    deal_id=OuterRef(deal_ref), competitor_id=filters.competitor.pk
-                )
+                Deal.competitors.through.objects.filter(deal_id=OuterRef(deal_ref), competitor_id=filters.competitor.pk)
             )
         )
     return conditions
@@ -48,9 +42,7 @@ def usages(filters, *, in_period=True, by_owner=True):
 def closed_deals(filters, *, owner=True):
     """Deals closed (won or lost) in the period with the filtered persona, competitor and owner:
     the comparable deals of the effectiveness baseline."""
-    queryset = (
-        Deal.objects.closed().order_by().filter(close_date__gte=filters.start, close_date__lte=filters.end)
-    )
+    queryset = Deal.objects.closed().order_by().filter(close_date__gte=filters.start, close_date__lte=filters.end)
     if owner and filters.owner:
         queryset = queryset.filter(owner_id=filters.owner.pk)
     return queryset.filter(*_deal_has(filters, "pk"))
@@ -63,22 +55,16 @@ def assets(filters, queryset=None):
         queryset = queryset.filter(kind=filters.kind)
     if filters.stage:
         queryset = queryset.filter(
-            Exists(
-                Asset.stages.through.objects.filter(asset_id=OuterRef("pk"), funnelstage_id=filters.stage.pk)
-            )
+            Exists(Asset.stages.through.objects.filter(asset_id=OuterRef("pk"), funnelstage_id=filters.stage.pk))
         )
     if filters.persona:
         queryset = queryset.filter(
-            Exists(
-                Asset.personas.through.objects.filter(asset_id=OuterRef("pk"), persona_id=filters.persona.pk)
-            )
+            Exists(Asset.personas.through.objects.filter(asset_id=OuterRef("pk"), persona_id=filters.persona.pk))
         )
     if filters.competitor:
         queryset = queryset.filter(
             Exists(
-                Asset.competitors.through.objects.filter(
-                    asset_id=OuterRef("pk"), competitor_id=filters.competitor.pk
-                )
+                Asset.competitors.through.objects.filter(asset_id=OuterRef("pk"), competitor_id=filters.competitor.pk)
             )
         )
     if filters.owner:

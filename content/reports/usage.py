@@ -77,9 +77,7 @@ def usage_report(filters) -> Report:
     # assets only when the sort is on them, and otherwise for the page's assets alone.
     per_asset = uses.values("asset_id").annotate(uses=Count("id"), last_used=Max("used_at"))
     if sort in ("reps", "deals"):
-        per_asset = per_asset.annotate(
-            reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True)
-        )
+        per_asset = per_asset.annotate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True))
     if sort in ("title", "kind"):
         per_asset = per_asset.annotate(title=F("asset__title"), kind=F("asset__kind"))
     page = list(sliced(per_asset.order_by(*ordering), filters))
@@ -122,9 +120,7 @@ def usage_report(filters) -> Report:
         **people,
     }
 
-    weekly = list(
-        uses.annotate(week=TruncWeek("used_at")).values("week").annotate(uses=Count("id")).order_by("week")
-    )
+    weekly = list(uses.annotate(week=TruncWeek("used_at")).values("week").annotate(uses=Count("id")).order_by("week"))
     for row in weekly:
         row["week"] = row["week"].date() if hasattr(row["week"], "date") else row["week"]
     by_stage = [
@@ -168,9 +164,7 @@ def usage_report(filters) -> Report:
                 charted=True,
             ),
             Table("by_kind", "By kind", [Column("kind", "Kind"), *breakdown], by_kind),
-            Table(
-                "by_stage", "By funnel stage (as logged)", [Column("stage", "Stage"), *breakdown], by_stage
-            ),
+            Table("by_stage", "By funnel stage (as logged)", [Column("stage", "Stage"), *breakdown], by_stage),
             Table(
                 "by_persona",
                 "By buyer persona of the deal",

@@ -38,12 +38,8 @@ class RequestSubmitForm(forms.Form):
         help_text="Why it is needed: the situation, the buyer, what is missing.",
     )
     kind = forms.ChoiceField(choices=[("", "Any kind")] + list(AssetKind.choices), required=False)
-    stage = forms.ModelChoiceField(
-        FunnelStage.objects.all(), required=False, to_field_name="slug", empty_label="Any"
-    )
-    persona = forms.ModelChoiceField(
-        Persona.objects.all(), required=False, to_field_name="slug", empty_label="Any"
-    )
+    stage = forms.ModelChoiceField(FunnelStage.objects.all(), required=False, to_field_name="slug", empty_label="Any")
+    persona = forms.ModelChoiceField(Persona.objects.all(), required=False, to_field_name="slug", empty_label="Any")
     competitor = forms.ModelChoiceField(
         Competitor.objects.all(), required=False, to_field_name="slug", empty_label="None"
     )

@@ -58,9 +58,7 @@ def _clean(request) -> None:
         if isinstance(error, RequestError):
             raise
         parts = [
-            f"{field.replace('_', ' ').capitalize()}: {' '.join(msgs)}"
-            if field != "__all__"
-            else " ".join(msgs)
+            f"{field.replace('_', ' ').capitalize()}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
             for field, msgs in error.message_dict.items()
         ]
         raise RequestError(" ".join(parts)) from None
@@ -168,8 +166,7 @@ def _check_original(request, original) -> ContentRequest:
     original = ContentRequest.objects.select_for_update().get(pk=original.pk)
     if original.status == RequestStatus.DUPLICATE:
         raise RequestError(
-            f"Request #{original.pk} is itself a duplicate; "
-            f"mark this one a duplicate of #{original.duplicate_of_id}."
+            f"Request #{original.pk} is itself a duplicate; mark this one a duplicate of #{original.duplicate_of_id}."
         )
     return original
 
@@ -185,9 +182,7 @@ def _merge_into(duplicate, original) -> int:
         if s.user_id not in present
     ]
     if duplicate.requester_id not in present and duplicate.requester_id not in {s.user_id for s in moving}:
-        moving.append(
-            RequestSupport(request=original, user_id=duplicate.requester_id, deal_id=duplicate.deal_id)
-        )
+        moving.append(RequestSupport(request=original, user_id=duplicate.requester_id, deal_id=duplicate.deal_id))
     RequestSupport.objects.bulk_create(moving)
     if moving:
         names = len(moving)

@@ -113,15 +113,18 @@ def can_match(parsed: ParsedQuery) -> bool:
 
 def ranked(queryset, parsed: ParsedQuery, today, ordering: str):
     """(the matches in order, None: the count is left to the paginator)."""
-    return order_queryset(queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
-        tables=[FTS_TABLE],
-        # The unary + keeps SQLite from probing the FTS table once per asset row: the full-text
-        # match runs first, then each match is looked up by primary key.
-        where=[f"+{FTS_TABLE}.rowid = content_asset.id", f"{FTS_TABLE} MATCH %s"],
-        params=[fts_query(parsed)],
-        select={"score": blend_sql(RELEVANCE_SQL)},
-        select_params=[today],
-    ), ordering), None
+    return order_queryset(
+        queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
+            tables=[FTS_TABLE],
+            # The unary + keeps SQLite from probing the FTS table once per asset row: the full-text
+            # match runs first, then each match is looked up by primary key.
+            where=[f"+{FTS_TABLE}.rowid = content_asset.id", f"{FTS_TABLE} MATCH %s"],
+            params=[fts_query(parsed)],
+            select={"score": blend_sql(RELEVANCE_SQL)},
+            select_params=[today],
+        ),
+        ordering,
+    ), None
 
 
 def corrections(words: list[str]) -> dict[str, str]:

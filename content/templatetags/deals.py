@@ -15,10 +15,7 @@ def open_deals_for(user, limit=OPEN_DEALS_IN_PICKER):
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        Deal.objects.open()
-        .owned_by(user)
-        .only("crm_id", "name", "account")
-        .order_by("-updated_at", "-id")[:limit]
+        Deal.objects.open().owned_by(user).only("crm_id", "name", "account").order_by("-updated_at", "-id")[:limit]
     )
 
 

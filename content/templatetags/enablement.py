@@ -25,7 +25,14 @@ def nav_link(context, url_name, label):
 
 
 NAV_URL_NAMES = (
-    "library", "deal-prep", "deal-list", "request-triage", "my-requests", "calendar", "reports", "definitions",
+    "library",
+    "deal-prep",
+    "deal-list",
+    "request-triage",
+    "my-requests",
+    "calendar",
+    "reports",
+    "definitions",
 )
 
 

@@ -66,16 +66,20 @@ def asset_detail(request, pk):
     transitions = []
     if can(request.user, "edit_assets"):
         transitions = [(s, TRANSITION_LABELS[s]) for s in AssetStatus.values if asset.can_transition_to(s)]
-    return render(request, "assets/detail.html", {
-        "asset": asset,
-        "figures": usage_figures(asset),
-        "related": related_assets(asset=asset, user=request.user),
-        "is_stale": asset.is_stale(today),
-        "is_expired": asset.is_expired(today),
-        "transitions": transitions,
-        "may_verify": asset.status == AssetStatus.PUBLISHED and may_verify(request.user, asset),
-        "file_type": extension_of(asset.file.name).upper() if asset.file else "",
-    })
+    return render(
+        request,
+        "assets/detail.html",
+        {
+            "asset": asset,
+            "figures": usage_figures(asset),
+            "related": related_assets(asset=asset, user=request.user),
+            "is_stale": asset.is_stale(today),
+            "is_expired": asset.is_expired(today),
+            "transitions": transitions,
+            "may_verify": asset.status == AssetStatus.PUBLISHED and may_verify(request.user, asset),
+            "file_type": extension_of(asset.file.name).upper() if asset.file else "",
+        },
+    )
 
 
 @require("view_library")
@@ -131,9 +135,17 @@ def asset_edit(request, pk):
             return redirect(asset)
     else:
         form = form_class(instance=asset)
-    return render(request, "assets/form.html", {
-        "form": form, "asset": asset, "kind": asset.kind, "kind_label": asset.get_kind_display(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "assets/form.html",
+        {
+            "form": form,
+            "asset": asset,
+            "kind": asset.kind,
+            "kind_label": asset.get_kind_display(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -188,8 +200,11 @@ def proof_point_search(request):
     results = []
     if len(q) >= 2:
         results = list(
-            Asset.objects.exclude(kind=AssetKind.OBJECTION).exclude(status=AssetStatus.ARCHIVED)
-            .filter(title__icontains=q).only("id", "kind", "title").order_by("title", "id")[:10]
+            Asset.objects.exclude(kind=AssetKind.OBJECTION)
+            .exclude(status=AssetStatus.ARCHIVED)
+            .filter(title__icontains=q)
+            .only("id", "kind", "title")
+            .order_by("title", "id")[:10]
         )
     return render(request, "assets/_proof_search.html", {"results": results, "q": q})
 

@@ -162,9 +162,7 @@ def calendar_reschedule_view(request, pk):
     form = RescheduleForm(request.POST, auto_id=auto_id)
     if form.is_valid():
         try:
-            asset = calendar_reschedule(
-                actor=request.user, asset=asset, planned_date=form.cleaned_data["planned_date"]
-            )
+            asset = calendar_reschedule(actor=request.user, asset=asset, planned_date=form.cleaned_data["planned_date"])
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
@@ -196,8 +194,10 @@ def calendar_feed(request, secret):
 @require_POST
 def calendar_feed_reset_view(request):
     calendar_feed_reset(user=request.user)
-    messages.success(request, "Your calendar feed has a new address. Subscribe again with the link below; "
-                              "the old one no longer works.")
+    messages.success(
+        request,
+        "Your calendar feed has a new address. Subscribe again with the link below; the old one no longer works.",
+    )
     return redirect(reverse("calendar") + "#subscribe")
 
 

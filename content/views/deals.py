@@ -79,13 +79,9 @@ def _used_assets(deal):
 
 
 def _deal_page(request, deal, *, log_errors=(), objection_errors=(), status=200):
-    timeline = (
-        Usage.objects.filter(deal=deal).select_related("asset", "user", "stage").order_by("-used_at", "-id")
-    )
+    timeline = Usage.objects.filter(deal=deal).select_related("asset", "user", "stage").order_by("-used_at", "-id")
     before, after_only = _used_assets(deal)
-    may_log = can(request.user, "log_usage") and (
-        sees_all_deals(request.user) or deal.owner_id == request.user.pk
-    )
+    may_log = can(request.user, "log_usage") and (sees_all_deals(request.user) or deal.owner_id == request.user.pk)
     q = request.GET.get("asset_q", "")
     return render(
         request,
@@ -180,9 +176,7 @@ def deal_import(request):
                 report = import_deals(file=upload, source=source, dry_run=bool(request.POST.get("dry_run")))
             except ImportFileError as problem:
                 error = str(problem)
-    return render(
-        request, "deals/import.html", {"report": report, "error": error}, status=400 if error else 200
-    )
+    return render(request, "deals/import.html", {"report": report, "error": error}, status=400 if error else 200)
 
 
 @require("log_usage")

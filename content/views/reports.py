@@ -52,9 +52,7 @@ def totals_for_display(totals: dict) -> list[tuple[str, str]]:
         return (
             "—"
             if value is None
-            else format_value(
-                value, "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "text"
-            )
+            else format_value(value, "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "text")
         )
 
     def label(key):

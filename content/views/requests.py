@@ -113,14 +113,11 @@ def request_new(request):
             else:
                 messages.success(
                     request,
-                    f"Request #{created.pk} submitted. Marketing will triage it by "
-                    f"{created.triage_due:%a %d %b}.",
+                    f"Request #{created.pk} submitted. Marketing will triage it by {created.triage_due:%a %d %b}.",
                 )
                 return redirect(created)
     else:
-        initial = {
-            key: request.GET.get(key, "") for key in ("title", "kind", "stage", "persona", "competitor")
-        }
+        initial = {key: request.GET.get(key, "") for key in ("title", "kind", "stage", "persona", "competitor")}
         initial["deal"] = request.GET.get("deal", "")
         form = RequestSubmitForm(initial={k: v for k, v in initial.items() if v})
     title = form["title"].value() or ""
@@ -142,9 +139,7 @@ def request_suggestions(request):
 def _history(request_obj):
     events = RequestEvent.objects.filter(request=request_obj).select_related("actor")
     comments = request_obj.comments.select_related("author")
-    items = [("event", e.created_at, e.pk, e) for e in events] + [
-        ("comment", c.created_at, c.pk, c) for c in comments
-    ]
+    items = [("event", e.created_at, e.pk, e) for e in events] + [("comment", c.created_at, c.pk, c) for c in comments]
     return [(kind, item) for kind, _, _, item in sorted(items, key=lambda t: (t[1], t[0], t[2]))]
 
 
@@ -162,9 +157,7 @@ def request_detail(request, pk):
             "r": request_obj,
             "supports": supports,
             "supported_by_me": supported,
-            "may_support": request_obj.is_open
-            and request_obj.requester_id != request.user.pk
-            and not supported,
+            "may_support": request_obj.is_open and request_obj.requester_id != request.user.pk and not supported,
             "history": _history(request_obj),
             "comment_form": CommentForm(),
             "support_form": SupportForm(),
@@ -197,9 +190,7 @@ def request_support_view(request, pk):
     else:
         messages.success(
             request,
-            "+1 recorded: you will hear about every change."
-            if created
-            else "You already support this request.",
+            "+1 recorded: you will hear about every change." if created else "You already support this request.",
         )
     return redirect(request_obj)
 
@@ -255,9 +246,7 @@ def request_triage(request):
         cards = _figured(base.filter(status__in=statuses))
         cards = cards.order_by("-updated_at", "-id") if key == "closed" else by_urgency(cards)
         cards = [_decorate(c) for c in cards[:CARDS_PER_COLUMN]]
-        columns.append(
-            {"key": key, "label": label, "cards": cards, "total": sum(counts.get(s, 0) for s in statuses)}
-        )
+        columns.append({"key": key, "label": label, "cards": cards, "total": sum(counts.get(s, 0) for s in statuses)})
     assignees = list(marketers())
     return render(
         request,
@@ -301,9 +290,7 @@ def request_triage_action(request, pk, action):
             form = PriorityForm(request.POST)
             if not form.is_valid():
                 raise RequestError("Pick a priority.")
-            request_set_priority(
-                request=request_obj, actor=request.user, priority=form.cleaned_data["priority"]
-            )
+            request_set_priority(request=request_obj, actor=request.user, priority=form.cleaned_data["priority"])
             done = "Priority saved."
         elif action == "transition":
             form = TransitionForm(request.POST)

@@ -8,12 +8,29 @@ from .conftest import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REP_PAGES = ["/", "/?q=pricing", "/prep/", "/deals/", "/requests/", "/requests/new/", "/calendar/",
-             "/calendar/?view=list", "/definitions/"]
+REP_PAGES = [
+    "/",
+    "/?q=pricing",
+    "/prep/",
+    "/deals/",
+    "/requests/",
+    "/requests/new/",
+    "/calendar/",
+    "/calendar/?view=list",
+    "/definitions/",
+]
 MARKETER_PAGES = ["/requests/triage/", "/assets/new/?kind=battle_card", "/assets/due/", "/library/searches/"]
-MANAGER_PAGES = ["/reports/", "/reports/usage/", "/reports/effectiveness/", "/reports/adoption/",
-                 "/reports/gaps/", "/reports/requests/", "/reports/freshness/", "/reports/objections/",
-                 "/deals/import/"]
+MANAGER_PAGES = [
+    "/reports/",
+    "/reports/usage/",
+    "/reports/effectiveness/",
+    "/reports/adoption/",
+    "/reports/gaps/",
+    "/reports/requests/",
+    "/reports/freshness/",
+    "/reports/objections/",
+    "/deals/import/",
+]
 
 
 def test_every_page_passes_axe(demo, live_server, browser, sign_in):
@@ -22,8 +39,14 @@ def test_every_page_passes_axe(demo, live_server, browser, sign_in):
     deal = Deal.objects.filter(owner=demo["rep"]).first()
     own_request = ContentRequest.objects.filter(requester=demo["rep"]).first()
     pages = {
-        "rep": REP_PAGES + [f"/assets/{asset.pk}/", f"/assets/{objection.pk}/", f"/deals/{deal.crm_id}/",
-                            f"/prep/{deal.crm_id}/", f"/requests/{own_request.pk}/"],
+        "rep": REP_PAGES
+        + [
+            f"/assets/{asset.pk}/",
+            f"/assets/{objection.pk}/",
+            f"/deals/{deal.crm_id}/",
+            f"/prep/{deal.crm_id}/",
+            f"/requests/{own_request.pk}/",
+        ],
         "marketer": MARKETER_PAGES + [f"/assets/{asset.pk}/edit/"],
         "manager": MANAGER_PAGES,
     }

@@ -91,7 +91,9 @@ def test_the_rep_marketer_and_manager_journeys(demo, live_server, browser, sign_
     rep_page.goto(f"{live_server.url}/requests/")
     row = rep_page.locator("tr", has_text=NEW_REQUEST_TITLE)
     expect(row).to_contain_text("Delivered")
-    expect(rep_page.locator("main")).to_contain_text(f"moved the request “{NEW_REQUEST_TITLE}” from in progress to delivered")
+    expect(rep_page.locator("main")).to_contain_text(
+        f"moved the request “{NEW_REQUEST_TITLE}” from in progress to delivered"
+    )
     screenshot(rep_page, "journey-b-rep-sees-delivery")
 
     # (c) The manager opens every report, changes the date range, sees the chart, downloads CSV.

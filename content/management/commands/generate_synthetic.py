@@ -268,11 +268,7 @@ class Command(BaseCommand):
         deals, info = [], {}
         for i in range(count):
             status = rng.choices([DealStatus.OPEN, DealStatus.WON, DealStatus.LOST], [35, 30, 35])[0]
-            close = (
-                self.today - datetime.timedelta(days=rng.randint(0, 720))
-                if status != DealStatus.OPEN
-                else None
-            )
+            close = self.today - datetime.timedelta(days=rng.randint(0, 720)) if status != DealStatus.OPEN else None
             amount = Decimal(rng.randrange(5, 400) * 1000)
             pk = start + i
             deals.append(
@@ -329,9 +325,7 @@ class Command(BaseCommand):
         batch = []
         for asset_id, deal_id, user_id, day, action in self._usage_rows(options, asset_start, deals, reps):
             used_at = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
-            batch.append(
-                Usage(asset_id=asset_id, deal_id=deal_id, user_id=user_id, action=action, used_at=used_at)
-            )
+            batch.append(Usage(asset_id=asset_id, deal_id=deal_id, user_id=user_id, action=action, used_at=used_at))
             if len(batch) >= BATCH:
                 Usage.objects.bulk_create(batch)
                 batch = []
@@ -401,10 +395,7 @@ class Command(BaseCommand):
                     pk=pk,
                     kind=kind,
                     title=title[:200],
-                    summary=(
-                        f"For the {persona[1].lower()} in {industry}: {topic} "
-                        f"and how we beat {competitor[1]}."
-                    ),
+                    summary=(f"For the {persona[1].lower()} in {industry}: {topic} and how we beat {competitor[1]}."),
                     body=self._text(rng, industry=industry, topic=topic, competitor=competitor[1]),
                     status=status,
                     published_at=published_at if status != AssetStatus.DRAFT else None,

@@ -14,9 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Path to the CSV file.")
-        parser.add_argument(
-            "--source", choices=["salesforce", "hubspot", "generic"], help="Skip header detection."
-        )
+        parser.add_argument("--source", choices=["salesforce", "hubspot", "generic"], help="Skip header detection.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
 
     def handle(self, *args, file, source=None, dry_run=False, **options):
