@@ -29,8 +29,7 @@ NOTES = [
     "Won with content: won deals closed in the period with a use logged on or before the close date. "
     "The share of won deals with content (in the totals) is over every won deal closed in the period.",
     "Kind and stage narrow the uses counted; persona and competitor narrow deals and uses to deals with "
-    "them; "
-    "owner shows one rep.",
+    "them; owner shows one rep.",
 ]
 
 

@@ -41,11 +41,9 @@ def percent(value):
 def notes():
     return [
         "An asset supports a closed deal when a use of it in that deal was logged on or before the close "
-        "date. "
-        "Only deals closed (won or lost) in the period count; uses after the close never do.",
+        "date. Only deals closed (won or lost) in the period count; uses after the close never do.",
         "Win rate = won / closed deals the asset supported. Baseline = won / closed among all deals closed "
-        "in the "
-        "period that match the persona, competitor and owner filters (the comparable deals). "
+        "in the period that match the persona, competitor and owner filters (the comparable deals). "
         "Lift = win rate / baseline − 1, a relative change (+25% means a win rate a quarter higher than the "
         "baseline).",
         "The 95% interval is the Wilson score interval of the win rate. Below "

@@ -34,8 +34,7 @@ def notes():
         "interval) is today or later. Published assets without a review-by date count as overdue.",
         f"Target: {settings.FRESHNESS_TARGET_PERCENT}% of published assets fresh.",
         "The overdue list is ranked by uses in the period plus clicks on the asset from search results in "
-        "the "
-        "period: the stale assets reps still rely on come first. Kind, stage, persona, competitor and owner "
+        "the period: the stale assets reps still rely on come first. Kind, stage, persona, competitor and owner "
         "(the asset's owner) narrow the assets.",
     ]
 

@@ -21,14 +21,11 @@ NOTES = [
     "Published assets: assets published now that are tagged with both the stage and the persona (kind, "
     "competitor and owner filters apply).",
     "Open requests: content requests still open (new, triaged, accepted, in progress) submitted up to the "
-    "end "
-    "of the period with that stage and persona. Objections heard without an entry: those of them asking for "
-    "an "
-    "objection entry.",
+    "end of the period with that stage and persona. Objections heard without an entry: those of them asking for "
+    "an objection entry.",
     'Objections heard: "heard this objection" uses logged in the period at that stage, in deals with that persona.',
     "Demand = open requests + objections heard. Gap score = demand / (published assets + 1): high where "
-    "many ask "
-    "and little exists. Cells are sorted by gap score.",
+    "many ask and little exists. Cells are sorted by gap score.",
 ]
 
 

@@ -21,8 +21,7 @@ COLUMNS = [
 
 NOTES = [
     "Uses: every logged use (shared, presented, sent, heard) in the period. Distinct reps and deals count "
-    "each "
-    "rep or deal once per asset. Last used: the latest use in the period.",
+    "each rep or deal once per asset. Last used: the latest use in the period.",
     "Filters: kind narrows assets; stage narrows uses to the funnel stage they were logged at; persona and "
     "competitor narrow uses to deals with that persona or competitor; owner narrows uses to that rep's.",
     "Weeks start on Monday. The persona breakdown counts a use once for each persona of its deal.",
