@@ -317,3 +317,38 @@ class TestQueryParsing:
         found = set(keys(titles(rep, 'pricing" OR 1=1; -- NEAR('), library))
         assert found <= {"pricing_card", "objection"}  # no error, nothing beyond what the words allow
         assert titles(rep, '"') == titles(rep, "")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the ranked list of the PostgreSQL backend")
+class TestRankedList:
+    """A ranked list of assets (PostgreSQL): order kept, a slice reads only its ids, other filters
+    and combinations fall back to ordinary SQL."""
+
+    @pytest.fixture
+    def ranked(self):
+        from content.search.postgres import RankedQuerySet
+
+        assets = [make_asset(title=f"Pricing sheet {i}", kind="one_pager" if i % 2 else "deck") for i in range(6)]
+        order = [assets[i].pk for i in (3, 0, 5, 1, 4, 2)]
+        return RankedQuerySet.of(Asset, order), order, assets
+
+    def test_it_keeps_the_ranked_order_whole_and_in_slices(self, ranked):
+        queryset, order, _ = ranked
+        assert [a.pk for a in queryset] == order
+        assert [a.pk for a in queryset[1:4]] == order[1:4]
+        assert (queryset.count(), queryset.exists()) == (6, True)
+
+    def test_a_filter_after_ranking_keeps_the_order_of_what_passes(self, ranked):
+        queryset, order, assets = ranked
+        decks = {a.pk for a in assets if a.kind == "deck"}
+        filtered = queryset.filter(kind="deck")
+        assert [a.pk for a in filtered[:2]] == [pk for pk in order if pk in decks][:2]
+        assert filtered.count() == len(decks)
+
+    def test_a_list_combined_with_or_still_slices_correctly(self, ranked):
+        queryset, order, _ = ranked
+        other = make_asset(title="Onboarding plan")
+        combined = queryset | Asset.objects.filter(pk=other.pk)
+        assert {a.pk for a in combined[:10]} == {*order, other.pk}
+        assert [a.pk for a in combined[:6]] == order
