@@ -11,6 +11,7 @@ the slowest of --repeat runs, and the number of SQL queries.
 
 import argparse
 import datetime
+import logging
 import os
 import random
 import statistics
@@ -25,6 +26,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enablement.settings")
 import django  # noqa: E402
 
 django.setup()
+# one log line per request would drown the table
+logging.getLogger("enablement.requests").setLevel(logging.WARNING)
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
