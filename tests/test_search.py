@@ -337,6 +337,7 @@ class TestRankedList:
         queryset, order, _ = ranked
         assert [a.pk for a in queryset] == order
         assert [a.pk for a in queryset[1:4]] == order[1:4]
+        assert [a.pk for a in queryset.all()] == order  # slicing left the whole list as it was
         assert (queryset.count(), queryset.exists()) == (6, True)
 
     def test_a_filter_after_ranking_keeps_the_order_of_what_passes(self, ranked):
