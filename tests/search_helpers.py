@@ -34,6 +34,19 @@ def make_asset(*, tags=(), personas=(), competitors=(), stages=(), owner=None, *
     return asset
 
 
+
+def make_pricing_sheets(numbers):
+    """Labelled assets for query-count tests: each with its own tag and competitor, so that every
+    taxonomy read would grow with the page if it were done per asset."""
+    for i in numbers:
+        make_asset(
+            title=f"Pricing sheet {i}",
+            tags=[f"t{i}"],
+            stages=["evaluating"],
+            personas=["economic-buyer"],
+            competitors=[f"Rival {i}"],
+        )
+
 def corpus():
     """A small library where every search feature has something to find and something to miss."""
     now = timezone.now()

@@ -12,7 +12,7 @@ from content.models import Asset, AssetStatus, SearchLog
 from content.search import SearchParams, search_assets
 
 from .factories import UserFactory
-from .search_helpers import corpus, make_asset
+from .search_helpers import corpus, make_asset, make_pricing_sheets
 
 ASSETS = "/api/v1/assets/"
 
@@ -242,11 +242,9 @@ def _count_queries(user, params):
 @pytest.mark.parametrize("params", [{}, {"q": "pricing"}, {"q": "pricing", "stage": "evaluating"}])
 def test_the_assets_api_runs_a_constant_number_of_queries(marketer, params):
     # roles; [exists (text match)]; count; page; stages, personas, competitors, tags; [the search log]
-    for i in range(3):
-        make_asset(title=f"Pricing sheet {i}", tags=[f"t{i}"], stages=["evaluating"], competitors=[f"Rival {i}"])
+    make_pricing_sheets(range(3))
     few = _count_queries(marketer, params)
-    for i in range(3, 30):
-        make_asset(title=f"Pricing sheet {i}", tags=[f"t{i}"], stages=["evaluating"], competitors=[f"Rival {i}"])
+    make_pricing_sheets(range(3, 30))
     many = _count_queries(marketer, params)
     assert few == many <= 10
 

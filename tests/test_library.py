@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from content.models import Asset, SearchLog
 
-from .search_helpers import corpus, make_asset
+from .search_helpers import corpus, make_pricing_sheets
 
 
 @pytest.fixture
@@ -151,23 +151,9 @@ def test_the_library_runs_a_constant_number_of_queries(marketer_client, db, para
     # session, user, roles; [stage filter: its id]; the search (SQLite: exists, count; PostgreSQL:
     # the candidate query in a savepoint with its planner setting); page; stages, personas,
     # competitors; facets: kind, stage, persona, competitor, tag, status; the search log insert
-    for i in range(3):
-        make_asset(
-            title=f"Pricing sheet {i}",
-            tags=[f"t{i}"],
-            stages=["evaluating"],
-            personas=["economic-buyer"],
-            competitors=[f"Rival {i}"],
-        )
+    make_pricing_sheets(range(3))
     few = _queries_for(marketer_client, params)
-    for i in range(3, 30):
-        make_asset(
-            title=f"Pricing sheet {i}",
-            tags=[f"t{i}"],
-            stages=["evaluating"],
-            personas=["economic-buyer"],
-            competitors=[f"Rival {i}"],
-        )
+    make_pricing_sheets(range(3, 30))
     many = _queries_for(marketer_client, params)
     assert few == many
     assert many <= 19
