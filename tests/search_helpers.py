@@ -34,7 +34,6 @@ def make_asset(*, tags=(), personas=(), competitors=(), stages=(), owner=None, *
     return asset
 
 
-
 def make_pricing_sheets(numbers):
     """Labelled assets for query-count tests: each with its own tag and competitor, so that every
     taxonomy read would grow with the page if it were done per asset."""
@@ -46,6 +45,7 @@ def make_pricing_sheets(numbers):
             personas=["economic-buyer"],
             competitors=[f"Rival {i}"],
         )
+
 
 def corpus():
     """A small library where every search feature has something to find and something to miss."""
