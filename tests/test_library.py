@@ -157,3 +157,12 @@ def test_the_library_runs_a_constant_number_of_queries(marketer_client, db, para
     many = _queries_for(marketer_client, params)
     assert few == many
     assert many <= 19
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "pricing"}, {"q": "pricng"}])
+def test_a_page_of_results_never_reads_the_text_extracted_from_files(marketer_client, db, params):
+    make_pricing_sheets(range(3))
+    with CaptureQueriesContext(connection) as ctx:
+        assert marketer_client.get(reverse("library"), params).status_code == 200
+    reads = [q["sql"] for q in ctx.captured_queries if '"content_asset"."title"' in q["sql"]]
+    assert reads and not any('"content_asset"."file_text"' in sql for sql in reads)

@@ -224,9 +224,8 @@ class AssetFilter(django_filters.FilterSet):
         self.search_params = params
         self.match_count = result.match_count
         self.corrected_query = result.corrected_query
-        # the page's stages, personas, competitors and tags: one query (see AssetViewSet.paginate_queryset);
-        # the text extracted from the file (a long document's worth) is searched, never shown
-        return result.assets.select_related("owner").defer("file_text")
+        # the page's stages, personas, competitors and tags: one query (see AssetViewSet.paginate_queryset)
+        return result.assets.select_related("owner")
 
 
 _ERRORS = {

@@ -67,6 +67,11 @@ class SearchResult:
     # The stage, persona and competitor filters as the backend resolved them (see `_filtered`).
     terms: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # Results are listed, never read in full: the text extracted from an asset's file (a whole
+        # document's worth) is searched but not shown, so no page of results reads it.
+        self.assets = self.assets.defer("file_text")
+
 
 def has_terms(parsed: ParsedQuery) -> bool:
     return any(c.phrase or any(w not in STOP_WORDS for w in c.words) for c in parsed.positive)
