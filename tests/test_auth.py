@@ -69,3 +69,10 @@ def test_the_health_check_is_open_and_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_the_health_check_answers_plain_http_when_https_is_enforced(client, settings):
+    # The production settings redirect every plain-HTTP request except the load balancer's probe.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/login/").status_code == 301
