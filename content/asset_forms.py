@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from .form_fields import IdsChoiceField
 from .models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
 from .permissions import MARKETING
 from .uploads import ALLOWED_LABEL, validate_asset_file
@@ -61,6 +62,7 @@ class AssetForm(forms.ModelForm):
     class Meta:
         model = Asset
         fields = COMMON_FIELDS  # narrowed per kind by asset_form_class
+        field_classes = dict.fromkeys(("stages", "personas", "competitors", "proof_points"), IdsChoiceField)
         widgets = {
             "stages": forms.CheckboxSelectMultiple,
             "personas": forms.CheckboxSelectMultiple,

@@ -374,3 +374,22 @@ def test_a_nul_character_in_a_query_parameter_is_a_400(security_world, path):
     assert response.status_code == 400
     if path.startswith("/api/"):
         assert "NUL" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["9" * 33, "-1", "x", "1.5"])
+def test_an_asset_form_with_an_id_no_database_can_hold_is_a_400(security_world, value):
+    response = client_for("marketer", security_world).post(
+        "/assets/new/?kind=battle_card", {"title": "Overflow", "stages": value, "competitors": value}
+    )
+    assert response.status_code == 400
+    assert not Asset.objects.filter(title="Overflow").exists()
+
+
+@pytest.mark.parametrize("target", ["ë", "-1", "request-triage", "//evil.example/x", "/requests/\x00"])
+def test_a_triage_action_with_a_return_address_that_is_no_path_goes_back_to_the_request(security_world, target):
+    request = security_world.rep_request
+    response = client_for("marketer", security_world).post(
+        f"/requests/{request.pk}/triage/priority/", {"priority": "2", "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/requests/{request.pk}/"

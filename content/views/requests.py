@@ -265,8 +265,13 @@ def request_triage(request):
 
 
 def _safe_next(request, fallback):
+    """The page to return to: a path on this site only (a bare word would be taken for a view name)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if (
+        target.startswith("/")
+        and "\x00" not in target
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
         return target
     return fallback
 
