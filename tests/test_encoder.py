@@ -272,3 +272,13 @@ def test_a_graph_that_cannot_be_written_makes_it_unavailable(monkeypatch, tmp_pa
     blocked.write_text("a file where the cache directory should be")
     with pytest.raises(EncoderUnavailable, match="cannot write the encoder graph"):
         load_encoder(blocked / "embeddings")
+
+
+def test_long_texts_run_in_smaller_batches_so_attention_memory_stays_bounded():
+    lengths = [256] * 40 + [10] * 40
+    batches = list(encoder_module._batches([[0] * n for n in lengths], 32))
+    assert sorted(i for batch in batches for i in batch) == list(range(80))
+    for batch in batches:
+        assert len(batch) <= 32
+        assert len(batch) * max(lengths[i] for i in batch) <= encoder_module.MAX_TOKENS_PER_RUN
+    assert [len(batch) for batch in batches[:2]] == [32, 8]  # the short texts fill whole batches
