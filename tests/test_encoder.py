@@ -189,7 +189,8 @@ def test_get_encoder_loads_once_even_when_threads_race(fresh_process, monkeypatc
     assert all(result is encoder for result in results)
 
 
-def test_the_status_is_ok_when_the_encoder_loads(fresh_process):
+def test_the_status_is_ok_when_the_encoder_loads(fresh_process, settings, graph_dir, encoder):
+    settings.EMBEDDING_CACHE_DIR = graph_dir  # where the encoder fixture built the graph
     status = encoder_status()
     assert status["status"] == "ok"
     assert status["model"] == "all-MiniLM-L6-v2"
@@ -241,6 +242,18 @@ def test_a_missing_runtime_makes_it_unavailable(fresh_process, monkeypatch):
     status = encoder_status()
     assert status["status"] == "unavailable"
     assert "runtime is not installed" in status["reason"]
+
+
+def test_an_unexpected_error_while_loading_is_reported_not_raised(fresh_process, monkeypatch):
+    def broken_load():
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(encoder_module, "load_encoder", broken_load)
+    status = encoder_status()
+    assert status["status"] == "unavailable"
+    assert "simulated bug" in status["reason"]
+    with pytest.raises(EncoderUnavailable):
+        get_encoder()
 
 
 def test_a_corrupt_cached_graph_is_rebuilt(tmp_path, encoder):

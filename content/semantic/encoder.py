@@ -242,7 +242,11 @@ def build_graph_file(files: ModelFiles, target: Path, *, quantization: str = QUA
     try:
         onnx.save(model, partial)
         tokenizer = files.tokenizer()
-        check = Encoder(session=_session(partial), tokenizer=tokenizer, model_version="build check")
+        try:
+            session = _session(partial)
+        except Exception as error:  # e.g. an onnxruntime too old for an op of the graph
+            raise EncoderUnavailable(f"onnxruntime cannot run the built graph: {error}") from error
+        check = Encoder(session=session, tokenizer=tokenizer, model_version="build check")
         for text in _BUILD_PROBES:
             ids, mask = _pad([tokenizer.encode(text).ids])
             expected = reference_encode(weights, ids, mask, shape=shape)[0]
@@ -300,7 +304,11 @@ def get_encoder() -> Encoder:
                 _encoder = load_encoder()
             except EncoderUnavailable as error:
                 _failure = error
-                logger.warning("Semantic encoder unavailable: %s", error)
+            except Exception as error:  # a bug or a broken install must not take the caller down too
+                logger.exception("Loading the semantic encoder failed")
+                _failure = EncoderUnavailable(f"loading failed unexpectedly: {error!r}")
+            if _failure is not None:
+                logger.warning("Semantic encoder unavailable: %s", _failure)
         if _failure is not None:
             raise EncoderUnavailable(str(_failure))
         return _encoder
