@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from .assets import overlap_annotation, sharing_any
+from .asset_selectors import overlap_annotation, sharing_any
 from .models import Asset, AssetKind, Deal
 from .permissions import can, visible_assets
 
