@@ -5,14 +5,14 @@ from functools import partial
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.relations import MANY_RELATION_KWARGS
 
-from ..assets import asset_save_file, attach_taxonomy
+from ..asset_selectors import attach_taxonomy
+from ..assets import asset_create, asset_update
 from ..models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
 from ..search import ORDERINGS, SearchParams, record_search, run_search
@@ -168,34 +168,20 @@ class AssetSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(error.messages) from error
         return upload
 
-    def validate_status(self, status):
-        if self.instance and status != self.instance.status and not self.instance.can_transition_to(status):
-            raise serializers.ValidationError(
-                f"An asset cannot go from {self.instance.get_status_display()} to {AssetStatus(status).label}."
-            )
-        return status
+    def _write(self, service, **arguments):
+        """The asset services hold every rule; their refusals become a 400 naming the fields."""
+        upload = arguments.pop("file", None)
+        try:
+            return service(actor=self.context["request"].user, upload=upload, **arguments)
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            raise serializers.ValidationError(detail) from error
 
-    @transaction.atomic
     def create(self, validated_data):
-        tags = validated_data.pop("tags", None)
-        upload = validated_data.pop("file", None)
-        asset = super().create(validated_data)
-        if tags is not None:
-            asset.tags.set(tags)
-        if upload is not None:
-            asset_save_file(asset=asset, uploaded_file=upload)
-        return asset
+        return self._write(asset_create, **validated_data)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        tags = validated_data.pop("tags", None)
-        upload = validated_data.pop("file", None)
-        asset = super().update(instance, validated_data)
-        if tags is not None:
-            asset.tags.set(tags)
-        if upload is not None:
-            asset_save_file(asset=asset, uploaded_file=upload)
-        return asset
+        return self._write(asset_update, asset=instance, **validated_data)
 
 
 class AssetFilter(django_filters.FilterSet):
@@ -296,6 +282,3 @@ class AssetViewSet(viewsets.ModelViewSet):
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         return attach_taxonomy(page) if page is not None and self.action == "list" else page
-
-    def perform_create(self, serializer):
-        serializer.save(owner=self.request.user)
