@@ -24,6 +24,8 @@ COMMON_FIELDS = [
     "expires_on",
     "verification_interval_days",
 ]
+
+
 class AssetForm(forms.ModelForm):
     external_url = forms.URLField(
         label="External link",
