@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from .asset_selectors import overlap_annotation, sharing_any
 from .models import Asset, AssetKind, Deal
-from .permissions import can, visible_assets
+from .permissions import can_view_deal, visible_assets, visible_deals
 
 RECOMMENDED_LIMIT = 12
 OBJECTIONS_LIMIT = 10
@@ -30,10 +30,8 @@ LIST_FIELDS = (
 
 
 def deals_for_prep(*, user, q: str = ""):
-    """The deals the user may prepare: a rep's own open deals; managers and marketers any open deal."""
-    deals = Deal.objects.open().select_related("funnel_stage")
-    if not can(user, "prepare_any_deal"):
-        deals = deals.owned_by(user)
+    """The open deals the user may see (content.permissions.visible_deals)."""
+    deals = visible_deals(user, Deal.objects.open().select_related("funnel_stage"))
     q = q.strip()
     if q:
         deals = deals.filter(Q(name__icontains=q) | Q(account__icontains=q) | Q(crm_id__iexact=q))
@@ -41,7 +39,7 @@ def deals_for_prep(*, user, q: str = ""):
 
 
 def may_prepare(user, deal: Deal) -> bool:
-    return deal.owner_id == user.pk or can(user, "prepare_any_deal")
+    return can_view_deal(user, deal)
 
 
 @dataclass

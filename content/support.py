@@ -12,12 +12,12 @@ from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef
 from django.db.models.functions import Coalesce
 
 from .caching import bump_data_version
-from .models import Asset, Deal, DealStatus, Usage
+from .models import Asset, Deal, DealStatus, Usage, supports_deal
 
 
 def supporting_use(asset_ref, deal_ref="pk"):
-    """A use of the asset in the deal, logged on or before the deal's close date."""
-    return Usage.objects.filter(asset=asset_ref, deal=OuterRef(deal_ref), used_at__date__lte=OuterRef("close_date"))
+    """A use of the asset that supports the deal (content.models.supports_deal)."""
+    return Usage.objects.filter(supports_deal(OuterRef("close_date")), asset=asset_ref, deal=OuterRef(deal_ref))
 
 
 def won_deals_supported_by(asset_ref):

@@ -11,9 +11,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..deals import apply_crm_event, signature_is_valid, upsert_deal, visible_deals
+from ..deals import apply_crm_event, signature_is_valid, upsert_deal
 from ..models import Deal, DealStatus
-from ..permissions import Can
+from ..permissions import Can, visible_deals
 
 CRM_ID_REGEX = r"[A-Za-z0-9._\-]+"
 

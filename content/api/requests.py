@@ -24,7 +24,7 @@ from ..models import (
     RequestPriority,
     RequestStatus,
 )
-from ..permissions import Can, can
+from ..permissions import Can, can, can_view_deal, visible_deals
 from ..requesting import (
     RequestError,
     SlaState,
@@ -50,12 +50,34 @@ ERRORS = {
 }
 
 
+class VisibleDealField(serializers.SlugRelatedField):
+    """A deal by CRM id, among those the caller may open (content.permissions.visible_deals); one
+    the caller may not open reads as null and is refused as unknown when sent."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "crm_id")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Deal.objects.all())
+        super().__init__(**kwargs)
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def get_queryset(self):
+        return visible_deals(self._user(), super().get_queryset())
+
+    def get_attribute(self, instance):
+        deal = super().get_attribute(instance)
+        return deal if deal is not None and can_view_deal(self._user(), deal) else None
+
+
 class ContentRequestSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=AssetKind.choices, allow_blank=True, read_only=True)
     stage = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     persona = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     competitor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    deal = serializers.SlugRelatedField(slug_field="crm_id", read_only=True, allow_null=True)
+    deal = VisibleDealField(read_only=True, allow_null=True)
     requester = serializers.SlugRelatedField(slug_field="username", read_only=True)
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     supporters_count = serializers.IntegerField(read_only=True)
@@ -87,7 +109,7 @@ class ContentRequestCreateSerializer(serializers.Serializer):
     stage = serializers.SlugRelatedField(slug_field="slug", queryset=FunnelStage.objects.all(), required=False)
     persona = serializers.SlugRelatedField(slug_field="slug", queryset=Persona.objects.all(), required=False)
     competitor = serializers.SlugRelatedField(slug_field="slug", queryset=Competitor.objects.all(), required=False)
-    deal = serializers.SlugRelatedField(slug_field="crm_id", queryset=Deal.objects.all(), required=False)
+    deal = VisibleDealField(required=False)
     needed_by = serializers.DateField(required=False, allow_null=True)
 
 
@@ -108,9 +130,7 @@ class ContentRequestUpdateSerializer(serializers.Serializer):
 
 
 class SupportSerializer(serializers.Serializer):
-    deal = serializers.SlugRelatedField(
-        slug_field="crm_id", queryset=Deal.objects.all(), required=False, allow_null=True
-    )
+    deal = VisibleDealField(required=False, allow_null=True)
 
 
 class SupportResultSerializer(serializers.Serializer):
@@ -173,7 +193,7 @@ class ContentRequestViewSet(
     def get_queryset(self):
         user = self.request.user
         scope = listed_requests(user) if self.action == "list" else readable_requests(user)
-        return for_lists(with_figures(scope)).order_by("-created_at", "-id")
+        return for_lists(with_figures(scope, viewer=user)).order_by("-created_at", "-id")
 
     def _read(self, pk):
         return self.get_queryset().get(pk=pk)
@@ -183,7 +203,7 @@ class ContentRequestViewSet(
         responses={201: ContentRequestSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
     def create(self, request, *args, **kwargs):
-        incoming = ContentRequestCreateSerializer(data=request.data)
+        incoming = ContentRequestCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         try:
             created = request_submit(requester=request.user, **incoming.validated_data)
@@ -242,7 +262,7 @@ class ContentRequestViewSet(
     @action(detail=True, methods=["post"], permission_classes=[Can.to("support_request")])
     def support(self, request, pk=None):
         target = self.get_object()
-        incoming = SupportSerializer(data=request.data)
+        incoming = SupportSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         try:
             support, created = request_support(

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 
-from ..models import Asset, AssetKind, DealStatus, Usage
+from ..models import Asset, AssetKind, DealStatus, Usage, supports_deal
 from . import scope
 from .base import Column, Report, Table, page_slice
 from .filters import ReportFilterError
@@ -60,10 +60,10 @@ def notes():
 def supporting_pairs(filters, asset_ids=None):
     """(asset, closed deal) pairs where the asset was used on or before the close, each pair once."""
     uses = scope.usages(filters, in_period=False, by_owner=False).filter(
+        supports_deal(),
         deal__status__in=[DealStatus.WON, DealStatus.LOST],
         deal__close_date__gte=filters.start,
         deal__close_date__lte=filters.end,
-        used_at__date__lte=F("deal__close_date"),
     )
     if filters.owner:
         uses = uses.filter(deal__owner_id=filters.owner.pk)
