@@ -11,6 +11,7 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 DATA_VERSION_KEY = "enablement:data-version"
 
@@ -28,6 +29,14 @@ def bump_data_version() -> None:
         cache.incr(DATA_VERSION_KEY)
     except ValueError:  # not there yet (or evicted): any new number invalidates old entries
         cache.set(DATA_VERSION_KEY, data_version() + 1, timeout=None)
+
+
+def reports_changed() -> None:
+    """Every write that can move a report ends here (model signals, bulk writers, commands). The
+    version moves at once, so this process reads its own write, and again on commit, so that a
+    report another process computed from the old rows meanwhile is not served afterwards."""
+    bump_data_version()
+    transaction.on_commit(bump_data_version)
 
 
 def cached(namespace: str, params: dict, compute, timeout: int | None = None):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .caching import bump_data_version
+from .caching import reports_changed
 from .models import Asset, Deal, DealStatus, Usage, supports_deal
 
 
@@ -59,7 +59,7 @@ def refresh_support(asset_ids=None) -> int:
         influenced_revenue=annotations["live_influenced_revenue"],
     )
     # bulk writes skip model signals: say here that every cached figure is now stale
-    bump_data_version()
+    reports_changed()
     return updated
 
 
