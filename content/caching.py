@@ -31,12 +31,14 @@ def bump_data_version() -> None:
         cache.set(DATA_VERSION_KEY, data_version() + 1, timeout=None)
 
 
-def reports_changed() -> None:
+def reports_changed(*, again_on_commit: bool = False) -> None:
     """Every write that can move a report ends here (model signals, bulk writers, commands). The
-    version moves at once, so this process reads its own write, and again on commit, so that a
-    report another process computed from the old rows meanwhile is not served afterwards."""
+    version moves at once, so this process reads its own write. A long transaction (an import)
+    asks for it `again_on_commit`, so that a report another process computed from the old rows
+    while it ran is not served afterwards."""
     bump_data_version()
-    transaction.on_commit(bump_data_version)
+    if again_on_commit:
+        transaction.on_commit(bump_data_version)
 
 
 def cached(namespace: str, params: dict, compute, timeout: int | None = None):

@@ -208,7 +208,7 @@ class Command(BaseCommand):
             self._step("search logs", lambda: self._searches(options["searches"], reps))
             self._reset_sequences()
             self._step("search index", rebuild_index)
-        reports_changed()  # bulk inserts send no model signal: cached reports are stale now
+        reports_changed(again_on_commit=True)  # bulk inserts send no model signal: cached reports are stale now
         self.stdout.write(
             f"Created {options['assets']} assets, {len(deal_ids)} deals, {options['usages']} usages, "
             f"{options['requests']} requests, {options['searches']} search logs "
