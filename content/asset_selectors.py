@@ -26,6 +26,7 @@ def usage_figures(asset: Asset) -> dict:
         "uses": asset.usage_count,
         "won_deals": asset.won_deal_count,
         "influenced_revenue": asset.influenced_revenue,
+        "influenced_revenue_by_currency": asset.influenced_revenue_by_currency,
         "reps": counts["reps"],
         "deals": counts["deals"],
     }

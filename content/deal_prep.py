@@ -24,6 +24,7 @@ LIST_FIELDS = (
     "usage_count",
     "won_deal_count",
     "influenced_revenue",
+    "influenced_revenue_by_currency",
     "review_by",
     "status",
 )

@@ -104,6 +104,18 @@ class AssetSerializer(serializers.ModelSerializer):
     )
     needs_review = serializers.SerializerMethodField()
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    influenced_revenue = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        help_text="Won amounts the asset supported, in the reporting currency (REPORTING_CURRENCY) only.",
+    )
+    influenced_revenue_by_currency = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2),
+        read_only=True,
+        help_text='Won amounts the asset supported per currency, e.g. {"EUR": "1200.00", "USD": "5000.00"}; '
+        "never added across currencies.",
+    )
 
     class Meta:
         model = Asset
@@ -139,6 +151,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "usage_count",
             "won_deal_count",
             "influenced_revenue",
+            "influenced_revenue_by_currency",
             "created_at",
             "updated_at",
         ]

@@ -24,6 +24,7 @@ from ..models import (
     RequestPriority,
     RequestStatus,
 )
+from ..money import reporting_currency
 from ..permissions import Can, can, can_view_deal, visible_deals
 from ..requesting import (
     RequestError,
@@ -81,7 +82,13 @@ class ContentRequestSerializer(serializers.ModelSerializer):
     requester = serializers.SlugRelatedField(slug_field="username", read_only=True)
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     supporters_count = serializers.IntegerField(read_only=True)
-    business_impact = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    business_impact = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        help_text="The open deals it would help that you may open, in business_impact_currency only.",
+    )
+    business_impact_currency = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField(read_only=True)
     sla_state = serializers.ChoiceField(choices=list(SlaState.LABELS), read_only=True)
     url = serializers.SerializerMethodField()
@@ -91,10 +98,14 @@ class ContentRequestSerializer(serializers.ModelSerializer):
         fields = [
             "id", "title", "description", "kind", "stage", "persona", "competitor", "deal", "needed_by",
             "status", "priority", "requester", "assignee", "supporters_count", "business_impact",
+            "business_impact_currency",
             "triage_due", "is_overdue", "sla_state", "decline_reason", "duplicate_of", "delivered_asset",
             "created_at", "updated_at", "url",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_business_impact_currency(self, obj) -> str:
+        return reporting_currency()
 
     def get_url(self, obj) -> str:
         request = self.context.get("request")

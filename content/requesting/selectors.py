@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ..models import OPEN_REQUEST_STATUSES, ContentRequest, DealStatus, RequestSupport
+from ..money import reporting_currency
 from ..permissions import can, deal_visibility, visible_requests
 from ..search import SearchParams, search_assets
 from .sla import sla_annotations
@@ -46,7 +47,9 @@ def supported_deals_beyond_own(viewer=None):
         request_id=OuterRef("request_id"), deal_id=OuterRef("deal_id"), id__lt=OuterRef("id")
     )
     supports = (
-        RequestSupport.objects.filter(request_id=OuterRef("pk"), deal__status=DealStatus.OPEN)
+        RequestSupport.objects.filter(
+            request_id=OuterRef("pk"), deal__status=DealStatus.OPEN, deal__currency=reporting_currency()
+        )
         .filter(~Q(deal_id=Coalesce(OuterRef("deal_id"), Value(0))))
         .filter(~Exists(earlier_same_deal))
     )
@@ -57,11 +60,12 @@ def with_figures(queryset, today=None, *, viewer=None):
     """Annotate supporters_count, business_impact and the SLA clock; one query whatever the rows.
 
     Business impact = the request's own deal if open + the other open deals of its +1s, each
-    deal once: two cheap index lookups per row instead of one OR over both sources. With a
+    deal once, in the reporting currency (amounts are never added across currencies): two cheap
+    index lookups per row instead of one OR over both sources. With a
     `viewer`, only the deals the viewer may open count: a rep reading another rep's request
     learns nothing of that rep's deals."""
     request_ref = OuterRef("pk")
-    own_open = Q(deal__status=DealStatus.OPEN)
+    own_open = Q(deal__status=DealStatus.OPEN, deal__currency=reporting_currency())
     if viewer is not None:
         own_open &= deal_visibility(viewer, "deal__")
     own_deal = Case(

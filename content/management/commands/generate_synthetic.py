@@ -408,6 +408,7 @@ class Command(BaseCommand):
                     usage_count=uses,
                     won_deal_count=won,
                     influenced_revenue=revenue,
+                    influenced_revenue_by_currency={"USD": f"{revenue:.2f}"} if revenue else {},  # deals are USD
                     customer=f"{industry.title()} Co {pk}" if kind == AssetKind.CASE_STUDY else "",
                     industry=industry if kind == AssetKind.CASE_STUDY else "",
                 )
