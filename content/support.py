@@ -61,7 +61,10 @@ def revenue_by_currency(asset_ids=None) -> dict[int, dict[str, str]]:
     asset; assets without any are left out. One query: distinct (asset, deal) pairs, summed."""
     pairs = Usage.objects.supporting().filter(deal__status=DealStatus.WON)
     if asset_ids is not None:
-        pairs = pairs.filter(asset_id__in=list(asset_ids))
+        asset_ids = list(asset_ids)
+        if not asset_ids:
+            return {}
+        pairs = pairs.filter(asset_id__in=asset_ids)
     pairs = (
         pairs.annotate(d_currency=F("deal__currency"), d_amount=F("deal__amount"))
         .values("asset_id", "deal_id", "d_currency", "d_amount")

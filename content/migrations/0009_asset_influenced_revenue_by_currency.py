@@ -1,6 +1,9 @@
 """Influenced revenue per currency on each asset, and influenced_revenue narrowed to the reporting
 currency: it used to add amounts of different currencies together. The backfill is a copy of the
-rule as it stands today (content.support), frozen here."""
+rule as it stands today (content.support), frozen here.
+
+The column is added with a plain ALTER TABLE: on SQLite Django's AddField would rebuild the asset
+table, and the rebuild drops the triggers that keep the search index in step (0007)."""
 
 from decimal import Decimal
 
@@ -41,16 +44,35 @@ def fill_revenue_by_currency(apps, schema_editor):
         Asset.objects.bulk_update(rows, ["influenced_revenue_by_currency", "influenced_revenue"])
 
 
+COLUMN_TYPES = {"postgresql": "jsonb", "sqlite": "text"}
+
+
+def add_column(apps, schema_editor):
+    column_type = COLUMN_TYPES.get(schema_editor.connection.vendor, "text")
+    schema_editor.execute(
+        f"ALTER TABLE content_asset ADD COLUMN influenced_revenue_by_currency {column_type} NOT NULL DEFAULT '{{}}'"
+    )
+
+
+def drop_column(apps, schema_editor):
+    schema_editor.execute("ALTER TABLE content_asset DROP COLUMN influenced_revenue_by_currency")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("content", "0008_search_words"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="asset",
-            name="influenced_revenue_by_currency",
-            field=models.JSONField(blank=True, default=dict, editable=False),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="asset",
+                    name="influenced_revenue_by_currency",
+                    field=models.JSONField(blank=True, default=dict, editable=False),
+                ),
+            ],
+            database_operations=[migrations.RunPython(add_column, drop_column)],
         ),
         migrations.RunPython(fill_revenue_by_currency, migrations.RunPython.noop),
     ]
