@@ -93,7 +93,7 @@ def test_the_effectiveness_report_keeps_currencies_apart_on_the_page_in_the_csv_
     assert ",5000.00,USD,EUR 1200.00; USD 5000.00," in line
 
 
-def test_business_impact_counts_the_reporting_currency_and_says_which(rep, rep_client, marketer):
+def test_business_impact_is_kept_per_currency_and_the_sortable_figure_says_its_currency(rep, rep_client, marketer):
     dollars = DealFactory(amount=Decimal("1000"), currency="USD", owner=rep)
     request = request_submit(requester=rep, title="Guide", description="Why.", deal=dollars)
     euros = DealFactory(amount=Decimal("7000"), currency="EUR", owner=marketer)
@@ -101,5 +101,10 @@ def test_business_impact_counts_the_reporting_currency_and_says_which(rep, rep_c
 
     body = api_for(rep).get(f"/api/v1/requests/{request.pk}/").json()
     assert (body["business_impact"], body["business_impact_currency"]) == ("1000.00", "USD")
+    assert body["business_impact_by_currency"] == {"USD": "1000.00"}  # the euro deal is not the rep's
+    listed = api_for(marketer).get("/api/v1/requests/").json()["results"][0]
+    assert (listed["business_impact"], listed["business_impact_by_currency"]) == ("1000.00", None)
+    as_marketer = api_for(marketer).get(f"/api/v1/requests/{request.pk}/").json()
+    assert as_marketer["business_impact_by_currency"] == {"EUR": "7000.00", "USD": "1000.00"}
     html = rep_client.get(request.get_absolute_url()).content.decode()
-    assert "USD 1,000" in html and "8,000" not in html
+    assert "USD 1,000" in html and "8,000" not in html and "EUR" not in html

@@ -30,6 +30,7 @@ from ..requesting import (
     RequestError,
     SlaState,
     for_lists,
+    impact_by_currency,
     listed_requests,
     readable_requests,
     request_assign,
@@ -89,6 +90,10 @@ class ContentRequestSerializer(serializers.ModelSerializer):
         help_text="The open deals it would help that you may open, in business_impact_currency only.",
     )
     business_impact_currency = serializers.SerializerMethodField()
+    business_impact_by_currency = serializers.SerializerMethodField(
+        help_text="Every currency of the open deals it would help that you may open, e.g. "
+        '{"EUR": "7000.00", "USD": "1000.00"}: on GET /api/v1/requests/{id}/ only, null in lists.'
+    )
     is_overdue = serializers.BooleanField(read_only=True)
     sla_state = serializers.ChoiceField(choices=list(SlaState.LABELS), read_only=True)
     url = serializers.SerializerMethodField()
@@ -98,7 +103,7 @@ class ContentRequestSerializer(serializers.ModelSerializer):
         fields = [
             "id", "title", "description", "kind", "stage", "persona", "competitor", "deal", "needed_by",
             "status", "priority", "requester", "assignee", "supporters_count", "business_impact",
-            "business_impact_currency",
+            "business_impact_currency", "business_impact_by_currency",
             "triage_due", "is_overdue", "sla_state", "decline_reason", "duplicate_of", "delivered_asset",
             "created_at", "updated_at", "url",
         ]  # fmt: skip
@@ -106,6 +111,9 @@ class ContentRequestSerializer(serializers.ModelSerializer):
 
     def get_business_impact_currency(self, obj) -> str:
         return reporting_currency()
+
+    def get_business_impact_by_currency(self, obj) -> dict[str, str] | None:
+        return getattr(obj, "impact_by_currency", None)
 
     def get_url(self, obj) -> str:
         request = self.context.get("request")
@@ -207,7 +215,15 @@ class ContentRequestViewSet(
         return for_lists(with_figures(scope, viewer=user)).order_by("-created_at", "-id")
 
     def _read(self, pk):
-        return self.get_queryset().get(pk=pk)
+        found = self.get_queryset().get(pk=pk)
+        found.impact_by_currency = impact_by_currency(found, self.request.user)
+        return found
+
+    def get_object(self):
+        found = super().get_object()
+        if self.action == "retrieve":
+            found.impact_by_currency = impact_by_currency(found, self.request.user)
+        return found
 
     @extend_schema(
         request=ContentRequestCreateSerializer,

@@ -21,9 +21,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from ..models import OPEN_REQUEST_STATUSES, ContentRequest, DealStatus, RequestSupport
-from ..money import reporting_currency
-from ..permissions import can, deal_visibility, visible_requests
+from ..models import OPEN_REQUEST_STATUSES, ContentRequest, Deal, DealStatus, RequestSupport
+from ..money import by_currency, reporting_currency
+from ..permissions import can, deal_visibility, visible_deals, visible_requests
 from ..search import SearchParams, search_assets
 from .sla import sla_annotations
 
@@ -87,6 +87,14 @@ def with_figures(queryset, today=None, *, viewer=None):
     for name, expression in sla_annotations(today).items():
         queryset = queryset.annotate(**{name: expression})
     return queryset
+
+
+def impact_by_currency(request, viewer) -> dict[str, str]:
+    """The business impact of one request in every currency: its own deal and the deals of its
+    +1s, each once, open, and visible to the viewer. One query; lists show `business_impact`."""
+    supported = RequestSupport.objects.filter(request=request).values("deal_id")
+    deals = Deal.objects.open().filter(Q(pk=request.deal_id) | Q(pk__in=supported))
+    return by_currency(visible_deals(viewer, deals).values_list("currency", "amount"))
 
 
 def by_urgency(queryset):

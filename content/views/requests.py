@@ -31,6 +31,7 @@ from ..requesting import (
     SlaState,
     by_urgency,
     for_lists,
+    impact_by_currency,
     readable_requests,
     request_assign,
     request_comment,
@@ -152,6 +153,7 @@ def request_detail(request, pk):
     request_obj.deal_shown = (
         request_obj.deal if request_obj.deal and can_view_deal(request.user, request_obj.deal) else None
     )
+    request_obj.impact_by_currency = impact_by_currency(request_obj, request.user)
     for support in supports:
         support.deal_shown = support.deal if support.deal and can_view_deal(request.user, support.deal) else None
     supported = any(s.user_id == request.user.pk for s in supports)
