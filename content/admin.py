@@ -35,7 +35,15 @@ class AssetAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["owner", "proof_points"]
     filter_horizontal = ["stages", "personas", "competitors"]
-    readonly_fields = ["review_by", "usage_count", "won_deal_count", "influenced_revenue", "created_at", "updated_at"]
+    readonly_fields = [
+        "review_by",
+        "usage_count",
+        "won_deal_count",
+        "influenced_revenue",
+        "influenced_revenue_by_currency",
+        "created_at",
+        "updated_at",
+    ]
     list_select_related = ["owner"]
 
 

@@ -4,8 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from .assets import asset_rule_errors, kind_fields
 from .form_fields import IdsChoiceField
-from .models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
+from .models import Asset, AssetKind, Competitor, FunnelStage, Persona
 from .permissions import MARKETING
 from .uploads import ALLOWED_LABEL, validate_asset_file
 
@@ -24,24 +25,6 @@ COMMON_FIELDS = [
     "expires_on",
     "verification_interval_days",
 ]
-KIND_FIELDS = {
-    AssetKind.CASE_STUDY: ["customer", "industry", "results"],
-    AssetKind.BATTLE_CARD: ["how_we_win", "strengths", "weaknesses", "landmines"],
-    AssetKind.OBJECTION: ["objection", "response", "proof_points"],
-}
-# Fields a kind cannot do without, with the message that says why.
-KIND_REQUIRED = {
-    AssetKind.CASE_STUDY: {"customer": "Name the customer this case study is about."},
-    AssetKind.BATTLE_CARD: {"how_we_win": "Say how we win: it is the first thing a rep reads."},
-    AssetKind.OBJECTION: {
-        "objection": "Write the objection as the buyer says it.",
-        "response": "Write the response a rep can give.",
-    },
-}
-
-
-def kind_fields(kind: str) -> list[str]:
-    return KIND_FIELDS.get(kind, [])
 
 
 class AssetForm(forms.ModelForm):
@@ -116,21 +99,18 @@ class AssetForm(forms.ModelForm):
         return uploaded
 
     def clean(self):
+        """The asset rules (content.assets) on what was typed, each message beside its field."""
         cleaned = super().clean()
-        for field, message in KIND_REQUIRED.get(self.kind, {}).items():
-            if field in self.fields and not (cleaned.get(field) or "").strip():
+
+        def value(field):
+            if field in self.fields:
+                return cleaned.get(field)
+            return getattr(self.instance, field) if field not in ("competitors", "proof_points") else []
+
+        rules = asset_rule_errors(kind=self.kind, status=self.instance.status, value=value, pk=self.instance.pk)
+        for field, message in rules.items():
+            if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
-        if self.kind == AssetKind.BATTLE_CARD and "competitors" in cleaned and not cleaned["competitors"]:
-            self.add_error("competitors", "A battle card is about one competitor: pick it.")
-        proof = cleaned.get("proof_points")
-        if proof and self.instance.pk and any(p.pk == self.instance.pk for p in proof):
-            self.add_error("proof_points", "An entry cannot be its own proof.")
-        expires, released = cleaned.get("expires_on"), cleaned.get("published_at")
-        published = self.instance.status == AssetStatus.PUBLISHED
-        if published and not released and "published_at" not in self.errors:
-            self.add_error("published_at", "A published asset needs its release date; archive it instead.")
-        if expires and released and expires <= released.date():
-            self.add_error("expires_on", "The expiry date must come after the release date.")
         return cleaned
 
     def selected_proof_points(self):
@@ -150,7 +130,7 @@ def asset_form_class(kind: str):
     """A form for one kind: the common fields and that kind's own."""
     if kind not in AssetKind.values:
         raise ValidationError(f"Unknown kind {kind!r}.")
-    meta = type("Meta", (AssetForm.Meta,), {"fields": COMMON_FIELDS + kind_fields(kind)})
+    meta = type("Meta", (AssetForm.Meta,), {"fields": COMMON_FIELDS + list(kind_fields(kind))})
     return type(f"{kind.title().replace('_', '')}Form", (AssetForm,), {"Meta": meta, "kind": kind})
 
 

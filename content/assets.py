@@ -1,42 +1,106 @@
-"""Asset services and selectors: status transitions, verification, files, and what the asset
-page reads (usage figures, related assets). Pages, API and commands call these, so each rule
-is written once."""
-
-import datetime
+"""Asset writes: create, update, move along the workflow, verify, attach a file. The rules every
+asset obeys whichever way it is written (what each kind cannot do without, the release and expiry
+dates, the stamps a published asset carries) live here; the asset form, the API serializer and
+commands call these functions and only translate their errors."""
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import transaction
 from django.utils import timezone
-from taggit.models import TaggedItem
 
 from .extraction import extract_text
 from .jobs import job_handler, job_start
-from .models import Asset, AssetStatus, Usage
-from .permissions import can, visible_assets
+from .models import Asset, AssetKind, AssetStatus
+from .permissions import can
 from .uploads import safe_file_name, validate_asset_file
 
-RELATED_LIMIT = 5
+# The structured fields of each kind, beside the common ones.
+KIND_FIELDS = {
+    AssetKind.CASE_STUDY: ("customer", "industry", "results"),
+    AssetKind.BATTLE_CARD: ("how_we_win", "strengths", "weaknesses", "landmines"),
+    AssetKind.OBJECTION: ("objection", "response", "proof_points"),
+}
+# Fields a kind cannot do without, with the message that says why.
+KIND_REQUIRED = {
+    AssetKind.CASE_STUDY: {"customer": "Name the customer this case study is about."},
+    AssetKind.BATTLE_CARD: {"how_we_win": "Say how we win: it is the first thing a rep reads."},
+    AssetKind.OBJECTION: {
+        "objection": "Write the objection as the buyer says it.",
+        "response": "Write the response a rep can give.",
+    },
+}
+BATTLE_CARD_NEEDS_COMPETITOR = "A battle card is about one competitor: pick it."
+
+SCALAR_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "external_url",
+    "owner",
+    "planned_publish_date",
+    "published_at",
+    "expires_on",
+    "verification_interval_days",
+    "customer",
+    "industry",
+    "results",
+    "strengths",
+    "weaknesses",
+    "landmines",
+    "how_we_win",
+    "objection",
+    "response",
+)
+RELATION_FIELDS = ("stages", "personas", "competitors", "proof_points")
+WRITABLE_FIELDS = frozenset({*SCALAR_FIELDS, *RELATION_FIELDS, "tags", "status", "kind"})
 
 
-@transaction.atomic
-def asset_transition(*, asset: Asset, to_status: str, actor) -> Asset:
-    """Move the asset along its workflow. Publishing stamps published_at (when empty) and makes
-    the actor the owner of an ownerless asset, since every published asset needs someone who
-    verifies it. An invalid move changes nothing and says why."""
+def kind_fields(kind: str) -> tuple[str, ...]:
+    return KIND_FIELDS.get(kind, ())
+
+
+def asset_rule_errors(*, kind: str, status: str, value, pk=None) -> dict[str, str]:
+    """The asset rules broken by the values `value(field)` returns, as {field: message}. The form
+    asks this while a marketer types; the services refuse to write when it is not empty."""
+    errors = {}
+    for field, message in KIND_REQUIRED.get(kind, {}).items():
+        if not (value(field) or "").strip():
+            errors[field] = message
+    if kind == AssetKind.BATTLE_CARD and not value("competitors"):
+        errors["competitors"] = BATTLE_CARD_NEEDS_COMPETITOR
+    if pk is not None and kind == AssetKind.OBJECTION and any(p.pk == pk for p in value("proof_points") or ()):
+        errors["proof_points"] = "An entry cannot be its own proof."
+    released, expires = value("published_at"), value("expires_on")
+    if status == AssetStatus.PUBLISHED and not released:
+        errors["published_at"] = "A published asset needs its release date; archive it instead."
+    if expires and released and expires <= timezone.localdate(released):
+        errors["expires_on"] = "The expiry date must come after the release date."
+    return errors
+
+
+def _require_editor(actor):
     if not can(actor, "edit_assets"):
-        raise PermissionDenied("Only marketing may change an asset's status.")
+        raise PermissionDenied("Only marketing may create or change assets.")
+
+
+def _move(asset: Asset, to_status: str, actor) -> None:
+    """Set the new status if the workflow allows it. Publishing stamps published_at (when empty)
+    and makes the actor the owner of an ownerless asset, since every published asset needs
+    someone who verifies it; Asset.save then counts review_by from the release."""
     if to_status not in AssetStatus.values:
-        raise ValidationError(f"“{to_status}” is not a status.", code="unknown_status")
-    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+        raise ValidationError({"status": f"“{to_status}” is not a status."}, code="unknown_status")
     if not asset.can_transition_to(to_status):
         raise ValidationError(
-            "An asset that is %(from)s cannot become %(to)s.",
-            code="invalid_transition",
-            params={"from": asset.get_status_display().lower(), "to": AssetStatus(to_status).label.lower()},
+            {
+                "status": ValidationError(
+                    "An asset that is %(from)s cannot become %(to)s.",
+                    code="invalid_transition",
+                    params={
+                        "from": asset.get_status_display().lower(),
+                        "to": AssetStatus(to_status).label.lower(),
+                    },
+                )
+            }
         )
     asset.status = to_status
     if to_status == AssetStatus.PUBLISHED:
@@ -44,8 +108,101 @@ def asset_transition(*, asset: Asset, to_status: str, actor) -> Asset:
             asset.published_at = timezone.now()
         if asset.owner_id is None:
             asset.owner = actor
+
+
+def _check(asset: Asset, relations: dict, *, rules: bool = True) -> None:
+    """full_clean and (with `rules`) the asset rules, reading relations from `relations` or else
+    the saved rows."""
+
+    def value(field):
+        if field in relations:
+            return relations[field]
+        if field in RELATION_FIELDS:
+            return list(getattr(asset, field).all()) if asset.pk else []
+        return getattr(asset, field)
+
+    errors = {}
+    try:
+        asset.full_clean(exclude=["file"], validate_unique=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if rules:
+        for field, message in asset_rule_errors(kind=asset.kind, status=asset.status, value=value, pk=asset.pk).items():
+            errors.setdefault(field, [message])
+    if errors:
+        raise ValidationError(errors)
+
+
+def _split(values: dict) -> tuple[dict, dict, list | None]:
+    unknown = set(values) - WRITABLE_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Not a field an asset has."))
+    relations = {name: list(values.pop(name)) for name in RELATION_FIELDS if name in values}
+    tags = values.pop("tags", None)
+    return values, relations, tags
+
+
+def _write(asset: Asset, relations: dict, tags, upload, *, rules: bool = True) -> Asset:
+    _check(asset, relations, rules=rules)
     asset.save()
+    for name, items in relations.items():
+        getattr(asset, name).set(items)
+    if tags is not None:
+        asset.tags.set(list(tags))
+    if upload is not None:
+        asset_save_file(asset=asset, uploaded_file=upload)
     return asset
+
+
+@transaction.atomic
+def asset_create(*, actor, kind: str, status: str = AssetStatus.DRAFT, upload=None, **values) -> Asset:
+    """A new asset of `kind`, owned by the actor unless `owner` is given; a status other than
+    draft is reached through the workflow, with its stamps. Nothing is written when a rule fails."""
+    _require_editor(actor)
+    if kind not in AssetKind.values:
+        raise ValidationError({"kind": f"“{kind}” is not a kind of asset."})
+    values, relations, tags = _split(values)
+    values.pop("kind", None)
+    values.setdefault("owner", actor)
+    asset = Asset(kind=kind, status=AssetStatus.DRAFT, **values)
+    if status != AssetStatus.DRAFT:
+        _move(asset, status, actor)
+    return _write(asset, relations, tags, upload)
+
+
+@transaction.atomic
+def asset_update(*, actor, asset: Asset, upload=None, **values) -> Asset:
+    """Change the given fields (the others keep their value), moving the status through the
+    workflow when `status` differs. The row is locked so that two editors cannot interleave."""
+    _require_editor(actor)
+    values, relations, tags = _split(values)
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    to_status = values.pop("status", asset.status)
+    kind = values.pop("kind", asset.kind)
+    if kind not in AssetKind.values:
+        raise ValidationError({"kind": f"“{kind}” is not a kind of asset."})
+    asset.kind = kind
+    for name, value in values.items():
+        setattr(asset, name, value)
+    moving = to_status != asset.status
+    if moving:
+        _move(asset, to_status, actor)
+    # A change of status alone is a transition, with the transition's rules.
+    only_moving = moving and not (values or relations or tags is not None or upload is not None)
+    rules = not only_moving or to_status in (AssetStatus.IN_REVIEW, AssetStatus.PUBLISHED)
+    return _write(asset, relations, tags, upload, rules=rules)
+
+
+@transaction.atomic
+def asset_transition(*, asset: Asset, to_status: str, actor) -> Asset:
+    """Move the asset along its workflow (see `_move`). Going to review or publication needs an
+    asset that obeys every asset rule; back to draft or into the archive never does (that is how
+    an incomplete asset leaves the library). An invalid move changes nothing and says why."""
+    _require_editor(actor)
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    _move(asset, to_status, actor)
+    complete = to_status in (AssetStatus.IN_REVIEW, AssetStatus.PUBLISHED)
+    return _write(asset, {}, None, None, rules=complete)
 
 
 def may_verify(actor, asset: Asset) -> bool:
@@ -105,147 +262,16 @@ def download_name(asset: Asset) -> str:
     return safe_file_name(asset.file.name)
 
 
-def usage_figures(asset: Asset) -> dict:
-    """Uses, won deals and influenced revenue are stored on the asset; distinct reps and deals
-    come from one aggregate query over its usage."""
-    counts = Usage.objects.filter(asset=asset).aggregate(
-        reps=Count("user", distinct=True), deals=Count("deal", distinct=True)
-    )
-    return {
-        "uses": asset.usage_count,
-        "won_deals": asset.won_deal_count,
-        "influenced_revenue": asset.influenced_revenue,
-        "reps": counts["reps"],
-        "deals": counts["deals"],
-    }
-
-
-def _count_of(queryset, output_field=None):
-    """A correlated COUNT(*) subquery, 0 when nothing matches."""
-    counted = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted[:1], output_field=output_field or IntegerField()), 0)
-
-
-def overlap_annotation(*, stage_ids=(), persona_ids=(), competitor_ids=(), tag_ids=()):
-    """How many of the given stages, personas, competitors and tags an asset shares, in SQL."""
-    through = Asset.stages.through
-    parts = []
-    if stage_ids:
-        parts.append(_count_of(through.objects.filter(asset_id=OuterRef("pk"), funnelstage_id__in=stage_ids)))
-    if persona_ids:
-        parts.append(
-            _count_of(Asset.personas.through.objects.filter(asset_id=OuterRef("pk"), persona_id__in=persona_ids))
-        )
-    if competitor_ids:
-        parts.append(
-            _count_of(
-                Asset.competitors.through.objects.filter(asset_id=OuterRef("pk"), competitor_id__in=competitor_ids)
-            )
-        )
-    if tag_ids:
-        parts.append(
-            _count_of(
-                TaggedItem.objects.filter(
-                    content_type__app_label="content",
-                    content_type__model="asset",
-                    object_id=OuterRef("pk"),
-                    tag_id__in=tag_ids,
-                )
-            )
-        )
-    total = Value(0)
-    for part in parts:
-        total = total + part
-    return total
-
-
-def sharing_any(*, stage_ids=(), persona_ids=(), competitor_ids=(), tag_ids=()) -> Q:
-    """Assets sharing at least one of the terms, as id subqueries (no row-multiplying joins)."""
-    condition = Q(pk__in=[])
-    if stage_ids:
-        condition |= Q(pk__in=Asset.stages.through.objects.filter(funnelstage_id__in=stage_ids).values("asset_id"))
-    if persona_ids:
-        condition |= Q(pk__in=Asset.personas.through.objects.filter(persona_id__in=persona_ids).values("asset_id"))
-    if competitor_ids:
-        condition |= Q(
-            pk__in=Asset.competitors.through.objects.filter(competitor_id__in=competitor_ids).values("asset_id")
-        )
-    if tag_ids:
-        condition |= Q(
-            pk__in=TaggedItem.objects.filter(
-                content_type__app_label="content", content_type__model="asset", tag_id__in=tag_ids
-            ).values("object_id")
-        )
-    return condition
-
-
-def related_assets(*, asset: Asset, user, limit: int = RELATED_LIMIT):
-    """Other assets the user may open that share the most stages, personas, competitors and tags
-    with this one, then the best won-deal support. Reads the asset's prefetched taxonomy."""
-    terms = {
-        "stage_ids": [s.pk for s in asset.stages.all()],
-        "persona_ids": [p.pk for p in asset.personas.all()],
-        "competitor_ids": [c.pk for c in asset.competitors.all()],
-        "tag_ids": [t.pk for t in asset.tags.all()],
-    }
-    if not any(terms.values()):
-        return Asset.objects.none()
-    candidates = visible_assets(user).filter(sharing_any(**terms)).exclude(pk=asset.pk)
-    if can(user, "view_unpublished_assets"):
-        candidates = candidates.exclude(status=AssetStatus.ARCHIVED)
-    return list(
-        candidates.annotate(overlap=overlap_annotation(**terms))
-        .order_by("-overlap", "-won_deal_count", "-influenced_revenue", "-id")
-        .only("id", "kind", "title", "summary", "status", "won_deal_count", "usage_count")[:limit]
-    )
-
-
-def due_assets(*, owner=None, today=None, within_days: int = 14):
-    """Published assets whose review is past due or due within `within_days`, soonest first."""
-    today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=within_days)
-    assets = Asset.objects.published().filter(review_by__lte=horizon)
-    if owner is not None:
-        assets = assets.filter(owner=owner)
-    return assets.select_related("owner").order_by("review_by", "id")
-
-
 __all__ = [
+    "KIND_FIELDS",
+    "KIND_REQUIRED",
+    "asset_create",
+    "asset_rule_errors",
     "asset_save_file",
     "asset_transition",
+    "asset_update",
     "asset_verify",
-    "due_assets",
+    "download_name",
+    "kind_fields",
     "may_verify",
-    "related_assets",
-    "usage_figures",
 ]
-
-
-def attach_taxonomy(assets) -> list:
-    """Give each asset `taxonomy`: {"stages", "personas", "competitors": slugs, "tags": names}, in
-    the order the relations list them (stages by funnel order, the rest by name), read in one query
-    for the whole list instead of one prefetch per relation."""
-    assets = list(assets)
-    ids = [asset.pk for asset in assets]
-    for asset in assets:
-        asset.taxonomy = {"stages": [], "personas": [], "competitors": [], "tags": []}
-    if not ids:
-        return assets
-    marks = ",".join(["%s"] * len(ids))
-    parts = [
-        f"SELECT l.asset_id, 'stages', t.slug, t.\"order\", t.name FROM content_asset_stages l "  # noqa: S608
-        f"JOIN content_funnelstage t ON t.id = l.funnelstage_id WHERE l.asset_id IN ({marks})",
-        f"SELECT l.asset_id, 'personas', t.slug, 0, t.name FROM content_asset_personas l "  # noqa: S608
-        f"JOIN content_persona t ON t.id = l.persona_id WHERE l.asset_id IN ({marks})",
-        f"SELECT l.asset_id, 'competitors', t.slug, 0, t.name FROM content_asset_competitors l "  # noqa: S608
-        f"JOIN content_competitor t ON t.id = l.competitor_id WHERE l.asset_id IN ({marks})",
-        f"SELECT l.object_id, 'tags', t.name, 0, t.name FROM taggit_taggeditem l "  # noqa: S608
-        f"JOIN taggit_tag t ON t.id = l.tag_id WHERE l.content_type_id = %s AND l.object_id IN ({marks})",
-    ]
-    params = [*ids, *ids, *ids, ContentType.objects.get_for_model(Asset).pk, *ids]
-    by_id = {asset.pk: asset for asset in assets}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 2, 4, 5", params)
-        for asset_id, relation, value, _, _ in cursor.fetchall():
-            by_id[asset_id].taxonomy[relation].append(value)
-    return assets

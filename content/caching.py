@@ -12,6 +12,7 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import transaction
 
 DATA_VERSION_KEY = "enablement:data-version"
 
@@ -31,6 +32,16 @@ def bump_data_version() -> None:
         shared.incr(DATA_VERSION_KEY)
     except ValueError:  # not there yet (or evicted): any new number invalidates old entries
         shared.set(DATA_VERSION_KEY, data_version() + 1, timeout=None)
+
+
+def reports_changed(*, again_on_commit: bool = False) -> None:
+    """Every write that can move a report ends here (model signals, bulk writers, commands). The
+    version moves at once, so this process reads its own write. A long transaction (an import)
+    asks for it `again_on_commit`, so that a report another process computed from the old rows
+    while it ran is not served afterwards."""
+    bump_data_version()
+    if again_on_commit:
+        transaction.on_commit(bump_data_version)
 
 
 def cached(namespace: str, params: dict, compute, timeout: int | None = None):

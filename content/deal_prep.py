@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from .assets import overlap_annotation, sharing_any
+from .asset_selectors import overlap_annotation, sharing_any
 from .models import Asset, AssetKind, Deal
-from .permissions import can, visible_assets
+from .permissions import can_view_deal, visible_assets, visible_deals
 
 RECOMMENDED_LIMIT = 12
 OBJECTIONS_LIMIT = 10
@@ -24,16 +24,15 @@ LIST_FIELDS = (
     "usage_count",
     "won_deal_count",
     "influenced_revenue",
+    "influenced_revenue_by_currency",
     "review_by",
     "status",
 )
 
 
 def deals_for_prep(*, user, q: str = ""):
-    """The deals the user may prepare: a rep's own open deals; managers and marketers any open deal."""
-    deals = Deal.objects.open().select_related("funnel_stage")
-    if not can(user, "prepare_any_deal"):
-        deals = deals.owned_by(user)
+    """The open deals the user may see (content.permissions.visible_deals)."""
+    deals = visible_deals(user, Deal.objects.open().select_related("funnel_stage"))
     q = q.strip()
     if q:
         deals = deals.filter(Q(name__icontains=q) | Q(account__icontains=q) | Q(crm_id__iexact=q))
@@ -41,7 +40,7 @@ def deals_for_prep(*, user, q: str = ""):
 
 
 def may_prepare(user, deal: Deal) -> bool:
-    return deal.owner_id == user.pk or can(user, "prepare_any_deal")
+    return can_view_deal(user, deal)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Deals one at a time: who sees which deals, the upsert by CRM id (API), and signed CRM webhook events.
+"""Deals one at a time: the upsert by CRM id (API) and signed CRM webhook events. Who sees which
+deals is content.permissions.visible_deals.
 
 The CSV import (content.importers) writes in bulk; these services write one deal and share its
 vocabulary (content.crm), so a stage means the same thing whichever way it arrives.
@@ -15,7 +16,6 @@ from django.db.models import Q
 
 from .crm import StageMapper, parse_amount, parse_date
 from .models import Deal, DealStatus, WebhookEvent
-from .permissions import can, is_manager, is_marketer
 from .support import refresh_support_for_deals
 
 UPSERT_FIELDS = (
@@ -30,20 +30,6 @@ UPSERT_FIELDS = (
     "owner_name",
 )
 OUTCOME_FIELDS = ("status", "close_date", "amount")
-
-
-def sees_all_deals(user) -> bool:
-    return is_manager(user) or is_marketer(user)
-
-
-def visible_deals(user, queryset=None):
-    """Reps see the deals they own; marketers and managers see every deal."""
-    queryset = Deal.objects.all() if queryset is None else queryset
-    if not can(user, "view_deals"):
-        return queryset.none()
-    if sees_all_deals(user):
-        return queryset
-    return queryset.filter(owner=user)
 
 
 def search_deals(queryset, q: str):
@@ -167,9 +153,7 @@ def apply_crm_event(*, payload: dict) -> tuple[str, Deal | None]:
 __all__ = [
     "apply_crm_event",
     "search_deals",
-    "sees_all_deals",
     "signature_for",
     "signature_is_valid",
     "upsert_deal",
-    "visible_deals",
 ]

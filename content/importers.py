@@ -21,6 +21,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 
+from .caching import reports_changed
 from .crm import StageMapper, parse_amount, parse_bool, parse_date
 from .jobs import job_handler, job_start
 from .models import Deal, DealStatus
@@ -289,6 +290,10 @@ def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=Fal
         outcome_changed = _write(parsed, report, dry_run)
         if outcome_changed and not dry_run:
             refresh_support_for_deals(outcome_changed)
+        if (report.created or report.updated) and not dry_run:
+            # the rows were written with plain SQL, which sends no model signal: a new won deal
+            # moves the baseline of every report even when no asset was used in it
+            reports_changed(again_on_commit=True)
     return report
 
 

@@ -8,6 +8,7 @@ see every report and import deals. A signed-in user in no group sees nothing.
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from rest_framework.permissions import BasePermission
 
 SALES = "Sales"
@@ -23,7 +24,7 @@ RULES: dict[str, frozenset[str]] = {
     "view_taxonomy": ANY_ROLE,
     "log_usage": ANY_ROLE,
     "view_deals": ANY_ROLE,
-    "prepare_any_deal": frozenset({MARKETING, MANAGERS}),
+    "view_all_deals": frozenset({MARKETING, MANAGERS}),
     "submit_request": ANY_ROLE,
     "support_request": ANY_ROLE,
     "comment_request": ANY_ROLE,
@@ -97,14 +98,53 @@ def visible_assets(user, queryset=None):
     return queryset.released()
 
 
+def sees_all_deals(user) -> bool:
+    return can(user, "view_all_deals")
+
+
+def deal_visibility(user, path: str = "") -> Q:
+    """The one deal-visibility rule, as a condition on the deal at `path` ("" for a Deal queryset,
+    "deal__" from a row that links one): reps see the deals they own; marketers and managers
+    every deal; anyone else none. Figures built on deals (a request's business impact) filter
+    with it, so that no amount leaks from a deal the viewer cannot open."""
+    if not can(user, "view_deals"):
+        return Q(pk__in=[])
+    if sees_all_deals(user):
+        return Q()
+    return Q(**{f"{path}owner": user})
+
+
+def visible_deals(user, queryset=None):
+    """The deals the user may see in lists, pick in forms and open (see `deal_visibility`)."""
+    from .models import Deal
+
+    queryset = Deal.objects.all() if queryset is None else queryset
+    return queryset.filter(deal_visibility(user))
+
+
+def can_view_deal(user, deal) -> bool:
+    """`deal_visibility` for one deal already read."""
+    if not can(user, "view_deals"):
+        return False
+    return sees_all_deals(user) or (deal.owner_id is not None and deal.owner_id == user.pk)
+
+
+def visible_usages(user, queryset=None):
+    """Logged uses: reps list their own; marketers and managers every use."""
+    from .models import Usage
+
+    queryset = Usage.objects.all() if queryset is None else queryset
+    if not can(user, "log_usage"):
+        return queryset.none()
+    return queryset if sees_all_deals(user) else queryset.filter(user=user)
+
+
 def visible_requests(user, queryset=None):
     """Reps see their own requests and the requests they supported; marketing and managers see all.
 
     Open requests of other reps are still offered as suggestions ("+1 instead of filing a
     duplicate"), which is why the suggestions use the open queryset, not this one.
     """
-    from django.db.models import Q
-
     from .models import ContentRequest
 
     queryset = ContentRequest.objects.all() if queryset is None else queryset

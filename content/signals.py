@@ -4,26 +4,42 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
-from .caching import bump_data_version
-from .models import Asset, Competitor, ContentRequest, Deal, FunnelStage, Persona, RequestEvent, Usage
+from .caching import reports_changed
+from .models import (
+    Asset,
+    Competitor,
+    ContentRequest,
+    Deal,
+    FunnelStage,
+    Persona,
+    RequestEvent,
+    RequestSupport,
+    Usage,
+)
 from .search import indexing
 
 
 @receiver([post_save, post_delete], sender=Usage)
 @receiver([post_save, post_delete], sender=Deal)
+@receiver([post_save, post_delete], sender=RequestSupport)
+@receiver([post_save, post_delete], sender=FunnelStage)
+@receiver([post_save, post_delete], sender=Persona)
+@receiver([post_save, post_delete], sender=Competitor)
 @receiver([post_save, post_delete], sender=Asset)
 @receiver([post_save, post_delete], sender=ContentRequest)
 @receiver([post_save, post_delete], sender=RequestEvent)
 def invalidate_reports(sender, **kwargs):
-    bump_data_version()
+    reports_changed()
 
 
 @receiver(m2m_changed, sender=Asset.stages.through)
 @receiver(m2m_changed, sender=Asset.personas.through)
 @receiver(m2m_changed, sender=Asset.competitors.through)
+@receiver(m2m_changed, sender=Deal.personas.through)
+@receiver(m2m_changed, sender=Deal.competitors.through)
 def invalidate_reports_on_taxonomy(sender, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
-        bump_data_version()
+        reports_changed()
 
 
 post_save.connect(indexing.asset_saved, sender=Asset, dispatch_uid="search_asset_saved")

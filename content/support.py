@@ -1,23 +1,28 @@
 """Won-deal support, as DESIGN.md defines it: an asset supports a closed-won deal when a usage of
-it in that deal was logged on or before the day the deal closed.
+it in that deal was logged on or before the day the deal closed (content.models.supports_deal).
 
-The per-asset figures (uses, won deals supported, influenced revenue) are stored on Asset so that
+The per-asset figures (uses, won deals supported, influenced revenue in the reporting currency and
+per currency) are stored on Asset so that
 the library can sort 100,000 assets by them through an index; `refresh_support` recomputes them in
 one UPDATE with correlated subqueries, and is called whenever usage or a deal's outcome changes.
 """
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import Count, DecimalField, Exists, F, IntegerField, JSONField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .caching import bump_data_version
-from .models import Asset, Deal, DealStatus, Usage
+from .caching import reports_changed
+from .models import Asset, Deal, DealStatus, Usage, supports_deal
+from .money import by_currency, reporting_currency
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def supporting_use(asset_ref, deal_ref="pk"):
-    """A use of the asset in the deal, logged on or before the deal's close date."""
-    return Usage.objects.filter(asset=asset_ref, deal=OuterRef(deal_ref), used_at__date__lte=OuterRef("close_date"))
+    """A use of the asset that supports the deal (content.models.supports_deal)."""
+    return Usage.objects.filter(supports_deal(OuterRef("close_date")), asset=asset_ref, deal=OuterRef(deal_ref))
 
 
 def won_deals_supported_by(asset_ref):
@@ -42,24 +47,62 @@ def support_annotations():
         ),
         "live_won_deal_count": Coalesce(_scalar(won, Count("id"), IntegerField()), 0),
         "live_influenced_revenue": Coalesce(
-            _scalar(won, Sum("amount"), DecimalField(max_digits=16, decimal_places=2)),
+            _scalar(
+                won.filter(currency=reporting_currency()), Sum("amount"), DecimalField(max_digits=16, decimal_places=2)
+            ),
             Value(Decimal("0")),
             output_field=DecimalField(max_digits=16, decimal_places=2),
         ),
     }
 
 
+def revenue_by_currency(asset_ids=None) -> dict[int, dict[str, str]]:
+    """{asset id: {currency: won amount}} of the won deals each asset supports, each deal once per
+    asset; assets without any are left out. One query: distinct (asset, deal) pairs, summed."""
+    pairs = Usage.objects.supporting().filter(deal__status=DealStatus.WON)
+    if asset_ids is not None:
+        asset_ids = list(asset_ids)
+        if not asset_ids:
+            return {}
+        pairs = pairs.filter(asset_id__in=asset_ids)
+    pairs = (
+        pairs.annotate(d_currency=F("deal__currency"), d_amount=F("deal__amount"))
+        .values("asset_id", "deal_id", "d_currency", "d_amount")
+        .distinct()
+        .order_by()
+    )
+    inner, params = pairs.query.sql_with_params()
+    sql = (
+        f"SELECT p.asset_id, p.d_currency, SUM(p.d_amount) FROM ({inner}) p "  # noqa: S608 (ORM-built SQL)
+        "GROUP BY p.asset_id, p.d_currency"
+    )
+    rows: dict[int, list] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for asset_id, currency, total in cursor.fetchall():
+            rows.setdefault(asset_id, []).append((currency, total))
+    return {asset_id: by_currency(amounts) for asset_id, amounts in rows.items()}
+
+
 def refresh_support(asset_ids=None) -> int:
     """Recompute the stored support figures of the given assets (all when None). Returns rows updated."""
-    assets = Asset.objects.all() if asset_ids is None else Asset.objects.filter(pk__in=list(asset_ids))
+    asset_ids = None if asset_ids is None else list(asset_ids)
+    assets = Asset.objects.all() if asset_ids is None else Asset.objects.filter(pk__in=asset_ids)
     annotations = support_annotations()
     updated = assets.update(
         usage_count=annotations["live_usage_count"],
         won_deal_count=annotations["live_won_deal_count"],
         influenced_revenue=annotations["live_influenced_revenue"],
+        influenced_revenue_by_currency=Value({}, output_field=JSONField()),
+    )
+    revenue = revenue_by_currency(asset_ids)
+    Asset.objects.bulk_update(
+        [Asset(pk=pk, influenced_revenue_by_currency=totals) for pk, totals in revenue.items()],
+        ["influenced_revenue_by_currency"],
+        batch_size=500,
     )
     # bulk writes skip model signals: say here that every cached figure is now stale
-    bump_data_version()
+    reports_changed()
     return updated
 
 
@@ -69,4 +112,10 @@ def refresh_support_for_deals(deal_ids) -> int:
     return refresh_support(list(asset_ids))
 
 
-__all__ = ["refresh_support", "refresh_support_for_deals", "support_annotations", "won_deals_supported_by"]
+__all__ = [
+    "refresh_support",
+    "refresh_support_for_deals",
+    "revenue_by_currency",
+    "support_annotations",
+    "won_deals_supported_by",
+]

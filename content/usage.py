@@ -9,9 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .deals import sees_all_deals
 from .models import Asset, AssetKind, ContentRequest, Deal, DealStatus, FunnelStage, Usage, UsageAction
-from .permissions import can, can_open_asset
+from .permissions import can, can_open_asset, can_view_deal
 from .support import refresh_support
 
 
@@ -31,7 +30,8 @@ def _resolve_deal(user, subject, deal) -> Deal:
         deal = Deal.objects.select_related("funnel_stage").filter(crm_id=str(deal or "")).first()
         if deal is None:
             raise ValidationError({"deal": "No deal with this CRM id."})
-    if not sees_all_deals(user) and deal.owner_id != subject.pk:
+    # Only a manager logs for someone else, and a manager sees every deal.
+    if not can_view_deal(user, deal):
         raise ValidationError({"deal": f"You can log usage only on your own deals; {deal.crm_id} is not yours."})
     return deal
 

@@ -215,6 +215,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "enablement@localhost")
 REQUEST_TRIAGE_SLA_DAYS = env_int("REQUEST_TRIAGE_SLA_DAYS", 2)  # business days
 EFFECTIVENESS_MIN_SAMPLE = env_int("EFFECTIVENESS_MIN_SAMPLE", 5)  # closed deals
 FRESHNESS_TARGET_PERCENT = env_int("FRESHNESS_TARGET_PERCENT", 80)
+# Amounts are added per currency, never across currencies. influenced_revenue and business_impact,
+# the single figures lists sort by, count the deals in this currency; every currency is shown beside.
+REPORTING_CURRENCY = env_str("REPORTING_CURRENCY", "USD").upper()
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 300)  # also invalidated at once by any data change
 CRM_WEBHOOK_SECRET = env_str("CRM_WEBHOOK_SECRET")
 # CSV uploads larger than this (bytes) are imported by a background job with a progress page.

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from content.models import Asset, AssetStatus, SearchLog
+from content.models import Asset, AssetStatus, Competitor, SearchLog
 from content.search import SearchParams, search_assets
 
 from .factories import UserFactory
@@ -34,6 +34,7 @@ def api(persona_users):
 
 
 def new_asset_payload(**changes):
+    Competitor.objects.get_or_create(slug="hooli", defaults={"name": "Hooli"})
     return {
         "kind": "battle_card",
         "title": "Battle card: Hooli",
@@ -42,7 +43,7 @@ def new_asset_payload(**changes):
         "status": "draft",
         "stages": ["evaluating"],
         "personas": ["economic-buyer"],
-        "competitors": [],
+        "competitors": ["hooli"],
         "tags": ["pricing", "enterprise"],
         "how_we_win": "Faster onboarding.",
         **changes,

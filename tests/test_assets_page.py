@@ -86,13 +86,27 @@ def test_a_file_gets_a_download_link_through_the_permission_view_and_a_link_open
 
 
 def test_it_shows_stored_support_and_distinct_reps_and_deals(rep_client):
-    asset = AssetFactory(usage_count=3, won_deal_count=2, influenced_revenue=Decimal("125000"))
+    asset = AssetFactory(
+        usage_count=3,
+        won_deal_count=2,
+        influenced_revenue=Decimal("125000"),
+        influenced_revenue_by_currency={"EUR": "4000.00", "USD": "125000.00"},
+    )
     seller, deal = UserFactory(groups=["Sales"]), DealFactory()
     UsageFactory(asset=asset, user=seller, deal=deal)
     UsageFactory(asset=asset, user=seller, deal=deal)
     UsageFactory(asset=asset)
-    figures = page(rep_client, asset).context["figures"]
-    assert figures == {"uses": 3, "won_deals": 2, "influenced_revenue": Decimal("125000.00"), "reps": 2, "deals": 2}
+    response = page(rep_client, asset)
+    figures = response.context["figures"]
+    assert figures == {
+        "uses": 3,
+        "won_deals": 2,
+        "influenced_revenue": Decimal("125000.00"),
+        "influenced_revenue_by_currency": {"EUR": "4000.00", "USD": "125000.00"},
+        "reps": 2,
+        "deals": 2,
+    }
+    assert "EUR 4,000 · USD 125,000" in response.content.decode()
 
 
 def test_a_stale_asset_carries_a_needs_review_badge(rep_client):

@@ -22,7 +22,10 @@ def library(db):
 def test_the_library_lists_released_assets_with_badges_and_support(rep_client, library):
     stale = library["security"]
     Asset.objects.filter(pk=stale.pk).update(
-        review_by=timezone.localdate() - datetime.timedelta(days=3), won_deal_count=4, influenced_revenue=120000
+        review_by=timezone.localdate() - datetime.timedelta(days=3),
+        won_deal_count=4,
+        influenced_revenue=120000,
+        influenced_revenue_by_currency={"USD": "120000.00"},
     )
     response = rep_client.get(reverse("library"))
     html = response.content.decode()
@@ -30,7 +33,7 @@ def test_the_library_lists_released_assets_with_badges_and_support(rep_client, l
     assert "Battle card: Globex pricing" in html
     assert "Draft battle card" not in html and "Future pricing" not in html and "Expired pricing" not in html
     assert "Needs review" in html
-    assert "Supported 4 won deals · $120k" in html
+    assert "Supported 4 won deals · USD 120k" in html
 
 
 def test_a_search_shows_matches_and_facet_counts(rep_client, library):

@@ -31,7 +31,7 @@ def api_for(user):
 
 def test_a_rep_submits_a_request_and_gets_its_figures_back(rep):
     stage = FunnelStage.objects.first()
-    DealFactory(crm_id="006XYZ", amount=25000)
+    DealFactory(crm_id="006XYZ", amount=25000, owner=rep)
     response = api_for(rep).post(
         LIST,
         {
@@ -208,7 +208,7 @@ def test_put_and_delete_are_not_offered(marketer):
 
 def test_plus_one_is_201_then_200_and_refused_on_your_own_request(rep, other_rep):
     request = ContentRequestFactory(requester=other_rep)
-    DealFactory(crm_id="006D")
+    DealFactory(crm_id="006D", owner=rep)
     client = api_for(rep)
     first = client.post(detail(request.pk, "support/"), {"deal": "006D"}, format="json")
     second = client.post(detail(request.pk, "support/"), {}, format="json")

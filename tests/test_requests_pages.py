@@ -33,7 +33,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def test_a_rep_submits_a_request_and_lands_on_its_page(rep_client, rep):
     stage = FunnelStage.objects.first()
-    deal = DealFactory(crm_id="006ABC")
+    deal = DealFactory(crm_id="006ABC", owner=rep)
     response = rep_client.post(
         reverse("request-new"),
         {

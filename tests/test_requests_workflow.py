@@ -77,7 +77,7 @@ def test_a_rep_cannot_move_a_request(rep):
 def test_submitting_sets_the_triage_due_date_and_records_the_first_event(rep, monkeypatch):
     friday = datetime.date(2026, 11, 20)
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: friday)
-    deal = DealFactory()
+    deal = DealFactory(owner=rep)
     request = request_submit(
         requester=rep, title="  Battle card vs Rival  ", description="They keep winning.", deal=deal
     )

@@ -5,7 +5,6 @@ from functools import partial
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +12,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, viewsets
 from rest_framework.relations import MANY_RELATION_KWARGS
 
-from ..assets import asset_save_file, attach_taxonomy
+from ..asset_selectors import attach_taxonomy
+from ..assets import asset_create, asset_update
 from ..models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
 from ..search import ORDERINGS, SearchParams, record_search, run_search
@@ -115,6 +115,18 @@ class AssetSerializer(serializers.ModelSerializer):
     )
     needs_review = serializers.SerializerMethodField()
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    influenced_revenue = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        help_text="Won amounts the asset supported, in the reporting currency (REPORTING_CURRENCY) only.",
+    )
+    influenced_revenue_by_currency = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2),
+        read_only=True,
+        help_text='Won amounts the asset supported per currency, e.g. {"EUR": "1200.00", "USD": "5000.00"}; '
+        "never added across currencies.",
+    )
 
     class Meta:
         model = Asset
@@ -150,6 +162,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "usage_count",
             "won_deal_count",
             "influenced_revenue",
+            "influenced_revenue_by_currency",
             "created_at",
             "updated_at",
         ]
@@ -179,34 +192,20 @@ class AssetSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(error.messages) from error
         return upload
 
-    def validate_status(self, status):
-        if self.instance and status != self.instance.status and not self.instance.can_transition_to(status):
-            raise serializers.ValidationError(
-                f"An asset cannot go from {self.instance.get_status_display()} to {AssetStatus(status).label}."
-            )
-        return status
+    def _write(self, service, **arguments):
+        """The asset services hold every rule; their refusals become a 400 naming the fields."""
+        upload = arguments.pop("file", None)
+        try:
+            return service(actor=self.context["request"].user, upload=upload, **arguments)
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            raise serializers.ValidationError(detail) from error
 
-    @transaction.atomic
     def create(self, validated_data):
-        tags = validated_data.pop("tags", None)
-        upload = validated_data.pop("file", None)
-        asset = super().create(validated_data)
-        if tags is not None:
-            asset.tags.set(tags)
-        if upload is not None:
-            asset_save_file(asset=asset, uploaded_file=upload)
-        return asset
+        return self._write(asset_create, **validated_data)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        tags = validated_data.pop("tags", None)
-        upload = validated_data.pop("file", None)
-        asset = super().update(instance, validated_data)
-        if tags is not None:
-            asset.tags.set(tags)
-        if upload is not None:
-            asset_save_file(asset=asset, uploaded_file=upload)
-        return asset
+        return self._write(asset_update, asset=instance, **validated_data)
 
 
 class AssetFilter(django_filters.FilterSet):
@@ -307,6 +306,3 @@ class AssetViewSet(viewsets.ModelViewSet):
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         return attach_taxonomy(page) if page is not None and self.action == "list" else page
-
-    def perform_create(self, serializer):
-        serializer.save(owner=self.request.user)

@@ -46,7 +46,15 @@ class CalendarEventSerializer(serializers.Serializer):
         allow_null=True, help_text="Closed-won deals it was used in before they closed."
     )
     influenced_revenue = serializers.DecimalField(
-        max_digits=16, decimal_places=2, allow_null=True, help_text="Sum of those won deals' amounts."
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Sum of those won deals' amounts in the reporting currency (REPORTING_CURRENCY).",
+    )
+    influenced_revenue_by_currency = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2),
+        help_text='Sum of those won deals\' amounts per currency, e.g. {"EUR": "1200.00", "USD": "5000.00"}; '
+        "amounts are never added across currencies.",
     )
     state = serializers.ChoiceField(choices=EVENT_STATES)
     state_label = serializers.CharField()

@@ -9,10 +9,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..deals import CRM_ID_REGEX, apply_crm_event, signature_is_valid, upsert_deal, visible_deals
+from ..deals import CRM_ID_REGEX, apply_crm_event, signature_is_valid, upsert_deal
 from ..limits import InputRejected, load_json
 from ..models import Deal, DealStatus
-from ..permissions import Can
+from ..permissions import Can, visible_deals
 
 
 class DealSerializer(serializers.ModelSerializer):

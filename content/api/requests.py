@@ -24,11 +24,13 @@ from ..models import (
     RequestPriority,
     RequestStatus,
 )
-from ..permissions import Can, can
+from ..money import reporting_currency
+from ..permissions import Can, can, can_view_deal, visible_deals
 from ..requesting import (
     RequestError,
     SlaState,
     for_lists,
+    impact_by_currency,
     listed_requests,
     readable_requests,
     request_assign,
@@ -50,16 +52,48 @@ ERRORS = {
 }
 
 
+class VisibleDealField(serializers.SlugRelatedField):
+    """A deal by CRM id, among those the caller may open (content.permissions.visible_deals); one
+    the caller may not open reads as null and is refused as unknown when sent."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "crm_id")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Deal.objects.all())
+        super().__init__(**kwargs)
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def get_queryset(self):
+        return visible_deals(self._user(), super().get_queryset())
+
+    def get_attribute(self, instance):
+        deal = super().get_attribute(instance)
+        return deal if deal is not None and can_view_deal(self._user(), deal) else None
+
+
 class ContentRequestSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=AssetKind.choices, allow_blank=True, read_only=True)
     stage = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     persona = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     competitor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    deal = serializers.SlugRelatedField(slug_field="crm_id", read_only=True, allow_null=True)
+    deal = VisibleDealField(read_only=True, allow_null=True)
     requester = serializers.SlugRelatedField(slug_field="username", read_only=True)
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     supporters_count = serializers.IntegerField(read_only=True)
-    business_impact = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    business_impact = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        help_text="The open deals it would help that you may open, in business_impact_currency only.",
+    )
+    business_impact_currency = serializers.SerializerMethodField()
+    business_impact_by_currency = serializers.SerializerMethodField(
+        help_text="Every currency of the open deals it would help that you may open, e.g. "
+        '{"EUR": "7000.00", "USD": "1000.00"}: on GET /api/v1/requests/{id}/ only, null in lists.'
+    )
     is_overdue = serializers.BooleanField(read_only=True)
     sla_state = serializers.ChoiceField(choices=list(SlaState.LABELS), read_only=True)
     url = serializers.SerializerMethodField()
@@ -69,10 +103,17 @@ class ContentRequestSerializer(serializers.ModelSerializer):
         fields = [
             "id", "title", "description", "kind", "stage", "persona", "competitor", "deal", "needed_by",
             "status", "priority", "requester", "assignee", "supporters_count", "business_impact",
+            "business_impact_currency", "business_impact_by_currency",
             "triage_due", "is_overdue", "sla_state", "decline_reason", "duplicate_of", "delivered_asset",
             "created_at", "updated_at", "url",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_business_impact_currency(self, obj) -> str:
+        return reporting_currency()
+
+    def get_business_impact_by_currency(self, obj) -> dict[str, str] | None:
+        return getattr(obj, "impact_by_currency", None)
 
     def get_url(self, obj) -> str:
         request = self.context.get("request")
@@ -87,7 +128,7 @@ class ContentRequestCreateSerializer(serializers.Serializer):
     stage = serializers.SlugRelatedField(slug_field="slug", queryset=FunnelStage.objects.all(), required=False)
     persona = serializers.SlugRelatedField(slug_field="slug", queryset=Persona.objects.all(), required=False)
     competitor = serializers.SlugRelatedField(slug_field="slug", queryset=Competitor.objects.all(), required=False)
-    deal = serializers.SlugRelatedField(slug_field="crm_id", queryset=Deal.objects.all(), required=False)
+    deal = VisibleDealField(required=False)
     needed_by = serializers.DateField(required=False, allow_null=True)
 
 
@@ -108,9 +149,7 @@ class ContentRequestUpdateSerializer(serializers.Serializer):
 
 
 class SupportSerializer(serializers.Serializer):
-    deal = serializers.SlugRelatedField(
-        slug_field="crm_id", queryset=Deal.objects.all(), required=False, allow_null=True
-    )
+    deal = VisibleDealField(required=False, allow_null=True)
 
 
 class SupportResultSerializer(serializers.Serializer):
@@ -173,17 +212,25 @@ class ContentRequestViewSet(
     def get_queryset(self):
         user = self.request.user
         scope = listed_requests(user) if self.action == "list" else readable_requests(user)
-        return for_lists(with_figures(scope)).order_by("-created_at", "-id")
+        return for_lists(with_figures(scope, viewer=user)).order_by("-created_at", "-id")
 
     def _read(self, pk):
-        return self.get_queryset().get(pk=pk)
+        found = self.get_queryset().get(pk=pk)
+        found.impact_by_currency = impact_by_currency(found, self.request.user)
+        return found
+
+    def get_object(self):
+        found = super().get_object()
+        if self.action == "retrieve":
+            found.impact_by_currency = impact_by_currency(found, self.request.user)
+        return found
 
     @extend_schema(
         request=ContentRequestCreateSerializer,
         responses={201: ContentRequestSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
     def create(self, request, *args, **kwargs):
-        incoming = ContentRequestCreateSerializer(data=request.data)
+        incoming = ContentRequestCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         try:
             created = request_submit(requester=request.user, **incoming.validated_data)
@@ -242,7 +289,7 @@ class ContentRequestViewSet(
     @action(detail=True, methods=["post"], permission_classes=[Can.to("support_request")])
     def support(self, request, pk=None):
         target = self.get_object()
-        incoming = SupportSerializer(data=request.data)
+        incoming = SupportSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         try:
             support, created = request_support(

@@ -10,9 +10,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ..deals import sees_all_deals
 from ..models import Usage, UsageAction
-from ..permissions import Can
+from ..permissions import Can, visible_usages
 from ..usage import log_usage
 from . import idempotency
 
@@ -73,9 +72,7 @@ class UsageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
         queryset = Usage.objects.select_related("asset", "deal", "user", "stage").order_by("-used_at", "-id")
         if getattr(self, "swagger_fake_view", False):  # schema generation, no user
             return queryset.none()
-        if sees_all_deals(self.request.user):
-            return queryset
-        return queryset.filter(user=self.request.user)
+        return visible_usages(self.request.user, queryset)
 
     @extend_schema(
         request=UsageWriteSerializer,

@@ -3,7 +3,7 @@ asset with its won-deal support and state. One query per event type at most."""
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from ..models import Asset, AssetKind, AssetStatus, ContentRequest, RequestStatus, Usage
+from ..money import format_amounts
 from ..permissions import can, visible_assets
 
 EVENT_TYPES = ("planned", "published", "review", "request")
@@ -37,6 +38,7 @@ _ASSET_FIELDS = (
     "review_by",
     "won_deal_count",
     "influenced_revenue",
+    "influenced_revenue_by_currency",
     "owner__id",
     "owner__username",
     "owner__first_name",
@@ -45,14 +47,9 @@ _ASSET_FIELDS = (
 TYPE_LABELS = {"planned": "Planned", "published": "Published", "review": "Review due", "request": "Needed by"}
 
 
-def compact_money(amount) -> str:
-    """$840, $84k, $1.2M: short enough for a badge in a day cell."""
-    amount = Decimal(amount or 0)
-    if amount >= 1_000_000:
-        return f"${amount / 1_000_000:.1f}M".replace(".0M", "M")
-    if amount >= 1_000:
-        return f"${amount / 1_000:.0f}k"
-    return f"${amount:.0f}"
+def compact_money(totals: dict) -> str:
+    """USD 840, USD 84k, EUR 1.2M · USD 3k: per currency, short enough for a badge in a day cell."""
+    return format_amounts(totals, short=True)
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,8 @@ class CalendarEvent:
     kind_label: str = ""
     owner: str = ""
     won_deals: int | None = None
-    influenced_revenue: Decimal | None = None
+    influenced_revenue: Decimal | None = None  # in the reporting currency
+    influenced_revenue_by_currency: dict = field(default_factory=dict, hash=False)
     state: str = ""  # supports_won | used_no_wins | unused | planned | requested
     url: str = ""
 
@@ -114,7 +112,7 @@ class CalendarEvent:
     @property
     def state_label(self) -> str:
         if self.state == "supports_won":
-            return f"✓ supports {self.won_deals} won · {compact_money(self.influenced_revenue)}"
+            return f"✓ supports {self.won_deals} won · {compact_money(self.influenced_revenue_by_currency)}"
         return STATE_LABELS.get(self.state, self.state)
 
     @property
@@ -207,6 +205,7 @@ def _asset_event(asset, event_type, date, state) -> CalendarEvent:
         owner=_display_name(asset.owner),
         won_deals=asset.won_deal_count if published else 0,
         influenced_revenue=asset.influenced_revenue if published else Decimal("0.00"),
+        influenced_revenue_by_currency=asset.influenced_revenue_by_currency if published else {},
         state=state,
         url=asset.get_absolute_url(),
     )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from ..money import format_amounts
+
 
 def _absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url else ""
@@ -25,7 +27,7 @@ def event_description(event) -> str:
     if event.is_asset and event.state != "planned":
         lines.append(
             f"Won-deal support: {event.won_deals} closed-won deal(s), "
-            f"influenced revenue {event.influenced_revenue:.2f} ({event.state_label})"
+            f"influenced revenue {format_amounts(event.influenced_revenue_by_currency)} ({event.state_label})"
         )
     else:
         lines.append(f"State: {event.state_label}")

@@ -9,7 +9,7 @@ from .assets import (
     AssetStatus,
     default_verification_days,
 )
-from .deals import Deal, DealStatus, Usage, UsageAction, WebhookEvent
+from .deals import Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
 from .jobs import FINISHED_JOB_STATUSES, BackgroundJob, JobStatus
 from .requests import (
     OPEN_REQUEST_STATUSES,
@@ -25,6 +25,7 @@ from .requests import (
 from .taxonomy import Competitor, FunnelStage, Persona, TeamChoices
 
 __all__ = [
+    "supports_deal",
     "OPEN_REQUEST_STATUSES",
     "REQUEST_TRANSITIONS",
     "STATUS_TRANSITIONS",

@@ -131,7 +131,10 @@ class Asset(models.Model):
     # so that sorting 100,000 assets by "most used" or "best win support" reads one indexed column.
     usage_count = models.PositiveIntegerField(default=0, editable=False)
     won_deal_count = models.PositiveIntegerField(default=0, editable=False)
+    # Won amounts the asset supported in settings.REPORTING_CURRENCY (the figure lists sort by) and
+    # in every currency ({"EUR": "1200.00", "USD": "5000.00"}): amounts are never added across currencies.
     influenced_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
+    influenced_revenue_by_currency = models.JSONField(default=dict, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -90,10 +90,18 @@ class UsageAction(models.TextChoices):
     HEARD = "heard", "Heard this objection"
 
 
+def supports_deal(close_date=None) -> Q:
+    """The one definition of support (DESIGN.md): a use supports its deal when it was logged on or
+    before the day the deal closed. `close_date` is the deal's close date as the query sees it:
+    the joined deal by default, `OuterRef("close_date")` from a deal subquery, or a date already
+    read. Every figure of support (stored asset figures, reports, the deal page) uses this."""
+    return Q(used_at__date__lte=models.F("deal__close_date") if close_date is None else close_date)
+
+
 class UsageQuerySet(models.QuerySet):
-    def before_close(self):
-        """Uses logged before their deal closed: the only ones that can claim to support it."""
-        return self.filter(Q(deal__close_date__isnull=True) | Q(used_at__date__lte=models.F("deal__close_date")))
+    def supporting(self):
+        """Uses that support their deal (see `supports_deal`); an open deal has none yet."""
+        return self.filter(supports_deal())
 
 
 class Usage(models.Model):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from ..models import ContentRequest, Deal, DealStatus
+from ..models import ContentRequest, Deal, DealStatus, supports_deal
 from ..permissions import SALES
 from . import scope
 from .base import Column, Report, chart, order_by_for, sliced
@@ -53,7 +53,7 @@ def adoption_report(filters) -> Report:
     ).filter(*scope._deal_has(filters, "pk"))
     won = scope.closed_deals(filters, owner=False).filter(status=DealStatus.WON)
     with_content = Exists(content_uses.filter(deal_id=OuterRef("pk")))
-    supported = Exists(content_uses.filter(deal_id=OuterRef("pk"), used_at__date__lte=OuterRef("close_date")))
+    supported = Exists(content_uses.filter(supports_deal(OuterRef("close_date")), deal_id=OuterRef("pk")))
     reps = get_user_model().objects.filter(groups__name=SALES, is_active=True).order_by()
     if filters.owner:
         reps = reps.filter(pk=filters.owner.pk)

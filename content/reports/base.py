@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from .filters import ReportFilterError, ReportFilters
 
-# Column types: text, int, decimal, money, percent (a 0..1 fraction), lift (a signed relative
-# change, -0.25 = 25% lower), date, datetime, bool.
+# Column types: text, int, decimal, money, amounts ({currency: amount}), percent (a 0..1 fraction),
+# lift (a signed relative change, -0.25 = 25% lower), date, datetime, bool.
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ def safe_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):  # amounts per currency: "EUR 1200.00; USD 5000.00"
+        return "; ".join(f"{currency} {amount}" for currency, amount in value.items())
     if isinstance(value, int | float | Decimal):
         # Numbers stay numbers: a negative lift is written -0.25, not '-0.25.
         return repr(round(value, 6)) if isinstance(value, float) else str(value)

@@ -1,13 +1,16 @@
 """Effectiveness: which assets support closed deals, against the baseline of comparable deals,
 with a 95% Wilson interval and "not enough data" below a minimum sample."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 
-from ..models import Asset, AssetKind, DealStatus, Usage
+from ..models import Asset, AssetKind, DealStatus, Usage, supports_deal
+from ..money import by_currency, reporting_currency
 from . import scope
 from .base import Column, Report, Table, page_slice
 from .filters import ReportFilterError
@@ -27,7 +30,9 @@ COLUMNS = [
     Column("ci_low", "95% interval low", "percent", sortable=False),
     Column("ci_high", "95% interval high", "percent", sortable=False),
     Column("score", "Score (Wilson low)", "percent"),
-    Column("influenced_revenue", "Influenced revenue", "money"),
+    Column("influenced_revenue", "Influenced revenue (reporting currency)", "money"),
+    Column("currency", "Currency", sortable=False),
+    Column("influenced_revenue_by_currency", "Influenced revenue by currency", "amounts", sortable=False),
     Column("enough_data", "Enough data", "bool", sortable=False),
 ]
 
@@ -50,7 +55,9 @@ def notes():
         f'{settings.EFFECTIVENESS_MIN_SAMPLE} closed deals an asset shows "not enough data": '
         "no rate, lift or interval. Rows are sorted by the interval's lower bound, "
         "which does not reward tiny samples.",
-        "Influenced revenue = the sum of the amounts of the won deals the asset supported (each deal once).",
+        "Influenced revenue = the sum of the amounts of the won deals the asset supported (each deal once), "
+        f"added per currency and never across currencies; the sortable column counts the deals in "
+        f"{reporting_currency()}, the reporting currency.",
         "Kind narrows assets and stage narrows the uses counted to those logged at that stage; owner is the "
         "deal owner.",
         "Shelfware: published assets with no use logged since they were published, at any time.",
@@ -60,18 +67,18 @@ def notes():
 def supporting_pairs(filters, asset_ids=None):
     """(asset, closed deal) pairs where the asset was used on or before the close, each pair once."""
     uses = scope.usages(filters, in_period=False, by_owner=False).filter(
+        supports_deal(),
         deal__status__in=[DealStatus.WON, DealStatus.LOST],
         deal__close_date__gte=filters.start,
         deal__close_date__lte=filters.end,
-        used_at__date__lte=F("deal__close_date"),
     )
     if filters.owner:
         uses = uses.filter(deal__owner_id=filters.owner.pk)
     if asset_ids is not None:
         uses = uses.filter(asset_id__in=asset_ids)
     return (
-        uses.annotate(d_status=F("deal__status"), d_amount=F("deal__amount"))
-        .values("asset_id", "deal_id", "d_status", "d_amount")
+        uses.annotate(d_status=F("deal__status"), d_amount=F("deal__amount"), d_currency=F("deal__currency"))
+        .values("asset_id", "deal_id", "d_status", "d_amount", "d_currency")
         .distinct()
     )
 
@@ -103,6 +110,9 @@ def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", pa
     pairs, params = subquery_sql(supporting_pairs(filters, asset_ids))
     minimum = int(settings.EFFECTIVENESS_MIN_SAMPLE)
     won = "SUM(CASE WHEN p.d_status = 'won' THEN 1 ELSE 0 END)"
+    currency = reporting_currency()
+    if not re.fullmatch(r"[A-Z]{3}", currency):  # it is written into the SQL below
+        raise ImproperlyConfigured("REPORTING_CURRENCY must be a three-letter currency code.")
     closed = "COUNT(*)"
     asset_table = connection.ops.quote_name(Asset._meta.db_table)
     order = SORT_SQL[sort]
@@ -111,7 +121,8 @@ def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", pa
     figures = (
         f"{closed} AS closed_deals, {won} AS won, "
         "SUM(CASE WHEN p.d_status = 'lost' THEN 1 ELSE 0 END) AS lost, "
-        "SUM(CASE WHEN p.d_status = 'won' THEN p.d_amount ELSE 0 END) AS influenced_revenue, "
+        f"SUM(CASE WHEN p.d_status = 'won' AND p.d_currency = '{currency}' THEN p.d_amount ELSE 0 END) "
+        "AS influenced_revenue, "
         f"CASE WHEN {closed} >= {minimum} THEN CAST({won} AS REAL) / {closed} END AS rate, "
         f"CASE WHEN {closed} >= {minimum} THEN {wilson_lower_sql(won, closed)} END AS score, "
         "COUNT(*) OVER () AS total_rows"
@@ -139,7 +150,22 @@ def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", pa
     return fetch_dicts(sql, (*params, *page_params))
 
 
-def describe(row: dict, base_rate) -> dict:
+def revenue_by_currency(filters, asset_ids) -> dict[int, dict[str, str]]:
+    """{asset id: {currency: won amount}} for the given assets (a page of rows): one query."""
+    if not asset_ids:
+        return {}
+    pairs, params = subquery_sql(supporting_pairs(filters, asset_ids))
+    sql = (
+        f"SELECT p.asset_id AS asset_id, p.d_currency AS currency, SUM(p.d_amount) AS total FROM ({pairs}) p "  # noqa: S608
+        "WHERE p.d_status = 'won' GROUP BY p.asset_id, p.d_currency"
+    )
+    amounts: dict[int, list] = {}
+    for row in fetch_dicts(sql, params):
+        amounts.setdefault(row["asset_id"], []).append((row["currency"], row["total"]))
+    return {asset_id: by_currency(rows) for asset_id, rows in amounts.items()}
+
+
+def describe(row: dict, base_rate, by_currency_totals=None) -> dict:
     """Turn counts into the honest figures shown: nulls below the minimum sample."""
     closed, won = int(row["closed_deals"]), int(row["won"] or 0)
     enough = closed >= settings.EFFECTIVENESS_MIN_SAMPLE
@@ -160,6 +186,8 @@ def describe(row: dict, base_rate) -> dict:
         "ci_high": interval[1] if interval else None,
         "score": interval[0] if interval else None,
         "influenced_revenue": revenue,
+        "currency": reporting_currency(),
+        "influenced_revenue_by_currency": by_currency_totals or {},
         "enough_data": enough,
     }
 
@@ -193,7 +221,8 @@ def shelfware(filters):
 
 
 def effectiveness_report(filters) -> Report:
-    # Queries: baseline; per-asset page with its total; shelfware page with its total (3).
+    # Queries: baseline; per-asset page with its total; the page's revenue per currency; shelfware
+    # page with its total (4).
     sort = filters.sort or "score"
     direction = filters.direction or "desc"
     if sort not in SORT_SQL:
@@ -204,7 +233,8 @@ def effectiveness_report(filters) -> Report:
     row_count = figures[0]["total_rows"] if figures else 0
     if not figures and filters.page > 1:
         row_count = supporting_pairs(filters).values("asset_id").distinct().count()
-    rows = [describe(row, base["win_rate"]) for row in figures]
+    revenue = revenue_by_currency(filters, [row["asset_id"] for row in figures])
+    rows = [describe(row, base["win_rate"], revenue.get(row["asset_id"])) for row in figures]
     shelf_count, shelf_rows = shelfware(filters)
     charted = [row for row in rows if row["enough_data"]][:15]
     return Report(

@@ -6,6 +6,7 @@ The public surface: services that change requests, selectors that read them, and
 from .selectors import (
     by_urgency,
     for_lists,
+    impact_by_currency,
     listed_requests,
     matching_open_requests,
     readable_requests,
@@ -46,5 +47,6 @@ __all__ = [
     "sla_state_of",
     "suggestions_for",
     "triage_due_for",
+    "impact_by_currency",
     "with_figures",
 ]

@@ -15,23 +15,32 @@ from ..models import (
     Persona,
     RequestPriority,
 )
-from ..permissions import MARKETING
+from ..permissions import MARKETING, visible_deals
 
 
 class DealByCrmIdField(forms.CharField):
-    """A deal named by its CRM id, as reps see it in their CRM."""
+    """A deal named by its CRM id, as reps see it in their CRM: one the user may open (the form
+    sets `deals` to content.permissions.visible_deals of its user)."""
+
+    deals = Deal.objects.none()
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        try:
-            return Deal.objects.get(crm_id=value.strip())
-        except Deal.DoesNotExist:
-            raise forms.ValidationError(f"No deal with CRM id “{value}”.") from None
+        deal = self.deals.filter(crm_id=value.strip()).first()
+        if deal is None:
+            raise forms.ValidationError(f"No deal with CRM id “{value}” that you can open.")
+        return deal
 
 
-class RequestSubmitForm(forms.Form):
+class _DealFormMixin:
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deal"].deals = visible_deals(user)
+
+
+class RequestSubmitForm(_DealFormMixin, forms.Form):
     title = forms.CharField(max_length=200, help_text="What is needed, in a line.")
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -61,7 +70,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-class SupportForm(forms.Form):
+class SupportForm(_DealFormMixin, forms.Form):
     deal = DealByCrmIdField(required=False, label="Your deal (CRM id, optional)")
 
 

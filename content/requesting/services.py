@@ -17,7 +17,7 @@ from ..models import (
     RequestStatus,
     RequestSupport,
 )
-from ..permissions import can
+from ..permissions import can, can_view_deal
 from .notify import notify
 from .sla import triage_due_for
 
@@ -64,6 +64,13 @@ def _clean(request) -> None:
         raise RequestError(" ".join(parts)) from None
 
 
+def _check_deal(user, deal) -> None:
+    """A request or a +1 names only a deal its author may open: its amount becomes the request's
+    business impact, which others read."""
+    if deal is not None and not can_view_deal(user, deal):
+        raise RequestError({"deal": f"No deal with CRM id “{deal.crm_id}” that you can open."})
+
+
 def _actor_name(user) -> str:
     return user.get_full_name() or user.username
 
@@ -86,6 +93,7 @@ def request_submit(
     today = timezone.localdate()
     if needed_by is not None and needed_by < today:
         raise RequestError("The needed-by date is in the past.")
+    _check_deal(requester, deal)
     request = ContentRequest(
         requester=requester,
         title=(title or "").strip(),
@@ -236,6 +244,7 @@ def request_support(*, request, user, deal=None) -> tuple[RequestSupport, bool]:
     """+1 a request: idempotent; returns (support, created)."""
     if not can(user, "support_request"):
         raise PermissionDenied("You may not support content requests.")
+    _check_deal(user, deal)
     request = _locked(request)
     if request.requester_id == user.pk:
         raise RequestError("This is your own request; you cannot +1 it.")

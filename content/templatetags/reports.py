@@ -7,6 +7,8 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import formats
 
+from ..money import format_amounts
+
 register = template.Library()
 
 NOT_ENOUGH = "not enough data"
@@ -29,6 +31,8 @@ def format_value(value, kind):
         return f"{value * 100:+.1f}%"
     if kind == "money":
         return intcomma(f"{Decimal(value):.2f}")
+    if kind == "amounts":
+        return format_amounts(value, empty="—")
     if kind == "int":
         return intcomma(value)
     if kind == "bool":

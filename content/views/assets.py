@@ -4,7 +4,6 @@ status changes, and owners' due list."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,16 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..asset_forms import MarkdownPreviewForm, asset_form_class
-from ..assets import (
-    asset_save_file,
-    asset_transition,
-    asset_verify,
-    download_name,
-    due_assets,
-    may_verify,
-    related_assets,
-    usage_figures,
-)
+from ..asset_selectors import due_assets, related_assets, usage_figures
+from ..assets import asset_create, asset_transition, asset_update, asset_verify, download_name, may_verify
 from ..markdown import render_markdown
 from ..models import Asset, AssetKind, AssetStatus
 from ..permissions import can, can_open_asset, require, visible_assets
@@ -96,25 +87,29 @@ def asset_download(request, pk):
     return FileResponse(handle, as_attachment=True, filename=download_name(asset))
 
 
-def _save_form(request, form):
-    with transaction.atomic():
-        asset = form.save()
-        upload = form.cleaned_data.get("upload")
-        if upload:
-            asset_save_file(asset=asset, uploaded_file=upload)
-    return asset
+def _save_form(form, service, **arguments):
+    """Write the form's values through the asset service; its refusals go back onto the form
+    (None then), beside the fields they name."""
+    values = dict(form.cleaned_data)
+    upload = values.pop("upload", None)
+    try:
+        return service(upload=upload, **arguments, **values)
+    except ValidationError as error:
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+        return None
 
 
 @require("edit_assets")
-def asset_create(request):
+def asset_new(request):
     kind = request.GET.get("kind", "")
     if kind not in AssetKind.values:
         return render(request, "assets/choose_kind.html", {"kinds": AssetKind.choices})
     form_class = asset_form_class(kind)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, instance=Asset(kind=kind, owner=request.user))
-        if form.is_valid():
-            asset = _save_form(request, form)
+        asset = form.is_valid() and _save_form(form, asset_create, actor=request.user, kind=kind)
+        if asset:
             messages.success(request, f"“{asset.title}” was created as a draft.")
             return redirect(asset)
     else:
@@ -129,8 +124,9 @@ def asset_edit(request, pk):
     form_class = asset_form_class(asset.kind)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, instance=asset)
-        if form.is_valid():
-            asset = _save_form(request, form)
+        saved = form.is_valid() and _save_form(form, asset_update, actor=request.user, asset=asset)
+        if saved:
+            asset = saved
             messages.success(request, "Your changes were saved.")
             return redirect(asset)
     else:
@@ -210,7 +206,7 @@ def proof_point_search(request):
 
 
 urlpatterns = [
-    path("assets/new/", asset_create, name="asset-create"),
+    path("assets/new/", asset_new, name="asset-create"),
     path("assets/due/", assets_due, name="assets-due"),
     path("assets/preview/", markdown_preview, name="asset-preview"),
     path("assets/proof-points/", proof_point_search, name="asset-proof-search"),

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..deals import search_deals, sees_all_deals, visible_deals
+from ..deals import search_deals
 from ..importers import ImportFileError, import_deals, import_deals_later
-from ..models import Asset, AssetKind, Deal, DealStatus, Usage, UsageAction
-from ..permissions import can, can_open_asset, require, visible_assets
+from ..models import Asset, AssetKind, Deal, DealStatus, Usage, UsageAction, supports_deal
+from ..permissions import can, can_open_asset, require, sees_all_deals, visible_assets, visible_deals
 from ..usage import log_usage, log_usages, report_new_objection
 
 CRM_ID = r"(?P<crm_id>[A-Za-z0-9._\-]+)"
@@ -61,11 +61,11 @@ def _asset_choices(user, q: str):
 
 
 def _used_assets(deal):
-    """Per asset used in the deal: uses on or before the close date (they count as support) and after."""
+    """Per asset used in the deal: uses that support it (on or before the close) and uses after."""
     usages = Usage.objects.filter(deal=deal)
     if deal.close_date:
-        before = Count("id", filter=Q(used_at__date__lte=deal.close_date))
-        after = Count("id", filter=Q(used_at__date__gt=deal.close_date))
+        before = Count("id", filter=supports_deal(deal.close_date))
+        after = Count("id", filter=~supports_deal(deal.close_date))
     else:
         before, after = Count("id"), Count("id", filter=Q(pk__isnull=True))
     rows = (
@@ -81,7 +81,7 @@ def _used_assets(deal):
 def _deal_page(request, deal, *, log_errors=(), objection_errors=(), status=200):
     timeline = Usage.objects.filter(deal=deal).select_related("asset", "user", "stage").order_by("-used_at", "-id")
     before, after_only = _used_assets(deal)
-    may_log = can(request.user, "log_usage") and (sees_all_deals(request.user) or deal.owner_id == request.user.pk)
+    may_log = can(request.user, "log_usage")  # on any deal the user may open
     q = request.GET.get("asset_q", "")
     return render(
         request,

@@ -25,12 +25,13 @@ from ..models import (
     RequestStatus,
     RequestSupport,
 )
-from ..permissions import can, require
+from ..permissions import can, can_view_deal, require
 from ..requesting import (
     RequestError,
     SlaState,
     by_urgency,
     for_lists,
+    impact_by_currency,
     readable_requests,
     request_assign,
     request_comment,
@@ -79,14 +80,14 @@ def _decorate(request_obj):
     return request_obj
 
 
-def _figured(queryset):
-    return for_lists(with_figures(queryset))
+def _figured(queryset, viewer):
+    return for_lists(with_figures(queryset, viewer=viewer))
 
 
 @require("submit_request")
 def my_requests(request):
     user = request.user
-    mine = by_urgency(_figured(requests_of(user)))
+    mine = by_urgency(_figured(requests_of(user), user))
     page = Paginator(mine, 20).get_page(request.GET.get("page"))
     for r in page:
         _decorate(r)
@@ -104,7 +105,7 @@ def my_requests(request):
 @require("submit_request")
 def request_new(request):
     if request.method == "POST":
-        form = RequestSubmitForm(request.POST)
+        form = RequestSubmitForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 created = request_submit(requester=request.user, **form.cleaned_data)
@@ -119,7 +120,7 @@ def request_new(request):
     else:
         initial = {key: request.GET.get(key, "") for key in ("title", "kind", "stage", "persona", "competitor")}
         initial["deal"] = request.GET.get("deal", "")
-        form = RequestSubmitForm(initial={k: v for k, v in initial.items() if v})
+        form = RequestSubmitForm(initial={k: v for k, v in initial.items() if v}, user=request.user)
     title = form["title"].value() or ""
     return render(
         request,
@@ -145,9 +146,16 @@ def _history(request_obj):
 
 @require("submit_request")
 def request_detail(request, pk):
-    request_obj = get_object_or_404(_figured(readable_requests(request.user)), pk=pk)
+    request_obj = get_object_or_404(_figured(readable_requests(request.user), request.user), pk=pk)
     _decorate(request_obj)
     supports = list(RequestSupport.objects.filter(request=request_obj).select_related("user", "deal"))
+    # Deals the viewer may not open are not named (their amounts are left out of the impact too).
+    request_obj.deal_shown = (
+        request_obj.deal if request_obj.deal and can_view_deal(request.user, request_obj.deal) else None
+    )
+    request_obj.impact_by_currency = impact_by_currency(request_obj, request.user)
+    for support in supports:
+        support.deal_shown = support.deal if support.deal and can_view_deal(request.user, support.deal) else None
     supported = any(s.user_id == request.user.pk for s in supports)
     triager = can(request.user, "triage_requests")
     return render(
@@ -160,7 +168,7 @@ def request_detail(request, pk):
             "may_support": request_obj.is_open and request_obj.requester_id != request.user.pk and not supported,
             "history": _history(request_obj),
             "comment_form": CommentForm(),
-            "support_form": SupportForm(),
+            "support_form": SupportForm(user=request.user),
             "triager": triager,
             "assignees": list(marketers()) if triager else [],
             "priorities": RequestPriority.choices,
@@ -179,7 +187,7 @@ def _readable_or_404(user, pk):
 @require("support_request")
 def request_support_view(request, pk):
     request_obj = _readable_or_404(request.user, pk)
-    form = SupportForm(request.POST)
+    form = SupportForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(request_obj)
@@ -243,7 +251,7 @@ def request_triage(request):
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     columns = []
     for key, label, statuses in BOARD_COLUMNS:
-        cards = _figured(base.filter(status__in=statuses))
+        cards = _figured(base.filter(status__in=statuses), request.user)
         cards = cards.order_by("-updated_at", "-id") if key == "closed" else by_urgency(cards)
         cards = [_decorate(c) for c in cards[:CARDS_PER_COLUMN]]
         columns.append({"key": key, "label": label, "cards": cards, "total": sum(counts.get(s, 0) for s in statuses)})
@@ -313,7 +321,7 @@ def request_triage_action(request, pk, action):
     except RequestError as exc:
         error = exc.text
     if request.htmx:
-        card = _decorate(get_object_or_404(_figured(ContentRequest.objects.all()), pk=pk))
+        card = _decorate(get_object_or_404(_figured(ContentRequest.objects.all(), request.user), pk=pk))
         return render(
             request,
             "requests/_card.html",

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from content.caching import reports_changed
 from content.models import (
     Asset,
     AssetKind,
@@ -207,6 +208,7 @@ class Command(BaseCommand):
             self._step("search logs", lambda: self._searches(options["searches"], reps))
             self._reset_sequences()
             self._step("search index", rebuild_index)
+        reports_changed(again_on_commit=True)  # bulk inserts send no model signal: cached reports are stale now
         self.stdout.write(
             f"Created {options['assets']} assets, {len(deal_ids)} deals, {options['usages']} usages, "
             f"{options['requests']} requests, {options['searches']} search logs "
@@ -406,6 +408,7 @@ class Command(BaseCommand):
                     usage_count=uses,
                     won_deal_count=won,
                     influenced_revenue=revenue,
+                    influenced_revenue_by_currency={"USD": f"{revenue:.2f}"} if revenue else {},  # deals are USD
                     customer=f"{industry.title()} Co {pk}" if kind == AssetKind.CASE_STUDY else "",
                     industry=industry if kind == AssetKind.CASE_STUDY else "",
                 )

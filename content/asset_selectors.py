@@ -1,0 +1,162 @@
+"""What the asset pages and the API read about assets: usage figures, related assets, assets due
+for review, and the taxonomy of a page of assets in one query. Writes live in content.assets."""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from taggit.models import TaggedItem
+
+from .models import Asset, AssetStatus, Usage
+from .permissions import can, visible_assets
+
+RELATED_LIMIT = 5
+
+
+def usage_figures(asset: Asset) -> dict:
+    """Uses, won deals and influenced revenue are stored on the asset; distinct reps and deals
+    come from one aggregate query over its usage."""
+    counts = Usage.objects.filter(asset=asset).aggregate(
+        reps=Count("user", distinct=True), deals=Count("deal", distinct=True)
+    )
+    return {
+        "uses": asset.usage_count,
+        "won_deals": asset.won_deal_count,
+        "influenced_revenue": asset.influenced_revenue,
+        "influenced_revenue_by_currency": asset.influenced_revenue_by_currency,
+        "reps": counts["reps"],
+        "deals": counts["deals"],
+    }
+
+
+def _count_of(queryset, output_field=None):
+    """A correlated COUNT(*) subquery, 0 when nothing matches."""
+    counted = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=output_field or IntegerField()), 0)
+
+
+def overlap_annotation(*, stage_ids=(), persona_ids=(), competitor_ids=(), tag_ids=()):
+    """How many of the given stages, personas, competitors and tags an asset shares, in SQL."""
+    through = Asset.stages.through
+    parts = []
+    if stage_ids:
+        parts.append(_count_of(through.objects.filter(asset_id=OuterRef("pk"), funnelstage_id__in=stage_ids)))
+    if persona_ids:
+        parts.append(
+            _count_of(Asset.personas.through.objects.filter(asset_id=OuterRef("pk"), persona_id__in=persona_ids))
+        )
+    if competitor_ids:
+        parts.append(
+            _count_of(
+                Asset.competitors.through.objects.filter(asset_id=OuterRef("pk"), competitor_id__in=competitor_ids)
+            )
+        )
+    if tag_ids:
+        parts.append(
+            _count_of(
+                TaggedItem.objects.filter(
+                    content_type__app_label="content",
+                    content_type__model="asset",
+                    object_id=OuterRef("pk"),
+                    tag_id__in=tag_ids,
+                )
+            )
+        )
+    total = Value(0)
+    for part in parts:
+        total = total + part
+    return total
+
+
+def sharing_any(*, stage_ids=(), persona_ids=(), competitor_ids=(), tag_ids=()) -> Q:
+    """Assets sharing at least one of the terms, as id subqueries (no row-multiplying joins)."""
+    condition = Q(pk__in=[])
+    if stage_ids:
+        condition |= Q(pk__in=Asset.stages.through.objects.filter(funnelstage_id__in=stage_ids).values("asset_id"))
+    if persona_ids:
+        condition |= Q(pk__in=Asset.personas.through.objects.filter(persona_id__in=persona_ids).values("asset_id"))
+    if competitor_ids:
+        condition |= Q(
+            pk__in=Asset.competitors.through.objects.filter(competitor_id__in=competitor_ids).values("asset_id")
+        )
+    if tag_ids:
+        condition |= Q(
+            pk__in=TaggedItem.objects.filter(
+                content_type__app_label="content", content_type__model="asset", tag_id__in=tag_ids
+            ).values("object_id")
+        )
+    return condition
+
+
+def related_assets(*, asset: Asset, user, limit: int = RELATED_LIMIT):
+    """Other assets the user may open that share the most stages, personas, competitors and tags
+    with this one, then the best won-deal support. Reads the asset's prefetched taxonomy."""
+    terms = {
+        "stage_ids": [s.pk for s in asset.stages.all()],
+        "persona_ids": [p.pk for p in asset.personas.all()],
+        "competitor_ids": [c.pk for c in asset.competitors.all()],
+        "tag_ids": [t.pk for t in asset.tags.all()],
+    }
+    if not any(terms.values()):
+        return Asset.objects.none()
+    candidates = visible_assets(user).filter(sharing_any(**terms)).exclude(pk=asset.pk)
+    if can(user, "view_unpublished_assets"):
+        candidates = candidates.exclude(status=AssetStatus.ARCHIVED)
+    return list(
+        candidates.annotate(overlap=overlap_annotation(**terms))
+        .order_by("-overlap", "-won_deal_count", "-influenced_revenue", "-id")
+        .only("id", "kind", "title", "summary", "status", "won_deal_count", "usage_count")[:limit]
+    )
+
+
+def due_assets(*, owner=None, today=None, within_days: int = 14):
+    """Published assets whose review is past due or due within `within_days`, soonest first."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=within_days)
+    assets = Asset.objects.published().filter(review_by__lte=horizon)
+    if owner is not None:
+        assets = assets.filter(owner=owner)
+    return assets.select_related("owner").order_by("review_by", "id")
+
+
+def attach_taxonomy(assets) -> list:
+    """Give each asset `taxonomy`: {"stages", "personas", "competitors": slugs, "tags": names}, in
+    the order the relations list them (stages by funnel order, the rest by name), read in one query
+    for the whole list instead of one prefetch per relation."""
+    assets = list(assets)
+    ids = [asset.pk for asset in assets]
+    for asset in assets:
+        asset.taxonomy = {"stages": [], "personas": [], "competitors": [], "tags": []}
+    if not ids:
+        return assets
+    marks = ",".join(["%s"] * len(ids))
+    parts = [
+        f"SELECT l.asset_id, 'stages', t.slug, t.\"order\", t.name FROM content_asset_stages l "  # noqa: S608
+        f"JOIN content_funnelstage t ON t.id = l.funnelstage_id WHERE l.asset_id IN ({marks})",
+        f"SELECT l.asset_id, 'personas', t.slug, 0, t.name FROM content_asset_personas l "  # noqa: S608
+        f"JOIN content_persona t ON t.id = l.persona_id WHERE l.asset_id IN ({marks})",
+        f"SELECT l.asset_id, 'competitors', t.slug, 0, t.name FROM content_asset_competitors l "  # noqa: S608
+        f"JOIN content_competitor t ON t.id = l.competitor_id WHERE l.asset_id IN ({marks})",
+        f"SELECT l.object_id, 'tags', t.name, 0, t.name FROM taggit_taggeditem l "  # noqa: S608
+        f"JOIN taggit_tag t ON t.id = l.tag_id WHERE l.content_type_id = %s AND l.object_id IN ({marks})",
+    ]
+    params = [*ids, *ids, *ids, ContentType.objects.get_for_model(Asset).pk, *ids]
+    by_id = {asset.pk: asset for asset in assets}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 2, 4, 5", params)
+        for asset_id, relation, value, _, _ in cursor.fetchall():
+            by_id[asset_id].taxonomy[relation].append(value)
+    return assets
+
+
+__all__ = [
+    "attach_taxonomy",
+    "due_assets",
+    "overlap_annotation",
+    "related_assets",
+    "sharing_any",
+    "usage_figures",
+]
