@@ -241,7 +241,8 @@ def _count_queries(user, params):
 
 @pytest.mark.parametrize("params", [{}, {"q": "pricing"}, {"q": "pricing", "stage": "evaluating"}])
 def test_the_assets_api_runs_a_constant_number_of_queries(marketer, params):
-    # roles; [exists (text match)]; count; page; stages, personas, competitors, tags; [the search log]
+    # roles; [the assets an exact name pins]; [exists (text match)]; count; page; stages, personas,
+    # competitors, tags; [the search log]
     make_pricing_sheets(range(3))
     few = _count_queries(marketer, params)
     make_pricing_sheets(range(3, 30))
