@@ -29,7 +29,7 @@ def test_the_library_lists_released_assets_with_badges_and_support(rep_client, l
     assert response.status_code == 200
     assert "Battle card: Globex pricing" in html
     assert "Draft battle card" not in html and "Future pricing" not in html and "Expired pricing" not in html
-    assert "Needs review" in html
+    assert "review due — still approved" in html
     assert "Supported 4 won deals · $120k" in html
 
 
@@ -69,7 +69,7 @@ def test_the_search_box_answers_as_the_rep_types(rep_client, db):
 def test_a_search_with_no_result_offers_a_prefilled_content_request(rep_client, library):
     response = rep_client.get(reverse("library"), {"q": "gdpr proof", "kind": "case_study", "stage": "evaluating"})
     html = response.content.decode()
-    assert "Nothing matches — ask marketing for it" in html
+    assert "Nothing in the library is related to your search — ask marketing for it" in html
     assert "/requests/new/?title=gdpr+proof&amp;kind=case_study&amp;stage=evaluating" in html
 
 
