@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement_bench
 BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/.bench.sqlite3
 
-.PHONY: run test test-pg e2e fuzz bench load scale-proof serve lint migrate demo clean
+.PHONY: run test test-pg e2e fuzz bench load scale-proof smoke serve lint migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,12 @@ load: $(VENV)/.installed-e2e
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enablement_scale
 scale-proof: $(VENV)/.installed
 	$(PY) bench/two_instances.py --database-url $(SCALE_DATABASE_URL)
+
+# The production path as `make serve` takes it (DEBUG=0, collectstatic, gunicorn with 3 workers), each
+# role's main pages behind a TLS-terminating proxy and /healthz over plain HTTP.
+SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enablement_smoke
+smoke: $(VENV)/.installed
+	$(PY) bench/production_smoke.py --database-url $(SMOKE_DATABASE_URL)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -7,8 +7,19 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="content_create_cache_table")
         from . import (  # noqa: F401
             assets,  # registers the text extraction job handler for the workers
             importers,  # registers the deal import job handler for the workers
             signals,  # keeps the search index and the report cache in step
+            tokens,  # revokes a user's API token when their password changes or they are deactivated
         )
+
+
+def _create_cache_table(sender, using, **kwargs):
+    """`migrate` creates the table of the database-backed shared cache (a no-op with Redis)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

@@ -2,32 +2,35 @@
 
 Every change that can move a report (usage logged, a deal created or closed, an asset published, a
 request changed) bumps one counter in the shared cache; cached results are keyed by that counter,
-so a new won deal changes the report at once without hunting for keys. With REDIS_URL set the
-counter and the results are shared by every app process.
+so a new won deal changes the report at once without hunting for keys. The counter lives in the
+"shared" cache that every worker sees (Redis, or a database table without it); the results in the
+default cache (shared with Redis, per process otherwise, where each worker computes a version once).
 """
 
 import hashlib
 import json
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 DATA_VERSION_KEY = "enablement:data-version"
 
 
 def data_version() -> int:
-    version = cache.get(DATA_VERSION_KEY)
+    shared = caches["shared"]
+    version = shared.get(DATA_VERSION_KEY)
     if version is None:
-        cache.add(DATA_VERSION_KEY, 1, timeout=None)
-        version = cache.get(DATA_VERSION_KEY, 1)
+        shared.add(DATA_VERSION_KEY, 1, timeout=None)
+        version = shared.get(DATA_VERSION_KEY, 1)
     return version
 
 
 def bump_data_version() -> None:
+    shared = caches["shared"]
     try:
-        cache.incr(DATA_VERSION_KEY)
+        shared.incr(DATA_VERSION_KEY)
     except ValueError:  # not there yet (or evicted): any new number invalidates old entries
-        cache.set(DATA_VERSION_KEY, data_version() + 1, timeout=None)
+        shared.set(DATA_VERSION_KEY, data_version() + 1, timeout=None)
 
 
 def cached(namespace: str, params: dict, compute, timeout: int | None = None):

@@ -6,6 +6,7 @@ vocabulary (content.crm), so a stage means the same thing whichever way it arriv
 
 import hashlib
 import hmac
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -97,8 +98,13 @@ def signature_is_valid(body: bytes, header: str | None) -> bool:
     secret = getattr(settings, "CRM_WEBHOOK_SECRET", "")
     if not secret or not header:
         return False
-    return hmac.compare_digest(signature_for(body, secret), header.strip())
+    # Bytes, not text: a header with non-ASCII characters must compare unequal, not raise.
+    return hmac.compare_digest(signature_for(body, secret).encode(), header.strip().encode("utf-8", "replace"))
 
+
+# A CRM id is part of URLs (/deals/<crm_id>/, /api/v1/deals/<crm_id>/): these characters only.
+CRM_ID_REGEX = r"[A-Za-z0-9._\-]+"
+CRM_ID_PATTERN = re.compile(CRM_ID_REGEX)
 
 WEBHOOK_FIELDS = ("stage", "status", "amount", "close_date", "name", "account")
 
@@ -141,6 +147,8 @@ def apply_crm_event(*, payload: dict) -> tuple[str, Deal | None]:
         errors["event_id"] = "Required, at most 128 characters."
     if not crm_id or len(crm_id) > 64:
         errors["crm_id"] = "Required, at most 64 characters."
+    elif not CRM_ID_PATTERN.fullmatch(crm_id):
+        errors["crm_id"] = "Letters, digits, dots, dashes and underscores only (it must fit in a URL)."
     if errors:
         raise ValidationError(errors)
     values = _webhook_values(payload)

@@ -1,9 +1,23 @@
 """Every page of the app: each area's module owns its routes."""
 
-from .views import assets, auth, calendar, deal_prep, deals, definitions, health, jobs, library, reports, requests
+from .views import (
+    account,
+    assets,
+    auth,
+    calendar,
+    deal_prep,
+    deals,
+    definitions,
+    health,
+    jobs,
+    library,
+    reports,
+    requests,
+)
 
 urlpatterns = [
     *auth.urlpatterns,
+    *account.urlpatterns,
     *health.urlpatterns,
     *definitions.urlpatterns,
     *library.urlpatterns,

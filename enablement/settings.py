@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "content.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "content.limits.RejectNulQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,7 +137,17 @@ LOGIN_REDIRECT_URL = "library"
 LOGOUT_REDIRECT_URL = "login"
 
 # Repeated failed sign-ins from one address or for one username are refused for a while.
+# A username is locked after LOGIN_MAX_FAILURES failed sign-ins; an address only after
+# LOGIN_MAX_FAILURES_PER_ADDRESS, since a whole office behind one proxy shares its address.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+# API tokens older than this many days are refused (0: tokens never expire).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
+# The client's address: REMOTE_ADDR, unless the reverse proxy in front sets this header (for example
+# X-Forwarded-For); then the address TRUSTED_PROXY_COUNT entries from its right end, the one our own
+# proxies wrote, so a client cannot choose its address by sending the header itself.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 300)
 
 LANGUAGE_CODE = "en-us"
@@ -169,10 +180,16 @@ if AWS_STORAGE_BUCKET_NAME:
 # Cache and sessions: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    REDIS_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {"default": REDIS_CACHE, "shared": REDIS_CACHE}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # "shared" holds what every worker must agree on (the report data version, sign-in failure
+    # counts): without Redis it is a table in the database, created by `migrate`.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "enablement_shared_cache"},
+    }
 
 # Uploads: the size limit of an asset file, in megabytes.
 ASSET_MAX_UPLOAD_MB = env_int("ASSET_MAX_UPLOAD_MB", 25)
@@ -215,10 +232,15 @@ JOB_RETRY_BACKOFF_SECONDS = env_int("JOB_RETRY_BACKOFF_SECONDS", 30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "content.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "content.limits.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "content.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -76,3 +76,30 @@ def test_the_health_check_answers_plain_http_when_https_is_enforced(client, sett
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
     assert client.get("/login/").status_code == 301
+
+
+def test_failures_for_a_made_up_user_do_not_lock_out_another_user_at_the_same_address(client, manager, settings):
+    # Behind a company proxy everyone shares one address: an attack on one name locks that name only.
+    settings.LOGIN_MAX_FAILURES = 5
+    for _ in range(6):
+        client.post(reverse("login"), {"username": "no-such-person", "password": "guess"})
+    response = client.post(reverse("login"), {"username": manager.username, "password": "pass-1234-word"})
+    assert response.status_code == 302
+
+
+def test_an_address_is_locked_only_after_its_own_higher_limit(client, rep, settings):
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 4
+    for attempt in range(4):
+        client.post(reverse("login"), {"username": f"spray-{attempt}", "password": "guess"})
+    assert client.post(reverse("login"), {"username": "rep", "password": "pass-1234-word"}).status_code == 429
+
+
+def test_the_client_address_comes_from_the_trusted_proxy_header_only(rf, settings):
+    from content.throttling import client_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_address(request) == "10.0.0.1"  # no proxy configured: the header is the client's word
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+    assert client_address(request) == "203.0.113.7"  # the entry our one proxy appended, not the spoofed one
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_address(request) == "6.6.6.6"

@@ -1,6 +1,8 @@
 """The demo data set: `manage.py load_demo` fills an empty database once, and tells a useful story."""
 
+import datetime
 import io
+from decimal import Decimal
 from itertools import pairwise
 
 import pytest
@@ -8,8 +10,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.test import override_settings
+from django.utils import timezone
 
 from content.models import (
     Asset,
@@ -155,3 +158,83 @@ def test_the_demo_library_is_searchable_by_its_taxonomy(demo):
     )
     by_name = search_assets(user=marketer, params=SearchParams(q=f'"{persona.name}"', persona=persona.slug))
     assert asset.pk in set(by_name.values_list("pk", flat=True))
+
+
+# The facts below were read off the demo as loaded before its content moved from Python literals to
+# content/demo/: the files must load the same library, people, deals and relations.
+
+
+def test_the_library_holds_the_same_assets_of_each_kind(demo):
+    per_kind = dict(Asset.objects.values_list("kind").annotate(count=Count("pk")))
+    assert per_kind == {
+        AssetKind.CASE_STUDY: 15,
+        AssetKind.BATTLE_CARD: 6,
+        AssetKind.OBJECTION: 14,
+        AssetKind.ONE_PAGER: 11,
+        AssetKind.DECK: 5,
+        AssetKind.EMAIL_TEMPLATE: 8,
+        AssetKind.COMPARISON_GUIDE: 5,
+    }
+
+
+def test_a_case_study_keeps_its_fields_and_its_whole_body(demo):
+    case = Asset.objects.get(title="Brightwater Foods cuts the cost per invoice by 75% across four plants")
+    assert (case.customer, case.industry) == ("Brightwater Foods", "Food and beverage manufacturing")
+    assert case.results.splitlines()[0] == "Cost per invoice down from $12.40 to $3.10"
+    assert case.body.startswith("**Customer:** Brightwater Foods  \n**Industry:** Food and beverage manufacturing\n\n")
+    assert (
+        "Plant managers approve from their phones; the AP team only sees what genuinely needs a decision." in case.body
+    )
+    assert "## The results\n\n- Cost per invoice down from $12.40 to $3.10\n" in case.body
+    assert case.body.endswith(">\n> Dana Whitfield, Controller, Brightwater Foods")
+
+
+def test_an_objection_entry_keeps_its_summary_and_proof_points(demo):
+    entry = Asset.objects.get(title='"Our ERP already does accounts payable"')
+    assert entry.summary == "Your ERP records invoices very well; it was not built to capture, route and match them."
+    assert sorted(entry.proof_points.values_list("title", flat=True)) == [
+        "Brightwater Foods cuts the cost per invoice by 75% across four plants",
+        "Kestrel Aerospace Components matches 98% of PO invoices in SAP",
+    ]
+    assert list(entry.competitors.values_list("name", flat=True)) == ["Guidewell"]
+
+
+def test_deals_are_drawn_as_before(demo):
+    first = Deal.objects.get(crm_id="006DEMO000101")
+    assert (first.name, first.amount, first.status, first.stage) == (
+        "Foxglove Supply Co. - AP Automation (multi-entity)",
+        Decimal("12500"),
+        DealStatus.OPEN,
+        "Discovery",
+    )
+    won = Deal.objects.get(crm_id="006DEMO000250")
+    assert (won.name, won.amount, won.status) == (
+        "Cobalt Property Management - AP Automation + Pay",
+        Decimal("19500"),
+        DealStatus.WON,
+    )
+
+
+def test_people_and_requests_are_the_same(demo):
+    users = get_user_model().objects
+    assert users.count() == 16
+    assert users.get(username="grace.obrien").get_full_name() == "Grace O'Brien"
+    delivered = ContentRequest.objects.get(title="Battle card for Klueless")
+    assert delivered.status == RequestStatus.DELIVERED
+    assert delivered.delivered_asset.title == "Battle card: Klueless"
+    assert delivered.requester.username == "rep"
+    duplicate = ContentRequest.objects.get(title="Need help against Klueless")
+    assert duplicate.duplicate_of == delivered
+
+
+def test_relative_dates_resolve_against_today(demo):
+    today = timezone.localdate()
+    scheduled = Asset.objects.get(title="Email: proposing Ledgerline Pay to a customer")  # published: +9d
+    assert scheduled.planned_publish_date == today + datetime.timedelta(days=9)
+    assert timezone.localtime(scheduled.published_at).replace(tzinfo=None) == datetime.datetime.combine(
+        today + datetime.timedelta(days=9), datetime.time(9, 0)
+    )
+    expired = Asset.objects.get(title="ROI at a glance: what AP automation is worth to you")
+    # published: -330d..-290d and expires: -30d..-10d, drawn by the seeded generator
+    assert timezone.localdate(expired.published_at) == today - datetime.timedelta(days=324)
+    assert expired.expires_on == today - datetime.timedelta(days=26)

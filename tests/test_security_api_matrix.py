@@ -269,6 +269,13 @@ ENDPOINTS = [
         {"anonymous": 400, "rep": 400, "marketer": 400, "manager": 400, "outsider": 400},
     ),
     (
+        "token revoke",
+        "delete",
+        lambda w: "/api/v1/auth/token/",
+        None,
+        {"anonymous": 401, "rep": 204, "marketer": 204, "manager": 204, "outsider": 204},
+    ),
+    (
         "unsigned CRM webhook",
         "post",
         lambda w: "/api/v1/webhooks/crm/",

@@ -269,3 +269,108 @@ def test_many_parameters_below_the_limit_still_work(security_world):
     query = "&".join(f"stage=s{i}" for i in range(900))
     assert client_for("rep", security_world).get(f"/?{query}").status_code == 200
     assert client_for("rep", security_world).get(f"/api/v1/assets/?{query}").status_code == 200
+
+
+# Hostile request bodies and query strings: a clear 400, never a 500 ----------------------------
+
+
+@pytest.fixture
+def signed_webhook(settings):
+    from .deals_helpers import SECRET
+
+    settings.CRM_WEBHOOK_SECRET = SECRET
+    return SECRET
+
+
+def _post_signed_raw(client, body: bytes, secret: str):
+    from content.deals import signature_for
+
+    return client.post(
+        "/api/v1/webhooks/crm/",
+        data=body,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=signature_for(body, secret),
+    )
+
+
+def test_a_non_ascii_webhook_signature_is_refused_not_a_server_error(client, signed_webhook):
+    response = client.post(
+        "/api/v1/webhooks/crm/", data=b"{}", content_type="application/json", HTTP_X_SIGNATURE="sha256=\u00e9\u00e9"
+    )
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"event_id": "e1", "crm_id": "D-1", "amount": NaN}',
+        b'{"event_id": "e1", "crm_id": "D-1", "amount": Infinity}',
+        b'{"event_id": "e1", "crm_id": "D-1", "name": "Acme\\u0000"}',
+        b"[" * 100_000,
+        b'{"a":' * 50 + b"1" + b"}" * 50,
+    ],
+    ids=["NaN", "Infinity", "NUL", "100k nested brackets", "50 nested objects"],
+)
+def test_a_signed_hostile_webhook_body_is_a_400_and_writes_nothing(client, signed_webhook, body):
+    from content.models import Deal, WebhookEvent
+
+    response = _post_signed_raw(client, body, signed_webhook)
+    assert response.status_code == 400
+    assert "detail" in response.json()
+    assert not WebhookEvent.objects.exists() and not Deal.objects.exists()
+
+
+def test_a_webhook_crm_id_that_no_url_can_address_is_refused(client, signed_webhook):
+    from content.models import Deal
+
+    body = b'{"event_id": "e2", "crm_id": "a/b c<script>", "name": "Acme"}'
+    response = _post_signed_raw(client, body, signed_webhook)
+    assert response.status_code == 400
+    assert "crm_id" in response.json()
+    assert not Deal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 100_000, b'{"title": "x", "description": NaN}', b'{"title": "x\\u0000y"}', b'{"title": ' + b'"' * 3],
+    ids=["100k nested brackets", "NaN", "NUL", "broken JSON"],
+)
+def test_a_hostile_json_body_to_the_api_is_a_400(security_world, body):
+    from content.models import ContentRequest
+
+    api = APIClient()
+    api.force_authenticate(security_world.rep)
+    response = api.post("/api/v1/requests/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "detail" in response.json()
+    assert not ContentRequest.objects.filter(requester=security_world.rep, title__startswith="x").exists()
+
+
+def test_a_json_body_over_the_size_limit_is_a_400(security_world):
+    from content.limits import MAX_JSON_BYTES
+
+    api = APIClient()
+    api.force_authenticate(security_world.rep)
+    body = b'{"title": "' + b"a" * MAX_JSON_BYTES + b'"}'
+    response = api.post("/api/v1/requests/", data=body, content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?q=%00",
+        "/?stage=%00",
+        "/deals/?q=a%00b",
+        "/reports/usage/?owner=%00",
+        "/api/v1/assets/?q=%00",
+        "/api/v1/assets/?stage=%00",
+        "/api/v1/reports/usage/?owner=%00",
+        "/api/v1/deals/?status=%00",
+    ],
+)
+def test_a_nul_character_in_a_query_parameter_is_a_400(security_world, path):
+    response = client_for("manager", security_world).get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert "NUL" in response.json()["detail"]

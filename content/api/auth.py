@@ -1,25 +1,37 @@
-"""Token auth: POST username and password, get {"token": ...}; throttled like the sign-in page."""
+"""Token auth: POST username and password, get {"token": ...}, throttled like the sign-in page;
+DELETE revokes the caller's token."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..throttling import clear_failures, client_address, is_locked_out, record_failure
+from ..tokens import token_expires_at, token_issue, token_revoke
 
 
 class ObtainToken(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
     serializer_class = AuthTokenSerializer
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
+
+    def initialize_request(self, request, *args, **kwargs):
+        # Signing in takes no credentials but the body's; revoking needs the token (or session).
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        if request.method != "DELETE":
+            drf_request.authenticators = ()
+        return drf_request
 
     @extend_schema(
         request=AuthTokenSerializer,
         responses={
-            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            200: inline_serializer(
+                "TokenResponse",
+                {"token": serializers.CharField(), "expires": serializers.DateTimeField(allow_null=True)},
+            ),
             400: OpenApiResponse(description="Wrong username or password."),
             429: OpenApiResponse(description="Too many failed attempts."),
         },
@@ -41,5 +53,16 @@ class ObtainToken(APIView):
             record_failure(username, address)
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         clear_failures(username, address)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token = token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires": token_expires_at(token)})
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="The caller's token is revoked; it authenticates nothing any more."),
+            401: OpenApiResponse(description="Not authenticated."),
+        },
+    )
+    def delete(self, request):
+        token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,7 +1,5 @@
 """Deals API: upsert by CRM id, list and read; and the signed CRM webhook for stage changes."""
 
-import json
-
 import django_filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,11 +9,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..deals import apply_crm_event, signature_is_valid, upsert_deal, visible_deals
+from ..deals import CRM_ID_REGEX, apply_crm_event, signature_is_valid, upsert_deal, visible_deals
+from ..limits import InputRejected, load_json
 from ..models import Deal, DealStatus
 from ..permissions import Can
-
-CRM_ID_REGEX = r"[A-Za-z0-9._\-]+"
 
 
 class DealSerializer(serializers.ModelSerializer):
@@ -148,9 +145,9 @@ class CrmWebhook(APIView):
         if not signature_is_valid(body, request.headers.get("X-Signature")):
             return Response({"detail": "Invalid or missing signature."}, status=status.HTTP_401_UNAUTHORIZED)
         try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            return Response({"detail": "The body is not JSON."}, status=status.HTTP_400_BAD_REQUEST)
+            payload = load_json(body)
+        except InputRejected as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         try:
             outcome, deal = apply_crm_event(payload=payload)
         except DjangoValidationError as error:

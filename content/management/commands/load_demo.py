@@ -1,6 +1,6 @@
 """`manage.py load_demo`: fill an empty database with the deterministic demo data set.
 
-Owns turning content/demo_data.py into rows: dates, volumes and outcomes are drawn from a seeded
+Owns turning the files of content/demo/ into rows: dates, volumes and outcomes are drawn from a seeded
 random generator relative to today, so every run on an empty database tells the same story.
 """
 
@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from content import demo_data
+from content.demo import DemoData, DemoDataError, RelativeDate, read_demo
 from content.models import (
     Asset,
     AssetKind,
@@ -118,7 +118,8 @@ class DealInfo:
 
 
 class DemoLoader:
-    def __init__(self):
+    def __init__(self, data: DemoData):
+        self.data = data
         self.rng = random.Random(SEED)
         self.today = timezone.localdate()
         self.yesterday = self.today - datetime.timedelta(days=1)
@@ -141,6 +142,16 @@ class DemoLoader:
 
     def capped(self, moment):
         return min(moment, self.cutoff)
+
+    @staticmethod
+    def publication_window(spec, delivered_keys):
+        """When a published asset whose file names no `published` date came out: assets a request asked
+        for lately, the ones that won or lost deals long enough to show it, the rest any time in the past year."""
+        if spec["key"] in delivered_keys:
+            return RelativeDate(-60, -15)
+        if spec.get("profile") in ("winner", "loser"):
+            return RelativeDate(-360, -200)
+        return RelativeDate(-365, -20)
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -167,10 +178,10 @@ class DemoLoader:
     def load_users(self):
         user_model = get_user_model()
         groups = {group.name: group for group in Group.objects.all()}
-        password = make_password(demo_data.PASSWORD)  # hashed once: hashing 16 times costs seconds
-        people = list(demo_data.DEMO_LOGINS)
-        people += [(u, f, last, "Sales") for u, f, last in demo_data.MORE_REPS]
-        people += [(u, f, last, "Marketing") for u, f, last in demo_data.MORE_MARKETERS]
+        password = make_password(self.data.password)  # hashed once: hashing 16 times costs seconds
+        people = list(self.data.logins)
+        people += [(u, f, last, "Sales") for u, f, last in self.data.reps]
+        people += [(u, f, last, "Marketing") for u, f, last in self.data.marketers]
         created = 0
         self.users = {}
         for username, first, last, group in people:
@@ -194,7 +205,7 @@ class DemoLoader:
     def load_competitors(self):
         created = 0
         self.competitors = {}
-        for spec in demo_data.COMPETITORS:
+        for spec in self.data.competitors:
             competitor, was_created = Competitor.objects.get_or_create(
                 name=spec["name"],
                 defaults={
@@ -209,30 +220,25 @@ class DemoLoader:
 
     def load_assets(self):
         rng = self.rng
-        delivered_keys = {spec["delivered"] for spec in demo_data.REQUESTS if spec.get("delivered")}
+        delivered_keys = {spec["delivered"] for spec in self.data.requests if spec.get("delivered")}
         self.assets = {}
         stage_links, persona_links, competitor_links, proof_links = [], [], [], []
-        for kind, spec in demo_data.asset_specs():
+        for kind, spec in self.data.assets:
             status = spec.get("status", AssetStatus.PUBLISHED)
             interval = default_verification_days(kind)
             dates = {"published_at": None, "verified_at": None, "planned_publish_date": None, "expires_on": None}
             created_on = self.days_ago(3, 40)
             if status == AssetStatus.PUBLISHED:
-                timing = spec.get("timing")
-                if timing == "future":
-                    dates["published_at"] = self.at_time(self.today + datetime.timedelta(days=9), 9, 0)
-                    dates["planned_publish_date"] = self.today + datetime.timedelta(days=9)
+                published = spec.get("published") or self.publication_window(spec, delivered_keys)
+                if published.low > 0:  # scheduled: released that morning, finished a few days ago
+                    release_on = published.resolve(self.today, rng)
+                    dates["published_at"] = self.at_time(release_on, 9, 0)
+                    dates["planned_publish_date"] = release_on
                     published_on = self.days_ago(2, 10)
                 else:
-                    if spec["key"] in delivered_keys:
-                        published_on = self.days_ago(15, 60)
-                    elif timing == "expired":
-                        published_on = self.days_ago(290, 330)
-                        dates["expires_on"] = self.days_ago(10, 30)
-                    elif spec.get("profile") in ("winner", "loser"):
-                        published_on = self.days_ago(200, 360)
-                    else:
-                        published_on = self.days_ago(20, 365)
+                    published_on = published.resolve(self.today, rng)
+                    if spec.get("expires"):
+                        dates["expires_on"] = spec["expires"].resolve(self.today, rng)
                     dates["published_at"] = self.at(published_on)
                     if (self.today - published_on).days > interval + 10 and rng.random() < 0.35:
                         verified_on = max(published_on, self.days_ago(interval + 3, interval + 45))  # stale
@@ -288,7 +294,7 @@ class DemoLoader:
                 for name in competitor_names
             ]
             info = AssetInfo(asset, spec, spec["stages"], spec["personas"], [slugify(n) for n in competitor_names])
-            if status == AssetStatus.PUBLISHED and spec.get("timing") != "future":
+            if status == AssetStatus.PUBLISHED and asset.published_at <= self.cutoff:
                 info.first_use = timezone.localdate(asset.published_at) + datetime.timedelta(days=1)
                 last = asset.expires_on - datetime.timedelta(days=1) if asset.expires_on else self.yesterday
                 info.last_use = min(last, self.yesterday)
@@ -311,7 +317,7 @@ class DemoLoader:
         rng = self.rng
         statuses = [status for status, count in DEAL_STATUS_COUNTS.items() for _ in range(count)]
         rng.shuffle(statuses)
-        accounts = [f"{p} {s}" for p in demo_data.ACCOUNT_PREFIXES for s in demo_data.ACCOUNT_SUFFIXES]
+        accounts = [f"{p} {s}" for p in self.data.account_prefixes for s in self.data.account_suffixes]
         accounts = rng.sample(accounts, 230)
         rep_weights = [1.6 if rep == self.rep else rng.uniform(0.6, 1.4) for rep in self.reps]
         persona_slugs = list(self.personas)
@@ -324,11 +330,11 @@ class DemoLoader:
             amount = math.exp(rng.uniform(math.log(5_000), math.log(250_000)))
             amount = Decimal(min(250_000, max(5_000, round(amount / 500) * 500)))
             if status == DealStatus.OPEN:
-                stage, funnel = rng.choice(demo_data.OPEN_DEAL_STAGES)
+                stage, funnel = rng.choice(self.data.open_deal_stages)
                 close = self.today + datetime.timedelta(days=rng.randint(7, 150)) if rng.random() < 0.8 else None
                 start = self.days_ago(10, 150)
             else:
-                stage, funnel = demo_data.WON_STAGE if status == DealStatus.WON else demo_data.LOST_STAGE
+                stage, funnel = self.data.won_stage if status == DealStatus.WON else self.data.lost_stage
                 if status == DealStatus.LOST and rng.random() < 0.3:
                     funnel = "interested"
                 close = self.days_ago(1, 364)
@@ -343,7 +349,7 @@ class DemoLoader:
             deals.append(
                 Deal(
                     crm_id=info.crm_id,
-                    name=f"{account} - {rng.choice(demo_data.DEAL_MOTIONS)}",
+                    name=f"{account} - {rng.choice(self.data.deal_motions)}",
                     account=account,
                     amount=amount,
                     currency="USD",
@@ -432,7 +438,7 @@ class DemoLoader:
                     stage=self.stages[stage],
                     used_at=self.at(day),
                     helpful=helpful,
-                    note=rng.choice(demo_data.USAGE_NOTES) if rng.random() < 0.12 else "",
+                    note=rng.choice(self.data.usage_notes) if rng.random() < 0.12 else "",
                 )
             )
         Usage.objects.bulk_create(usages, batch_size=500)
@@ -461,7 +467,7 @@ class DemoLoader:
             if info.status == DealStatus.OPEN:
                 open_deals.setdefault(info.owner.pk, []).append(info)
         requests, submitted, events, comments, notifications = {}, {}, [], [], []
-        ordered = sorted(demo_data.REQUESTS, key=lambda spec: spec["status"] == RequestStatus.DUPLICATE)
+        ordered = sorted(self.data.requests, key=lambda spec: spec["status"] == RequestStatus.DUPLICATE)
         for spec in ordered:
             status = spec["status"]
             requester = self.rep if spec.get("requester") == "rep" else rng.choice(other_reps)
@@ -542,7 +548,7 @@ class DemoLoader:
                         )
                     )
             moment = times[-1]  # comments follow the latest step
-            follow_up = demo_data.FOLLOW_UP_COMMENTS.get(status)
+            follow_up = self.data.follow_up_comments.get(status)
             for role, body in spec.get("comments") or ([follow_up] if follow_up else []):
                 moment = self.capped(moment + datetime.timedelta(hours=rng.randint(3, 48)))
                 author = requester if role == "requester" else (assignee or rng.choice(self.marketers))
@@ -580,14 +586,14 @@ class DemoLoader:
         rng = self.rng
         now = timezone.now()
         released = [info for info in self.assets.values() if info.asset.is_released(now)]
-        queries = demo_data.SEARCH_QUERIES + demo_data.ZERO_RESULT_QUERIES
+        queries = self.data.search_queries + self.data.zero_result_queries
         searchers = self.reps + self.marketers
         weights = [3 if user in self.reps else 1 for user in searchers]
         logs, stamps = [], []
         for _ in range(SEARCH_COUNT):
             roll = rng.random()
             query = "" if roll < 0.1 else rng.choices([q for q, _ in queries], [w for _, w in queries])[0]
-            filters = dict(rng.choice(demo_data.SEARCH_FILTERS)) if roll < 0.2 else {}
+            filters = dict(rng.choice(self.data.search_filters)) if roll < 0.2 else {}
             matches = [info.asset for info in released if self._matches(info, query, filters)]
             clicked = rng.choice(matches[:5]) if matches and rng.random() < 0.55 else None
             logs.append(
@@ -632,12 +638,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        try:
+            data = read_demo()
+        except DemoDataError as error:
+            raise CommandError(f"Demo data file invalid: {error}") from None
         if Asset.objects.exists() or Deal.objects.filter(source="demo").exists():
             self.stdout.write("Demo data already present; nothing changed.")
-            self._print_logins()
+            self._print_logins(data)
             return
         with transaction.atomic():
-            counts = DemoLoader().load()
+            counts = DemoLoader(data).load()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {counts['users']} users, {counts['competitors']} competitors, {counts['assets']} assets, "
@@ -645,9 +655,9 @@ class Command(BaseCommand):
                 f"{counts['searches']} searches."
             )
         )
-        self._print_logins()
+        self._print_logins(data)
 
-    def _print_logins(self):
-        self.stdout.write(f"Demo logins (password {demo_data.PASSWORD}):")
-        for username, first, last, group in demo_data.DEMO_LOGINS:
+    def _print_logins(self, data):
+        self.stdout.write(f"Demo logins (password {data.password}):")
+        for username, first, last, group in data.logins:
             self.stdout.write(f"  {username:<9} {first} {last} ({group})")

@@ -1,0 +1,68 @@
+"""API tokens: one per user, issued through the API's sign-in, revoked on request, on a password
+change and on deactivation, and refused (then deleted) once older than API_TOKEN_TTL_DAYS."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+
+
+def token_expires_at(token: Token) -> datetime.datetime | None:
+    days = settings.API_TOKEN_TTL_DAYS
+    return token.created + datetime.timedelta(days=days) if days else None
+
+
+def token_is_expired(token: Token) -> bool:
+    expires = token_expires_at(token)
+    return expires is not None and expires <= timezone.now()
+
+
+@transaction.atomic
+def token_issue(*, user) -> Token:
+    """The user's token, or a new one when they have none or theirs has expired."""
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and token_is_expired(token):
+        token.delete()
+        token = None
+    return token or Token.objects.create(user=user)
+
+
+def token_revoke(*, user) -> bool:
+    """Revoke the user's token; True when there was one."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, refusing (and deleting) a token past its expiry."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if token_is_expired(token):
+            token.delete()
+            raise AuthenticationFailed("The token has expired; sign in again for a new one.")
+        return user, token
+
+
+@receiver(pre_save, sender=get_user_model(), dispatch_uid="tokens_note_credentials")
+def _note_credentials(sender, instance, update_fields=None, **kwargs):
+    if instance.pk is None or (update_fields is not None and not {"password", "is_active"} & set(update_fields)):
+        instance._revoke_token = False
+        return
+    before = sender.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    instance._revoke_token = bool(before) and (
+        before["password"] != instance.password or (before["is_active"] and not instance.is_active)
+    )
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="tokens_revoke_on_credentials")
+def _revoke_on_credentials(sender, instance, created, **kwargs):
+    if getattr(instance, "_revoke_token", False):
+        token_revoke(user=instance)

@@ -1,0 +1,77 @@
+"""API tokens can be revoked (API and page), die with a password change or a deactivation, and expire."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(rep) -> str:
+    response = APIClient().post(reverse("api-token"), {"username": rep.username, "password": "pass-1234-word"})
+    assert response.status_code == 200
+    return response.json()["token"]
+
+
+def api_with(token: str) -> APIClient:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return api
+
+
+def test_delete_revokes_the_callers_token(rep):
+    token = sign_in(rep)
+    api = api_with(token)
+    assert api.get("/api/v1/assets/").status_code == 200
+    assert api.delete(reverse("api-token")).status_code == 204
+    assert api.get("/api/v1/assets/").status_code == 401
+    assert sign_in(rep) != token  # signing in again issues a new token
+
+
+def test_a_password_change_revokes_the_token(rep):
+    token = sign_in(rep)
+    rep.set_password("a-new-password-2026")
+    rep.save()
+    assert api_with(token).get("/api/v1/assets/").status_code == 401
+
+
+def test_deactivation_revokes_the_token(rep):
+    token = sign_in(rep)
+    rep.is_active = False
+    rep.save(update_fields=["is_active"])
+    assert not Token.objects.filter(key=token).exists()
+
+
+def test_other_saves_of_the_user_keep_the_token(rep):
+    token = sign_in(rep)
+    rep.first_name = "Rae"
+    rep.save()
+    rep.save(update_fields=["last_login"])
+    assert api_with(token).get("/api/v1/assets/").status_code == 200
+
+
+def test_an_expired_token_is_refused_and_replaced_at_the_next_sign_in(rep, settings):
+    settings.API_TOKEN_TTL_DAYS = 30
+    token = sign_in(rep)
+    Token.objects.filter(key=token).update(created=timezone.now() - datetime.timedelta(days=31))
+    response = api_with(token).get("/api/v1/assets/")
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+    fresh = APIClient().post(reverse("api-token"), {"username": "rep", "password": "pass-1234-word"}).json()
+    assert fresh["token"] != token
+    assert fresh["expires"].startswith(str((timezone.now() + datetime.timedelta(days=30)).date()))
+
+
+def test_the_token_page_shows_and_revokes_the_token(rep, rep_client):
+    token = sign_in(rep)
+    page = rep_client.get(reverse("account-token"))
+    assert page.status_code == 200
+    assert token[-4:] in page.content.decode() and token not in page.content.decode()  # never the whole key
+    response = rep_client.post(reverse("account-token"))
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=rep).exists()
+    assert "no API token" in rep_client.get(reverse("account-token")).content.decode()
