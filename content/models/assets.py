@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -192,6 +193,8 @@ class Asset(models.Model):
             # library sorts: most used, best win support
             models.Index(fields=["status", "-usage_count"], name="asset_status_usage"),
             models.Index(fields=["status", "-won_deal_count", "-influenced_revenue"], name="asset_status_support"),
+            # search: a customer's exact name pins its case study first
+            models.Index(Upper("customer"), condition=Q(kind="case_study"), name="asset_case_study_customer"),
         ]
 
     def __str__(self):

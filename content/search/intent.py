@@ -6,9 +6,9 @@ import json
 from functools import cache
 from pathlib import Path
 
-from django.db.models import Q
+from django.db.models.functions import Upper
 
-from ..models import Asset, AssetKind
+from ..models import Asset, AssetKind, Competitor
 from .query import WORD, ParsedQuery, without
 
 KIND_WORDS_FILE = Path(__file__).with_name("kind_words.json")
@@ -57,23 +57,29 @@ def named_kind(parsed: ParsedQuery) -> tuple[str, ParsedQuery]:
     return "", parsed
 
 
-def exact_name_filter(parsed: ParsedQuery) -> Q | None:
-    """The battle cards of the competitor, and the case studies of the customer, whose name is
-    the whole query (case and spacing aside); None when the query is more than a name."""
+def exact_name(parsed: ParsedQuery) -> str:
+    """The query as a name ("showcase pro"), or "" when it is more than one: exclusions, `or`."""
     if not parsed.positive or len(parsed.clauses) != len(parsed.positive) or len(parsed.clauses) > 6:
-        return None
+        return ""
     if any(c.or_before for c in parsed.clauses):
-        return None
-    name = " ".join(parsed.words)
-    return Q(kind=AssetKind.BATTLE_CARD, competitors__name__iexact=name) | Q(
-        kind=AssetKind.CASE_STUDY, customer__iexact=name
-    )
+        return ""
+    return " ".join(parsed.words)
 
 
 def pinned_ids(parsed: ParsedQuery) -> tuple[int, ...]:
-    """The ids of the assets an exact name pins first (one query; none when the query is more)."""
-    condition = exact_name_filter(parsed)
-    if condition is None:
+    """The ids of the battle cards of the competitor, and of the case studies of the customer, whose
+    name is the whole query (case and spacing aside): one query, by indexes (the competitor links;
+    the case studies' upper-cased customer names)."""
+    name = exact_name(parsed)
+    if not name:
         return ()
-    ids = Asset.objects.filter(condition).order_by("pk").values_list("pk", flat=True).distinct()
-    return tuple(ids[:PINNED_LIMIT])
+    rivals = Competitor.objects.filter(name__iexact=name)
+    cards = Asset.objects.filter(kind=AssetKind.BATTLE_CARD, competitors__in=rivals).order_by().values_list("pk")
+    cases = (
+        Asset.objects.filter(kind=AssetKind.CASE_STUDY)
+        .alias(customer_upper=Upper("customer"))
+        .filter(customer_upper=name.upper())
+        .order_by()
+        .values_list("pk")
+    )
+    return tuple(sorted(pk for (pk,) in cards.union(cases)[:PINNED_LIMIT]))
