@@ -7,7 +7,7 @@ query language in `query.py`; the ranking blend in `ranking.py`.
 
 from dataclasses import asdict, dataclass, field, replace
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -189,23 +189,26 @@ def read_intent(parsed: ParsedQuery, params: SearchParams, widen: str = ""):
 
 def partial_ids(engine, rows, parsed: ParsedQuery, today, boosts) -> list[int]:
     """The ids of the assets (among `rows`) that match some of the query's words: those matching
-    the most words first, then by the usual blend; at most PARTIAL_LIMIT. Two queries: how many
-    words each asset matches, then the text ranking of the best of them."""
+    the most words first, then by the usual blend; at most PARTIAL_LIMIT. However many assets
+    match one word, only the PARTIAL_LIMIT best word counts and the page's ids leave the database."""
     words = list(dict.fromkeys(w for w in parsed.words if w not in STOP_WORDS))
     if len(words) < 2 or len(parsed.positive) != len(parsed.clauses):
         return []  # one word: nothing partial about it; exclusions: the rep asked for precision
     anything = any_word(parsed)
-    hits = sum((_matches(engine, parse(word + " ")) for word in words), Value(0))
-    found = rows.filter(pk__in=RawSQL(*engine.match_ids_sql(anything))).annotate(hits=hits)  # noqa: S611 - constant SQL
-    counted = sorted(found.values_list("pk", "hits"), key=lambda row: -row[1])
-    if not counted:
+    found = rows.filter(pk__in=RawSQL(*engine.match_ids_sql(anything)))  # noqa: S611 - constant SQL
+    found = found.alias(hits=sum((_matches(engine, parse(word + " ")) for word in words), Value(0)))
+    best = list(found.annotate(n=F("hits")).order_by("-n", "-pk").values_list("pk", "n")[:PARTIAL_LIMIT])
+    if not best:
         return []
-    # Whole tiers of word counts, enough to fill the list: the ranking below orders within them.
-    floor = counted[min(PARTIAL_LIMIT, len(counted)) - 1][1]
-    candidates = {pk: n for pk, n in counted if n >= floor}
-    ranked, _ = engine.ranked(rows.filter(pk__in=list(candidates)), anything, today, "relevance", boosts)
-    ordered = sorted(ranked.values_list("pk", flat=True), key=lambda pk: -candidates[pk])  # stable
-    return ordered[:PARTIAL_LIMIT]
+    # The assets above the lowest word count listed, then the best of that count, each by the blend.
+    floor = best[-1][1]
+    above = {pk: n for pk, n in best if n > floor}
+    ids = []
+    if above:
+        ranked, _ = engine.ranked(found.filter(pk__in=list(above)), anything, today, "relevance", boosts)
+        ids = sorted(ranked.values_list("pk", flat=True), key=lambda pk: -above[pk])  # stable: blend within a count
+    ranked, _ = engine.ranked(found.filter(hits=floor), anything, today, "relevance", boosts)
+    return ids + list(ranked.values_list("pk", flat=True)[: PARTIAL_LIMIT - len(ids)])
 
 
 def _matches(engine, word: ParsedQuery):
