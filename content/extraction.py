@@ -1,8 +1,21 @@
 """Text extraction from asset files (PDF, PPTX, DOCX) so that what is inside a deck or a case
-study PDF is searchable. A file we cannot read gives no text, never a failed save."""
+study PDF is searchable. A file we cannot read gives no text and a reason, never a failed save.
+
+Hostile files are contained: an Office file (a zip) that inflates past the limits is refused before
+it is opened, and every parser runs in a child process (`extraction_child`) bounded in memory,
+CPU and wall time, so one upload cannot exhaust a worker or the machine."""
 
 import contextlib
+import io
+import json
 import logging
+import math
+import resource
+import subprocess
+import sys
+import zipfile
+
+from django.conf import settings
 
 from .uploads import detect_type
 
@@ -13,58 +26,88 @@ MAX_TEXT_CHARS = 200_000
 MAX_PDF_PAGES = 300
 
 
-def _pdf_text(file) -> list[str]:
-    from pypdf import PdfReader
-
-    reader = PdfReader(file)
-    return [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
-
-
-def _docx_text(file) -> list[str]:
-    import docx
-
-    document = docx.Document(file)
-    parts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return parts
+EXTRACTED_KINDS = ("pdf", "docx", "pptx")
+ARCHIVE_KINDS = ("docx", "pptx")  # zip files: checked for what they inflate to before parsing
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
 
 
-def _pptx_text(file) -> list[str]:
-    from pptx import Presentation
-
-    parts = []
-    for slide in Presentation(file).slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                parts.append(shape.text_frame.text)
-            if getattr(shape, "has_table", False) and shape.has_table:
-                parts.extend(cell.text for row in shape.table.rows for cell in row.cells)
-        if slide.has_notes_slide:
-            parts.append(slide.notes_slide.notes_text_frame.text)
-    return parts
+class ExtractionRefused(Exception):
+    """The file's text was not extracted; the message says why, for the asset page."""
 
 
-EXTRACTORS = {"pdf": _pdf_text, "docx": _docx_text, "pptx": _pptx_text}
+def _check_archive(data: bytes) -> None:
+    """Refuse a zip that inflates past the limits (a "zip bomb") before any parser opens it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise ExtractionRefused("the file is not a readable Office document") from None
+    inflated = sum(member.file_size for member in members)
+    compressed = max(1, sum(member.compress_size for member in members))
+    if inflated > MAX_UNCOMPRESSED_BYTES or inflated / compressed > MAX_COMPRESSION_RATIO:
+        raise ExtractionRefused(
+            f"the file inflates to {inflated // (1024 * 1024)} MB ({inflated // compressed}× its size), "
+            "past the limit for extraction"
+        )
 
 
-def extract_text(file) -> str:
-    """The text inside the file, whitespace-normalised; "" for images and unreadable files."""
+def _limit_child() -> None:  # runs in the child, before the parser starts
+    memory = settings.EXTRACT_MEMORY_MB * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    seconds = max(1, math.ceil(settings.EXTRACT_TIMEOUT_SECONDS))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+
+
+def _parse_isolated(kind: str, data: bytes) -> list[str]:
+    """The file's text parts, parsed in a child process bounded in memory, CPU and wall time."""
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "content.extraction_child", kind, str(MAX_PDF_PAGES)],
+            input=data,
+            capture_output=True,
+            timeout=settings.EXTRACT_TIMEOUT_SECONDS,
+            preexec_fn=_limit_child,  # sets resource limits only, before the child's interpreter starts
+            cwd=settings.BASE_DIR,
+        )
+    except subprocess.TimeoutExpired:
+        raise ExtractionRefused(f"reading it took longer than {settings.EXTRACT_TIMEOUT_SECONDS} s") from None
+    if result.returncode != 0:
+        if b"MemoryError" in result.stderr:
+            raise ExtractionRefused(f"reading it needed more than {settings.EXTRACT_MEMORY_MB} MB of memory")
+        last_line = (result.stderr.decode(errors="replace").strip().splitlines() or ["no reason given"])[-1]
+        raise ExtractionRefused(f"the file could not be read ({last_line[:200]})")
+    return json.loads(result.stdout)
+
+
+def extract_text_or_reason(file) -> tuple[str, str]:
+    """(the text inside the file, whitespace-normalised, "") or ("", why it could not be extracted).
+    Images have no text and no reason; a corrupt or hostile file never breaks the save."""
     try:
         kind = detect_type(file)
-        extractor = EXTRACTORS.get(kind)
-        if extractor is None:
-            return ""
-        parts = extractor(file)
-    except Exception:  # a corrupt upload must not break the save; the file is still stored
+        if kind not in EXTRACTED_KINDS:
+            return "", ""
+        file.seek(0)
+        data = file.read()
+        if kind in ARCHIVE_KINDS:
+            _check_archive(data)
+        parts = _parse_isolated(kind, data)
+    except ExtractionRefused as refused:
+        logger.warning("Could not extract text from %s: %s", getattr(file, "name", "a file"), refused)
+        return "", str(refused)
+    except Exception:  # whatever else goes wrong, the file is still stored and the asset saved
         logger.warning("Could not extract text from %s", getattr(file, "name", "a file"), exc_info=True)
-        return ""
+        return "", "the file could not be read"
     finally:
         with contextlib.suppress(OSError, ValueError):
             file.seek(0)
     text = " ".join(" ".join(part.split()) for part in parts if part and part.strip())
-    return text[:MAX_TEXT_CHARS]
+    return text[:MAX_TEXT_CHARS], ""
 
 
-__all__ = ["extract_text"]
+def extract_text(file) -> str:
+    """The text inside the file; "" for images and for files that could not be read."""
+    return extract_text_or_reason(file)[0]
+
+
+__all__ = ["ExtractionRefused", "extract_text", "extract_text_or_reason"]

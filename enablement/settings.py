@@ -217,6 +217,9 @@ CRM_WEBHOOK_SECRET = env_str("CRM_WEBHOOK_SECRET")
 # CSV uploads larger than this (bytes) are imported by a background job with a progress page.
 # Asset files larger than this (bytes) have their text extracted by a background job.
 EXTRACT_IN_BACKGROUND_BYTES = env_int("EXTRACT_IN_BACKGROUND_BYTES", 2_000_000)
+# Text extraction runs in a child process with these limits (a hostile file gets a note, not a worker).
+EXTRACT_TIMEOUT_SECONDS = env_int("EXTRACT_TIMEOUT_SECONDS", 30)
+EXTRACT_MEMORY_MB = env_int("EXTRACT_MEMORY_MB", 1024)
 DEAL_IMPORT_BACKGROUND_BYTES = env_int("DEAL_IMPORT_BACKGROUND_BYTES", 1_000_000)
 
 # Background work: a database-backed queue; run `python manage.py db_worker` beside the web processes.

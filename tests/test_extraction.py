@@ -73,3 +73,53 @@ def test_a_corrupt_file_does_not_break_the_save(settings, tmp_path):
     asset_save_file(asset=asset, uploaded_file=upload("broken.pdf", b"%PDF-1.7\n garbage"))
     asset.refresh_from_db()
     assert asset.file.name.endswith("broken.pdf") and asset.file_text == ""
+
+
+def zip_bomb_docx(inflated_mb: int) -> bytes:
+    """A real DOCX whose document part is padded with megabytes of one repeated paragraph."""
+    import io
+    import zipfile
+
+    original = zipfile.ZipFile(io.BytesIO(docx_bytes("Bomb")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                paragraph = b"<w:p><w:r><w:t>" + b"A" * 1000 + b"</w:t></w:r></w:p>"
+                data = data.replace(b"</w:body>", paragraph * (inflated_mb * 1000) + b"</w:body>")
+            bomb.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_docx_that_inflates_past_the_limit_is_refused_before_parsing():
+    from content.extraction import extract_text_or_reason
+
+    content = zip_bomb_docx(200)
+    assert len(content) < 2 * 1024 * 1024  # small on the wire: a few hundred kilobytes
+    text, reason = extract_text_or_reason(upload("bomb.docx", content))
+    assert text == ""
+    assert "inflates to" in reason and "past the limit" in reason
+
+
+def test_parsing_that_overruns_its_time_is_stopped_with_a_reason(settings):
+    from content.extraction import extract_text_or_reason
+
+    settings.EXTRACT_TIMEOUT_SECONDS = 0.001
+    text, reason = extract_text_or_reason(upload("slow.pdf", pdf_bytes("anything")))
+    assert (text, reason) == ("", "reading it took longer than 0.001 s")
+
+
+def test_parsing_that_needs_too_much_memory_is_stopped_with_a_reason(settings):
+    from content.extraction import extract_text_or_reason
+
+    settings.EXTRACT_MEMORY_MB = 20  # less than the parser's interpreter needs to start
+    text, reason = extract_text_or_reason(upload("big.docx", docx_bytes("anything")))
+    assert text == ""
+    assert reason.startswith(("reading it needed more than 20 MB", "the file could not be read"))
+
+
+def test_a_readable_file_has_no_reason():
+    from content.extraction import extract_text_or_reason
+
+    assert extract_text_or_reason(upload("a.pdf", pdf_bytes("Fine"))) == ("Fine", "")

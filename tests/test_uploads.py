@@ -155,3 +155,42 @@ def test_the_download_is_an_attachment_with_a_safe_name_and_checks_permission(ma
 @pytest.mark.django_db
 def test_the_download_of_an_asset_without_a_file_is_not_found(rep_client):
     assert rep_client.get(reverse("asset-download", args=[AssetFactory().pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_draft_file_is_not_served_at_its_storage_path_in_any_mode(rep_client, media, settings):
+    import importlib
+
+    from django.urls import Resolver404, clear_url_caches, resolve
+
+    import enablement.urls
+    from content.assets import asset_save_file
+
+    draft = AssetFactory(status="draft")
+    asset_save_file(asset=draft, uploaded_file=upload("secret.pdf", pdf_bytes("plan")))
+    settings.DEBUG = True  # `make run`: the URLs as the development server builds them
+    try:
+        importlib.reload(enablement.urls)
+        clear_url_caches()
+        with pytest.raises(Resolver404):
+            resolve("/" + settings.MEDIA_URL.lstrip("/") + draft.file.name)
+    finally:
+        settings.DEBUG = False
+        importlib.reload(enablement.urls)
+        clear_url_caches()
+    assert rep_client.get(reverse("asset-download", args=[draft.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_api_links_an_asset_file_to_the_permission_checked_download(marketer, media):
+    from rest_framework.test import APIClient
+
+    from content.assets import asset_save_file
+
+    asset = AssetFactory()
+    asset_save_file(asset=asset, uploaded_file=upload("Battle card.pdf", pdf_bytes("win")))
+    api = APIClient()
+    api.force_authenticate(marketer)
+    body = api.get(f"/api/v1/assets/{asset.pk}/").json()
+    assert body["file"] == f"http://testserver/assets/{asset.pk}/file/"
+    assert api.get(f"/api/v1/assets/{AssetFactory().pk}/").json()["file"] is None

@@ -6,6 +6,7 @@ from functools import partial
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -103,6 +104,17 @@ class TermSlugField(serializers.SlugRelatedField):
         return TermSlugsField(child_relation=cls(*args, **kwargs), **shared)
 
 
+class ProtectedFileField(serializers.FileField):
+    """Uploads like a file field; reads as the permission-checked download link, never the storage URL."""
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        path = reverse("asset-download", args=[value.instance.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class ReviewSerializer(serializers.Serializer):
     """Whether a rep may still use the asset, and who last verified it, when."""
 
@@ -119,9 +131,8 @@ class AssetSerializer(serializers.ModelSerializer):
     competitors = TermSlugField(many=True, slug_field="slug", queryset=Competitor.objects.all(), required=False)
     tags = TagNamesField(required=False)
     url = serializers.SerializerMethodField()
-    file = serializers.FileField(
+    file = ProtectedFileField(
         required=False,
-        use_url=True,
         allow_null=True,
         help_text="PDF, PPTX, DOCX, PNG or JPEG, checked by content; its text becomes searchable.",
     )

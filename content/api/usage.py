@@ -14,6 +14,7 @@ from ..deals import sees_all_deals
 from ..models import Usage, UsageAction
 from ..permissions import Can
 from ..usage import log_usage
+from . import idempotency
 
 
 class UsageSerializer(serializers.ModelSerializer):
@@ -78,12 +79,15 @@ class UsageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
 
     @extend_schema(
         request=UsageWriteSerializer,
+        parameters=[idempotency.SCHEMA_PARAMETER],
         responses={
             201: UsageSerializer,
             400: OpenApiResponse(description="Unknown asset or deal, or an invalid field; the field is named."),
             403: OpenApiResponse(description="Logging for someone else without being a manager."),
+            **idempotency.SCHEMA_RESPONSES,
         },
     )
+    @idempotency.idempotent
     def create(self, request):
         incoming = UsageWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
