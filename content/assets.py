@@ -217,7 +217,8 @@ def asset_verify(*, asset: Asset, actor) -> Asset:
     if asset.status != AssetStatus.PUBLISHED:
         raise ValidationError("Only a published asset can be verified.", code="not_published")
     asset.verified_at = timezone.now()
-    asset.save(update_fields=["verified_at", "review_by", "updated_at"])
+    asset.verified_by = actor
+    asset.save(update_fields=["verified_at", "verified_by", "review_by", "updated_at"])
     return asset
 
 

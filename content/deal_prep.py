@@ -27,6 +27,12 @@ LIST_FIELDS = (
     "influenced_revenue_by_currency",
     "review_by",
     "status",
+    "published_at",
+    "expires_on",
+    "verified_at",
+    "verified_by__username",
+    "verified_by__first_name",
+    "verified_by__last_name",
 )
 
 
@@ -52,7 +58,7 @@ class DealPrep:
 
 
 def _openable(user):
-    return visible_assets(user).released().only(*LIST_FIELDS)
+    return visible_assets(user).released().select_related("verified_by").only(*LIST_FIELDS)
 
 
 def prepare_deal(*, deal: Deal, user) -> DealPrep:
@@ -94,7 +100,7 @@ def prepare_deal(*, deal: Deal, user) -> DealPrep:
             through.objects.filter(
                 competitor_id__in=competitor_ids, asset__in=_openable(user).filter(kind=AssetKind.BATTLE_CARD)
             )
-            .select_related("asset")
+            .select_related("asset__verified_by")
             .only(*(f"asset__{name}" for name in LIST_FIELDS), "competitor_id")
             .order_by("competitor_id", "-asset__won_deal_count", "-asset__usage_count", "-asset_id")[:200]
         )

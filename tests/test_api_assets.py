@@ -240,14 +240,19 @@ def _count_queries(user, params):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "pricing"}, {"q": "pricing", "stage": "evaluating"}])
-def test_the_assets_api_runs_a_constant_number_of_queries(marketer, params):
-    # roles; [exists (text match)]; count; page; stages, personas, competitors, tags; [the search log]
+@pytest.mark.parametrize(
+    ("params", "most"),
+    [({}, 10), ({"q": "pricing"}, 10), ({"q": "pricing", "stage": "evaluating"}, 10), ({"q": "pricing zeppelin"}, 17)],
+)
+def test_the_assets_api_runs_a_constant_number_of_queries(marketer, params, most):
+    # roles; [the assets an exact name pins]; [exists (text match)]; count; page; stages, personas,
+    # competitors, tags; [the search log]. Partial matches ("pricing zeppelin"): the search as typed,
+    # corrections, how many words each asset matches, their text ranking, then the page as above.
     make_pricing_sheets(range(3))
     few = _count_queries(marketer, params)
     make_pricing_sheets(range(3, 30))
     many = _count_queries(marketer, params)
-    assert few == many <= 10
+    assert few == many <= most
 
 
 # The capped count -----------------------------------------------------------------------------------
@@ -321,6 +326,19 @@ def test_a_misspelt_query_answers_with_its_correction(api, library):
     assert body["corrected_query"] == "battle card"
     assert body["results"][0]["title"] == "Battle card: Globex pricing"
     assert api("rep").get(ASSETS, {"q": "battle card"}).json()["corrected_query"] == ""
+
+
+def test_partial_matches_are_flagged(api, library):
+    body = api("rep").get(ASSETS, {"q": "globex zeppelin"}).json()
+    assert body["partial_match"] is True and body["corrected_query"] == ""
+    assert body["results"][0]["title"] == "Battle card: Globex pricing"
+    assert api("rep").get(ASSETS, {"q": "globex pricing"}).json()["partial_match"] is False
+    assert api("rep").get(ASSETS).json()["partial_match"] is False
+
+
+def test_kind_words_filter_the_api_like_the_page(api, library):
+    body = api("rep").get(ASSETS, {"q": "case study"}).json()
+    assert [row["kind"] for row in body["results"]] == ["case_study"]
 
 
 def test_a_listed_asset_shows_the_same_taxonomy_as_its_own_page(api, db):

@@ -109,9 +109,18 @@ def test_it_shows_stored_support_and_distinct_reps_and_deals(rep_client):
     assert "EUR 4,000 · USD 125,000" in response.content.decode()
 
 
-def test_a_stale_asset_carries_a_needs_review_badge(rep_client):
-    asset = AssetFactory(published_at=timezone.now() - datetime.timedelta(days=200))
-    assert "Needs review" in page(rep_client, asset).content.decode()
+def test_a_stale_asset_says_who_verified_it_when_and_that_it_is_still_approved(rep_client, marketer):
+    marketer.first_name, marketer.last_name = "Dana", "Whitfield"
+    marketer.save()
+    verified = timezone.make_aware(datetime.datetime(2026, 3, 3, 10, 0))
+    asset = AssetFactory(published_at=verified, verified_at=verified, verified_by=marketer)
+    html = page(rep_client, asset).content.decode()
+    assert "Verified 3 Mar 2026 by Dana Whitfield · review due — still approved" in html
+
+
+def test_an_expired_asset_tells_a_marketer_not_to_use_it(marketer_client):
+    asset = AssetFactory(expires_on=datetime.date(2026, 10, 1))
+    assert "Expired 1 Oct 2026 — do not use" in page(marketer_client, asset).content.decode()
 
 
 def test_related_assets_rank_by_overlap_then_support_and_hide_what_a_rep_cannot_open(rep_client):

@@ -162,11 +162,34 @@ class TestRankingBlend:
         Asset.objects.filter(pk=proven.pk).update(won_deal_count=2)
         assert titles(rep)[0] == "Proven"
 
-    def test_the_blend_has_diminishing_returns_and_a_stale_penalty(self):
+    def test_an_expired_asset_ranks_below_a_stale_one_even_with_more_support(self, marketer):
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
+        expired = make_asset(title="Renewal playbook A", body="Same words.")
+        stale = make_asset(title="Renewal playbook B", body="Same words.")
+        fresh = make_asset(title="Renewal playbook C", body="Same words.")
+        Asset.objects.filter(pk=expired.pk).update(won_deal_count=40, expires_on=yesterday)
+        Asset.objects.filter(pk=stale.pk).update(won_deal_count=3, review_by=yesterday)
+        Asset.objects.filter(pk=fresh.pk).update(won_deal_count=3)
+        # marketers see expired assets (reps never do); stale is still approved, so only a tie goes to fresh
+        assert titles(marketer, "renewal playbook ") == [fresh.title, stale.title, expired.title]
+        assert titles(marketer)[-1] == expired.title
+
+    def test_a_well_supported_stale_asset_still_outranks_a_fresh_one(self, rep):
+        stale = make_asset(title="Renewal playbook A", body="Same words.")
+        fresh = make_asset(title="Renewal playbook B", body="Same words.")
+        Asset.objects.filter(pk=stale.pk).update(
+            won_deal_count=5, review_by=timezone.localdate() - datetime.timedelta(days=1)
+        )
+        assert titles(rep, "renewal playbook ") == [stale.title, fresh.title]
+
+    def test_the_blend_has_diminishing_returns_and_demotes_expired_more_than_stale(self):
         assert blend(1.0, won_deal_count=0, stale=False) == 1.0
         assert blend(1.0, won_deal_count=5, stale=False) == pytest.approx(1.25)
         assert blend(1.0, won_deal_count=1000, stale=False) < 1.5
-        assert blend(1.0, won_deal_count=0, stale=True) == pytest.approx(0.6)
+        assert blend(1.0, won_deal_count=0, stale=True) == pytest.approx(0.95)
+        assert blend(1.0, won_deal_count=0, stale=True, expired=True) == pytest.approx(0.25)
+        # an expired asset loses to a stale one however proven it is
+        assert blend(1.0, won_deal_count=1000, stale=False, expired=True) < blend(1.0, won_deal_count=0, stale=True)
         # a much better text match beats a famous asset with a weak match
         assert blend(1.0, won_deal_count=0, stale=False) > blend(0.6, won_deal_count=1000, stale=False)
 
@@ -220,7 +243,8 @@ class TestTheIndexStaysInStep:
         Asset.objects.filter(pk=first.pk).update(won_deal_count=12)
         assert titles(rep, "pricing ") == ["Pricing sheet one", "Pricing sheet two"]
         overdue = timezone.localdate() - datetime.timedelta(days=1)
-        Asset.objects.filter(pk=first.pk).update(review_by=overdue)  # needs review: ×0.6 outweighs ×1.35
+        # needs review and no support left: the ×0.95 of a stale asset loses the tie
+        Asset.objects.filter(pk=first.pk).update(review_by=overdue, won_deal_count=0)
         assert titles(rep, "pricing ") == ["Pricing sheet two", "Pricing sheet one"]
         Asset.objects.filter(pk=first.pk).update(status="draft")
         assert titles(rep, "pricing ") == ["Pricing sheet two"]
@@ -235,7 +259,7 @@ class TestTheIndexStaysInStep:
                 cursor.execute(
                     "SELECT asset_id, status, won_deal_count, review_by FROM content_asset_search ORDER BY asset_id"
                 )
-                assert cursor.fetchall() == [(first.pk, "draft", 12, overdue)]
+                assert cursor.fetchall() == [(first.pk, "draft", 0, overdue)]
 
     def test_stage_persona_and_competitor_filters_follow_every_change(self, rep):
         from content.models import Competitor, FunnelStage

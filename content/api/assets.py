@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.relations import MANY_RELATION_KWARGS
 
@@ -30,6 +36,7 @@ class SearchPagination(StandardPagination):
         filterset = getattr(view, "filterset_used", None)
         known = getattr(filterset, "match_count", None)
         self.corrected_query = getattr(filterset, "corrected_query", "")
+        self.partial_match = getattr(filterset, "partial_match", False)
         self.django_paginator_class = partial(CappedPaginator, cap=cap, known_count=known)
         return super().paginate_queryset(queryset, request, view)
 
@@ -37,6 +44,7 @@ class SearchPagination(StandardPagination):
         response = super().get_paginated_response(data)
         response.data["count_capped"] = self.page.paginator.count_capped
         response.data["corrected_query"] = self.corrected_query
+        response.data["partial_match"] = self.partial_match
         return response
 
     def get_paginated_response_schema(self, schema):
@@ -47,6 +55,11 @@ class SearchPagination(StandardPagination):
             "type": "string",
             "description": "Nothing matched `q` as typed: the query with its misspelt words corrected, which these "
             "results match (empty otherwise).",
+        }
+        schema["properties"]["partial_match"] = {
+            "type": "boolean",
+            "description": "No asset has every word of `q`: these are the closest matches, those with the most of "
+            "its words first. False when the results match every word (or `q` is empty).",
         }
         return schema
 
@@ -102,6 +115,16 @@ class ProtectedFileField(serializers.FileField):
         return request.build_absolute_uri(path) if request else path
 
 
+class ReviewSerializer(serializers.Serializer):
+    """Whether a rep may still use the asset, and who last verified it, when."""
+
+    state = serializers.ChoiceField(choices=["fresh", "review_due", "expired", "scheduled", "unpublished"])
+    approved_for_use = serializers.BooleanField(help_text="False once expired, withdrawn or not yet released.")
+    text = serializers.CharField(help_text='As the library shows it: "Verified 3 Mar 2026 by Dana Whitfield · …".')
+    verified_at = serializers.DateTimeField(allow_null=True)
+    verified_by = serializers.CharField(help_text="The verifier's name; empty when unknown.")
+
+
 class AssetSerializer(serializers.ModelSerializer):
     stages = TermSlugField(many=True, slug_field="slug", queryset=FunnelStage.objects.all(), required=False)
     personas = TermSlugField(many=True, slug_field="slug", queryset=Persona.objects.all(), required=False)
@@ -114,6 +137,7 @@ class AssetSerializer(serializers.ModelSerializer):
         help_text="PDF, PPTX, DOCX, PNG or JPEG, checked by content; its text becomes searchable.",
     )
     needs_review = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     influenced_revenue = serializers.DecimalField(
         max_digits=16,
@@ -127,6 +151,7 @@ class AssetSerializer(serializers.ModelSerializer):
         help_text='Won amounts the asset supported per currency, e.g. {"EUR": "1200.00", "USD": "5000.00"}; '
         "never added across currencies.",
     )
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Asset
@@ -149,6 +174,9 @@ class AssetSerializer(serializers.ModelSerializer):
             "expires_on",
             "review_by",
             "needs_review",
+            "review",
+            "verified_at",
+            "verified_by",
             "verification_interval_days",
             "customer",
             "industry",
@@ -168,6 +196,7 @@ class AssetSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [
             "review_by",
+            "verified_at",
             "usage_count",
             "won_deal_count",
             "influenced_revenue",
@@ -182,6 +211,17 @@ class AssetSerializer(serializers.ModelSerializer):
 
     def get_needs_review(self, asset) -> bool:
         return asset.is_stale()
+
+    @extend_schema_field(ReviewSerializer)
+    def get_review(self, asset) -> dict:
+        review = asset.review_status()
+        return {
+            "state": review.state,
+            "approved_for_use": review.approved,
+            "text": review.text,
+            "verified_at": review.verified_at,
+            "verified_by": review.verified_by,
+        }
 
     def validate_file(self, upload):
         if upload is None:
@@ -234,8 +274,9 @@ class AssetFilter(django_filters.FilterSet):
         self.search_params = params
         self.match_count = result.match_count
         self.corrected_query = result.corrected_query
+        self.partial_match = result.partial_match
         # the page's stages, personas, competitors and tags: one query (see AssetViewSet.paginate_queryset)
-        return result.assets.select_related("owner")
+        return result.assets.select_related("owner", "verified_by")
 
 
 _ERRORS = {
@@ -279,7 +320,7 @@ class AssetViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return (
             visible_assets(self.request.user)
-            .select_related("owner")
+            .select_related("owner", "verified_by")
             .prefetch_related("stages", "personas", "competitors", "tags")
             .order_by("-id")
         )

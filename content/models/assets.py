@@ -1,11 +1,13 @@
 """Assets: one table for every kind, so search, usage, calendar and reports treat all kinds alike."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -50,6 +52,28 @@ def default_verification_days(kind: str) -> int:
 
 def asset_upload_to(instance, filename):
     return f"assets/{timezone.now():%Y/%m}/{filename}"
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """What a rep needs before using an asset: whether it is still approved, and who last checked
+    it, when. `state`: fresh, review_due (past its review-by date, still approved), expired,
+    scheduled (not released yet) or unpublished."""
+
+    state: str
+    approved: bool
+    text: str
+    verified_at: datetime.datetime | None = None
+    verified_by: str = ""
+
+    @property
+    def flagged(self) -> bool:
+        """Worth a badge in a list: the rep must know before using it."""
+        return self.state in ("review_due", "expired")
 
 
 class AssetQuerySet(models.QuerySet):
@@ -108,6 +132,15 @@ class Asset(models.Model):
     )
     expires_on = models.DateField(null=True, blank=True, help_text="After this date reps can no longer open it.")
     verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Who last confirmed the asset is still right.",
+    )
     verification_interval_days = models.PositiveSmallIntegerField(
         default=FALLBACK_VERIFICATION_DAYS, validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )
@@ -163,6 +196,8 @@ class Asset(models.Model):
             # library sorts: most used, best win support
             models.Index(fields=["status", "-usage_count"], name="asset_status_usage"),
             models.Index(fields=["status", "-won_deal_count", "-influenced_revenue"], name="asset_status_support"),
+            # search: a customer's exact name pins its case study first
+            models.Index(Upper("customer"), condition=Q(kind="case_study"), name="asset_case_study_customer"),
         ]
 
     def __str__(self):
@@ -192,6 +227,37 @@ class Asset(models.Model):
     def is_expired(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.expires_on is not None and self.expires_on <= today
+
+    def verification_text(self) -> str:
+        """ "Verified 3 Mar 2026 by Dana Whitfield", or since when nobody has."""
+        if self.verified_at:
+            who = self.verified_by.get_full_name() or self.verified_by.username if self.verified_by_id else ""
+            return f"Verified {_day(timezone.localdate(self.verified_at))}" + (f" by {who}" if who else "")
+        if self.published_at:
+            return f"Published {_day(timezone.localdate(self.published_at))}, never verified"
+        return "Never verified"
+
+    def review_status(self, now=None) -> ReviewStatus:
+        """The badge a rep reads in the library, on the asset page, in deal prep and in the API.
+        Past the review-by date an asset is still approved (the owner has not re-checked it yet);
+        past its expiry date it must not be used."""
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        verified = self.verification_text()
+        who = {"verified_at": self.verified_at}
+        if self.verified_at and self.verified_by_id:
+            who["verified_by"] = self.verified_by.get_full_name() or self.verified_by.username
+        if self.status != AssetStatus.PUBLISHED:
+            return ReviewStatus("unpublished", False, f"{self.get_status_display()} — not for use", **who)
+        if self.is_expired(today):
+            return ReviewStatus("expired", False, f"Expired {_day(self.expires_on)} — do not use", **who)
+        if self.published_at and self.published_at > now:
+            when = _day(timezone.localdate(self.published_at))
+            return ReviewStatus("scheduled", False, f"Released {when} — not for use yet", **who)
+        if self.is_stale(today):
+            return ReviewStatus("review_due", True, f"{verified} · review due — still approved", **who)
+        review_by = f" · review by {_day(self.review_by)}" if self.review_by else ""
+        return ReviewStatus("fresh", True, f"{verified}{review_by}", **who)
 
     def is_released(self, now=None) -> bool:
         now = now or timezone.now()

@@ -24,7 +24,7 @@ from django.db.models.functions import Cast
 from ..models.assets import Asset, AssetQuerySet, AssetSearchRow
 from .paging import COUNT_CAP
 from .query import SPELLING_THRESHOLD, ParsedQuery, is_dictionary_word
-from .ranking import blend_sql, order_sql
+from .ranking import blend_params, blend_sql, order_sql
 
 SEARCH_TABLE = "content_asset_search"
 
@@ -180,10 +180,10 @@ def search_rows():
     return AssetSearchRow.objects.all()
 
 
-def ranked(rows, parsed: ParsedQuery, today, ordering: str):
+def ranked(rows, parsed: ParsedQuery, today, ordering: str, boosts=None):
     """(the matching assets in order, how many there are up to RANK_CANDIDATES), from one query over
     the search rows that picks, ranks and sorts the candidates: the page is then read by primary
-    key, and the caller needs no existence check nor count query of its own."""
+    key, and the caller needs no existence check nor count query of its own. `boosts`: see ranking."""
     tsquery, params = tsquery_sql(parsed)
     # Support, then id, as one bigint key (asset_id is an integer column, below 2^31): no index
     # provides this order, so the planner takes the GIN index and sorts the matches instead of
@@ -200,12 +200,12 @@ def ranked(rows, parsed: ParsedQuery, today, ordering: str):
     # Rank the candidates: by text (their vectors read again by primary key: cheaper than carrying
     # every match's vector through the sort by support), support and freshness from the search row;
     # the asset itself is read only to sort by use or revenue.
-    score = blend_sql(f"ts_rank(s.search_vector, {tsquery})", table="s")
+    score = blend_sql(f"ts_rank(s.search_vector, {tsquery})", table="s", id_column="asset_id", boosts=boosts)
     if ordering in ("most_used", "best_support"):
         source, order = "JOIN content_asset a ON a.id = c.asset_id", order_sql(ordering, score, "a")
     else:
         source, order = "", order_sql(ordering, score, "s", id_column="asset_id")
-    order_params = [*params, today] if score in order else []
+    order_params = [*params, *blend_params(today)] if score in order else []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL random_page_cost = {SEARCH_RANDOM_PAGE_COST}")
         cursor.execute(

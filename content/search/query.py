@@ -19,6 +19,8 @@ class Clause:
     excluded: bool = False
     phrase: bool = False
     or_before: bool = False
+    # The clause as typed ('-"security review"'), so that a query can be rebuilt without one clause.
+    source: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ def parse(text: str) -> ParsedQuery:
             phrase = True
         if not words:
             continue
-        clauses.append(Clause(words, excluded, phrase, pending_or and not excluded))
+        clauses.append(Clause(words, excluded, phrase, pending_or and not excluded, match.group(0)))
         pending_or = False
     typing = ""
     if still_typing and clauses and tokens:
@@ -220,6 +222,22 @@ def parse(text: str) -> ParsedQuery:
             typing = last.words[0]
             head = raw[: tokens[-1].start()]
     return ParsedQuery(raw, tuple(clauses), typing, head if typing else "")
+
+
+def without(parsed: ParsedQuery, dropped: set[int]) -> ParsedQuery:
+    """The query without the clauses at these positions, parsed again from what the rep typed (the
+    word still being typed stays a prefix only when it is kept). Queries with `or` are left whole."""
+    if any(c.or_before for c in parsed.clauses):
+        return parsed
+    kept = [c.source for i, c in enumerate(parsed.clauses) if i not in dropped]
+    last_kept = (len(parsed.clauses) - 1) not in dropped
+    return parse(" ".join(kept) + ("" if parsed.typing and last_kept else " "))
+
+
+def any_word(parsed: ParsedQuery) -> ParsedQuery:
+    """The same query with its positive words joined by OR: what matches at least one of them."""
+    words = list(dict.fromkeys(w for w in parsed.words if w not in STOP_WORDS))
+    return parse(" or ".join(words) + " ")
 
 
 def trigrams(word: str) -> set[str]:

@@ -9,34 +9,74 @@
 - support = 1 + 0.5 × w / (w + 5), w = won deals the asset supported. A proven asset is lifted by
   up to 50%, with diminishing returns (1 won deal: ×1.08, 5: ×1.25, 50: ×1.45), so support breaks
   near-ties and nudges, but a weak text match with a famous asset does not bury a strong one.
-- freshness = 0.6 when the asset is past its review-by date ("needs review"), else 1: stale
-  content sinks below an equally relevant fresh one, without vanishing.
+- freshness = 0.25 when the asset is past its expiry date (it must not be used: only marketers and
+  managers see it at all), 0.95 when it is merely past its review-by date ("review due": still
+  approved, so it only loses a tie to an equally relevant fresh asset), else 1.
+- boosts (`Boosts`, for one search): × 1.5 for the kind the rep's words named when the search has to
+  look beyond that kind, × 1000 for a pinned asset (the battle card of a competitor, or the case
+  study of a customer, whose exact name was the query), which puts it first.
 
 Ties fall back to the newest asset, then the highest id, so pages are stable.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import F
+
+from ..models import AssetKind
 
 SUPPORT_WEIGHT = 0.5
 SUPPORT_HALF = 5.0
-STALE_FACTOR = 0.6
+STALE_FACTOR = 0.95
+EXPIRED_FACTOR = 0.25
+KIND_BOOST = 1.5
+PIN_BOOST = 1000.0
 
 
-def blend_sql(relevance_sql: str, table: str = "content_asset") -> str:
-    """SQL for the blended score; one parameter: today's date (the freshness cut-off)."""
+@dataclass(frozen=True)
+class Boosts:
+    """What one search lifts: the kind its words named, and the assets its exact name pins."""
+
+    kind: str = ""
+    pinned: tuple[int, ...] = ()
+
+    def __bool__(self):
+        return bool(self.kind or self.pinned)
+
+    def sql(self, table: str, id_column: str) -> str:
+        """Factors as literal SQL (a known kind, integer ids): no parameters to thread through."""
+        factors = []
+        if self.kind in AssetKind.values:
+            factors.append(f" * (CASE WHEN {table}.kind = '{self.kind}' THEN {KIND_BOOST} ELSE 1.0 END)")
+        if self.pinned:
+            ids = ", ".join(str(int(pk)) for pk in self.pinned)
+            factors.append(f" * (CASE WHEN {table}.{id_column} IN ({ids}) THEN {PIN_BOOST} ELSE 1.0 END)")
+        return "".join(factors)
+
+
+def blend_sql(relevance_sql: str, table: str = "content_asset", *, id_column: str = "id", boosts=None) -> str:
+    """SQL for the blended score; its parameters are `blend_params(today)` (the freshness cut-off)."""
     won = f"CAST({table}.won_deal_count AS double precision)"
     # float arithmetic throughout: PostgreSQL's numeric is several times slower over many matches
     return (
         f"(CAST({relevance_sql} AS double precision)"
         f" * (1.0 + {won} * {SUPPORT_WEIGHT} / ({won} + {SUPPORT_HALF}))"
-        f" * (CASE WHEN {table}.review_by < %s THEN {STALE_FACTOR} ELSE 1.0 END))"
+        f" * (CASE WHEN {table}.expires_on <= %s THEN {EXPIRED_FACTOR}"
+        f" WHEN {table}.review_by < %s THEN {STALE_FACTOR} ELSE 1.0 END)"
+        f"{boosts.sql(table, id_column) if boosts else ''})"
     )
 
 
-def blend(relevance: float, *, won_deal_count: int, stale: bool) -> float:
-    """The same formula in Python, for explanations and tests."""
+def blend_params(today) -> list:
+    """The parameters of `blend_sql`: today's date, for the expiry and the review-by tests."""
+    return [today, today]
+
+
+def blend(relevance: float, *, won_deal_count: int, stale: bool, expired: bool = False) -> float:
+    """The same formula in Python (without boosts), for explanations and tests."""
     support = 1.0 + SUPPORT_WEIGHT * won_deal_count / (won_deal_count + SUPPORT_HALF)
-    return relevance * support * (STALE_FACTOR if stale else 1.0)
+    freshness = EXPIRED_FACTOR if expired else STALE_FACTOR if stale else 1.0
+    return relevance * support * freshness
 
 
 def order_queryset(queryset, ordering: str):

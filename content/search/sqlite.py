@@ -13,7 +13,7 @@ from .query import (
     trigrams,
     word_similarity,
 )
-from .ranking import blend_sql, order_queryset
+from .ranking import blend_params, blend_sql, order_queryset
 
 FTS_TABLE = "content_asset_fts"
 TRIGRAM_TABLE = "content_asset_trgm"
@@ -111,8 +111,8 @@ def can_match(parsed: ParsedQuery) -> bool:
     return bool(fts_query(parsed))
 
 
-def ranked(queryset, parsed: ParsedQuery, today, ordering: str):
-    """(the matches in order, None: the count is left to the paginator)."""
+def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None):
+    """(the matches in order, None: the count is left to the paginator). `boosts`: see ranking."""
     return order_queryset(
         queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
             tables=[FTS_TABLE],
@@ -120,8 +120,8 @@ def ranked(queryset, parsed: ParsedQuery, today, ordering: str):
             # match runs first, then each match is looked up by primary key.
             where=[f"+{FTS_TABLE}.rowid = content_asset.id", f"{FTS_TABLE} MATCH %s"],
             params=[fts_query(parsed)],
-            select={"score": blend_sql(RELEVANCE_SQL)},
-            select_params=[today],
+            select={"score": blend_sql(RELEVANCE_SQL, boosts=boosts)},
+            select_params=blend_params(today),
         ),
         ordering,
     ), None

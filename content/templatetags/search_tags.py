@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import template
 
+from content.models import AssetKind
+
 register = template.Library()
 
 
@@ -31,6 +33,13 @@ def page_link(context, number, log=None):
     """Another page of the same search; `log` (the search's log) keeps attributing clicks to it."""
     log_id = log.get("pk") if isinstance(log, dict) else getattr(log, "pk", None)
     return _with(context, {"page": number, "log": log_id})
+
+
+@register.filter
+def kind_plural(kind):
+    """ "case_study" -> "Case studies", "deck" -> "Decks"."""
+    label = dict(AssetKind.choices).get(kind, kind)
+    return label[:-1] + "ies" if label.endswith("y") else label + "s"
 
 
 @register.filter

@@ -46,11 +46,13 @@ def forbidden(request, asset):
 
 @require("view_library")
 def asset_detail(request, pk):
-    # Queries: the asset with its owner; stages, personas, competitors, tags and the proof
+    # Queries: the asset with its owner and verifier; stages, personas, competitors, tags and the proof
     # points the user may open (one each); distinct reps and deals (one aggregate); related (one).
     proof_points = visible_assets(request.user).only(*PROOF_FIELDS).order_by("title")
     proof = Prefetch("proof_points", queryset=proof_points)
-    asset = get_object_or_404(Asset.objects.with_taxonomy().prefetch_related(proof), pk=pk)
+    asset = get_object_or_404(
+        Asset.objects.with_taxonomy().select_related("verified_by").prefetch_related(proof), pk=pk
+    )
     if not can_open_asset(request.user, asset):
         return forbidden(request, asset)
     today = timezone.localdate()

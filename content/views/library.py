@@ -20,7 +20,7 @@ ANALYTICS_PERIODS = (7, 30, 90)
 def library(request):
     params = SearchParams.from_query_dict(request.GET)
     result = run_search(user=request.user, params=params)
-    assets = result.assets.select_related("owner").prefetch_related("stages", "personas", "competitors")
+    assets = result.assets.select_related("owner", "verified_by").prefetch_related("stages", "personas", "competitors")
     cap = COUNT_CAP if params.q.strip() else None
     paginator = CappedPaginator(assets, PAGE_SIZE, cap=cap, known_count=result.match_count)
     page = paginator.get_page(request.GET.get("page"))

@@ -272,6 +272,7 @@ class DemoLoader:
                 **dates,
                 **fields,
             )
+            asset.verified_by = asset.owner if asset.verified_at else None  # the owner verified it
             asset.save()
             modified = dates["verified_at"] or self.at(created_on + datetime.timedelta(days=rng.randint(0, 3)))
             Asset.objects.filter(pk=asset.pk).update(
