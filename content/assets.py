@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .extraction import extract_text
+from .extraction import extract_text_or_reason
 from .jobs import job_handler, job_start
 from .models import Asset, AssetKind, AssetStatus
 from .permissions import can
@@ -228,11 +228,12 @@ def asset_save_file(*, asset: Asset, uploaded_file) -> Asset:
     job after commit. A file that fails validation stores nothing."""
     validate_asset_file(uploaded_file)
     in_background = uploaded_file.size > settings.EXTRACT_IN_BACKGROUND_BYTES
-    text = "" if in_background else extract_text(uploaded_file)
+    text, reason = ("", "") if in_background else extract_text_or_reason(uploaded_file)
     old_name = asset.file.name if asset.file else ""
     uploaded_file.seek(0)
     asset.file.save(safe_file_name(uploaded_file.name), uploaded_file, save=False)
     asset.file_text = text
+    asset.file_text_error = reason or None
     try:
         with transaction.atomic():
             asset.save()
@@ -253,9 +254,10 @@ def extract_text_job(*, job, progress):
     if asset is None or asset.file.name != job.params["file"]:
         return {"skipped": "the asset or its file changed"}
     with asset.file.open("rb") as stored:
-        text = extract_text(stored)
+        text, reason = extract_text_or_reason(stored)
     asset.file_text = text
-    asset.save(update_fields=["file_text", "updated_at"])
+    asset.file_text_error = reason or None
+    asset.save(update_fields=["file_text", "file_text_error", "updated_at"])
     return {"characters": len(text)}
 
 

@@ -123,3 +123,25 @@ def test_a_readable_file_has_no_reason():
     from content.extraction import extract_text_or_reason
 
     assert extract_text_or_reason(upload("a.pdf", pdf_bytes("Fine"))) == ("Fine", "")
+
+
+@pytest.mark.django_db
+def test_a_hostile_file_leaves_the_asset_saved_with_a_note_marketing_sees(settings, tmp_path, marketer, rep):
+    from django.test import Client
+
+    marketer_client, rep_client = Client(), Client()
+    marketer_client.force_login(marketer)
+    rep_client.force_login(rep)
+    settings.MEDIA_ROOT = tmp_path
+    asset = AssetFactory(title="Bombed")
+    asset_save_file(asset=asset, uploaded_file=upload("bomb.docx", zip_bomb_docx(200)))
+    asset.refresh_from_db()
+    assert asset.file and asset.file_text == ""
+    assert "inflates to" in asset.file_text_error
+    page = marketer_client.get(f"/assets/{asset.pk}/").content.decode()
+    assert "Text could not be extracted from the file" in page and "inflates to" in page
+    assert "Text could not be extracted" not in rep_client.get(f"/assets/{asset.pk}/").content.decode()
+    # a readable replacement clears the note
+    asset_save_file(asset=asset, uploaded_file=upload("fine.pdf", pdf_bytes("Readable again")))
+    asset.refresh_from_db()
+    assert (asset.file_text, asset.file_text_error) == ("Readable again", None)

@@ -115,6 +115,14 @@ class Asset(models.Model):
     body = models.TextField(blank=True, help_text="Markdown.")
     file = models.FileField(upload_to=asset_upload_to, blank=True, max_length=255)
     file_text = models.TextField(blank=True, editable=False, help_text="Text extracted from the file.")
+    # Null, not "": on SQLite a nullable column is added in place, without rebuilding the table.
+    file_text_error = models.CharField(
+        max_length=300,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Why the file's text could not be extracted (shown to marketing); empty when it was.",
+    )
     external_url = models.URLField(blank=True, max_length=500)
 
     stages = models.ManyToManyField(FunnelStage, blank=True, related_name="assets")
