@@ -46,7 +46,16 @@ def upsert_deal(*, crm_id: str, source: str = "api", stage_map=None, **values) -
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "Unknown field."))
     mapper = StageMapper(stage_map)
-    with transaction.atomic():
+    try:
+        return _upsert_once(crm_id=crm_id, source=source, mapper=mapper, values=values)
+    except IntegrityError:
+        # Another request created this CRM id between our read and our insert (two CRM retries,
+        # two webhooks for one new deal): the row exists now, so this becomes an update of it.
+        return _upsert_once(crm_id=crm_id, source=source, mapper=mapper, values=values)
+
+
+def _upsert_once(*, crm_id: str, source: str, mapper, values: dict) -> tuple[Deal, bool]:
+    with transaction.atomic():  # a savepoint when nested, so a lost race rolls back only this
         deal = Deal.objects.select_for_update().filter(crm_id=crm_id).first()
         created = deal is None
         if created:

@@ -287,6 +287,7 @@ def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=Fal
         first_line[values["crm_id"]] = line
 
     with transaction.atomic():
+        _one_import_at_a_time()
         outcome_changed = _write(parsed, report, dry_run)
         if outcome_changed and not dry_run:
             refresh_support_for_deals(outcome_changed)
@@ -295,6 +296,19 @@ def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=Fal
             # moves the baseline of every report even when no asset was used in it
             reports_changed(again_on_commit=True)
     return report
+
+
+# Any fixed 64-bit number: the key of the advisory lock imports take on PostgreSQL.
+IMPORT_LOCK_KEY = 7_302_447_119_004_211
+
+
+def _one_import_at_a_time() -> None:
+    """Two imports of overlapping files at once would both insert the same new CRM ids: the second
+    waits here until the first commits, then compares against its rows. (SQLite transactions start
+    IMMEDIATE, which already makes writers take turns.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 def _write(parsed, report, dry_run) -> list[int]:
