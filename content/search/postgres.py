@@ -14,14 +14,13 @@ update (whoever writes: the ORM, a bulk update, raw SQL), and delete it with the
 and the term ids are written by `update_index`, called by the signal receivers and bulk loads.
 """
 
-import copy
-
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, BooleanField, Expression, ExpressionWrapper, F, Value
+from django.db.models import BigIntegerField, BooleanField, Expression, ExpressionWrapper, F, Func, IntegerField, Value
 from django.db.models.functions import Cast
 
-from ..models.assets import Asset, AssetQuerySet, AssetSearchRow
+from ..models.assets import Asset, AssetSearchRow
 from .paging import COUNT_CAP
 from .query import SPELLING_THRESHOLD, ParsedQuery, is_dictionary_word
 from .ranking import blend_sql, order_sql
@@ -215,83 +214,101 @@ def ranked(rows, parsed: ParsedQuery, today, ordering: str):
         )
         ids = [row[0] for row in cursor.fetchall()]
     # The candidates passed every filter already: a page of them is read by primary key, in order.
-    return RankedQuerySet.of(Asset, ids), len(ids)
+    return RankedAssets.of(Asset, ids), len(ids)
 
 
-class RankedIds(Expression):
-    """`id = ANY(ids)` on the asset table's alias: the filter that holds a ranked list of assets."""
+_ID_ARRAY = ArrayField(IntegerField())
+# The QuerySet methods that change neither which assets a ranked list holds nor their order.
+_CHAINED = ("all", "select_related", "prefetch_related", "defer", "only", "using")
+
+
+def _id_array(ids: list[int]):
+    return Value(ids, output_field=_ID_ARRAY)  # one parameter, `%s::integer[]`
+
+
+class InArray(Func):
+    """`expression = ANY(array)`: membership in an array, one parameter however long it is."""
 
     output_field = BooleanField()
     conditional = True
-
-    def __init__(self, ids: list[int]):
-        super().__init__()
-        self.ids = ids
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
-        return f"{alias}.id = ANY(%s)", [self.ids]
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
 
 
-class RankedQuerySet(AssetQuerySet):
-    """The assets of a ranked list of ids, in that order. A slice (a page) reads only the assets of
-    that slice, with only their ids in its SQL: 20 rows by primary key, whatever the number of
-    candidates."""
+class RankedAssets:
+    """The assets of a ranked list of ids, in that order, read like a QuerySet. A slice (a page)
+    reads only the assets of that slice, with only their ids in its SQL: 20 rows by primary key,
+    whatever the number of candidates; `count()` and `exists()` need no query.
 
-    ranked_ids = None
+    Not a QuerySet itself: `select_related`, `prefetch_related`, `defer`, `only`, `using` and `all`
+    keep the ranked list; anything else (a filter after ranking, an `|` with another queryset, an
+    order, values) is asked of `queryset`, the whole list as an ordinary QuerySet, so its slices are
+    ordinary SQL slices and its count a count query."""
+
+    def __init__(self, queryset, ids: list[int]):
+        self._base = queryset  # before the ranked ids narrow it
+        self.ids = list(ids)
+        self._cache = None
 
     @classmethod
-    def of(cls, model, ids: list[int]) -> "RankedQuerySet":
-        queryset = cls(model=model).filter(RankedIds(ids))._ordered_by(ids)
-        queryset.ranked_ids = ids
-        return queryset
+    def of(cls, model, ids: list[int]) -> "RankedAssets":
+        return cls(model._default_manager.all(), ids)
 
-    def _ordered_by(self, ids):
-        return self.extra(  # noqa: S610 - constant SQL
-            select={"search_position": "array_position(%s::integer[], content_asset.id)"},
-            select_params=[ids],
-        ).order_by("search_position")
+    def _narrowed(self, ids: list[int]):
+        """The assets of `ids`, in that order: `id = ANY(ids)` is one array parameter (a primary
+        key probe per id) however long the list, and the sort key is the id's place in it."""
+        position = Func(_id_array(ids), F("pk"), function="array_position", output_field=IntegerField())
+        return self._base.filter(InArray(F("pk"), _id_array(ids))).order_by(position)
 
-    def _page(self, ids):
-        """This queryset (its joins, annotations and other filters kept) narrowed to `ids`: the
-        ranked filter is swapped for the page's, or None when it is no longer a top-level condition
-        (a queryset combined with OR)."""
-        page = self._chain()
-        where = page.query.where
-        if where.negated or where.connector != "AND":
-            return None
-        # `filter(RankedIds(...))` stores the condition as `Exact(RankedIds(...), True)`
-        positions = [i for i, child in enumerate(where.children) if isinstance(getattr(child, "lhs", None), RankedIds)]
-        if len(positions) != 1:
-            return None
-        condition = copy.copy(where.children[positions[0]])
-        condition.lhs = RankedIds(ids)
-        where.children[positions[0]] = condition
-        page = page._ordered_by(ids)
-        page.ranked_ids = None
-        return page
+    @property
+    def queryset(self):
+        """The whole ranked list as an ordinary QuerySet."""
+        return self._narrowed(self.ids)
 
-    def _clone(self):
-        clone = super()._clone()
-        clone.ranked_ids = self.ranked_ids
-        return clone
-
-    def _filter_or_exclude(self, negate, args, kwargs):
-        clone = super()._filter_or_exclude(negate, args, kwargs)
-        clone.ranked_ids = None  # a filter after ranking: slices are ordinary SQL slices again
-        return clone
+    def __getattr__(self, name):
+        if name.startswith("_") or name in ("ids", "queryset"):
+            raise AttributeError(name)
+        if name in _CHAINED:
+            return lambda *args, **kwargs: RankedAssets(getattr(self._base, name)(*args, **kwargs), self.ids)
+        return getattr(self.queryset, name)
 
     def __getitem__(self, k):
-        ranked = self.ranked_ids is not None and isinstance(k, slice) and self._result_cache is None
-        if ranked and (page := self._page(self.ranked_ids[k])) is not None:
-            return page
-        return super().__getitem__(k)
+        if self._cache is not None:
+            return self._cache[k]
+        if isinstance(k, slice):
+            if (k.start or 0) < 0 or (k.stop or 0) < 0:
+                raise ValueError("Negative indexing is not supported.")
+            return self._narrowed(self.ids[k])
+        return self.queryset[k]
 
-    def count(self):
-        return len(self.ranked_ids) if self.ranked_ids is not None and self._result_cache is None else super().count()
+    def _fetch(self) -> list:
+        if self._cache is None:
+            self._cache = list(self.queryset)
+        return self._cache
 
-    def exists(self):
-        return bool(self.ranked_ids) if self.ranked_ids is not None and self._result_cache is None else super().exists()
+    def __iter__(self):
+        return iter(self._fetch())
+
+    def __len__(self):
+        return len(self._fetch())
+
+    def __bool__(self):
+        return bool(self._fetch())
+
+    def __or__(self, other):
+        return self.queryset | other
+
+    def __and__(self, other):
+        return self.queryset & other
+
+    def count(self) -> int:
+        return len(self.ids) if self._cache is None else len(self._cache)
+
+    def exists(self) -> bool:
+        return bool(self.ids) if self._cache is None else bool(self._cache)
+
+    def __repr__(self):
+        return f"<RankedAssets of {len(self.ids)} ids>"
 
 
 def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[tuple[int, float]]:
