@@ -368,3 +368,17 @@ class TestRankedList:
         assert [a.pk for a in page] == order[2:4] and owners == {"owner"} and len(ctx) == 2
         id_lists = [{int(pk) for pk in ids.split(",")} for ids in re.findall(r"\{([\d,]+)\}", ctx[0]["sql"])]
         assert id_lists and all(ids == set(order[2:4]) for ids in id_lists)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the full-text join of the SQLite backend")
+def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, library):
+    # Probing the full-text table once per asset instead would read the whole library per search.
+    assets = run_search(user=rep, params=SearchParams(q="pricing ", kind="battle_card")).assets
+    sql, params = assets.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert plan[0].startswith("SCAN content_asset_fts VIRTUAL TABLE")
+    assert plan[1] == "SEARCH content_asset USING INTEGER PRIMARY KEY (rowid=?)"
+    assert [a.title for a in assets] == ["Battle card: Globex pricing"]

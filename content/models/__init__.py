@@ -7,6 +7,7 @@ from .assets import (
     AssetKind,
     AssetSearchRow,
     AssetStatus,
+    AssetTextRow,
     default_verification_days,
 )
 from .deals import Deal, DealStatus, Usage, UsageAction, WebhookEvent
@@ -33,6 +34,7 @@ __all__ = [
     "AssetKind",
     "AssetSearchRow",
     "AssetStatus",
+    "AssetTextRow",
     "CalendarFeed",
     "Competitor",
     "ContentRequest",

@@ -3,6 +3,8 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -217,6 +219,11 @@ class AssetSearchRow(models.Model):
     expires_on = models.DateField(null=True)
     review_by = models.DateField(null=True)
     won_deal_count = models.IntegerField(default=0)
+    # written by the search index: the weighted document, and the ids of the asset's terms
+    search_vector = SearchVectorField(null=True)
+    stage_ids = ArrayField(models.IntegerField(), default=list)
+    persona_ids = ArrayField(models.IntegerField(), default=list)
+    competitor_ids = ArrayField(models.IntegerField(), default=list)
 
     objects = AssetQuerySet.as_manager()
 
@@ -226,3 +233,28 @@ class AssetSearchRow(models.Model):
 
     def __str__(self):
         return f"search row of asset {self.pk}"
+
+
+class AssetTextRow(models.Model):
+    """An asset's row in the full-text index on SQLite (see content/search/sqlite.py), the FTS5
+    table keyed by the asset's id as its rowid, so that a search joins it through the ORM. Its
+    `document` is FTS5's hidden column named after the table: what MATCH and bm25() take. Created
+    by a migration, written by the search index, never by Django (not managed; absent on
+    PostgreSQL)."""
+
+    asset = models.OneToOneField(
+        Asset,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_column="rowid",
+        related_name="text_row",
+    )
+    document = models.TextField(db_column="content_asset_fts")
+
+    class Meta:
+        managed = False
+        db_table = "content_asset_fts"
+
+    def __str__(self):
+        return f"full-text row of asset {self.pk}"
