@@ -329,7 +329,7 @@ class TestRankedList:
 
     @pytest.fixture
     def ranked(self):
-        from content.search.postgres import RankedAssets
+        from content.search.paging import RankedAssets
 
         assets = [make_asset(title=f"Pricing sheet {i}", kind="one_pager" if i % 2 else "deck") for i in range(6)]
         order = [assets[i].pk for i in (3, 0, 5, 1, 4, 2)]
