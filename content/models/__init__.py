@@ -7,7 +7,6 @@ from .assets import (
     AssetKind,
     AssetSearchRow,
     AssetStatus,
-    AssetTextRow,
     default_verification_days,
 )
 from .deals import Deal, DealStatus, Usage, UsageAction, WebhookEvent
@@ -34,7 +33,6 @@ __all__ = [
     "AssetKind",
     "AssetSearchRow",
     "AssetStatus",
-    "AssetTextRow",
     "CalendarFeed",
     "Competitor",
     "ContentRequest",

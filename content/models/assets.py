@@ -233,28 +233,3 @@ class AssetSearchRow(models.Model):
 
     def __str__(self):
         return f"search row of asset {self.pk}"
-
-
-class AssetTextRow(models.Model):
-    """An asset's row in the full-text index on SQLite (see content/search/sqlite.py), the FTS5
-    table keyed by the asset's id as its rowid, so that a search joins it through the ORM. Its
-    `document` is FTS5's hidden column named after the table: what MATCH and bm25() take. Created
-    by a migration, written by the search index, never by Django (not managed; absent on
-    PostgreSQL)."""
-
-    asset = models.OneToOneField(
-        Asset,
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_column="rowid",
-        related_name="text_row",
-    )
-    document = models.TextField(db_column="content_asset_fts")
-
-    class Meta:
-        managed = False
-        db_table = "content_asset_fts"
-
-    def __str__(self):
-        return f"full-text row of asset {self.pk}"
