@@ -1,6 +1,9 @@
 """Index operations for migrations on the big tables: built CONCURRENTLY on PostgreSQL, so a
 deploy never holds a long write lock on usage, deals or assets (the migration must declare
-`atomic = False`), and plainly elsewhere (SQLite has no concurrent build and needs none)."""
+`atomic = False`), and plainly elsewhere (SQLite has no concurrent build and needs none).
+
+Migrations import these classes, so they hold no SQL or data of the app and their behaviour is
+history: a different behaviour is a new class, never an edit of one that a migration uses."""
 
 from django.db.migrations.operations import AddIndex, RemoveIndex
 

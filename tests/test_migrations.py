@@ -1,5 +1,8 @@
 """The data migration seeds the shared language and the role groups."""
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -63,3 +66,134 @@ def test_the_report_indexes_are_built_outside_a_transaction_and_exist():
     ]
     assert indexes["usage_deal_time_asset"]["columns"] == ["deal_id", "used_at", "asset_id"]
     assert "usage_time" not in indexes and "usage_deal_time" not in indexes
+
+
+def _content_tables():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return {name for name in connection.introspection.table_names(cursor) if name.startswith("content_")}
+
+
+def _search_function_exists():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'content_asset_search_sync'")
+        return cursor.fetchone() is not None
+
+
+def test_the_app_migrates_from_zero_to_the_latest_and_back_twice(transactional_db):
+    from django.core.management import call_command
+
+    from content.search import SearchParams, run_search
+    from tests.factories import UserFactory
+    from tests.search_helpers import make_asset
+
+    latest = _content_tables()
+    assert {"content_asset", "content_search_word"} <= latest  # the search tables of either database
+    for _ in range(2):
+        call_command("migrate", "content", "zero", verbosity=0)
+        # nothing left behind: the search tables, their triggers and the trigger function go too
+        assert _content_tables() == set()
+        assert not _search_function_exists()
+        call_command("migrate", "content", verbosity=0)
+        assert _content_tables() == latest
+        assert FunnelStage.objects.count() == 5
+    marketer = UserFactory(groups=["Marketing"])  # the groups were seeded anew
+    asset = make_asset(title="Quarterly pricing playbook", owner=marketer)
+    found = run_search(user=marketer, params=SearchParams(q="pricing"))
+    assert [a.pk for a in found.assets] == [asset.pk]
+
+
+def test_an_asset_written_before_the_search_migrations_is_found_after_them(transactional_db):
+    # The search migrations index the assets that exist when they run, and fill the dictionary of
+    # words that corrects misspellings.
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    from content.models import Asset
+    from content.search import SearchParams, run_search
+    from tests.factories import UserFactory
+
+    before_search = ("content", "0003_background_jobs")
+    call_command("migrate", *before_search, verbosity=0)
+    marketer = UserFactory()
+    marketer.groups.add(Group.objects.get_or_create(name="Marketing")[0])  # earlier tests may have emptied it
+    OldAsset = MigrationExecutor(connection).loader.project_state(before_search).apps.get_model("content", "Asset")
+    old = OldAsset.objects.create(
+        title="Onboarding checklist",
+        summary="Everything a new customer needs in week one.",
+        body="Kick-off, integrations, training.",
+        kind="one_pager",
+        status="published",
+        published_at=timezone.now(),
+        owner_id=marketer.pk,
+    )
+    call_command("migrate", "content", verbosity=0)
+
+    assert [a.pk for a in run_search(user=marketer, params=SearchParams(q="integrations")).assets] == [old.pk]
+    corrected = run_search(user=marketer, params=SearchParams(q="onbording "))
+    assert (corrected.corrected_query, [a.pk for a in corrected.assets]) == ("onboarding", [old.pk])
+    Asset.objects.filter(pk=old.pk).delete()  # the index follows the asset out
+    assert not run_search(user=marketer, params=SearchParams(q="integrations")).assets.exists()
+
+
+# The app modules a migration may import. A migration is history: it must do on a new database
+# what it did the day it was written, so it copies the SQL and the data it runs instead of
+# importing them. What it may import is what Django itself requires by reference, plus operations
+# that are generic (no SQL nor data of the app) and only ever added to.
+ALLOWED_APP_IMPORTS = {
+    "content.migration_operations",  # generic index operations (built concurrently on PostgreSQL)
+    # field callables: the autodetector compares them with the model's own by identity
+    "content.models.activity.new_feed_secret",
+    "content.models.assets.asset_upload_to",
+}
+
+
+def _app_names_used(tree) -> set[str]:
+    """The dotted names of the `content` app that a migration module imports or refers to."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module = "content." + (node.module or "") if node.level else node.module or ""
+            if module == "content" or module.startswith("content."):
+                names |= {f"{module}.{alias.name}".replace("..", ".") for alias in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names if alias.name.startswith("content.")}
+        elif isinstance(node, ast.Attribute) and ast.unparse(node).startswith("content."):
+            names.add(ast.unparse(node))
+    # keep the longest names only: `content.models.assets.asset_upload_to`, not its prefixes
+    return {name for name in names if not any(other.startswith(name + ".") for other in names)}
+
+
+def test_no_migration_imports_code_of_the_app_that_can_change():
+    migrations_dir = Path(__file__).resolve().parent.parent / "content" / "migrations"
+    used = {}
+    for path in sorted(migrations_dir.glob("[0-9]*.py")):
+        for name in _app_names_used(ast.parse(path.read_text())):
+            if not any(name == allowed or name.startswith(allowed + ".") for allowed in ALLOWED_APP_IMPORTS):
+                used.setdefault(path.name, []).append(name)
+    assert used == {}
+
+
+def test_the_import_check_sees_every_way_of_importing_the_app():
+    source = (
+        "from content.search import postgres\n"
+        "from ..taxonomy_defaults import PERSONAS\n"
+        "import content.search.sqlite\n"
+        "x = content.search.sqlite.CREATE_SQL\n"
+        "from content.migration_operations import AddIndexConcurrentlyOnPostgres\n"
+        "import content.demo_data as demo\n"
+    )
+    assert _app_names_used(ast.parse(source)) == {
+        "content.search.postgres",
+        "content.taxonomy_defaults.PERSONAS",
+        "content.search.sqlite.CREATE_SQL",
+        "content.migration_operations.AddIndexConcurrentlyOnPostgres",
+        "content.demo_data",
+    }

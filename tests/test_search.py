@@ -2,9 +2,11 @@
 same queries must find the same assets, best first, on PostgreSQL and SQLite."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from content.models import Asset, Persona
@@ -351,11 +353,11 @@ class TestRankedList:
 
     @pytest.fixture
     def ranked(self):
-        from content.search.postgres import RankedQuerySet
+        from content.search.paging import RankedAssets
 
         assets = [make_asset(title=f"Pricing sheet {i}", kind="one_pager" if i % 2 else "deck") for i in range(6)]
         order = [assets[i].pk for i in (3, 0, 5, 1, 4, 2)]
-        return RankedQuerySet.of(Asset, order), order, assets
+        return RankedAssets.of(Asset, order), order, assets
 
     def test_it_keeps_the_ranked_order_whole_and_in_slices(self, ranked):
         queryset, order, _ = ranked
@@ -377,3 +379,44 @@ class TestRankedList:
         combined = queryset | Asset.objects.filter(pk=other.pk)
         assert {a.pk for a in combined[:10]} == {*order, other.pk}
         assert [a.pk for a in combined[:6]] == order
+        assert combined.count() == 7
+
+    def test_loading_options_keep_the_ranked_list_and_a_page_reads_only_its_ids(self, ranked):
+        queryset, order, _ = ranked
+        listed = queryset.select_related("owner").prefetch_related("tags").defer("file_text")
+        assert listed.count() == 6  # no query: the list knows its length
+        with CaptureQueriesContext(connection) as ctx:
+            page = list(listed[2:4])
+            owners = {a.owner.username for a in page}
+        # 1. the page's two assets with their owners, 2. their tags
+        assert [a.pk for a in page] == order[2:4] and owners == {"owner"} and len(ctx) == 2
+        id_lists = [{int(pk) for pk in ids.split(",")} for ids in re.findall(r"\{([\d,]+)\}", ctx[0]["sql"])]
+        assert id_lists and all(ids == set(order[2:4]) for ids in id_lists)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the full-text join of the SQLite backend")
+@pytest.mark.parametrize("q", ["pricing ", "nothingmatchesthis "])
+def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, library, q):
+    # Probing the full-text table once per asset instead reads the whole library per search: with
+    # a join SQLite may choose it for the existence check (LIMIT 1), a minute at 100,000 assets.
+    assets = _sqlite_ranked(rep, q)
+    with CaptureQueriesContext(connection) as ctx:
+        assets.exists()
+        list(assets[:20])
+    for query in ctx.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            plan = [row[-1] for row in cursor.fetchall()]
+        assert plan[0].startswith("SCAN content_asset_fts VIRTUAL TABLE"), plan
+        assert plan[1] == "SEARCH content_asset USING INTEGER PRIMARY KEY (rowid=?)", plan
+
+
+def _sqlite_ranked(user, q):
+    """The ranked matches of the SQLite backend for `q`, before any fallback to corrections."""
+    from django.utils import timezone
+
+    from content.permissions import visible_assets
+    from content.search import sqlite
+
+    return sqlite.ranked(visible_assets(user), parse(q), timezone.localdate(), "relevance")[0]

@@ -1,34 +1,201 @@
-"""The search index, per database: PostgreSQL gets a weighted tsvector column with GIN indexes
-(full text and title trigrams); SQLite gets FTS5 tables and a delete trigger. Existing assets are
-indexed at once."""
+"""The search index, per database: PostgreSQL gets a narrow search row per asset with a weighted
+tsvector (GIN-indexed), kept in step by triggers, a trigram index over titles and the dictionary of
+the library's words; SQLite gets FTS5 tables and a delete trigger. Existing assets are indexed at
+once.
+
+The SQL is the one of this migration's day, copied here: the live backends
+(content/search/postgres.py and sqlite.py) keep their own copy and may change without changing
+what this migration does."""
+
+import re
 
 from django.db import migrations
 
-from content.search import postgres, sqlite
+# PostgreSQL ---------------------------------------------------------------------------------------
+
+_PG_TAXONOMY_SQL = """
+  coalesce((SELECT string_agg(t.name, ' ') FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
+            WHERE ti.object_id = a.id AND ti.content_type_id = %(ct)s), '') || ' ' ||
+  coalesce((SELECT string_agg(p.name, ' ') FROM content_asset_personas ap JOIN content_persona p
+            ON p.id = ap.persona_id WHERE ap.asset_id = a.id), '') || ' ' ||
+  coalesce((SELECT string_agg(c.name, ' ') FROM content_asset_competitors ac JOIN content_competitor c
+            ON c.id = ac.competitor_id WHERE ac.asset_id = a.id), '')
+"""
+_PG_VECTOR_SQL = (
+    "setweight(to_tsvector('english', coalesce(a.title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(a.summary, '') || ' ' || " + _PG_TAXONOMY_SQL + "), 'B') || "
+    "setweight(to_tsvector('english', coalesce(a.body, '')), 'C') || "
+    "setweight(to_tsvector('english', coalesce(a.file_text, '')), 'D')"
+)
+_PG_TRIGGERS = {
+    "content_asset_search_insert": "AFTER INSERT ON content_asset FOR EACH ROW",
+    "content_asset_search_update": "AFTER UPDATE OF status, kind, published_at, expires_on, review_by, "
+    "won_deal_count ON content_asset FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.kind IS "
+    "DISTINCT FROM NEW.kind OR OLD.published_at IS DISTINCT FROM NEW.published_at OR OLD.expires_on IS DISTINCT "
+    "FROM NEW.expires_on OR OLD.review_by IS DISTINCT FROM NEW.review_by OR OLD.won_deal_count IS DISTINCT FROM "
+    "NEW.won_deal_count)",
+    "content_asset_search_delete": "AFTER DELETE ON content_asset FOR EACH ROW",
+    "content_asset_search_truncate": "AFTER TRUNCATE ON content_asset FOR EACH STATEMENT",
+}
+PG_CREATE_SQL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    """CREATE TABLE IF NOT EXISTS content_asset_search (
+        asset_id integer PRIMARY KEY,
+        search_vector tsvector,
+        status varchar(20) NOT NULL,
+        kind varchar(20) NOT NULL,
+        published_at timestamp with time zone NULL,
+        expires_on date NULL,
+        review_by date NULL,
+        won_deal_count integer NOT NULL DEFAULT 0,
+        stage_ids integer[] NOT NULL DEFAULT '{}',
+        persona_ids integer[] NOT NULL DEFAULT '{}',
+        competitor_ids integer[] NOT NULL DEFAULT '{}'
+    )""",
+    "ALTER TABLE content_asset_search ALTER COLUMN search_vector SET STORAGE MAIN",
+    "CREATE INDEX IF NOT EXISTS asset_search_row_vector ON content_asset_search USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS asset_search_row_terms ON content_asset_search "
+    "USING gin (stage_ids, persona_ids, competitor_ids)",
+    "CREATE INDEX IF NOT EXISTS asset_title_trgm ON content_asset USING gin (title gin_trgm_ops)",
+    """
+CREATE OR REPLACE FUNCTION content_asset_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM content_asset_search WHERE asset_id = OLD.id;
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    TRUNCATE content_asset_search;
+  ELSE
+    INSERT INTO content_asset_search (asset_id, status, kind, published_at, expires_on, review_by, won_deal_count)
+    VALUES (NEW.id, NEW.status, NEW.kind, NEW.published_at, NEW.expires_on, NEW.review_by, NEW.won_deal_count)
+    ON CONFLICT (asset_id) DO UPDATE SET status = EXCLUDED.status, kind = EXCLUDED.kind, published_at = EXCLUDED.published_at, expires_on = EXCLUDED.expires_on, review_by = EXCLUDED.review_by, won_deal_count = EXCLUDED.won_deal_count;
+  END IF;
+  RETURN NULL;
+END $$""",
+    *[f"DROP TRIGGER IF EXISTS {name} ON content_asset" for name in _PG_TRIGGERS],
+    *[
+        f"CREATE TRIGGER {name} {when} EXECUTE FUNCTION content_asset_search_sync()"
+        for name, when in _PG_TRIGGERS.items()
+    ],
+    "CREATE TABLE IF NOT EXISTS content_search_word (word varchar(40) PRIMARY KEY)",
+    "CREATE INDEX IF NOT EXISTS search_word_trgm ON content_search_word USING gin (word gin_trgm_ops)",
+]
+PG_DROP_SQL = [
+    "DROP TABLE IF EXISTS content_search_word",
+    *[f"DROP TRIGGER IF EXISTS {name} ON content_asset" for name in _PG_TRIGGERS],
+    "DROP FUNCTION IF EXISTS content_asset_search_sync()",
+    "DROP TABLE IF EXISTS content_asset_search",
+    "DROP INDEX IF EXISTS asset_title_trgm",
+]
+# Every asset's search row, then every word of the library (words of 3 to 40 letters).
+PG_INDEX_SQL = [
+    "TRUNCATE content_asset_search",
+    "INSERT INTO content_asset_search (asset_id, search_vector, status, kind, published_at, expires_on, review_by, "
+    "won_deal_count, stage_ids, persona_ids, competitor_ids) "
+    f"SELECT a.id, {_PG_VECTOR_SQL}, a.status, a.kind, a.published_at, a.expires_on, a.review_by, a.won_deal_count, "
+    "ARRAY(SELECT l.funnelstage_id FROM content_asset_stages l WHERE l.asset_id = a.id ORDER BY l.funnelstage_id), "
+    "ARRAY(SELECT l.persona_id FROM content_asset_personas l WHERE l.asset_id = a.id ORDER BY l.persona_id), "
+    "ARRAY(SELECT l.competitor_id FROM content_asset_competitors l WHERE l.asset_id = a.id ORDER BY l.competitor_id) "
+    "FROM content_asset a  "
+    "ON CONFLICT (asset_id) DO UPDATE SET search_vector = EXCLUDED.search_vector, status = EXCLUDED.status, "
+    "kind = EXCLUDED.kind, published_at = EXCLUDED.published_at, expires_on = EXCLUDED.expires_on, "
+    "review_by = EXCLUDED.review_by, won_deal_count = EXCLUDED.won_deal_count, stage_ids = EXCLUDED.stage_ids, "
+    "persona_ids = EXCLUDED.persona_ids, competitor_ids = EXCLUDED.competitor_ids",
+    "TRUNCATE content_search_word",
+    "INSERT INTO content_search_word (word) SELECT DISTINCT w FROM content_asset a, unnest(tsvector_to_array("
+    "to_tsvector('simple', coalesce(a.title, '') || ' ' || coalesce(a.summary, '') || ' ' || "
+    "coalesce(a.body, '') || ' ' || " + _PG_TAXONOMY_SQL + "))) w WHERE w ~ '^[[:alpha:]]{3,40}$'  "
+    "ON CONFLICT DO NOTHING",
+]
+
+# SQLite -------------------------------------------------------------------------------------------
+
+SQLITE_CREATE_SQL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS content_asset_fts USING fts5("
+    "title, summary, taxonomy, body, file_text, tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS content_asset_trgm USING fts5(title, tokenize='trigram')",
+    "CREATE TABLE IF NOT EXISTS content_search_word (word varchar(40) PRIMARY KEY)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS content_search_word_trgm USING fts5(word, tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS content_asset_fts_delete AFTER DELETE ON content_asset BEGIN "
+    "DELETE FROM content_asset_fts WHERE rowid = old.id; DELETE FROM content_asset_trgm WHERE rowid = old.id; END",
+]
+SQLITE_DROP_SQL = [
+    "DROP TABLE IF EXISTS content_search_word_trgm",
+    "DROP TABLE IF EXISTS content_search_word",
+    "DROP TRIGGER IF EXISTS content_asset_fts_delete",
+    "DROP TABLE IF EXISTS content_asset_fts",
+    "DROP TABLE IF EXISTS content_asset_trgm",
+]
+_SQLITE_TAXONOMY_SQL = """
+coalesce((SELECT group_concat(t.name, ' ') FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
+          WHERE ti.object_id = a.id AND ti.content_type_id = %(ct)s), '') || ' ' ||
+coalesce((SELECT group_concat(p.name, ' ') FROM content_asset_personas ap JOIN content_persona p
+          ON p.id = ap.persona_id WHERE ap.asset_id = a.id), '') || ' ' ||
+coalesce((SELECT group_concat(c.name, ' ') FROM content_asset_competitors ac JOIN content_competitor c
+          ON c.id = ac.competitor_id WHERE ac.asset_id = a.id), '')
+"""
+SQLITE_INDEX_SQL = [
+    "DELETE FROM content_asset_fts",
+    "DELETE FROM content_asset_trgm",
+    "INSERT INTO content_asset_fts(rowid, title, summary, taxonomy, body, file_text) "
+    f"SELECT a.id, a.title, a.summary, {_SQLITE_TAXONOMY_SQL}, a.body, a.file_text FROM content_asset a",
+    "INSERT INTO content_asset_trgm(rowid, title) SELECT a.id, a.title FROM content_asset a",
+    "DELETE FROM content_search_word",
+    "DELETE FROM content_search_word_trgm",
+]
+# The dictionary's words: runs of letters or digits (with inner apostrophes), lower-cased, kept when
+# they are 3 to 40 letters.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
-def _backend(schema_editor):
-    vendor = schema_editor.connection.vendor
-    return {"postgresql": postgres, "sqlite": sqlite}.get(vendor)
+def _dictionary_words(*texts):
+    words = (w.lower() for text in texts for w in _WORD.findall(text or ""))
+    return {w for w in words if w.isalpha() and 3 <= len(w) <= 40}
 
 
-def create_index(apps, schema_editor):
-    backend = _backend(schema_editor)
-    if backend is None:
-        return
-    for statement in backend.CREATE_SQL:
-        schema_editor.execute(statement)
+def sqlite_fill_words(cursor):
+    """The word dictionary from the FTS5 table's text (SQLite has no tsvector to split it)."""
+    cursor.execute("SELECT title, summary, taxonomy, body FROM content_asset_fts")
+    words = set()
+    for row in cursor.fetchall():
+        words |= _dictionary_words(*row)
+    rows = [(w,) for w in sorted(words)]
+    if rows:
+        cursor.executemany("INSERT INTO content_search_word(word) VALUES (%s)", rows)
+        cursor.executemany("INSERT INTO content_search_word_trgm(word) VALUES (%s)", rows)
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def _content_type_id(apps):
     content_type = (
         apps.get_model("contenttypes", "ContentType").objects.filter(app_label="content", model="asset").first()
     )
-    backend.update_index(None, content_type.pk if content_type else 0)
+    return content_type.pk if content_type else 0
+
+
+def create_index(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    ct = {"ct": _content_type_id(apps)}
+    if vendor == "postgresql":
+        for statement in PG_CREATE_SQL:
+            schema_editor.execute(statement)
+        with schema_editor.connection.cursor() as cursor:
+            for statement in PG_INDEX_SQL:
+                cursor.execute(statement % ct)
+    elif vendor == "sqlite":
+        for statement in SQLITE_CREATE_SQL:
+            schema_editor.execute(statement)
+        with schema_editor.connection.cursor() as cursor:
+            for statement in SQLITE_INDEX_SQL:
+                cursor.execute(statement % ct)
+            sqlite_fill_words(cursor)
 
 
 def drop_index(apps, schema_editor):
-    backend = _backend(schema_editor)
-    if backend is None:
-        return
-    for statement in backend.DROP_SQL:
+    vendor = schema_editor.connection.vendor
+    statements = {"postgresql": PG_DROP_SQL, "sqlite": SQLITE_DROP_SQL}.get(vendor, [])
+    for statement in statements:
         schema_editor.execute(statement)
 
 

@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -294,6 +296,11 @@ class AssetSearchRow(models.Model):
     expires_on = models.DateField(null=True)
     review_by = models.DateField(null=True)
     won_deal_count = models.IntegerField(default=0)
+    # written by the search index: the weighted document, and the ids of the asset's terms
+    search_vector = SearchVectorField(null=True)
+    stage_ids = ArrayField(models.IntegerField(), default=list)
+    persona_ids = ArrayField(models.IntegerField(), default=list)
+    competitor_ids = ArrayField(models.IntegerField(), default=list)
 
     objects = AssetQuerySet.as_manager()
 

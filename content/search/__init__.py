@@ -58,7 +58,7 @@ class SearchParams:
 
 @dataclass
 class SearchResult:
-    assets: object  # the ranked QuerySet
+    assets: object  # the ranked assets: a QuerySet, or a RankedAssets read like one (PostgreSQL)
     params: SearchParams
     text_filter: Q  # selects the text matches, alias-safe so facets can reuse it in subqueries
     typo_matched: bool = False  # nothing matched as typed; these are the closest matches

@@ -1,7 +1,10 @@
 """Pagination of search results with a capped count: counting every match of a broad query costs
-a row visit per match, and nobody pages past the first few hundred results anyway."""
+a row visit per match, and nobody pages past the first few hundred results anyway. And the ranked
+list of PostgreSQL's search, whose pages read only their own assets."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Paginator
+from django.db.models import BooleanField, F, Func, IntegerField, Value
 from django.utils.functional import cached_property
 
 COUNT_CAP = 1000
@@ -32,3 +35,99 @@ class CappedPaginator(Paginator):
     @property
     def count_capped(self) -> bool:
         return self.cap is not None and self._counted > self.cap
+
+
+# The ranked list (PostgreSQL: `= ANY(array)` and `array_position`) ----------------------------------
+
+_ID_ARRAY = ArrayField(IntegerField())
+# The QuerySet methods that change neither which assets a ranked list holds nor their order.
+_CHAINED = ("all", "select_related", "prefetch_related", "defer", "only", "using")
+
+
+def _id_array(ids: list[int]):
+    return Value(ids, output_field=_ID_ARRAY)  # one parameter, `%s::integer[]`
+
+
+class InArray(Func):
+    """`expression = ANY(array)`: membership in an array, one parameter however long it is."""
+
+    output_field = BooleanField()
+    conditional = True
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+
+
+class RankedAssets:
+    """The assets of a ranked list of ids, in that order, read like a QuerySet. A slice (a page)
+    reads only the assets of that slice, with only their ids in its SQL: 20 rows by primary key,
+    whatever the number of candidates; `count()` and `exists()` need no query.
+
+    Not a QuerySet itself: `select_related`, `prefetch_related`, `defer`, `only`, `using` and `all`
+    keep the ranked list; anything else (a filter after ranking, an `|` with another queryset, an
+    order, values) is asked of `queryset`, the whole list as an ordinary QuerySet, so its slices are
+    ordinary SQL slices and its count a count query."""
+
+    def __init__(self, queryset, ids: list[int]):
+        self._base = queryset  # before the ranked ids narrow it
+        self.ids = list(ids)
+        self._cache = None
+
+    @classmethod
+    def of(cls, model, ids: list[int]) -> "RankedAssets":
+        return cls(model._default_manager.all(), ids)
+
+    def _narrowed(self, ids: list[int]):
+        """The assets of `ids`, in that order: `id = ANY(ids)` is one array parameter (a primary
+        key probe per id) however long the list, and the sort key is the id's place in it."""
+        position = Func(_id_array(ids), F("pk"), function="array_position", output_field=IntegerField())
+        return self._base.filter(InArray(F("pk"), _id_array(ids))).order_by(position)
+
+    @property
+    def queryset(self):
+        """The whole ranked list as an ordinary QuerySet."""
+        return self._narrowed(self.ids)
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name in ("ids", "queryset"):
+            raise AttributeError(name)
+        if name in _CHAINED:
+            return lambda *args, **kwargs: RankedAssets(getattr(self._base, name)(*args, **kwargs), self.ids)
+        return getattr(self.queryset, name)
+
+    def __getitem__(self, k):
+        if self._cache is not None:
+            return self._cache[k]
+        if isinstance(k, slice):
+            if (k.start or 0) < 0 or (k.stop or 0) < 0:
+                raise ValueError("Negative indexing is not supported.")
+            return self._narrowed(self.ids[k])
+        return self.queryset[k]
+
+    def _fetch(self) -> list:
+        if self._cache is None:
+            self._cache = list(self.queryset)
+        return self._cache
+
+    def __iter__(self):
+        return iter(self._fetch())
+
+    def __len__(self):
+        return len(self._fetch())
+
+    def __bool__(self):
+        return bool(self._fetch())
+
+    def __or__(self, other):
+        return self.queryset | other
+
+    def __and__(self, other):
+        return self.queryset & other
+
+    def count(self) -> int:
+        return len(self.ids) if self._cache is None else len(self._cache)
+
+    def exists(self) -> bool:
+        return bool(self.ids) if self._cache is None else bool(self._cache)
+
+    def __repr__(self):
+        return f"<RankedAssets of {len(self.ids)} ids>"

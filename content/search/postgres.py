@@ -14,17 +14,16 @@ update (whoever writes: the ORM, a bulk update, raw SQL), and delete it with the
 and the term ids are written by `update_index`, called by the signal receivers and bulk loads.
 """
 
-import copy
-
-from django.core.exceptions import EmptyResultSet
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, BooleanField, Expression, ExpressionWrapper, F, Value
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
-from ..models.assets import Asset, AssetQuerySet, AssetSearchRow
-from .paging import COUNT_CAP
+from ..models.assets import Asset, AssetSearchRow
+from .paging import COUNT_CAP, RankedAssets
 from .query import SPELLING_THRESHOLD, ParsedQuery, is_dictionary_word
-from .ranking import blend_params, blend_sql, order_sql
+from .ranking import blend_params, blend_sql
 
 SEARCH_TABLE = "content_asset_search"
 
@@ -153,20 +152,14 @@ RANK_CANDIDATES = COUNT_CAP + 1
 SEARCH_RANDOM_PAGE_COST = 1.1
 
 
-class TextMatch(Expression):
-    """`search_vector @@ query` on whatever alias the asset table has (also inside subqueries)."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, parsed: ParsedQuery):
-        super().__init__()
-        self.parsed = parsed
-
-    def as_sql(self, compiler, connection):
-        alias = next(iter(compiler.query.alias_map))
-        tsquery, params = tsquery_sql(self.parsed)
-        return f"{compiler.quote_name_unless_alias(alias)}.search_vector @@ {tsquery}", params
+def search_query(parsed: ParsedQuery) -> SearchQuery:
+    """The websearch query, with the word still being typed matched as a prefix (the query of
+    `tsquery_sql`, as an expression)."""
+    if not parsed.typing:
+        return SearchQuery(parsed.raw, search_type="websearch", config="english")
+    query = SearchQuery(parsed.head, search_type="websearch", config="english")
+    prefix = SearchQuery(f"{parsed.typing}:*", search_type="raw", config="english")
+    return query | prefix if parsed.clauses[-1].or_before else query & prefix
 
 
 def match_ids_sql(parsed: ParsedQuery):
@@ -180,11 +173,24 @@ def search_rows():
     return AssetSearchRow.objects.all()
 
 
+# The orders of `ranking.order_queryset` on a search row; use and revenue are the asset's own.
+_ROW_ORDERS = {
+    "newest": (F("published_at").desc(nulls_last=True), F("asset_id").desc()),
+    "most_used": (F("asset__usage_count").desc(), F("asset__won_deal_count").desc(), F("asset_id").desc()),
+    "best_support": (
+        F("asset__won_deal_count").desc(),
+        F("asset__influenced_revenue").desc(),
+        F("asset__usage_count").desc(),
+        F("asset_id").desc(),
+    ),
+}
+_BY_RELEVANCE = (F("score").desc(), F("published_at").desc(nulls_last=True), F("asset_id").desc())
+
+
 def ranked(rows, parsed: ParsedQuery, today, ordering: str, boosts=None):
     """(the matching assets in order, how many there are up to RANK_CANDIDATES), from one query over
     the search rows that picks, ranks and sorts the candidates: the page is then read by primary
     key, and the caller needs no existence check nor count query of its own. `boosts`: see ranking."""
-    tsquery, params = tsquery_sql(parsed)
     # Support, then id, as one bigint key (asset_id is an integer column, below 2^31): no index
     # provides this order, so the planner takes the GIN index and sorts the matches instead of
     # walking the whole support index and testing every row, and the top-N sort of a broad
@@ -192,106 +198,23 @@ def ranked(rows, parsed: ParsedQuery, today, ordering: str, boosts=None):
     by_support = ExpressionWrapper(
         Cast("won_deal_count", BigIntegerField()) * Value(2**31) + F("asset_id"), output_field=BigIntegerField()
     ).desc()
-    candidates = rows.filter(TextMatch(parsed)).order_by(by_support).values("asset_id")
-    try:
-        inner, inner_params = candidates[:RANK_CANDIDATES].query.sql_with_params()
-    except EmptyResultSet:  # a filter that nothing can pass, such as an unknown stage
-        return Asset.objects.none(), 0
+    candidates = rows.filter(search_vector=search_query(parsed)).order_by(by_support).values("asset_id")
     # Rank the candidates: by text (their vectors read again by primary key: cheaper than carrying
     # every match's vector through the sort by support), support and freshness from the search row;
     # the asset itself is read only to sort by use or revenue.
-    score = blend_sql(f"ts_rank(s.search_vector, {tsquery})", table="s", id_column="asset_id", boosts=boosts)
-    if ordering in ("most_used", "best_support"):
-        source, order = "JOIN content_asset a ON a.id = c.asset_id", order_sql(ordering, score, "a")
-    else:
-        source, order = "", order_sql(ordering, score, "s", id_column="asset_id")
-    order_params = [*params, *blend_params(today)] if score in order else []
+    chosen = AssetSearchRow.objects.filter(asset_id__in=candidates[:RANK_CANDIDATES])
+    order = _ROW_ORDERS.get(ordering)
+    if order is None:
+        tsquery, params = tsquery_sql(parsed)
+        relevance = f"ts_rank({SEARCH_TABLE}.search_vector, {tsquery})"
+        score = blend_sql(relevance, table=SEARCH_TABLE, id_column="asset_id", boosts=boosts)
+        chosen = chosen.alias(score=RawSQL(score, [*params, *blend_params(today)]))  # noqa: S611 - constant SQL
+        order = _BY_RELEVANCE
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL random_page_cost = {SEARCH_RANDOM_PAGE_COST}")
-        cursor.execute(
-            f"SELECT s.asset_id FROM ({inner}) c JOIN {SEARCH_TABLE} s ON s.asset_id = c.asset_id "  # noqa: S608
-            f"{source} ORDER BY {order}",
-            [*inner_params, *order_params],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        ids = list(chosen.order_by(*order).values_list("asset_id", flat=True))
     # The candidates passed every filter already: a page of them is read by primary key, in order.
-    return RankedQuerySet.of(Asset, ids), len(ids)
-
-
-class RankedIds(Expression):
-    """`id = ANY(ids)` on the asset table's alias: the filter that holds a ranked list of assets."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, ids: list[int]):
-        super().__init__()
-        self.ids = ids
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
-        return f"{alias}.id = ANY(%s)", [self.ids]
-
-
-class RankedQuerySet(AssetQuerySet):
-    """The assets of a ranked list of ids, in that order. A slice (a page) reads only the assets of
-    that slice, with only their ids in its SQL: 20 rows by primary key, whatever the number of
-    candidates."""
-
-    ranked_ids = None
-
-    @classmethod
-    def of(cls, model, ids: list[int]) -> "RankedQuerySet":
-        queryset = cls(model=model).filter(RankedIds(ids))._ordered_by(ids)
-        queryset.ranked_ids = ids
-        return queryset
-
-    def _ordered_by(self, ids):
-        return self.extra(  # noqa: S610 - constant SQL
-            select={"search_position": "array_position(%s::integer[], content_asset.id)"},
-            select_params=[ids],
-        ).order_by("search_position")
-
-    def _page(self, ids):
-        """This queryset (its joins, annotations and other filters kept) narrowed to `ids`: the
-        ranked filter is swapped for the page's, or None when it is no longer a top-level condition
-        (a queryset combined with OR)."""
-        page = self._chain()
-        where = page.query.where
-        if where.negated or where.connector != "AND":
-            return None
-        # `filter(RankedIds(...))` stores the condition as `Exact(RankedIds(...), True)`
-        positions = [i for i, child in enumerate(where.children) if isinstance(getattr(child, "lhs", None), RankedIds)]
-        if len(positions) != 1:
-            return None
-        condition = copy.copy(where.children[positions[0]])
-        condition.lhs = RankedIds(ids)
-        where.children[positions[0]] = condition
-        page = page._ordered_by(ids)
-        page.ranked_ids = None
-        return page
-
-    def _clone(self):
-        clone = super()._clone()
-        clone.ranked_ids = self.ranked_ids
-        return clone
-
-    def _filter_or_exclude(self, negate, args, kwargs):
-        clone = super()._filter_or_exclude(negate, args, kwargs)
-        clone.ranked_ids = None  # a filter after ranking: slices are ordinary SQL slices again
-        return clone
-
-    def __getitem__(self, k):
-        ranked = self.ranked_ids is not None and isinstance(k, slice) and self._result_cache is None
-        if ranked and (page := self._page(self.ranked_ids[k])) is not None:
-            return page
-        return super().__getitem__(k)
-
-    def count(self):
-        return len(self.ranked_ids) if self.ranked_ids is not None and self._result_cache is None else super().count()
-
-    def exists(self):
-        return bool(self.ranked_ids) if self.ranked_ids is not None and self._result_cache is None else super().exists()
+    return RankedAssets.of(Asset, ids), len(ids)
 
 
 def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[tuple[int, float]]:
@@ -307,27 +230,6 @@ def typo_candidates(parsed: ParsedQuery, threshold: float, limit: int) -> list[t
             [query, query, query, threshold, limit],
         )
         return [(pk, float(sim)) for pk, sim in cursor.fetchall()]
-
-
-class TermFilter(Expression):
-    """The assets (or search rows) labelled with a stage, persona or competitor, on whatever alias
-    the table has: `stage_ids @> ARRAY[id]` on a search row, through the search row for an asset."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, facet: str, term_id: int):
-        super().__init__()
-        self.column, self.term_id = TERM_ARRAYS[facet][0], term_id
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
-        if compiler.query.model is AssetSearchRow:
-            return f"{alias}.{self.column} @> ARRAY[%s]::integer[]", [self.term_id]
-        return (
-            f"{alias}.id IN (SELECT asset_id FROM {SEARCH_TABLE} WHERE {self.column} @> ARRAY[%s]::integer[])",  # noqa: S608
-            [self.term_id],
-        )
 
 
 def resolve_terms(slugs: dict[str, str]) -> dict[str, int | None]:
@@ -346,8 +248,14 @@ def resolve_terms(slugs: dict[str, str]) -> dict[str, int | None]:
 
 
 def filter_by_term(queryset, facet: str, term_id: int | None):
-    """The assets labelled with this stage, persona or competitor (none for an unknown one)."""
-    return queryset.none() if term_id is None else queryset.filter(TermFilter(facet, term_id))
+    """The assets (or search rows) labelled with this stage, persona or competitor (none for an
+    unknown one): `stage_ids @> '{id}'` on a search row, through the search row for an asset."""
+    if term_id is None:
+        return queryset.none()
+    labelled = {f"{TERM_ARRAYS[facet][0]}__contains": [term_id]}
+    if queryset.model is AssetSearchRow:
+        return queryset.filter(**labelled)
+    return queryset.filter(pk__in=AssetSearchRow.objects.filter(**labelled).values("asset_id"))
 
 
 _TERMS_SQL = ", ".join(

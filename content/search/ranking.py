@@ -88,14 +88,3 @@ def order_queryset(queryset, ordering: str):
     if ordering == "best_support":
         return queryset.order_by("-won_deal_count", "-influenced_revenue", "-usage_count", "-id")
     return queryset.order_by("-score", F("published_at").desc(nulls_last=True), "-id")
-
-
-def order_sql(ordering: str, score_sql: str, table: str, id_column: str = "id") -> str:
-    """The same orders as `order_queryset`, as an SQL ORDER BY list over `table`'s columns."""
-    pk = f"{table}.{id_column}"
-    return {
-        "newest": f"{table}.published_at DESC NULLS LAST, {pk} DESC",
-        "most_used": f"{table}.usage_count DESC, {table}.won_deal_count DESC, {pk} DESC",
-        "best_support": f"{table}.won_deal_count DESC, {table}.influenced_revenue DESC, {table}.usage_count DESC, "
-        f"{pk} DESC",
-    }.get(ordering, f"{score_sql} DESC, {table}.published_at DESC NULLS LAST, {pk} DESC")
