@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from .asset_selectors import overlap_annotation, sharing_any
 from .models import Asset, AssetKind, Deal
-from .permissions import can_view_deal, visible_assets, visible_deals
+from .permissions import visible_assets, visible_deals
 
 RECOMMENDED_LIMIT = 12
 OBJECTIONS_LIMIT = 10
@@ -43,10 +43,6 @@ def deals_for_prep(*, user, q: str = ""):
     if q:
         deals = deals.filter(Q(name__icontains=q) | Q(account__icontains=q) | Q(crm_id__iexact=q))
     return deals.order_by("close_date", "name", "id")
-
-
-def may_prepare(user, deal: Deal) -> bool:
-    return can_view_deal(user, deal)
 
 
 @dataclass
@@ -111,4 +107,4 @@ def prepare_deal(*, deal: Deal, user) -> DealPrep:
     return prep
 
 
-__all__ = ["DealPrep", "deals_for_prep", "may_prepare", "prepare_deal"]
+__all__ = ["DealPrep", "deals_for_prep", "prepare_deal"]

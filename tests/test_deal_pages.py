@@ -210,3 +210,22 @@ def test_a_large_upload_is_imported_by_a_background_job_with_a_progress_page(
     assert not list((tmp_path / "imports").iterdir())  # the stored upload is removed once imported
     page = manager_client.get(job.get_absolute_url())
     assert b"created 30" in page.content
+
+
+def test_a_rep_sees_no_title_of_a_draft_someone_else_logged_in_their_deal(rep, rep_client, marketer):
+    from .factories import AssetFactory, DealFactory, UsageFactory
+
+    deal = DealFactory(owner=rep)
+    draft = AssetFactory(status="draft", title="Unreleased pricing plan")
+    UsageFactory(asset=draft, deal=deal, user=marketer)
+    html = rep_client.get(f"/deals/{deal.crm_id}/").content.decode()
+    assert "Unreleased pricing plan" not in html
+    assert "An asset you cannot open" in html
+
+
+def test_deal_prep_of_another_reps_deal_is_not_found_like_a_missing_one(rep_client, other_rep):
+    from .factories import DealFactory
+
+    theirs = DealFactory(owner=other_rep)
+    assert rep_client.get(f"/prep/{theirs.crm_id}/").status_code == 404
+    assert rep_client.get("/prep/NO-SUCH-DEAL/").status_code == 404

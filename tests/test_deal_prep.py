@@ -140,7 +140,7 @@ def test_a_deal_with_nothing_to_match_says_so(rep_client, rep):
 
 def test_a_rep_may_not_prepare_another_reps_deal_but_a_manager_may(client, other_rep, manager, deal):
     client.force_login(other_rep)
-    assert client.get(prep_url(deal)).status_code == 403
+    assert client.get(prep_url(deal)).status_code == 404  # not found, like a missing deal
     client.force_login(manager)
     assert client.get(prep_url(deal)).status_code == 200
 

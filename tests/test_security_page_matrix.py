@@ -127,7 +127,7 @@ PAGES = [
         "get",
         lambda w: f"/prep/{w.other_deal.crm_id}/",
         None,
-        merge(everyone(200), rep=403),
+        merge(everyone(200), rep=404),  # like a missing deal: CRM ids cannot be enumerated
     ),
     ("deal list", "get", lambda w: "/deals/", None, everyone(200)),
     ("deal import form", "get", lambda w: "/deals/import/", None, only(200, "manager")),

@@ -1,13 +1,12 @@
 """Deal prep: pick a deal, get what to bring to it."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
-from ..deal_prep import deals_for_prep, may_prepare, prepare_deal
+from ..deal_prep import deals_for_prep, prepare_deal
 from ..models import Deal
-from ..permissions import require
+from ..permissions import require, visible_deals
 
 
 @require("view_deals")
@@ -22,12 +21,9 @@ def deal_prep(request):
 
 @require("view_deals")
 def deal_prep_detail(request, crm_id):
-    deal = get_object_or_404(
-        Deal.objects.select_related("funnel_stage", "owner").prefetch_related("personas", "competitors"),
-        crm_id=crm_id,
-    )
-    if not may_prepare(request.user, deal):
-        raise PermissionDenied
+    # Another rep's deal is "not found", like a missing one: CRM ids cannot be enumerated.
+    deals = Deal.objects.select_related("funnel_stage", "owner").prefetch_related("personas", "competitors")
+    deal = get_object_or_404(visible_deals(request.user, deals), crm_id=crm_id)
     return render(request, "deal_prep/detail.html", {"prep": prepare_deal(deal=deal, user=request.user)})
 
 

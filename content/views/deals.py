@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
@@ -60,7 +60,12 @@ def _asset_choices(user, q: str):
     return list(assets.order_by("title", "id")[:ASSET_CHOICES])
 
 
-def _used_assets(deal):
+def _openable(user):
+    """Whether the user may open a use's asset: someone else may have logged a draft in this deal."""
+    return Exists(visible_assets(user).filter(pk=OuterRef("asset_id")))
+
+
+def _used_assets(deal, user):
     """Per asset used in the deal: uses that support it (on or before the close) and uses after."""
     usages = Usage.objects.filter(deal=deal)
     if deal.close_date:
@@ -70,7 +75,7 @@ def _used_assets(deal):
         before, after = Count("id"), Count("id", filter=Q(pk__isnull=True))
     rows = (
         usages.values("asset_id", "asset__title", "asset__kind")
-        .annotate(before=before, after=after, last_used=Max("used_at"))
+        .annotate(before=before, after=after, last_used=Max("used_at"), openable=_openable(user))
         .order_by("-before", "asset__title")[:USED_ASSETS_SHOWN]
     )
     kinds = dict(AssetKind.choices)
@@ -79,8 +84,13 @@ def _used_assets(deal):
 
 
 def _deal_page(request, deal, *, log_errors=(), objection_errors=(), status=200):
-    timeline = Usage.objects.filter(deal=deal).select_related("asset", "user", "stage").order_by("-used_at", "-id")
-    before, after_only = _used_assets(deal)
+    timeline = (
+        Usage.objects.filter(deal=deal)
+        .select_related("asset", "user", "stage")
+        .annotate(openable=_openable(request.user))
+        .order_by("-used_at", "-id")
+    )
+    before, after_only = _used_assets(deal, request.user)
     may_log = can(request.user, "log_usage")  # on any deal the user may open
     q = request.GET.get("asset_q", "")
     return render(
