@@ -393,3 +393,25 @@ def test_a_triage_action_with_a_return_address_that_is_no_path_goes_back_to_the_
     )
     assert response.status_code == 302
     assert response["Location"] == f"/requests/{request.pk}/"
+
+
+def test_an_over_long_request_description_is_refused_by_the_api_and_the_page(security_world):
+    from content.models import ContentRequest
+
+    huge = "x" * 20_000  # under the body limits, over the description's
+    api = APIClient()
+    api.force_authenticate(security_world.rep)
+    response = api.post("/api/v1/requests/", {"title": "Huge", "description": huge}, format="json")
+    assert response.status_code == 400
+    assert "description" in response.json()
+    page = client_for("rep", security_world).post("/requests/new/", {"title": "Huge", "description": huge})
+    assert page.status_code in (200, 400) and "at most 10000 characters" in page.content.decode()
+    assert not ContentRequest.objects.filter(title="Huge").exists()
+
+
+def test_the_request_service_refuses_an_over_long_description_whoever_calls_it(security_world):
+    from content.models.requests import DESCRIPTION_MAX_LENGTH
+    from content.requesting import RequestError, request_submit
+
+    with pytest.raises(RequestError):
+        request_submit(requester=security_world.rep, title="Long", description="x" * (DESCRIPTION_MAX_LENGTH + 1))

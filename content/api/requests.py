@@ -24,6 +24,7 @@ from ..models import (
     RequestPriority,
     RequestStatus,
 )
+from ..models.requests import DESCRIPTION_MAX_LENGTH
 from ..money import reporting_currency
 from ..permissions import Can, can, can_view_deal, visible_deals
 from ..requesting import (
@@ -123,7 +124,7 @@ class ContentRequestSerializer(serializers.ModelSerializer):
 
 class ContentRequestCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
     kind = serializers.ChoiceField(choices=AssetKind.choices, required=False, allow_blank=True, default="")
     stage = serializers.SlugRelatedField(slug_field="slug", queryset=FunnelStage.objects.all(), required=False)
     persona = serializers.SlugRelatedField(slug_field="slug", queryset=Persona.objects.all(), required=False)
@@ -134,7 +135,7 @@ class ContentRequestCreateSerializer(serializers.Serializer):
 
 class ContentRequestUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False)
+    description = serializers.CharField(required=False, max_length=DESCRIPTION_MAX_LENGTH)
     status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     decline_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)

@@ -1,6 +1,7 @@
 """Content requests: sales asks marketing for what is missing; marketing triages under an SLA."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,6 +9,9 @@ from django.urls import reverse
 from .assets import Asset, AssetKind
 from .deals import Deal
 from .taxonomy import Competitor, FunnelStage, Persona
+
+# A request's description: several pages of context, not a document (the model validates it).
+DESCRIPTION_MAX_LENGTH = 10_000
 
 
 class RequestStatus(models.TextChoices):
@@ -61,7 +65,10 @@ class ContentRequestQuerySet(models.QuerySet):
 
 class ContentRequest(models.Model):
     title = models.CharField(max_length=200, help_text="What is needed, in a line.")
-    description = models.TextField(help_text="Why it is needed: the situation, the buyer, what is missing.")
+    description = models.TextField(
+        help_text="Why it is needed: the situation, the buyer, what is missing.",
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
     kind = models.CharField(max_length=20, choices=AssetKind.choices, blank=True)
     stage = models.ForeignKey(FunnelStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests")
     persona = models.ForeignKey(Persona, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests")

@@ -15,6 +15,7 @@ from ..models import (
     Persona,
     RequestPriority,
 )
+from ..models.requests import DESCRIPTION_MAX_LENGTH
 from ..permissions import MARKETING, visible_deals
 
 
@@ -43,6 +44,7 @@ class _DealFormMixin:
 class RequestSubmitForm(_DealFormMixin, forms.Form):
     title = forms.CharField(max_length=200, help_text="What is needed, in a line.")
     description = forms.CharField(
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Why it is needed: the situation, the buyer, what is missing.",
     )
