@@ -95,7 +95,7 @@ def test_the_progress_page_is_for_its_creator_only(client, rep, other_rep, flaky
     assert client.get(job.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker reconnects
+@pytest.mark.django_db(transaction=True)  # the worker reconnects
 def test_the_database_queue_and_its_worker_run_and_retry_jobs(
     settings, django_capture_on_commit_callbacks, flaky_handler
 ):
