@@ -245,6 +245,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "content.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "content.limits.LimitedJSONParser",
         "rest_framework.parsers.FormParser",

@@ -4,7 +4,6 @@ searched and filtered by the same function and parameters as the library page.""
 from functools import partial
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -226,20 +225,14 @@ class AssetSerializer(serializers.ModelSerializer):
     def validate_file(self, upload):
         if upload is None:
             return upload
-        try:
-            validate_asset_file(upload)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
+        validate_asset_file(upload)  # DRF turns its ValidationError into this field's error
         return upload
 
     def _write(self, service, **arguments):
-        """The asset services hold every rule; their refusals become a 400 naming the fields."""
+        """The asset services hold every rule; their refusals become a 400 naming the fields
+        (content.api.errors)."""
         upload = arguments.pop("file", None)
-        try:
-            return service(actor=self.context["request"].user, upload=upload, **arguments)
-        except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            raise serializers.ValidationError(detail) from error
+        return service(actor=self.context["request"].user, upload=upload, **arguments)
 
     def create(self, validated_data):
         return self._write(asset_create, **validated_data)

@@ -2,7 +2,6 @@
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -71,10 +70,6 @@ class DealFilter(django_filters.FilterSet):
         fields = ["status", "owner", "stage", "closed_after", "closed_before"]
 
 
-def _errors(error: DjangoValidationError):
-    return error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-
-
 class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Reps see their own deals; marketers and managers all. Managers (and the CRM integration user,
     in group Managers) create and update deals by CRM id."""
@@ -102,10 +97,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """Create or update the deal with this CRM id (idempotent): 201 when created, 200 when updated."""
         serializer = DealWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            deal, created = upsert_deal(crm_id=crm_id, source="api", **serializer.validated_data)
-        except DjangoValidationError as error:
-            return Response(_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        deal, created = upsert_deal(crm_id=crm_id, source="api", **serializer.validated_data)
         deal = Deal.objects.select_related("owner", "funnel_stage").get(pk=deal.pk)
         return Response(DealSerializer(deal).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -148,10 +140,7 @@ class CrmWebhook(APIView):
             payload = load_json(body)
         except InputRejected as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            outcome, deal = apply_crm_event(payload=payload)
-        except DjangoValidationError as error:
-            return Response(_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        outcome, deal = apply_crm_event(payload=payload)
         result = {"status": outcome}
         if deal is not None:
             result["crm_id"] = deal.crm_id

@@ -8,7 +8,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.response import Response
 
 from ..models import (
@@ -189,10 +188,6 @@ class ContentRequestFilter(django_filters.FilterSet):
         return queryset
 
 
-def _bad_request(error: RequestError):
-    return BadRequest({"detail": error.text})
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Requests you may see, with SLA clock and business impact",
@@ -233,10 +228,7 @@ class ContentRequestViewSet(
     def create(self, request, *args, **kwargs):
         incoming = ContentRequestCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
-        try:
-            created = request_submit(requester=request.user, **incoming.validated_data)
-        except RequestError as error:
-            raise _bad_request(error) from error
+        created = request_submit(requester=request.user, **incoming.validated_data)
         body = ContentRequestSerializer(self._read(created.pk), context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -254,11 +246,8 @@ class ContentRequestViewSet(
         data = incoming.validated_data
         if any(field in data for field in TRIAGE_FIELDS) and not can(request.user, "triage_requests"):
             raise PermissionDenied("Only marketing triages content requests.")
-        try:
-            with transaction.atomic():
-                self._apply(target, request.user, data)
-        except RequestError as error:
-            raise _bad_request(error) from error
+        with transaction.atomic():
+            self._apply(target, request.user, data)
         return Response(ContentRequestSerializer(self._read(target.pk), context={"request": request}).data)
 
     @staticmethod
@@ -292,12 +281,7 @@ class ContentRequestViewSet(
         target = self.get_object()
         incoming = SupportSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
-        try:
-            support, created = request_support(
-                request=target, user=request.user, deal=incoming.validated_data.get("deal")
-            )
-        except RequestError as error:
-            raise _bad_request(error) from error
+        support, created = request_support(request=target, user=request.user, deal=incoming.validated_data.get("deal"))
         body = {
             "request": target.pk,
             "user": request.user.username,
@@ -324,10 +308,7 @@ class ContentRequestViewSet(
         if request.method == "POST":
             incoming = CommentSerializer(data=request.data)
             incoming.is_valid(raise_exception=True)
-            try:
-                comment = request_comment(request=target, author=request.user, body=incoming.validated_data["body"])
-            except RequestError as error:
-                raise _bad_request(error) from error
+            comment = request_comment(request=target, author=request.user, body=incoming.validated_data["body"])
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = RequestComment.objects.filter(request=target).select_related("author").order_by("created_at", "id")
         return Response(CommentSerializer(comments, many=True).data)

@@ -2,11 +2,8 @@
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -95,10 +92,5 @@ class UsageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
             if on_behalf_of is None:
                 return Response({"user": ["No such user."]}, status=status.HTTP_400_BAD_REQUEST)
         data.pop("user", None)
-        try:
-            usage = log_usage(user=request.user, on_behalf_of=on_behalf_of, **data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        usage = log_usage(user=request.user, on_behalf_of=on_behalf_of, **data)
         return Response(UsageSerializer(usage).data, status=status.HTTP_201_CREATED)
