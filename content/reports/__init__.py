@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..caching import cached
 from .adoption import adoption_report
-from .base import Column, Report, Table
+from .base import TITLES, Column, Report, Table
 from .csv import csv_response, report_csv, safe_cell
 from .effectiveness import effectiveness_report
 from .filters import ReportFilterError, ReportFilters
@@ -58,6 +58,7 @@ def _cache_params(filters: ReportFilters) -> dict:
 
 
 __all__ = [
+    "TITLES",
     "DESCRIPTIONS",
     "REPORTS",
     "Column",

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from ..models import ContentRequest, Deal, DealStatus, supports_deal
 from ..permissions import SALES
 from . import scope
-from .base import Column, Report, chart, order_by_for, sliced
+from .base import TITLES, Column, Report, chart, order_by_for, sliced
 from .stats import ratio
 
 COLUMNS = [
@@ -111,7 +111,7 @@ def adoption_report(filters) -> Report:
     totals["reps"] = reps.count()
     return Report(
         name="adoption",
-        title="Adoption",
+        title=TITLES["adoption"],
         description="Per rep: deals worked, deals backed by logged content, uses and requests.",
         filters=filters,
         columns=COLUMNS,

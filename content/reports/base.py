@@ -9,6 +9,18 @@ from .filters import ReportFilterError, ReportFilters
 # lift (a signed relative change, -0.25 = 25% lower), date, datetime, bool.
 
 
+# Each report's title, written once: the report itself, the index page and the report page use it.
+TITLES = {
+    "usage": "Usage",
+    "effectiveness": "Effectiveness",
+    "adoption": "Adoption",
+    "gaps": "Content gaps",
+    "requests": "Requests and SLA",
+    "freshness": "Freshness",
+    "objections": "Objections",
+}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str

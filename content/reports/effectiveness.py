@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from ..models import Asset, AssetKind, DealStatus, Usage, supports_deal
 from ..money import by_currency, reporting_currency
 from . import scope
-from .base import Column, Report, Table, page_slice
+from .base import TITLES, Column, Report, Table, page_slice
 from .filters import ReportFilterError
 from .sql import fetch_dicts, subquery_sql
 from .stats import lift, ratio, wilson_interval, wilson_lower_sql
@@ -239,7 +239,7 @@ def effectiveness_report(filters) -> Report:
     charted = [row for row in rows if row["enough_data"]][:15]
     return Report(
         name="effectiveness",
-        title="Effectiveness",
+        title=TITLES["effectiveness"],
         description="Which assets support closed deals, against the baseline, with confidence intervals.",
         filters=filters,
         columns=COLUMNS,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ..models import Asset, AssetKind, SearchLog
 from . import scope
-from .base import Column, Report, Table, page_slice
+from .base import TITLES, Column, Report, Table, page_slice
 from .filters import ReportFilterError
 from .sql import fetch_dicts, materialized, subquery_sql
 from .stats import ratio
@@ -137,7 +137,7 @@ def freshness_report(filters) -> Report:
     ]
     return Report(
         name="freshness",
-        title="Freshness",
+        title=TITLES["freshness"],
         description="The share of published assets verified in time, and the overdue ones reps still use.",
         filters=filters,
         columns=COLUMNS,

@@ -4,7 +4,7 @@ from django.db.models import Count, F, Q
 
 from ..models import Asset, AssetKind, ContentRequest, FunnelStage, Persona, UsageAction
 from . import scope
-from .base import Column, Report, sort_rows
+from .base import TITLES, Column, Report, sort_rows
 
 COLUMNS = [
     Column("stage", "Stage"),
@@ -111,7 +111,7 @@ def gaps_report(filters) -> Report:
     top = [r for r in rows if r["demand"]][:12]
     return Report(
         name="gaps",
-        title="Content gaps",
+        title=TITLES["gaps"],
         description="Published assets per stage and persona, beside the demand in the same cells.",
         filters=filters,
         columns=COLUMNS,

@@ -7,7 +7,7 @@ from django.db.models import Count, F, Max
 
 from ..models import AssetKind, UsageAction
 from . import scope
-from .base import Column, Report, Table, chart, order_by_for, sliced
+from .base import TITLES, Column, Report, Table, chart, order_by_for, sliced
 from .effectiveness import asset_figures, baseline, describe
 
 COLUMNS = [
@@ -105,7 +105,7 @@ def objections_report(filters) -> Report:
     )
     return Report(
         name="objections",
-        title="Objections",
+        title=TITLES["objections"],
         description="The objections heard most, by stage and competitor, with their entries' effectiveness.",
         filters=filters,
         columns=COLUMNS,

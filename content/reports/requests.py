@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ..models import OPEN_REQUEST_STATUSES, RequestEvent, RequestStatus
 from . import scope
-from .base import Column, Report, Table, chart, sort_rows
+from .base import TITLES, Column, Report, Table, chart, sort_rows
 from .sql import grouped_medians, seconds_between
 
 COLUMNS = [
@@ -169,7 +169,7 @@ def requests_report(filters) -> Report:
     totals["within_sla_share"] = totals["triaged_within_sla"] / totals["triaged"] if totals["triaged"] else None
     return Report(
         name="requests",
-        title="Requests and SLA",
+        title=TITLES["requests"],
         description="The request backlog by status and age, time to triage and deliver, and the SLA.",
         filters=filters,
         columns=COLUMNS,

@@ -6,7 +6,7 @@ from django.db.models.functions import TruncWeek
 
 from ..models import Asset, AssetKind, FunnelStage
 from . import scope
-from .base import Column, Report, Table, chart, order_by_for, sliced
+from .base import TITLES, Column, Report, Table, chart, order_by_for, sliced
 from .sql import fetch_dicts, materialized, subquery_sql
 
 COLUMNS = [
@@ -136,7 +136,7 @@ def usage_report(filters) -> Report:
     breakdown = [Column("uses", "Uses", "int"), Column("assets", "Distinct assets", "int")]
     return Report(
         name="usage",
-        title="Usage",
+        title=TITLES["usage"],
         description="Which assets reps use, how widely and when.",
         filters=filters,
         columns=COLUMNS,

@@ -6,18 +6,8 @@ from django.urls import path
 
 from ..models import AssetKind, Competitor, FunnelStage, Persona
 from ..permissions import require
-from ..reports import DESCRIPTIONS, REPORTS, ReportFilterError, ReportFilters, csv_response, run_report
+from ..reports import DESCRIPTIONS, REPORTS, TITLES, ReportFilterError, ReportFilters, csv_response, run_report
 from ..templatetags.reports import format_value
-
-TITLES = {
-    "usage": "Usage",
-    "effectiveness": "Effectiveness",
-    "adoption": "Adoption",
-    "gaps": "Content gaps",
-    "requests": "Requests and SLA",
-    "freshness": "Freshness",
-    "objections": "Objections",
-}
 
 
 @require("view_reports")
