@@ -26,6 +26,7 @@ from ..assets import (
 from ..markdown import render_markdown
 from ..models import Asset, AssetKind, AssetStatus
 from ..permissions import can, can_open_asset, require, visible_assets
+from ..semantic.display import embedding_context
 from ..uploads import extension_of
 
 # The button a marketer presses for each target status.
@@ -59,7 +60,7 @@ def asset_detail(request, pk):
     # points the user may open (one each); distinct reps and deals (one aggregate); related (one).
     proof_points = visible_assets(request.user).only(*PROOF_FIELDS).order_by("title")
     proof = Prefetch("proof_points", queryset=proof_points)
-    asset = get_object_or_404(Asset.objects.with_taxonomy().prefetch_related(proof), pk=pk)
+    asset = get_object_or_404(Asset.objects.with_taxonomy().select_related("embedding").prefetch_related(proof), pk=pk)
     if not can_open_asset(request.user, asset):
         return forbidden(request, asset)
     today = timezone.localdate()
@@ -78,6 +79,7 @@ def asset_detail(request, pk):
             "transitions": transitions,
             "may_verify": asset.status == AssetStatus.PUBLISHED and may_verify(request.user, asset),
             "file_type": extension_of(asset.file.name).upper() if asset.file else "",
+            **embedding_context(asset, user=request.user),
         },
     )
 
