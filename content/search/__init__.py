@@ -27,6 +27,7 @@ FILTERS = ("kind", "stage", "persona", "competitor", "tag", "status")
 TERM_FILTERS = ("stage", "persona", "competitor")
 TYPO_THRESHOLD = 0.6  # pg_trgm's default word similarity threshold, applied on both databases
 TYPO_LIMIT = 50
+SEARCH_MODES = {"hybrid": "Keywords and meaning", "semantic": "Meaning only", "keyword": "Keywords only"}
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,18 @@ class SearchParams:
     tag: str = ""
     status: str = ""
     ordering: str = "relevance"  # relevance | newest | most_used | best_support
+    mode: str = "hybrid"  # hybrid | semantic | keyword (see content/semantic/fusion.py)
 
     @classmethod
     def from_query_dict(cls, data) -> "SearchParams":
         values = {name: (data.get(name) or "").strip()[:200] for name in ("q", *FILTERS)}
         ordering = data.get("ordering") or "relevance"
-        return cls(**values, ordering=ordering if ordering in ORDERINGS else "relevance")
+        mode = data.get("mode") or "hybrid"
+        return cls(
+            **values,
+            ordering=ordering if ordering in ORDERINGS else "relevance",
+            mode=mode if mode in SEARCH_MODES else "hybrid",
+        )
 
     def filters(self) -> dict[str, str]:
         """The active filters (not the query nor the ordering), as recorded in the search log."""
@@ -66,6 +73,9 @@ class SearchResult:
     match_count: int | None = None
     # The stage, persona and competitor filters as the backend resolved them (see `_filtered`).
     terms: dict = field(default_factory=dict)
+    # {asset id: its best passage hit} when semantic search took part (content/semantic/fusion.py)
+    passages: dict = field(default_factory=dict)
+    semantic_note: str = ""  # why semantic search did not take part, when it should have
 
     def __post_init__(self):
         # Results are listed, never read in full: the text extracted from an asset's file (a whole
@@ -106,6 +116,18 @@ def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
 
 def run_search(*, user, params: SearchParams) -> SearchResult:
     """The assets `user` may see that match `params`, best first, with what facets need."""
+    result = _keyword_search(user=user, params=params)
+    # Fusion step: semantic hits fused with the keyword results (content/semantic/fusion.py).
+    parsed = parse(params.q)
+    if params.mode != "keyword" and has_terms(parsed) and not any(c.excluded for c in parsed.clauses):
+        from ..semantic.fusion import combine
+
+        result = combine(result, assets=_filtered(visible_assets(user), params, result.terms), params=params)
+    return result
+
+
+def _keyword_search(*, user, params: SearchParams) -> SearchResult:
+    """The keyword search: full-text match, then misspelling corrections, then similar titles."""
     today = timezone.localdate()
     terms = resolve_terms(params)
     assets = _filtered(visible_assets(user), params, terms)
@@ -166,6 +188,7 @@ from .facets import facet_counts  # noqa: E402
 
 __all__ = [
     "ORDERINGS",
+    "SEARCH_MODES",
     "SearchParams",
     "SearchResult",
     "facet_counts",

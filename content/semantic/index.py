@@ -8,6 +8,7 @@
   `AssetEmbedding.changed_at`. When it moved, only the assets changed since are read again.
 """
 
+import contextlib
 import datetime
 import threading
 from dataclasses import dataclass
@@ -210,9 +211,17 @@ class InProcessIndex:
         return hits[:k]
 
 
+def _load_onnxruntime_first() -> None:
+    """onnxruntime crashes the process when it is loaded after usearch's native module (seen
+    with onnxruntime 1.32 and usearch 2.26); loaded before, both work."""
+    with contextlib.suppress(ImportError):
+        import onnxruntime  # noqa: F401
+
+
 def _top_rows(vectors: np.ndarray, query: np.ndarray, k: int) -> np.ndarray:
     """The rows with the largest inner products with `query`, exactly."""
     try:
+        _load_onnxruntime_first()
         from usearch.index import MetricKind, search
     except ImportError:  # numpy: a float32 copy of one block at a time
         scores = np.concatenate(
