@@ -8,16 +8,24 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from ..assets import asset_save_file, attach_taxonomy
 from ..models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
-from ..search import ORDERINGS, SearchParams, record_search, run_search
+from ..search import ORDERINGS, SEARCH_MODES, SearchParams, record_search, run_search
 from ..search.paging import COUNT_CAP, CappedPaginator
+from ..semantic.fusion import attach_passages
 from ..uploads import validate_asset_file
+from .answers import PassageMatchSerializer
 from .pagination import StandardPagination
 
 
@@ -104,6 +112,9 @@ class AssetSerializer(serializers.ModelSerializer):
     )
     needs_review = serializers.SerializerMethodField()
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    passage = serializers.SerializerMethodField(
+        help_text="In a search with semantic results: the asset's passage that best matches `q` (else null)."
+    )
 
     class Meta:
         model = Asset
@@ -141,6 +152,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "influenced_revenue",
             "created_at",
             "updated_at",
+            "passage",
         ]
         read_only_fields = [
             "review_by",
@@ -158,6 +170,13 @@ class AssetSerializer(serializers.ModelSerializer):
 
     def get_needs_review(self, asset) -> bool:
         return asset.is_stale()
+
+    @extend_schema_field(PassageMatchSerializer(allow_null=True))
+    def get_passage(self, asset):
+        match = getattr(asset, "best_passage", None)
+        if match is None:
+            return None
+        return PassageMatchSerializer(match, context={**self.context, "asset": asset}).data
 
     def validate_file(self, upload):
         if upload is None:
@@ -209,6 +228,12 @@ class AssetFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(method="ignore", max_length=100)
     status = django_filters.ChoiceFilter(choices=AssetStatus.choices, method="ignore")
     ordering = django_filters.ChoiceFilter(choices=list(ORDERINGS.items()), method="ignore")
+    mode = django_filters.ChoiceFilter(
+        choices=list(SEARCH_MODES.items()),
+        method="ignore",
+        help_text="How `q` matches: `hybrid` (default) fuses keyword and semantic results, `semantic` matches "
+        "meaning only, `keyword` words only. Without a working model, every mode is keyword search.",
+    )
 
     class Meta:
         model = Asset
@@ -224,6 +249,7 @@ class AssetFilter(django_filters.FilterSet):
         self.search_params = params
         self.match_count = result.match_count
         self.corrected_query = result.corrected_query
+        self.search_result = result
         # the page's stages, personas, competitors and tags: one query (see AssetViewSet.paginate_queryset)
         return result.assets.select_related("owner")
 
@@ -295,7 +321,10 @@ class AssetViewSet(viewsets.ModelViewSet):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        return attach_taxonomy(page) if page is not None and self.action == "list" else page
+        if page is None or self.action != "list":
+            return page
+        result = getattr(self.filterset_used, "search_result", None)
+        return attach_passages(attach_taxonomy(page), result) if result is not None else attach_taxonomy(page)
 
     def perform_create(self, serializer):
         serializer.save(owner=self.request.user)

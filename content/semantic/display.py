@@ -28,13 +28,32 @@ def _has_embedding(asset) -> bool:
         return False
 
 
+def _query_words(query: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(query or "") if w.lower() not in STOP_WORDS and len(w) > 1}
+
+
+def excerpt(text: str, query: str, width: int = 320) -> str:
+    """About `width` characters of `text`, around the first query word it contains."""
+    if len(text) <= width:
+        return text
+    lowered = text.lower()
+    found = [i for i in (lowered.find(w) for w in _query_words(query)) if i >= 0]
+    start = max(0, min(found) - width // 3) if found else 0
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + width)
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    return ("… " if start else "") + text[start:end].strip() + (" …" if end < len(text) else "")
+
+
 def highlight(text: str, query: str) -> str:
     """`text` escaped, then the query's words (not stop words) wrapped in <mark>."""
-    words = {w.lower() for w in WORD.findall(query or "") if w.lower() not in STOP_WORDS and len(w) > 1}
+    words = _query_words(query)
     escaped = escape(text)
     if not words:
         return mark_safe(escaped)  # noqa: S308 - escaped above
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(escape(w)) for w in sorted(words, key=len, reverse=True)) + r")\w*", re.IGNORECASE
-    )
+    alternatives = "|".join(re.escape(escape(w)) for w in sorted(words, key=len, reverse=True))
+    # not inside an entity of the escaping ("&lt;" when someone searches for "lt")
+    pattern = re.compile(r"(?<![&#\w])(" + alternatives + r")\w*", re.IGNORECASE)
     return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308 - escaped above
