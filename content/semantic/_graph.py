@@ -45,9 +45,10 @@ class BertShape:
 class _GraphWriter:
     """Collects nodes and initializers, naming each intermediate value after the node that makes it."""
 
-    def __init__(self) -> None:
+    def __init__(self, int8_block_size: int | None) -> None:
         self.nodes: list[onnx.NodeProto] = []
         self.initializers: list[onnx.TensorProto] = []
+        self.int8_block_size = int8_block_size
 
     def constant(self, name: str, value: np.ndarray) -> str:
         self.initializers.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
@@ -58,10 +59,48 @@ class _GraphWriter:
         return name
 
     def dense(self, x: str, weights: dict[str, np.ndarray], key: str) -> str:
-        # Torch stores Linear weights as (out, in); MatMul wants (in, out).
-        w = self.constant(f"{key}.weight_t", weights[f"{key}.weight"].astype(np.float32).T)
         b = self.constant(f"{key}.bias", weights[f"{key}.bias"].astype(np.float32))
-        return self.op("Add", [self.op("MatMul", [x, w], f"{key}/MatMul"), b], f"{key}/Add")
+        if self.int8_block_size:
+            product = self.int8_matmul(x, weights[f"{key}.weight"].astype(np.float32), key)
+        else:
+            # Torch stores Linear weights as (out, in); MatMul wants (in, out).
+            w = self.constant(f"{key}.weight_t", weights[f"{key}.weight"].astype(np.float32).T)
+            product = self.op("MatMul", [x, w], f"{key}/MatMul")
+        return self.op("Add", [product, b], f"{key}/Add")
+
+    def int8_matmul(self, x: str, weight: np.ndarray, key: str) -> str:
+        """x @ weight.T with int8 weights, one scale per block of `int8_block_size` inputs per output.
+
+        onnxruntime's MatMulNBits: weights stored as uint8 offset by 128, (out, blocks, block_size).
+        With accuracy_level 4 it quantizes the activations too, block by block and row by row, so
+        a long text in the batch does not coarsen a short one (as dynamic per-tensor int8 does).
+        """
+        block = self.int8_block_size
+        out_features, in_features = weight.shape
+        if in_features % block:
+            raise ValueError(f"{key}: {in_features} inputs do not split into blocks of {block}")
+        blocks = weight.reshape(out_features, in_features // block, block)
+        scales = np.abs(blocks).max(axis=2) / 127.0
+        scales = np.where(scales == 0, 1.0, scales).astype(np.float32)
+        quantized = np.clip(np.rint(blocks / scales[:, :, None]), -127, 127).astype(np.int16) + 128
+        packed = self.constant(f"{key}.weight_int8", quantized.astype(np.uint8))
+        scale = self.constant(f"{key}.weight_scales", scales)
+        name = f"{key}/MatMulNBits"
+        self.nodes.append(
+            helper.make_node(
+                "MatMulNBits",
+                [x, packed, scale],
+                [name],
+                name=name,
+                domain="com.microsoft",
+                K=in_features,
+                N=out_features,
+                bits=8,
+                block_size=block,
+                accuracy_level=4,
+            )
+        )
+        return name
 
     def layer_norm(self, x: str, weights: dict[str, np.ndarray], key: str, eps: float) -> str:
         gamma = self.constant(f"{key}.weight", weights[f"{key}.weight"].astype(np.float32))
@@ -69,9 +108,11 @@ class _GraphWriter:
         return self.op("LayerNormalization", [x, gamma, beta], f"{key}/LayerNorm", axis=-1, epsilon=eps)
 
 
-def build_graph(weights: dict[str, np.ndarray], shape: BertShape) -> onnx.ModelProto:
-    """The float32 graph; quantization, if any, is applied to it afterwards."""
-    g = _GraphWriter()
+def build_graph(
+    weights: dict[str, np.ndarray], shape: BertShape, *, int8_block_size: int | None = None
+) -> onnx.ModelProto:
+    """The graph, in float32 or, given a block size, with the dense layers' weights in int8."""
+    g = _GraphWriter(int8_block_size)
     head_size = shape.hidden // shape.heads
 
     # Embeddings. Every token has type 0 for single sentences, so that row is folded into the
@@ -156,7 +197,8 @@ def build_graph(weights: dict[str, np.ndarray], shape: BertShape) -> onnx.ModelP
         outputs=[helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", shape.hidden])],
         initializer=g.initializers,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="enablement")
+    opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)]
+    model = helper.make_model(graph, opset_imports=opsets, producer_name="enablement")
     model.ir_version = IR_VERSION
     onnx.checker.check_model(model)
     return model
