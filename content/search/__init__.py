@@ -116,14 +116,17 @@ def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
 
 def run_search(*, user, params: SearchParams) -> SearchResult:
     """The assets `user` may see that match `params`, best first, with what facets need."""
-    result = _keyword_search(user=user, params=params)
-    # Fusion step: semantic hits fused with the keyword results (content/semantic/fusion.py).
+    # Fusion step: semantic hits fused with the keyword results (content/semantic/fusion.py); the
+    # semantic half starts first and runs beside the keyword search.
     parsed = parse(params.q)
-    if params.mode != "keyword" and has_terms(parsed) and not any(c.excluded for c in parsed.clauses):
-        from ..semantic.fusion import combine
+    if params.mode == "keyword" or not has_terms(parsed) or any(c.excluded for c in parsed.clauses):
+        return _keyword_search(user=user, params=params)
+    from ..semantic import fusion
 
-        result = combine(result, assets=_filtered(visible_assets(user), params, result.terms), params=params)
-    return result
+    pending = fusion.start_pending(params)
+    result = _keyword_search(user=user, params=params)
+    assets = _filtered(visible_assets(user), params, result.terms)
+    return fusion.combine(result, assets=assets, params=params, pending=pending)
 
 
 def _keyword_search(*, user, params: SearchParams) -> SearchResult:

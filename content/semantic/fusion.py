@@ -10,6 +10,7 @@ matters. Semantic hits are published assets only, and pass the same visibility r
 as keyword hits. The query is embedded once per search (cached per process).
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db.models import Case, FloatField, Q, Value, When
@@ -42,15 +43,40 @@ class PassageMatch:
     score: float
 
 
+def _best_per_asset(hits) -> dict[int, index.Hit]:
+    best: dict[int, index.Hit] = {}
+    for hit in hits:
+        if hit.score >= MIN_SIMILARITY and hit.asset_id not in best:
+            best[hit.asset_id] = hit
+    return best
+
+
 def semantic_hits(query: str, *, depth: int = PASSAGE_DEPTH) -> dict[int, index.Hit]:
     """{asset id: its best passage hit} for the query, best first, above MIN_SIMILARITY."""
     encoder = runtime.encoder()
     vector = runtime.query_vector(query)
-    best: dict[int, index.Hit] = {}
-    for hit in index.nearest(vector, depth, model_version=encoder.model_version):
-        if hit.score >= MIN_SIMILARITY and hit.asset_id not in best:
-            best[hit.asset_id] = hit
-    return best
+    return _best_per_asset(index.nearest(vector, depth, model_version=encoder.model_version))
+
+
+_scanner = ThreadPoolExecutor(max_workers=2, thread_name_prefix="semantic-scan")
+
+
+def start_semantic(query: str, *, filtered: bool):
+    """Begin the semantic half of a search; returns a function that waits for its hits. With the
+    in-process index, embedding the query and scanning the matrix (no database, and both release
+    the GIL) run in a thread while the keyword search runs its SQL; the index is brought up to date
+    here first, on this thread's database connection. Raises SemanticUnavailable."""
+    depth = FILTERED_PASSAGE_DEPTH if filtered else PASSAGE_DEPTH
+    encoder = runtime.encoder()
+    if index.pgvector_ready():
+        return lambda: semantic_hits(query, depth=depth)
+    in_process = index.in_process_index()
+    in_process.sync(encoder.model_version)
+
+    def scan():
+        return _best_per_asset(in_process.search(runtime.query_vector(query), depth))
+
+    return _scanner.submit(scan).result
 
 
 def keyword_ids(result, depth: int = KEYWORD_DEPTH) -> list[int]:
@@ -71,12 +97,28 @@ def fuse(keyword: list[int], semantic: list[int]) -> list[tuple[int, float]]:
     return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), -item[0]))
 
 
-def combine(result, *, assets, params):
-    """The keyword `result` with the semantic hits of its query fused in (mode hybrid) or
-    instead (mode semantic). `assets`: the visible, filtered assets the hits must be among.
-    Without a working model the keyword result comes back, with the reason in `semantic_note`."""
+def start_pending(params):
+    """`start_semantic` for a search's parameters; an unavailable model is reported by `combine`."""
     try:
-        hits = semantic_hits(params.q, depth=FILTERED_PASSAGE_DEPTH if params.filters() else PASSAGE_DEPTH)
+        return start_semantic(params.q, filtered=bool(params.filters()))
+    except runtime.SemanticUnavailable as exc:
+        reason = exc.reason
+
+        def unavailable():
+            raise runtime.SemanticUnavailable(reason)
+
+        return unavailable
+
+
+def combine(result, *, assets, params, pending=None):
+    """The keyword `result` with the semantic hits of its query fused in (mode hybrid) or
+    instead (mode semantic). `assets`: the visible, filtered assets the hits must be among;
+    `pending`: the semantic half already started (`start_semantic`). Without a working model the
+    keyword result comes back, with the reason in `semantic_note`."""
+    try:
+        if pending is None:
+            pending = start_semantic(params.q, filtered=bool(params.filters()))
+        hits = pending()
     except runtime.SemanticUnavailable as exc:
         result.semantic_note = f"unavailable: {exc.reason}"
         return result
