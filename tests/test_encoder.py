@@ -189,7 +189,8 @@ def test_get_encoder_loads_once_even_when_threads_race(fresh_process, monkeypatc
     assert all(result is encoder for result in results)
 
 
-def test_the_status_is_ok_when_the_encoder_loads(fresh_process):
+def test_the_status_is_ok_when_the_encoder_loads(fresh_process, settings, graph_dir, encoder):
+    settings.EMBEDDING_CACHE_DIR = graph_dir  # where the encoder fixture built the graph
     status = encoder_status()
     assert status["status"] == "ok"
     assert status["model"] == "all-MiniLM-L6-v2"
@@ -243,6 +244,18 @@ def test_a_missing_runtime_makes_it_unavailable(fresh_process, monkeypatch):
     assert "runtime is not installed" in status["reason"]
 
 
+def test_an_unexpected_error_while_loading_is_reported_not_raised(fresh_process, monkeypatch):
+    def broken_load():
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(encoder_module, "load_encoder", broken_load)
+    status = encoder_status()
+    assert status["status"] == "unavailable"
+    assert "simulated bug" in status["reason"]
+    with pytest.raises(EncoderUnavailable):
+        get_encoder()
+
+
 def test_a_corrupt_cached_graph_is_rebuilt(tmp_path, encoder):
     path = graph_path(tmp_path, encoder.model_version)
     path.write_bytes(b"\x08\x07 truncated protobuf")
@@ -272,3 +285,13 @@ def test_a_graph_that_cannot_be_written_makes_it_unavailable(monkeypatch, tmp_pa
     blocked.write_text("a file where the cache directory should be")
     with pytest.raises(EncoderUnavailable, match="cannot write the encoder graph"):
         load_encoder(blocked / "embeddings")
+
+
+def test_long_texts_run_in_smaller_batches_so_attention_memory_stays_bounded():
+    lengths = [256] * 40 + [10] * 40
+    batches = list(encoder_module._batches([[0] * n for n in lengths], 32))
+    assert sorted(i for batch in batches for i in batch) == list(range(80))
+    for batch in batches:
+        assert len(batch) <= 32
+        assert len(batch) * max(lengths[i] for i in batch) <= encoder_module.MAX_TOKENS_PER_RUN
+    assert [len(batch) for batch in batches[:2]] == [32, 8]  # the short texts fill whole batches

@@ -72,15 +72,32 @@ class Encoder:
         vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return vectors
-        encodings = [self._tokenizer.encode(text) for text in texts]
-        # Texts of similar length share a batch, so little time goes into padding.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), batch_size):
-            indices = order[start : start + batch_size]
-            input_ids, attention_mask = _pad([encodings[i].ids for i in indices])
+        token_ids = [self._tokenizer.encode(text).ids for text in texts]
+        for indices in _batches(token_ids, batch_size):
+            input_ids, attention_mask = _pad([token_ids[i] for i in indices])
             (embeddings,) = self._session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})
             vectors[indices] = embeddings
         return vectors
+
+
+# Attention holds batch x 12 x tokens x tokens floats a few times over: 32 passages of 256 tokens
+# would take ~400 MB. A cap on the tokens per run keeps that near 100 MB, and matrices of 2,048 rows
+# already keep the cores as busy as bigger ones.
+MAX_TOKENS_PER_RUN = 2048
+
+
+def _batches(token_ids: list[list[int]], batch_size: int):
+    """Indices of texts to run together: of similar length (little padding), within the token cap."""
+    order = sorted(range(len(token_ids)), key=lambda i: len(token_ids[i]))
+    batch: list[int] = []
+    for index in order:
+        # Sorted by length, so the text being added is the longest of its batch.
+        if batch and (len(batch) == batch_size or (len(batch) + 1) * len(token_ids[index]) > MAX_TOKENS_PER_RUN):
+            yield batch
+            batch = []
+        batch.append(index)
+    if batch:
+        yield batch
 
 
 def _pad(token_ids: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +242,11 @@ def build_graph_file(files: ModelFiles, target: Path, *, quantization: str = QUA
     try:
         onnx.save(model, partial)
         tokenizer = files.tokenizer()
-        check = Encoder(session=_session(partial), tokenizer=tokenizer, model_version="build check")
+        try:
+            session = _session(partial)
+        except Exception as error:  # e.g. an onnxruntime too old for an op of the graph
+            raise EncoderUnavailable(f"onnxruntime cannot run the built graph: {error}") from error
+        check = Encoder(session=session, tokenizer=tokenizer, model_version="build check")
         for text in _BUILD_PROBES:
             ids, mask = _pad([tokenizer.encode(text).ids])
             expected = reference_encode(weights, ids, mask, shape=shape)[0]
@@ -283,7 +304,11 @@ def get_encoder() -> Encoder:
                 _encoder = load_encoder()
             except EncoderUnavailable as error:
                 _failure = error
-                logger.warning("Semantic encoder unavailable: %s", error)
+            except Exception as error:  # a bug or a broken install must not take the caller down too
+                logger.exception("Loading the semantic encoder failed")
+                _failure = EncoderUnavailable(f"loading failed unexpectedly: {error!r}")
+            if _failure is not None:
+                logger.warning("Semantic encoder unavailable: %s", _failure)
         if _failure is not None:
             raise EncoderUnavailable(str(_failure))
         return _encoder
