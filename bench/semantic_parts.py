@@ -3,7 +3,6 @@ real model (indexing throughput), give the rest copies of those vectors so the i
 size, time query embedding, and measure one fresh worker's memory growth (model + index)."""
 
 import json
-import statistics
 import subprocess
 import sys
 import time
@@ -52,7 +51,6 @@ def fill_with_copies() -> int:
     """Passages for every published asset still without any, each with a copy of a really embedded
     passage's vector (chosen by its text hash), marked "copied vectors": the index then holds as
     many rows as the full library would, for timing and memory; their meaning is not measured."""
-    import numpy as np
     from django.db import transaction
     from django.utils import timezone
 
@@ -83,7 +81,6 @@ def fill_with_copies() -> int:
             Passage.objects.bulk_create(rows, batch_size=1000)
             AssetEmbedding.objects.bulk_create(states, batch_size=1000)
         added += len(rows)
-    del np
     return added
 
 
@@ -152,4 +149,4 @@ def _measure_worker():
 if __name__ == "__main__" and "--worker-memory" in sys.argv:
     _measure_worker()
 
-__all__ = ["embed_sample", "fill_with_copies", "percentile", "query_embedding_times", "statistics", "worker_memory"]
+__all__ = ["embed_sample", "fill_with_copies", "percentile", "query_embedding_times", "worker_memory"]
