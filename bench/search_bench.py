@@ -1,4 +1,6 @@
-"""Search latency through the API against the naive way (icontains over title and body).
+"""Search latency through the API against the naive way (icontains over title and body), keyword
+mode beside hybrid mode (keyword and semantic results fused), plus the semantic costs: query
+embedding, indexing throughput and one worker's memory growth (bench/semantic_parts.py).
 
 Run with the database chosen by DATABASE_URL, e.g.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_search python bench/search_bench.py
@@ -6,6 +8,11 @@ Run with the database chosen by DATABASE_URL, e.g.
 It migrates, generates the data set when it is smaller than --assets, then times 20 realistic
 queries (warm-up once, then --runs times each; first all through the API, then all the naive way)
 and prints p50 / p95 side by side.
+
+Embedding all 200,000 passages of the synthetic set takes hours of CPU; --embed-sample assets are
+embedded with the real model (timed: indexing throughput), and --fill gives every other published
+asset its passages with copies of those vectors, so the index has its full size for latency and
+memory. The summary says how many passages carry real and copied vectors.
 """
 
 import argparse
@@ -34,6 +41,9 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from content.models import Asset  # noqa: E402
 from content.permissions import visible_assets  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import semantic_parts  # noqa: E402
+
 QUERIES = [
     ("pricing", {}),
     ("security review", {}),
@@ -58,9 +68,7 @@ QUERIES = [
 ]
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+percentile = semantic_parts.percentile
 
 
 def naive(user, q, filters):
@@ -83,6 +91,9 @@ def main():
     parser.add_argument("--deals", type=int, default=50_000)
     parser.add_argument("--usages", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--embed-sample", type=int, default=2000, help="Assets embedded with the real model.")
+    parser.add_argument("--reembed", action="store_true", help="Embed the sample again (to time it).")
+    parser.add_argument("--no-fill", action="store_true", help="Leave the other assets without passages.")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -95,6 +106,17 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE content_asset")
             cursor.execute("VACUUM ANALYZE content_asset_search")
+    from content.models import AssetEmbedding, Passage
+
+    indexing = semantic_parts.embed_sample(args.embed_sample, rebuild=args.reembed)
+    copied = 0 if args.no_fill else semantic_parts.fill_with_copies()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE content_passage")
+            cursor.execute("VACUUM ANALYZE content_assetembedding")
+    copies = AssetEmbedding.objects.filter(error="copied vectors")
+    copied_passages = Passage.objects.filter(asset_id__in=copies.values("asset_id")).count()
+    all_passages = Passage.objects.count()
     from django.contrib.auth import get_user_model
 
     rep = get_user_model().objects.filter(groups__name="Sales").order_by("pk").first()
@@ -102,20 +124,22 @@ def main():
     client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
     total = Asset.objects.count()
     print(f"{connection.vendor}: {total} assets; {args.runs} runs of {len(QUERIES)} queries, whole API request")
-    print(f"{'query':<42} {'count':>6} {'api p50':>8} {'naive p50':>10} {'naive n':>8}")
+    print(f"{'query':<42} {'count':>6} {'kw p50':>7} {'hyb p50':>8} {'naive p50':>10} {'naive n':>8}")
     # Each way is timed in its own pass, so that neither evicts the other's pages from the cache
     # (the naive way reads the whole asset table on every query).
-    api_times, naive_times, counts, naive_counts = {}, {}, {}, {}
-    for q, filters in QUERIES:
-        params = {"q": q, **filters}
-        response = client.get("/api/v1/assets/", params)
-        assert response.status_code == 200, response.content[:300]
-        counts[q] = response.json()["count"]
-        api_times[q] = []
-        for _ in range(args.runs):
-            began = time.perf_counter()
-            client.get("/api/v1/assets/", params)
-            api_times[q].append((time.perf_counter() - began) * 1000)
+    times = {"keyword": {}, "hybrid": {}}
+    counts, naive_times, naive_counts = {}, {}, {}
+    for mode in ("keyword", "hybrid"):
+        for q, filters in QUERIES:
+            params = {"q": q, "mode": mode, **filters}
+            response = client.get("/api/v1/assets/", params)
+            assert response.status_code == 200, response.content[:300]
+            counts[q, mode] = response.json()["count"]
+            times[mode][q] = []
+            for _ in range(args.runs):
+                began = time.perf_counter()
+                client.get("/api/v1/assets/", params)
+                times[mode][q].append((time.perf_counter() - began) * 1000)
     for q, filters in QUERIES:
         naive(rep, q, filters)
         naive_times[q] = []
@@ -125,16 +149,33 @@ def main():
             naive_times[q].append((time.perf_counter() - began) * 1000)
     for q, filters in QUERIES:
         label = q + (" " + " ".join(f"{k}={v}" for k, v in filters.items()) if filters else "")
-        print(f"{label:<42} {counts[q]:>6} {statistics.median(api_times[q]):>8.1f} "
-              f"{statistics.median(naive_times[q]):>10.1f} {naive_counts[q]:>8}")
-    api_all = [t for times in api_times.values() for t in times]
-    naive_all = [t for times in naive_times.values() for t in times]
-    api_p50, api_p95 = percentile(api_all, 0.5), percentile(api_all, 0.95)
+        print(f"{label:<42} {counts[q, 'keyword']:>6} {statistics.median(times['keyword'][q]):>7.1f} "
+              f"{statistics.median(times['hybrid'][q]):>8.1f} {statistics.median(naive_times[q]):>10.1f} "
+              f"{naive_counts[q]:>8}")
+    keyword_all = [t for ts in times["keyword"].values() for t in ts]
+    hybrid_all = [t for ts in times["hybrid"].values() for t in ts]
+    naive_all = [t for ts in naive_times.values() for t in ts]
     naive_p50, naive_p95 = percentile(naive_all, 0.5), percentile(naive_all, 0.95)
-    print(f"\nAPI search   p50 {api_p50:7.1f} ms   p95 {api_p95:7.1f} ms")
-    print(f"naive        p50 {naive_p50:7.1f} ms   p95 {naive_p95:7.1f} ms")
-    print(f"speed-up     p50 {naive_p50 / api_p50:7.1f}×     p95 {naive_p95 / api_p95:7.1f}×")
+    for label, values in (("keyword (API)", keyword_all), ("hybrid (API)", hybrid_all)):
+        p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
+        print(f"\n{label:<14} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   naive is {naive_p50 / p50:.1f}× / "
+              f"{naive_p95 / p95:.1f}× slower", end="")
+    print(f"\nnaive          p50 {naive_p50:7.1f} ms   p95 {naive_p95:7.1f} ms")
 
+    embed_times = semantic_parts.query_embedding_times([q for q, _ in QUERIES], args.runs)
+    print(f"query embedding p50 {percentile(embed_times, 0.5):6.1f} ms   p95 {percentile(embed_times, 0.95):6.1f} ms")
+    if indexing["assets"]:
+        print(f"indexing: {indexing['assets']} assets, {indexing['passages']} passages ({indexing['encoded']} texts "
+              f"encoded) in {indexing['seconds']:.1f} s = {indexing['passages'] / indexing['seconds']:.1f} passages/s")
+    else:
+        print("indexing: the sample was embedded by an earlier run (--reembed to time it)")
+    print(f"index: {all_passages} passages, {all_passages - copied_passages} with vectors from the model, "
+          f"{copied_passages} with copies of them ({copied} copied by this run)")
+    memory = semantic_parts.worker_memory()
+    print(f"one fresh worker: RSS {memory['before_mb']:.0f} MB before its first hybrid search, "
+          f"{memory['after_mb']:.0f} MB after (+{memory['after_mb'] - memory['before_mb']:.0f} MB: model + "
+          f"{memory['rows']} rows, {memory['matrix_mb']:.0f} MB matrix); first hybrid search "
+          f"{memory['first_hybrid_ms']:.0f} ms (loads both)")
 
 if __name__ == "__main__":
     main()

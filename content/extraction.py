@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 # Enough for search; a 2,000-page manual must not bloat the row and the index.
 MAX_TEXT_CHARS = 200_000
 MAX_PDF_PAGES = 300
+PAGE_BREAK = "\f"
 
 
 EXTRACTED_KINDS = ("pdf", "docx", "pptx")
@@ -101,6 +102,10 @@ def extract_text_or_reason(file) -> tuple[str, str]:
     finally:
         with contextlib.suppress(OSError, ValueError):
             file.seek(0)
+    if kind == "pdf":
+        # A form feed between pages: whitespace to the keyword search, a page number to passages.
+        text = PAGE_BREAK.join(" ".join(part.split()) for part in parts)
+        return text[:MAX_TEXT_CHARS] if text.strip() else ""
     text = " ".join(" ".join(part.split()) for part in parts if part and part.strip())
     return text[:MAX_TEXT_CHARS], ""
 

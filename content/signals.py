@@ -17,6 +17,7 @@ from .models import (
     Usage,
 )
 from .search import indexing
+from .semantic import embedding
 
 
 @receiver([post_save, post_delete], sender=Usage)
@@ -43,6 +44,8 @@ def invalidate_reports_on_taxonomy(sender, action, **kwargs):
 
 
 post_save.connect(indexing.asset_saved, sender=Asset, dispatch_uid="search_asset_saved")
+# After the keyword index: passages and vectors of published assets (content/semantic/embedding.py).
+post_save.connect(embedding.asset_saved, sender=Asset, dispatch_uid="semantic_asset_saved")
 for _through in (Asset.stages.through, Asset.personas.through, Asset.competitors.through, TaggedItem):
     m2m_changed.connect(
         indexing.asset_relations_changed, sender=_through, dispatch_uid=f"search_m2m_{_through.__name__}"

@@ -306,3 +306,9 @@ LOGGING = {
         "enablement.requests": {"level": env_str("REQUEST_LOG_LEVEL", "INFO")},
     },
 }
+
+# Semantic search: passages of published assets embedded offline (content/semantic/). Off, or with
+# the model missing, search is keyword search and assets are saved without vectors.
+SEMANTIC_SEARCH = env_bool("SEMANTIC_SEARCH", True)
+# Assets with more passages to embed than this are embedded by a background job, not the request.
+SEMANTIC_INLINE_PASSAGES = env_int("SEMANTIC_INLINE_PASSAGES", 20)

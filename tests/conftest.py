@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from .factories import UserFactory
+from .semantic_helpers import counting_encoder, real_encoder, semantic  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +12,13 @@ def _immediate_background_jobs(settings):
     # Jobs run inline in tests; the database queue and its worker are exercised by the scale proof.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.JOB_RETRY_BACKOFF_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _keyword_search_only(settings):
+    # Semantic search is switched on where a test asks for it (tests/semantic_helpers.py): elsewhere
+    # the model would reorder results that tests pin by hand, and cost seconds per worker to load.
+    settings.SEMANTIC_SEARCH = False
 
 
 @pytest.fixture(autouse=True)

@@ -68,7 +68,11 @@ def test_pages_carry_security_headers(client):
 def test_the_health_check_is_open_and_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "semantic": "unavailable: semantic search is switched off (SEMANTIC_SEARCH=0)",
+    }
 
 
 def test_the_health_check_answers_plain_http_when_https_is_enforced(client, settings):

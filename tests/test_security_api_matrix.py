@@ -74,6 +74,7 @@ def competitor(w):
 # (id, method, url(security_world), body(security_world) or None, expected by persona)
 ENDPOINTS = [
     ("assets list", "get", lambda w: "/api/v1/assets/", None, everyone(200)),
+    ("answers", "get", lambda w: "/api/v1/answers/?q=pricing", None, everyone(200)),
     ("assets create", "post", lambda w: "/api/v1/assets/", asset_body, only(201, "marketer")),
     ("published asset", "get", lambda w: f"/api/v1/assets/{w.published.pk}/", None, everyone(200)),
     ("draft asset", "get", lambda w: f"/api/v1/assets/{w.draft.pk}/", None, merge(everyone(200), rep=404)),
@@ -331,6 +332,7 @@ def test_every_api_route_is_in_the_matrix():
     routed = {str(p.pattern) for p in urls.urlpatterns if "(?P<format>" not in str(p.pattern)}
     known = {
         "auth/token/",
+        "answers/",
         "calendar/",
         "webhooks/crm/",
         *[f"reports/{name}/" for name in REPORTS],

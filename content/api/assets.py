@@ -21,9 +21,11 @@ from ..asset_selectors import attach_taxonomy
 from ..assets import asset_create, asset_update
 from ..models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
-from ..search import ORDERINGS, SearchParams, record_search, run_search
+from ..search import ORDERINGS, SEARCH_MODES, SearchParams, record_search, run_search
 from ..search.paging import COUNT_CAP, CappedPaginator
+from ..semantic.fusion import attach_passages
 from ..uploads import validate_asset_file
+from .answers import PassageMatchSerializer
 from .pagination import StandardPagination
 
 
@@ -151,6 +153,9 @@ class AssetSerializer(serializers.ModelSerializer):
         "never added across currencies.",
     )
     verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    passage = serializers.SerializerMethodField(
+        help_text="In a search with semantic results: the asset's passage that best matches `q` (else null)."
+    )
 
     class Meta:
         model = Asset
@@ -192,6 +197,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "influenced_revenue_by_currency",
             "created_at",
             "updated_at",
+            "passage",
         ]
         read_only_fields = [
             "review_by",
@@ -221,6 +227,13 @@ class AssetSerializer(serializers.ModelSerializer):
             "verified_at": review.verified_at,
             "verified_by": review.verified_by,
         }
+
+    @extend_schema_field(PassageMatchSerializer(allow_null=True))
+    def get_passage(self, asset):
+        match = getattr(asset, "best_passage", None)
+        if match is None:
+            return None
+        return PassageMatchSerializer(match, context={**self.context, "asset": asset}).data
 
     def validate_file(self, upload):
         if upload is None:
@@ -252,6 +265,12 @@ class AssetFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(method="ignore", max_length=100)
     status = django_filters.ChoiceFilter(choices=AssetStatus.choices, method="ignore")
     ordering = django_filters.ChoiceFilter(choices=list(ORDERINGS.items()), method="ignore")
+    mode = django_filters.ChoiceFilter(
+        choices=list(SEARCH_MODES.items()),
+        method="ignore",
+        help_text="How `q` matches: `hybrid` (default) fuses keyword and semantic results, `semantic` matches "
+        "meaning only, `keyword` words only. Without a working model, every mode is keyword search.",
+    )
 
     class Meta:
         model = Asset
@@ -268,6 +287,7 @@ class AssetFilter(django_filters.FilterSet):
         self.match_count = result.match_count
         self.corrected_query = result.corrected_query
         self.partial_match = result.partial_match
+        self.search_result = result
         # the page's stages, personas, competitors and tags: one query (see AssetViewSet.paginate_queryset)
         return result.assets.select_related("owner", "verified_by")
 
@@ -339,4 +359,7 @@ class AssetViewSet(viewsets.ModelViewSet):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        return attach_taxonomy(page) if page is not None and self.action == "list" else page
+        if page is None or self.action != "list":
+            return page
+        result = getattr(self.filterset_used, "search_result", None)
+        return attach_passages(attach_taxonomy(page), result) if result is not None else attach_taxonomy(page)

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import reports
+from .answers import AnswersView
 from .assets import AssetViewSet
 from .auth import ObtainToken
 from .calendar import CalendarEventsView
@@ -25,6 +26,7 @@ router.register("requests", ContentRequestViewSet, basename="request")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("answers/", AnswersView.as_view(), name="api-answers"),
     path("calendar/", CalendarEventsView.as_view(), name="api-calendar"),
     path("webhooks/crm/", CrmWebhook.as_view(), name="crm-webhook"),
     *reports.urlpatterns,

@@ -22,6 +22,7 @@ from .requests import (
     RequestStatus,
     RequestSupport,
 )
+from .semantic import AssetEmbedding, Passage
 from .taxonomy import Competitor, FunnelStage, Persona, TeamChoices
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "STATUS_TRANSITIONS",
     "Asset",
     "BackgroundJob",
+    "AssetEmbedding",
     "AssetKind",
     "AssetSearchRow",
     "AssetStatus",
@@ -43,6 +45,7 @@ __all__ = [
     "FunnelStage",
     "JobStatus",
     "Notification",
+    "Passage",
     "Persona",
     "RequestComment",
     "RequestEvent",

@@ -29,6 +29,7 @@ TERM_FILTERS = ("stage", "persona", "competitor")
 TYPO_THRESHOLD = 0.6  # pg_trgm's default word similarity threshold, applied on both databases
 TYPO_LIMIT = 50
 PARTIAL_LIMIT = 100  # the closest partial matches listed when no asset has every word
+SEARCH_MODES = {"hybrid": "Keywords and meaning", "semantic": "Meaning only", "keyword": "Keywords only"}
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,18 @@ class SearchParams:
     tag: str = ""
     status: str = ""
     ordering: str = "relevance"  # relevance | newest | most_used | best_support
+    mode: str = "hybrid"  # hybrid | semantic | keyword (see content/semantic/fusion.py)
 
     @classmethod
     def from_query_dict(cls, data) -> "SearchParams":
         values = {name: (data.get(name) or "").strip()[:200] for name in ("q", *FILTERS)}
         ordering = data.get("ordering") or "relevance"
-        return cls(**values, ordering=ordering if ordering in ORDERINGS else "relevance")
+        mode = data.get("mode") or "hybrid"
+        return cls(
+            **values,
+            ordering=ordering if ordering in ORDERINGS else "relevance",
+            mode=mode if mode in SEARCH_MODES else "hybrid",
+        )
 
     def filters(self) -> dict[str, str]:
         """The active filters (not the query nor the ordering), as recorded in the search log."""
@@ -74,6 +81,9 @@ class SearchResult:
     # boost when nothing of that kind is related (`kind_widened`).
     named_kind: str = ""
     kind_widened: bool = False
+    # {asset id: its best passage hit} when semantic search took part (content/semantic/fusion.py)
+    passages: dict = field(default_factory=dict)
+    semantic_note: str = ""  # why semantic search did not take part, when it should have
 
     def __post_init__(self):
         # Results are listed, never read in full: the text extracted from an asset's file (a whole
@@ -112,8 +122,24 @@ def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
     return queryset
 
 
-def run_search(*, user, params: SearchParams, _widen: str = "") -> SearchResult:
+def run_search(*, user, params: SearchParams) -> SearchResult:
     """The assets `user` may see that match `params`, best first, with what facets need."""
+    # Fusion step: semantic hits fused with the keyword results (content/semantic/fusion.py); the
+    # semantic half starts first and runs beside the keyword search.
+    parsed = parse(params.q)
+    if params.mode == "keyword" or not has_terms(parsed) or any(c.excluded for c in parsed.clauses):
+        return _keyword_search(user=user, params=params)
+    from ..semantic import fusion
+
+    pending = fusion.start_pending(params)
+    result = _keyword_search(user=user, params=params)
+    # The semantic hits pass the same filters, a kind named by the words included (result.params).
+    assets = _filtered(visible_assets(user), result.params, result.terms)
+    return fusion.combine(result, assets=assets, params=params, pending=pending)
+
+
+def _keyword_search(*, user, params: SearchParams, _widen: str = "") -> SearchResult:
+    """The keyword search: full-text match, then misspelling corrections, then similar titles."""
     today = timezone.localdate()
     asked = params
     parsed, params, kind, boosts = read_intent(parse(params.q), params, widen=_widen)
@@ -159,7 +185,7 @@ def run_search(*, user, params: SearchParams, _widen: str = "") -> SearchResult:
         return _listed(assets, ids, params, terms, partial_match=True, named_kind=kind, **found)
     # Nothing of the kind the rep named is related: every kind, with that kind lifted.
     if kind and not _widen and not asked.kind:
-        widened = run_search(user=user, params=asked, _widen=kind)
+        widened = _keyword_search(user=user, params=asked, _widen=kind)
         widened.kind_widened = True
         return widened
     # Still nothing: the titles closest to the query by trigram similarity.
@@ -239,6 +265,7 @@ from .facets import facet_counts  # noqa: E402
 
 __all__ = [
     "ORDERINGS",
+    "SEARCH_MODES",
     "SearchParams",
     "SearchResult",
     "facet_counts",

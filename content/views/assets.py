@@ -17,6 +17,7 @@ from ..assets import asset_create, asset_transition, asset_update, asset_verify,
 from ..markdown import render_markdown
 from ..models import Asset, AssetKind, AssetStatus
 from ..permissions import can, can_open_asset, require, visible_assets
+from ..semantic.display import embedding_context
 from ..uploads import extension_of
 
 # The button a marketer presses for each target status.
@@ -51,7 +52,7 @@ def asset_detail(request, pk):
     proof_points = visible_assets(request.user).only(*PROOF_FIELDS).order_by("title")
     proof = Prefetch("proof_points", queryset=proof_points)
     asset = get_object_or_404(
-        Asset.objects.with_taxonomy().select_related("verified_by").prefetch_related(proof), pk=pk
+        Asset.objects.with_taxonomy().select_related("verified_by", "embedding").prefetch_related(proof), pk=pk
     )
     if not can_open_asset(request.user, asset):
         return forbidden(request, asset)
@@ -71,6 +72,7 @@ def asset_detail(request, pk):
             "transitions": transitions,
             "may_verify": asset.status == AssetStatus.PUBLISHED and may_verify(request.user, asset),
             "file_type": extension_of(asset.file.name).upper() if asset.file else "",
+            **embedding_context(asset, user=request.user),
         },
     )
 

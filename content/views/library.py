@@ -10,6 +10,7 @@ from ..permissions import can, require, visible_assets
 from ..search import ORDERINGS, SearchParams, facet_counts, record_search, run_search
 from ..search.analytics import low_click_searches, record_click, zero_result_searches
 from ..search.paging import COUNT_CAP, CappedPaginator
+from ..semantic.fusion import attach_passages
 
 PAGE_SIZE = 20
 ANALYTICS_PERIODS = (7, 30, 90)
@@ -24,6 +25,7 @@ def library(request):
     cap = COUNT_CAP if params.q.strip() else None
     paginator = CappedPaginator(assets, PAGE_SIZE, cap=cap, known_count=result.match_count)
     page = paginator.get_page(request.GET.get("page"))
+    attach_passages(page, result)  # each result's best-matching passage, when semantic search took part
     log = None
     if params.is_search() and page.number == 1:
         log = record_search(user=request.user, params=params, result_count=page.paginator.count)

@@ -1,0 +1,170 @@
+"""Hybrid ranking: the keyword results and the semantic results fused by reciprocal rank.
+
+    fused(asset) = W_KEYWORD / (K + keyword rank) + W_SEMANTIC / (K + semantic rank)
+
+Ranks start at 1; an asset missing from a list gets nothing from it. The keyword list is ranked
+as in keyword mode (text relevance × won-deal support × freshness, see search/ranking.py); the
+semantic list by the same blend with the passage's cosine similarity as relevance, each asset
+scored by its best passage. So the boosts act once in each list, and neither list's scale
+matters. Semantic hits are published assets only, and pass the same visibility rules and filters
+as keyword hits. The query is embedded once per search (cached per process).
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import FloatField, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from ..models import Asset, Passage
+from ..search.ranking import blend
+from ..search.ranking import order_queryset as _order
+from . import index, runtime
+
+K = 60
+W_KEYWORD = 1.0
+W_SEMANTIC = 1.0
+KEYWORD_DEPTH = 200  # keyword results taken into the fusion
+PASSAGE_DEPTH = 300  # nearest passages read from the index (several may be one asset's)
+FILTERED_PASSAGE_DEPTH = 1000  # more when filters may leave few of them
+# Below this cosine similarity a passage is not about the query (MiniLM: unrelated text scores
+# 0 to 0.2, a paraphrase 0.4 and up); such hits would put noise under every query.
+MIN_SIMILARITY = 0.3
+MODES = ("hybrid", "semantic", "keyword")
+
+
+@dataclass(frozen=True)
+class PassageMatch:
+    """The passage of an asset that best matches the query, as shown under a result."""
+
+    ordinal: int
+    text: str
+    page: int | None
+    score: float
+
+
+def _best_per_asset(hits) -> dict[int, index.Hit]:
+    best: dict[int, index.Hit] = {}
+    for hit in hits:
+        if hit.score >= MIN_SIMILARITY and hit.asset_id not in best:
+            best[hit.asset_id] = hit
+    return best
+
+
+def semantic_hits(query: str, *, depth: int = PASSAGE_DEPTH) -> dict[int, index.Hit]:
+    """{asset id: its best passage hit} for the query, best first, above MIN_SIMILARITY."""
+    encoder = runtime.encoder()
+    vector = runtime.query_vector(query)
+    return _best_per_asset(index.nearest(vector, depth, model_version=encoder.model_version))
+
+
+_scanner = ThreadPoolExecutor(max_workers=2, thread_name_prefix="semantic-scan")
+
+
+def start_semantic(query: str, *, filtered: bool):
+    """Begin the semantic half of a search; returns a function that waits for its hits. With the
+    in-process index, embedding the query and scanning the matrix (no database, and both release
+    the GIL) run in a thread while the keyword search runs its SQL; the index is brought up to date
+    here first, on this thread's database connection. Raises SemanticUnavailable."""
+    depth = FILTERED_PASSAGE_DEPTH if filtered else PASSAGE_DEPTH
+    encoder = runtime.encoder()
+    if index.pgvector_ready():
+        return lambda: semantic_hits(query, depth=depth)
+    in_process = index.in_process_index()
+    in_process.sync(encoder.model_version)
+
+    def scan():
+        return _best_per_asset(in_process.search(runtime.query_vector(query), depth))
+
+    return _scanner.submit(scan).result
+
+
+def keyword_ids(result, depth: int = KEYWORD_DEPTH) -> list[int]:
+    """The keyword result's assets in rank order, the first `depth` of them."""
+    ranked = getattr(result.assets, "ranked_ids", None)
+    if ranked is not None:
+        return list(ranked[:depth])
+    return list(result.assets.values_list("pk", flat=True)[:depth])
+
+
+def fuse(keyword: list[int], semantic: list[int]) -> list[tuple[int, float]]:
+    """Reciprocal-rank fusion of two ranked id lists: [(id, fused score)], best first."""
+    scores: dict[int, float] = {}
+    for weight, ranked in ((W_KEYWORD, keyword), (W_SEMANTIC, semantic)):
+        for rank, pk in enumerate(ranked, start=1):
+            scores[pk] = scores.get(pk, 0.0) + weight / (K + rank)
+    order = {pk: i for i, pk in enumerate(keyword)}
+    return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), -item[0]))
+
+
+def start_pending(params):
+    """`start_semantic` for a search's parameters; an unavailable model is reported by `combine`."""
+    try:
+        return start_semantic(params.q, filtered=bool(params.filters()))
+    except runtime.SemanticUnavailable as exc:
+        reason = exc.reason
+
+        def unavailable():
+            raise runtime.SemanticUnavailable(reason)
+
+        return unavailable
+
+
+def combine(result, *, assets, params, pending=None):
+    """The keyword `result` with the semantic hits of its query fused in (mode hybrid) or
+    instead (mode semantic). `assets`: the visible, filtered assets the hits must be among;
+    `pending`: the semantic half already started (`start_semantic`). Without a working model the
+    keyword result comes back, with the reason in `semantic_note`."""
+    try:
+        if pending is None:
+            pending = start_semantic(params.q, filtered=bool(params.filters()))
+        hits = pending()
+    except runtime.SemanticUnavailable as exc:
+        result.semantic_note = f"unavailable: {exc.reason}"
+        return result
+    today = timezone.localdate()
+    allowed = assets.published().filter(pk__in=list(hits)).values_list("pk", "won_deal_count", "review_by")
+    scored = {
+        pk: blend(hits[pk].score, won_deal_count=won, stale=review_by is not None and review_by < today)
+        for pk, won, review_by in allowed
+    }
+    semantic = sorted(scored, key=lambda pk: (-scored[pk], -pk))
+    keyword = [] if params.mode == "semantic" else keyword_ids(result)
+    fused = fuse(keyword, semantic)
+    ids = [pk for pk, _ in fused]
+    ranked = Asset.objects.filter(pk__in=ids).annotate(score=_rank_position(ids))
+    result.assets = _order(ranked, params.ordering).defer("file_text")
+    result.match_count = len(ids)
+    result.passages = {pk: hits[pk] for pk in semantic}
+    if params.mode == "semantic" or not keyword:
+        result.typo_matched, result.corrected_query = False, ""
+    result.text_filter = Q(pk__in=ids)
+    return result
+
+
+def _rank_position(ids: list[int]) -> RawSQL:
+    """Minus each asset's place in `ids`, as SQL with one parameter (the fused order as `score`,
+    higher first): a CASE of hundreds of branches costs more to build in Python than to run."""
+    if connection.vendor == "postgresql":
+        return RawSQL("-array_position(%s::integer[], content_asset.id)", [ids], output_field=FloatField())  # noqa: S611
+    listed = "," + ",".join(str(int(pk)) for pk in ids) + ","
+    return RawSQL("-instr(%s, ',' || content_asset.id || ',')", [listed], output_field=FloatField())  # noqa: S611
+
+
+def attach_passages(assets, result) -> list:
+    """Give each asset of a page its best-matching passage (`asset.best_passage`, or None): one
+    query for the whole page, none when the search had no semantic hits."""
+    assets = list(assets)
+    hits = getattr(result, "passages", None) or {}
+    wanted = {hits[a.pk].passage_id: a.pk for a in assets if a.pk in hits}
+    found = {}
+    if wanted:
+        for passage in Passage.objects.filter(pk__in=list(wanted)).only("id", "asset_id", "ordinal", "text", "page"):
+            found[passage.asset_id] = PassageMatch(
+                passage.ordinal, passage.text, passage.page, round(hits[passage.asset_id].score, 4)
+            )
+    for asset in assets:
+        asset.best_passage = found.get(asset.pk)
+    return assets
