@@ -105,7 +105,7 @@ def extract_text_or_reason(file) -> tuple[str, str]:
     if kind == "pdf":
         # A form feed between pages: whitespace to the keyword search, a page number to passages.
         text = PAGE_BREAK.join(" ".join(part.split()) for part in parts)
-        return text[:MAX_TEXT_CHARS] if text.strip() else ""
+        return (text[:MAX_TEXT_CHARS] if text.strip() else ""), ""
     text = " ".join(" ".join(part.split()) for part in parts if part and part.strip())
     return text[:MAX_TEXT_CHARS], ""
 
