@@ -27,28 +27,49 @@ TOP = 3
 # figures measured when the set was written (a regression lowers them; an improvement may raise them).
 KEYWORD_THRESHOLD = 0.9
 MEASURED = {"exact_name": 1.0, "kind_topic": 1.0, "typo": 1.0, "keyword": 1.0}
-# Paraphrases and natural-language queries: switch on (e.g. 0.8) once hybrid retrieval lands.
-NATURAL_LANGUAGE_THRESHOLD = None
+# Paraphrases and reps' own phrasings, under the hybrid ranking (keyword alone is printed only):
+# measured 5/6 and 11/13 when MIN_SIMILARITY was tuned; the goal is 0.9, and this guards the gain.
+NATURAL_LANGUAGE_THRESHOLD = 0.8
 UNASSERTED = ("paraphrase", "natural_language")
+MODES = ("keyword", "hybrid")
 
 # Module-scoped, so the per-test fast hasher of conftest does not apply yet: state it here too.
 FAST_HASHING = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 @pytest.fixture(scope="module")
-def scores(django_db_setup, django_db_blocker):
-    """{category: [(query, hit, top titles)]}, from the demo library loaded once in a transaction
-    rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
+def all_scores(django_db_setup, django_db_blocker):
+    """{mode: {category: [(query, hit, top titles)]}} for the keyword and the hybrid ranking, from
+    the demo library loaded (and embedded with the real model) once, in a transaction rolled back
+    at the end."""
+    from content.semantic import index, runtime
+
+    def fresh():
+        index.in_process_index().reset()
+        index.forget_backend()
+        runtime.clear_query_cache()
+
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(SEMANTIC_SEARCH=True):
+        fresh()
         with FAST_HASHING:
             call_command("load_demo", stdout=io.StringIO())
         rep = get_user_model().objects.get(username="rep")
-        found = defaultdict(list)
-        for case in QUERIES["queries"]:
-            top = [a.title for a in run_search(user=rep, params=SearchParams(q=case["q"])).assets[:TOP]]
-            found[case["category"]].append((case["q"], bool(set(top) & set(case["acceptable"])), top))
-        yield dict(found)
+        found = {mode: defaultdict(list) for mode in MODES}
+        for mode in MODES:
+            for case in QUERIES["queries"]:
+                result = run_search(user=rep, params=SearchParams(q=case["q"], mode=mode))
+                top = [a.title for a in result.assets[:TOP]]
+                hit = bool(set(top) & set(case["acceptable"]))
+                found[mode][case["category"]].append((case["q"], hit, top))
+        yield {mode: dict(rows) for mode, rows in found.items()}
         transaction.set_rollback(True)
+        fresh()
+
+
+@pytest.fixture(scope="module")
+def scores(all_scores):
+    """The ranking every page and API call uses by default."""
+    return all_scores["hybrid"]
 
 
 def share(rows) -> float:
@@ -62,14 +83,18 @@ def test_the_set_has_enough_queries_of_every_category():
     assert all(case["acceptable"] for case in QUERIES["queries"])
 
 
-def test_the_share_in_the_top_three_per_category(scores, capsys):
+def test_the_share_in_the_top_three_per_category(all_scores, scores, capsys):
     with capsys.disabled():
-        print(f"\nRelevance (share with an acceptable asset in the top {TOP}, keyword search):")
-        for category, rows in scores.items():
-            print(f"  {category:<17} {share(rows):6.1%}  ({sum(hit for _, hit, _ in rows)}/{len(rows)})")
-            for q, hit, top in rows:
-                if not hit:
-                    print(f"      miss: {q!r} -> {top}")
+        for mode, by_category in all_scores.items():
+            print(f"\nRelevance (share with an acceptable asset in the top {TOP}, {mode} ranking):")
+            for category, rows in by_category.items():
+                print(f"  {category:<17} {share(rows):6.1%}  ({sum(hit for _, hit, _ in rows)}/{len(rows)})")
+                for q, hit, top in rows:
+                    if not hit:
+                        print(f"      miss: {q!r} -> {top}")
+    for category, rows in all_scores["keyword"].items():  # keyword search alone does not regress
+        if category not in UNASSERTED:
+            assert share(rows) >= max(KEYWORD_THRESHOLD, MEASURED[category]), ("keyword", category)
     for category, rows in scores.items():
         if category in UNASSERTED:
             if NATURAL_LANGUAGE_THRESHOLD is not None:
