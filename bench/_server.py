@@ -1,5 +1,6 @@
 """Start and stop throwaway app servers on loopback for the fuzz, load and scale-out scripts."""
 
+import http.client
 import os
 import socket
 import subprocess
@@ -66,3 +67,31 @@ def app_env(**overrides) -> dict:
     env.update({"DEBUG": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost"})
     env.update(overrides)
     return env
+
+
+class CookieClient:
+    """HTTP on loopback that keeps its own cookies, Secure ones included: behind a TLS-terminating
+    proxy the app's cookies are Secure although these requests are plain HTTP."""
+
+    def __init__(self, port: int, host_header: str = "localhost"):
+        self.port = port
+        self.host_header = host_header
+        self.cookies: dict[str, str] = {}
+
+    def call(self, method: str, path: str, body=None, headers: dict | None = None):
+        """(status, headers, text) of one request."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Host": self.host_header, **(headers or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        text = response.read().decode(errors="replace")
+        connection.close()
+        return response.status, dict(response.getheaders()), text

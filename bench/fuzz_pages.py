@@ -6,11 +6,11 @@ SQL- and HTML-looking values) and malformed JSON must be answered below 500.
 Used by bench/fuzz_api.py against its throwaway server; not run on its own.
 """
 
-import http.client
 import json
 import re
 import urllib.parse
 
+from _server import CookieClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,25 +41,15 @@ JSON_VALUES = st.recursive(
 WEBHOOK_FIELDS = ("event_id", "crm_id", "stage", "status", "amount", "close_date", "name", "account")
 
 
-class Session:
+class Session(CookieClient):
+    """A signed-in browser: cookies, the CSRF token, form posts."""
+
     def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
+        super().__init__(port, host_header=f"127.0.0.1:{port}")
 
     def call(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        text = response.read().decode(errors="replace")
-        connection.close()
-        return response.status, text
+        status, _, text = super().call(method, path, body=body, headers=headers)
+        return status, text
 
     def csrf(self, path="/login/") -> str:
         _, page = self.call("GET", path)

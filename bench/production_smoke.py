@@ -10,13 +10,12 @@ Usage: python bench/production_smoke.py [--database-url postgres://...]
 """
 
 import argparse
-import http.client
 import os
 import re
 import secrets
 import sys
 
-from _server import free_port, manage, start_gunicorn
+from _server import CookieClient, free_port, manage, start_gunicorn
 from load import ensure_database, query
 
 PASSWORD = "smoke-pass-2026"
@@ -30,38 +29,13 @@ PAGES = {
 HTTPS = {"X-Forwarded-Proto": "https"}
 
 
-class Browser:
-    """A client that keeps its own cookies: the production cookies are Secure, behind TLS at the proxy."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def call(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Host": "localhost", **(headers or {})}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        text = response.read().decode(errors="replace")
-        connection.close()
-        return response.status, dict(response.getheaders()), text
-
-
 def check(condition: bool, message: str) -> None:
     print(("PASS " if condition else "FAIL ") + message, flush=True)
     if not condition:
         raise SystemExit(1)
 
 
-def sign_in(browser: Browser, username: str) -> None:
+def sign_in(browser: CookieClient, username: str) -> None:
     status, _, page = browser.call("GET", "/login/", headers=HTTPS)
     check(status == 200, f"{username}: the sign-in page answers 200 behind the proxy ({status})")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
@@ -99,7 +73,7 @@ def main() -> int:
     port = free_port()
     server = start_gunicorn(port, env, workers=args.workers, threads=1)
     try:
-        anonymous = Browser(port)
+        anonymous = CookieClient(port)
         status, _, body = anonymous.call("GET", "/healthz")
         check(status == 200 and '"ok"' in body, f"/healthz answers 200 over plain HTTP ({status})")
         status, headers, _ = anonymous.call("GET", "/login/")
@@ -108,7 +82,7 @@ def main() -> int:
 
         static_checked = set()
         for role, pages in PAGES.items():
-            browser = Browser(port)
+            browser = CookieClient(port)
             sign_in(browser, role)
             for path in pages:
                 status, _, page = browser.call("GET", path, headers=HTTPS)
