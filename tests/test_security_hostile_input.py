@@ -415,3 +415,12 @@ def test_the_request_service_refuses_an_over_long_description_whoever_calls_it(s
 
     with pytest.raises(RequestError):
         request_submit(requester=security_world.rep, title="Long", description="x" * (DESCRIPTION_MAX_LENGTH + 1))
+
+
+@pytest.mark.parametrize(
+    "params", [{"end": "0001-02-17"}, {"start": "0001-01-01", "end": "0001-01-02"}, {"end": "9999-12-31"}]
+)
+def test_a_report_period_at_the_ends_of_the_calendar_is_a_400(security_world, params):
+    response = client_for("manager", security_world).get("/api/v1/reports/usage/", params)
+    assert response.status_code == 400
+    assert "between 1900-01-01" in str(response.json())

@@ -18,6 +18,10 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
+# Dates a report may ask about: wide, but far enough from the calendar's ends for date arithmetic.
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(9000, 12, 31)
+
+
 class ReportFilterError(ValidationError):
     """A filter value that cannot be used; `message_dict` says which and why."""
 
@@ -69,10 +73,14 @@ class ReportFilters:
             if not raw:
                 return default
             try:
-                return datetime.date.fromisoformat(raw)
+                value = datetime.date.fromisoformat(raw)
             except ValueError:
                 errors[name] = f"Enter {name} as a date, YYYY-MM-DD (got {raw[:20]!r})."
                 return default
+            if not EARLIEST <= value <= LATEST:  # the default period is counted back from the end
+                errors[name] = f"Enter {name} between {EARLIEST} and {LATEST}."
+                return default
+            return value
 
         end = parse_date("end", today)
         start = parse_date("start", end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1))
