@@ -93,3 +93,21 @@ def security_world(settings, tmp_path, rep, other_rep, marketer, manager, outsid
 @pytest.fixture
 def persona_users(rep, marketer, manager, outsider):
     return {"rep": rep, "marketer": marketer, "manager": manager, "outsider": outsider}
+
+
+def _api_for(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def rep_api(rep):
+    return _api_for(rep)
+
+
+@pytest.fixture
+def marketer_api(marketer):
+    return _api_for(marketer)

@@ -11,10 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(rep):
-    client = APIClient()
-    client.force_authenticate(rep)
-    return client
+def api(rep_api):
+    return rep_api
 
 
 @pytest.fixture

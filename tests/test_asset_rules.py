@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from content.assets import asset_create
 from content.models import STATUS_TRANSITIONS, Asset, AssetKind, AssetStatus
@@ -33,10 +32,8 @@ MISSING = [
 
 
 @pytest.fixture
-def api(marketer):
-    client = APIClient()
-    client.force_authenticate(marketer)
-    return client
+def api(marketer_api):
+    return marketer_api
 
 
 @pytest.fixture

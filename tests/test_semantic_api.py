@@ -19,10 +19,8 @@ PARAPHRASE = "client grumbles that we cost a fortune"
 
 
 @pytest.fixture
-def api(rep):
-    client = APIClient()
-    client.force_authenticate(rep)
-    return client
+def api(rep_api):
+    return rep_api
 
 
 @pytest.fixture
