@@ -1,49 +1,67 @@
-"""Sign-in throttling: repeated failures for one username, or very many from one address, are refused
-a while. The counts live in the "shared" cache (Redis, or a database table), so every worker of every
-instance sees the same count."""
+"""Sign-in protection, by django-axes: failed sign-ins (page and token endpoint) are counted in the
+database, which every worker of every instance shares. A username is locked after
+LOGIN_MAX_FAILURES failures; a client address only after LOGIN_MAX_FAILURES_PER_ADDRESS, since a
+whole office behind one proxy shares its address. django-ipware reads the client address, from the
+trusted proxy's header only."""
 
-import hashlib
+from datetime import timedelta
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
-from django.core.cache import caches
+from django.db.models import Sum
+from ipware.ip import get_client_ip
+
+USERNAME_MAX_LENGTH = 150  # Django's own limit; longer names are no one's, and axes stores 255 at most
 
 
-def _counters(username: str, address: str) -> dict[str, int]:
-    """Each counter's key and the number of failures that locks it."""
-    name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return {
-        f"login-fail:user:{name}": settings.LOGIN_MAX_FAILURES,
-        f"login-fail:addr:{address}": settings.LOGIN_MAX_FAILURES_PER_ADDRESS,
-    }
-
-
-def is_locked_out(username: str, address: str) -> bool:
-    counters = _counters(username, address)
-    counts = caches["shared"].get_many(list(counters))
-    return any(counts.get(key, 0) >= limit for key, limit in counters.items())
-
-
-def record_failure(username: str, address: str) -> None:
-    shared = caches["shared"]
-    for key in _counters(username, address):
-        if not shared.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS):
-            try:
-                shared.incr(key)
-            except ValueError:  # expired between add and incr
-                shared.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
-
-
-def clear_failures(username: str, address: str) -> None:
-    """A successful sign-in clears the user's count; the address keeps its count of failures."""
-    caches["shared"].delete(next(iter(_counters(username, address))))
-
-
-def client_address(request) -> str:
-    """The client's address: from the trusted proxy's header when one is configured, else the peer."""
+def client_address(request) -> str | None:
+    """The client's address: the entry TRUSTED_PROXY_COUNT places from the right of the header our
+    reverse proxy sets, when one is configured (entries to its left are the client's own word);
+    otherwise, or when the header is short or malformed, the peer address."""
     header = settings.CLIENT_IP_HEADER
     if header:
-        forwarded = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= settings.TRUSTED_PROXY_COUNT:
-            return hops[-settings.TRUSTED_PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR", "unknown")
+        address, _routable = get_client_ip(
+            request,
+            proxy_order="left-most",
+            proxy_count=settings.TRUSTED_PROXY_COUNT - 1,  # ipware counts the proxies before ours
+            request_header_order=["HTTP_" + header.upper().replace("-", "_")],
+            strict=False,
+        )
+        if address:
+            return address
+    return request.META.get("REMOTE_ADDR")
+
+
+def username_of(request, credentials) -> str | None:
+    """The username a sign-in attempt names, as axes records it."""
+    username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD)
+    if username is None:
+        return None
+    return str(username).replace("\x00", "")[:USERNAME_MAX_LENGTH]
+
+
+def failure_limit(request, credentials) -> int:
+    return settings.LOGIN_MAX_FAILURES
+
+
+def cool_off(request) -> timedelta:
+    return timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+
+
+class SignInAttempts(AxesDatabaseHandler):
+    """Axes' database handler with a limit of its own for each lockout parameter
+    (AXES_LOCKOUT_PARAMETERS is ["username", "ip_address"])."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        # Axes compares one count with one limit (LOGIN_MAX_FAILURES). The address's count is scaled
+        # onto that limit, so that it reaches it exactly when the address reaches its own, higher one.
+        by_user, by_address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        return max(by_user, by_address * settings.LOGIN_MAX_FAILURES // settings.LOGIN_MAX_FAILURES_PER_ADDRESS)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        # A successful sign-in clears that user's failures; the address keeps the others' count.
+        by_user = self.filter_user_attempts(request, credentials)[0]
+        return by_user.delete()[0]

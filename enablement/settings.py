@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "content",
 ]
 
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "content.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "enablement.urls"
@@ -136,19 +138,35 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "library"
 LOGOUT_REDIRECT_URL = "login"
 
-# Repeated failed sign-ins from one address or for one username are refused for a while.
-# A username is locked after LOGIN_MAX_FAILURES failed sign-ins; an address only after
-# LOGIN_MAX_FAILURES_PER_ADDRESS, since a whole office behind one proxy shares its address.
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 # API tokens older than this many days are refused (0: tokens never expire).
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
+
+# Sign-in protection (django-axes, content/throttling.py): a username is locked for
+# LOGIN_LOCKOUT_SECONDS after LOGIN_MAX_FAILURES failed sign-ins; an address only after
+# LOGIN_MAX_FAILURES_PER_ADDRESS, since a whole office behind one proxy shares its address.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 300)
 # The client's address: REMOTE_ADDR, unless the reverse proxy in front sets this header (for example
 # X-Forwarded-For); then the address TRUSTED_PROXY_COUNT entries from its right end, the one our own
 # proxies wrote, so a client cannot choose its address by sending the header itself.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 300)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more (the proxies of yours in front).")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "content.throttling.SignInAttempts"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "content.throttling.failure_limit"
+AXES_COOLOFF_TIME = "content.throttling.cool_off"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "content.throttling.client_address"
+AXES_USERNAME_CALLABLE = "content.throttling.username_of"
+AXES_LOCKOUT_CALLABLE = "content.views.auth.locked_out"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

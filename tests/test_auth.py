@@ -1,8 +1,11 @@
 """Signing in and out; every page but the sign-in page needs a signed-in user; failures are throttled."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +31,10 @@ def test_signing_out_requires_post_and_ends_the_session(rep_client):
 
 def test_repeated_failures_are_blocked_even_with_the_right_password(client, rep, settings):
     settings.LOGIN_MAX_FAILURES = 3
-    for _ in range(3):
+    for _ in range(2):
         assert client.post(reverse("login"), {"username": "rep", "password": "wrong"}).status_code == 200
+    third = client.post(reverse("login"), {"username": "rep", "password": "wrong"})
+    assert third.status_code == 429  # the failure that reaches the limit is told so
     blocked = client.post(reverse("login"), {"username": "rep", "password": "pass-1234-word"})
     assert blocked.status_code == 429
     assert b"Too many failed sign-ins" in blocked.content
@@ -39,8 +44,8 @@ def test_repeated_failures_are_blocked_even_with_the_right_password(client, rep,
 def test_the_token_endpoint_is_throttled_too(client, rep, settings):
     settings.LOGIN_MAX_FAILURES = 2
     url = reverse("api-token")
-    for _ in range(2):
-        assert client.post(url, {"username": "rep", "password": "nope"}).status_code == 400
+    assert client.post(url, {"username": "rep", "password": "nope"}).status_code == 400
+    assert client.post(url, {"username": "rep", "password": "nope"}).status_code == 429
     assert client.post(url, {"username": "rep", "password": "pass-1234-word"}).status_code == 429
 
 
@@ -107,3 +112,37 @@ def test_the_client_address_comes_from_the_trusted_proxy_header_only(rf, setting
     assert client_address(request) == "203.0.113.7"  # the entry our one proxy appended, not the spoofed one
     settings.TRUSTED_PROXY_COUNT = 2
     assert client_address(request) == "6.6.6.6"
+    settings.TRUSTED_PROXY_COUNT = 3  # fewer entries than proxies: the header is not ours, the peer is
+    assert client_address(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    garbled = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="<script>, not-an-address")
+    assert client_address(garbled) == "10.0.0.1"
+
+
+def test_a_lockout_is_recorded_for_operators_and_cleared_by_a_successful_sign_in(client, rep, settings):
+    from axes.models import AccessAttempt
+
+    settings.LOGIN_MAX_FAILURES = 5
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "rep", "password": "wrong"})
+    attempt = AccessAttempt.objects.get(username="rep")
+    assert attempt.failures_since_start == 2
+    assert "wrong" not in attempt.post_data  # the password is masked
+    assert client.post(reverse("login"), {"username": "rep", "password": "pass-1234-word"}).status_code == 302
+    assert not AccessAttempt.objects.filter(username="rep").exists()
+
+
+def test_a_lockout_ends_after_the_cool_off(client, rep, settings):
+    from axes.models import AccessAttempt
+
+    settings.LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "rep", "password": "wrong"})
+    assert client.post(reverse("login"), {"username": "rep", "password": "pass-1234-word"}).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS + 1))
+    assert client.post(reverse("login"), {"username": "rep", "password": "pass-1234-word"}).status_code == 302
+
+
+def test_a_hostile_username_on_the_token_endpoint_is_refused_cleanly(client):
+    response = client.post(reverse("api-token"), {"username": "x" * 5000, "password": "guess"})
+    assert response.status_code == 400

@@ -8,8 +8,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..throttling import clear_failures, client_address, is_locked_out, record_failure
 from ..tokens import token_expires_at, token_issue, token_revoke
+from ..views.auth import LOCKED_OUT_MESSAGE
 
 
 class ObtainToken(APIView):
@@ -41,18 +41,12 @@ class ObtainToken(APIView):
         if not hasattr(request.data, "get"):
             message = {"detail": "Send an object with username and password."}
             return Response(message, status=status.HTTP_400_BAD_REQUEST)
-        username = str(request.data.get("username", ""))
-        address = client_address(request)
-        if is_locked_out(username, address):
-            return Response(
-                {"detail": "Too many failed sign-ins. Wait a few minutes, then try again."},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
-            record_failure(username, address)
+            # The sign-in protection flags the attempt that reaches the limit, and every one after.
+            if getattr(request, "axes_locked_out", False):
+                return Response({"detail": LOCKED_OUT_MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS)
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        clear_failures(username, address)
         token = token_issue(user=serializer.validated_data["user"])
         return Response({"token": token.key, "expires": token_expires_at(token)})
 

@@ -1,10 +1,10 @@
-"""Sign in and out, with throttling of repeated failures."""
+"""Sign in and out. Repeated failures are refused by the sign-in protection (content/throttling.py)."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import render
 from django.urls import path
-
-from ..throttling import clear_failures, client_address, is_locked_out, record_failure
 
 LOCKED_OUT_MESSAGE = "Too many failed sign-ins. Wait a few minutes, then try again."
 
@@ -13,21 +13,14 @@ class LoginView(auth_views.LoginView):
     template_name = "auth/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        address = client_address(request)
-        if is_locked_out(username, address):
-            messages.error(request, LOCKED_OUT_MESSAGE)
-            form = self.get_form()
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            return response
-        response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            clear_failures(username, address)
-        else:
-            record_failure(username, address)
-        return response
+
+def locked_out(request, response=None, credentials=None, *args, **kwargs):
+    """The answer to a sign-in attempt while its username or address is locked: the sign-in page
+    again, with the reason, and 429."""
+    messages.error(request, LOCKED_OUT_MESSAGE)
+    username = (credentials or {}).get("username") or ""
+    form = AuthenticationForm(request, initial={"username": username})
+    return render(request, LoginView.template_name, {"form": form}, status=429)
 
 
 urlpatterns = [
