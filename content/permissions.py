@@ -23,6 +23,7 @@ RULES: dict[str, frozenset[str]] = {
     "view_library": ANY_ROLE,
     "view_taxonomy": ANY_ROLE,
     "log_usage": ANY_ROLE,
+    "share_assets": ANY_ROLE,
     "view_deals": ANY_ROLE,
     "view_all_deals": frozenset({MARKETING, MANAGERS}),
     "submit_request": ANY_ROLE,

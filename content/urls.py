@@ -13,6 +13,7 @@ from .views import (
     library,
     reports,
     requests,
+    sharing,
 )
 
 urlpatterns = [
@@ -28,4 +29,5 @@ urlpatterns = [
     *jobs.urlpatterns,
     *reports.urlpatterns,
     *requests.urlpatterns,
+    *sharing.urlpatterns,
 ]

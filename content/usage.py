@@ -9,7 +9,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Asset, AssetKind, ContentRequest, Deal, DealStatus, FunnelStage, Usage, UsageAction
+from .models import (
+    MANUAL_USAGE_ACTIONS,
+    Asset,
+    AssetKind,
+    ContentRequest,
+    Deal,
+    DealStatus,
+    FunnelStage,
+    Usage,
+    UsageAction,
+)
 from .permissions import can, can_open_asset, can_view_deal
 from .support import refresh_support
 
@@ -48,8 +58,8 @@ def _resolve_stage(stage, deal):
 
 
 def _validate_action(asset, action, helpful):
-    if action not in UsageAction.values:
-        raise ValidationError({"action": f"Choose one of {', '.join(UsageAction.values)}."})
+    if action not in MANUAL_USAGE_ACTIONS:
+        raise ValidationError({"action": f"Choose one of {', '.join(MANUAL_USAGE_ACTIONS)}."})
     if action == UsageAction.HEARD and asset.kind != AssetKind.OBJECTION:
         raise ValidationError({"action": "'heard' is only for objection entries."})
     if helpful in (None, ""):

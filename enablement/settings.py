@@ -146,6 +146,9 @@ API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
 # LOGIN_MAX_FAILURES_PER_ADDRESS, since a whole office behind one proxy shares its address.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
+
+# Tracked share links: requests per link and minute before its buyer page answers 429.
+SHARE_LINK_RATE_PER_MINUTE = env_int("SHARE_LINK_RATE_PER_MINUTE", 120)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 300)
 # The client's address: REMOTE_ADDR, unless the reverse proxy in front sets this header (for example
 # X-Forwarded-For); then the address TRUSTED_PROXY_COUNT entries from its right end, the one our own

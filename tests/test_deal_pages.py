@@ -187,8 +187,9 @@ def test_the_deal_list_runs_a_constant_number_of_queries(manager_client, rep, co
 def test_the_deal_page_runs_a_constant_number_of_queries(rep_client, rep, deal, count, django_assert_max_num_queries):
     for asset in AssetFactory.create_batch(count):
         UsageFactory(asset=asset, deal=deal, user=rep)
-    # session, user, roles, the deal, assets used (aggregate), timeline count and page, asset choices
-    with django_assert_max_num_queries(9):
+    # session, user, roles, the deal, assets used (aggregate), timeline count and page, asset choices,
+    # the deal's tracked links with their assets, the assets that may be sent
+    with django_assert_max_num_queries(12):
         assert rep_client.get(deal.get_absolute_url()).status_code == 200
 
 

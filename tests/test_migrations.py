@@ -152,6 +152,7 @@ ALLOWED_APP_IMPORTS = {
     # field callables: the autodetector compares them with the model's own by identity
     "content.models.activity.new_feed_secret",
     "content.models.assets.asset_upload_to",
+    "content.models.sharing.new_share_token",
 }
 
 

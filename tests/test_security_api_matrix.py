@@ -177,6 +177,23 @@ ENDPOINTS = [
         lambda w: {"asset": w.published.pk, "deal": w.other_deal.crm_id, "action": "shared"},
         merge(everyone(201), rep=400),
     ),
+    ("share links list", "get", lambda w: "/api/v1/share-links/", None, everyone(200)),
+    (
+        "share link on the rep's deal",
+        "post",
+        lambda w: "/api/v1/share-links/",
+        lambda w: {"assets": [w.published.pk], "deal": w.rep_deal.crm_id},
+        merge(everyone(201), marketer=400),
+    ),
+    (
+        "share link on another rep's deal",
+        "post",
+        lambda w: "/api/v1/share-links/",
+        lambda w: {"assets": [w.published.pk], "deal": w.other_deal.crm_id},
+        merge(everyone(400), manager=201),
+    ),
+    ("share link of nobody's", "get", lambda w: "/api/v1/share-links/999999/", None, everyone(404)),
+    ("share link revoke of nobody's", "delete", lambda w: "/api/v1/share-links/999999/", None, everyone(404)),
     ("requests list", "get", lambda w: "/api/v1/requests/", None, everyone(200)),
     (
         "request create",
@@ -353,5 +370,7 @@ def test_every_api_route_is_in_the_matrix():
         "^requests/(?P<pk>[^/.]+)/$",
         "^requests/(?P<pk>[^/.]+)/comments/$",
         "^requests/(?P<pk>[^/.]+)/support/$",
+        "^share-links/$",
+        "^share-links/(?P<pk>[^/.]+)/$",
     }
     assert routed - known == set()

@@ -216,6 +216,31 @@ PAGES = [
         {},
         only(404, "marketer"),
     ),
+    # tracked share links: the buyer's side is open (the token is the key), the sender's side is not
+    (
+        "buyer page, unknown link",
+        "get",
+        lambda w: "/s/" + "A" * 43 + "/",
+        None,
+        everyone(404, anonymous=404, outsider=404),
+    ),
+    (
+        "buyer file, unknown link",
+        "get",
+        lambda w: "/s/" + "A" * 43 + "/files/1/",
+        None,
+        everyone(404, anonymous=404, outsider=404),
+    ),
+    (
+        "buyer beacon",
+        "post",
+        lambda w: "/s/" + "A" * 43 + "/seen/",
+        {"seconds": "3"},
+        everyone(204, anonymous=204, outsider=204),
+    ),
+    ("create a share link, invalid post", "post", lambda w: "/share-links/new/", {}, everyone(302)),
+    ("create a share link by GET", "get", lambda w: "/share-links/new/", None, everyone(405)),
+    ("revoke an unknown share link", "post", lambda w: "/share-links/999999/revoke/", {}, everyone(404)),
 ]
 
 CASES = matrix_cases(PAGES)
@@ -283,5 +308,10 @@ def test_every_routed_page_is_in_the_matrix():
         "requests/<int:pk>/support/",
         "requests/<int:pk>/comments/",
         "requests/<int:pk>/triage/<slug:action>/",
+        "s/<str:token>/",
+        "s/<str:token>/files/<int:asset_id>/",
+        "s/<str:token>/seen/",
+        "share-links/new/",
+        "share-links/<int:pk>/revoke/",
     }
     assert routed - covered_prefixes == set()

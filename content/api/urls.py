@@ -10,6 +10,7 @@ from .auth import ObtainToken
 from .calendar import CalendarEventsView
 from .deals import CrmWebhook, DealViewSet
 from .requests import ContentRequestViewSet
+from .share_links import ShareLinkViewSet
 from .taxonomy import CompetitorViewSet, PersonaViewSet, StageViewSet, TagViewSet
 from .usage import UsageViewSet
 
@@ -23,6 +24,7 @@ router.register("tags", TagViewSet, basename="tag")
 router.register("deals", DealViewSet, basename="deal")
 router.register("usage", UsageViewSet, basename="usage")
 router.register("requests", ContentRequestViewSet, basename="request")
+router.register("share-links", ShareLinkViewSet, basename="share-link")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),

@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ..models import Usage, UsageAction
+from ..models import MANUAL_USAGE_ACTIONS, Usage, UsageAction
 from ..permissions import Can, visible_usages
 from ..usage import log_usage
 from . import idempotency
@@ -41,7 +41,10 @@ class UsageSerializer(serializers.ModelSerializer):
 class UsageWriteSerializer(serializers.Serializer):
     asset = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The asset's id.")
     deal = serializers.CharField(max_length=64, help_text="The deal's CRM id.")
-    action = serializers.ChoiceField(choices=UsageAction.choices, help_text="'heard' is for objection entries.")
+    action = serializers.ChoiceField(
+        choices=[choice for choice in UsageAction.choices if choice[0] in MANUAL_USAGE_ACTIONS],
+        help_text="'heard' is for objection entries; 'buyer_viewed' is recorded by tracked share links only.",
+    )
     stage = serializers.SlugField(required=False, allow_blank=True, help_text="A funnel stage slug.")
     helpful = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)

@@ -9,7 +9,7 @@ from .assets import (
     AssetStatus,
     default_verification_days,
 )
-from .deals import Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
+from .deals import MANUAL_USAGE_ACTIONS, Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
 from .jobs import FINISHED_JOB_STATUSES, BackgroundJob, JobStatus
 from .requests import (
     OPEN_REQUEST_STATUSES,
@@ -23,9 +23,14 @@ from .requests import (
     RequestSupport,
 )
 from .semantic import AssetEmbedding, Passage
+from .sharing import ShareLink, ShareLinkAsset, ShareView
 from .taxonomy import Competitor, FunnelStage, Persona, TeamChoices
 
 __all__ = [
+    "MANUAL_USAGE_ACTIONS",
+    "ShareLink",
+    "ShareLinkAsset",
+    "ShareView",
     "supports_deal",
     "OPEN_REQUEST_STATUSES",
     "REQUEST_TRANSITIONS",

@@ -88,6 +88,12 @@ class UsageAction(models.TextChoices):
     PRESENTED = "presented", "Presented"
     SENT = "sent", "Sent"
     HEARD = "heard", "Heard this objection"
+    # Recorded by the app, never by hand: the buyer opened a tracked share link (content/sharing.py).
+    BUYER_VIEWED = "buyer_viewed", "Buyer viewed"
+
+
+# What a person may log by hand (pages and API); the rest the app records itself.
+MANUAL_USAGE_ACTIONS = tuple(action for action in UsageAction.values if action != UsageAction.BUYER_VIEWED)
 
 
 def supports_deal(close_date=None) -> Q:
@@ -123,6 +129,10 @@ class Usage(models.Model):
             models.CheckConstraint(condition=Q(action__in=UsageAction.values), name="usage_action_valid"),
             models.CheckConstraint(
                 condition=Q(helpful__isnull=True) | Q(helpful__gte=1, helpful__lte=5), name="usage_helpful_1_to_5"
+            ),
+            # A buyer's views of one asset in one deal count once, however many come at once.
+            models.UniqueConstraint(
+                fields=["asset", "deal"], condition=Q(action="buyer_viewed"), name="usage_one_buyer_view_per_deal"
             ),
         ]
         indexes = [

@@ -194,10 +194,14 @@ class RequestEvent(models.Model):
 
 
 class Notification(models.Model):
-    """What a requester or supporter was told, shown on "My requests" as well as mailed."""
+    """What a user was told, shown on "My requests" as well as mailed: news of a request they filed
+    or supported, or (with no request) a buyer's first view of a link they sent, linking to `url`."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    request = models.ForeignKey(ContentRequest, on_delete=models.CASCADE, related_name="notifications")
+    request = models.ForeignKey(
+        ContentRequest, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    url = models.CharField(max_length=300, blank=True, help_text="Where the news links to, when not a request.")
     message = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -208,3 +212,6 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+    def get_absolute_url(self):
+        return self.request.get_absolute_url() if self.request_id else self.url

@@ -13,14 +13,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..deals import search_deals
 from ..importers import ImportFileError, import_deals, import_deals_later
-from ..models import Asset, AssetKind, Deal, DealStatus, Usage, UsageAction, supports_deal
+from ..models import MANUAL_USAGE_ACTIONS, Asset, AssetKind, Deal, DealStatus, Usage, UsageAction, supports_deal
 from ..permissions import can, can_open_asset, require, sees_all_deals, visible_assets, visible_deals
+from ..sharing import deal_links, may_share_in, shareable_assets
 from ..usage import log_usage, log_usages, report_new_objection
 
 CRM_ID = r"(?P<crm_id>[A-Za-z0-9._\-]+)"
 ASSET_CHOICES = 20
 USED_ASSETS_SHOWN = 100
-LOGGABLE_ACTIONS = [(value, label) for value, label in UsageAction.choices if value != UsageAction.HEARD]
+LOGGABLE_ACTIONS = [
+    (value, label)
+    for value, label in UsageAction.choices
+    if value in MANUAL_USAGE_ACTIONS and value != UsageAction.HEARD
+]
 
 
 def _errors_of(error: ValidationError) -> list[str]:
@@ -108,6 +113,9 @@ def _deal_page(request, deal, *, log_errors=(), objection_errors=(), status=200)
             "log_errors": log_errors,
             "objection_errors": objection_errors,
             "form": request.POST if request.method == "POST" else {},
+            "may_share": may_share_in(request.user, deal),
+            "share_links": deal_links(request.user, deal),
+            "share_choices": shareable_assets(request.user) if may_share_in(request.user, deal) else [],
         },
         status=status,
     )

@@ -1,0 +1,228 @@
+"""Tracked share links on the pages: the buyer's page (no account), its files and its beacon; and
+creating and revoking a link from a deal page or an asset page. The rules live in content/sharing.py."""
+
+import datetime
+import re
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import caches
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..assets import download_name
+from ..markdown import render_markdown
+from ..models import ShareLink
+from ..models.sharing import ShareViewKind
+from ..permissions import require
+from ..sharing import record_seconds, record_views, share_link_create, share_link_revoke, visible_share_links
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+VISITOR_COOKIE = "buyer"
+VISITOR = re.compile(r"^[0-9a-f]{32}$")
+# The buyer's page loads only its own stylesheet and script, frames only its own files, and may be
+# framed by nobody.
+BUYER_CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+FILE_CSP = "default-src 'none'; object-src 'self'; plugin-types application/pdf; frame-ancestors 'self'"
+INLINE_TYPES = {".pdf": "application/pdf"}
+
+
+def _private(response, *, csp=BUYER_CSP):
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = csp
+    return response
+
+
+def _link_or_answer(request, token):
+    """The live link for `token`, or the page to answer instead: 404 unknown (tampered, truncated),
+    410 revoked or expired, 429 past the link's rate."""
+    link = None
+    if TOKEN.match(token or ""):
+        link = ShareLink.objects.select_related("deal", "created_by").filter(token=token).first()
+    if link is None:
+        return None, _private(render(request, "sharing/not_found.html", status=404))
+    if not link.is_live():
+        reason = "withdrawn by the sender" if link.revoked_at else "past its expiry date"
+        context = {"reason": reason, "sender": link.created_by}
+        return None, _private(render(request, "sharing/gone.html", context, status=410))
+    if _over_rate(link):
+        return None, _private(render(request, "sharing/busy.html", status=429))
+    return link, None
+
+
+def _over_rate(link) -> bool:
+    """At most SHARE_LINK_RATE_PER_MINUTE requests per link and minute, counted in the default cache
+    (Redis, shared by every worker, when REDIS_URL is set; otherwise each worker counts its own)."""
+    limit = settings.SHARE_LINK_RATE_PER_MINUTE
+    key = f"share-rate:{link.pk}:{int(timezone.now().timestamp() // 60)}"
+    shared = caches["default"]
+    if shared.add(key, 1, 120):
+        return False
+    try:
+        return shared.incr(key) > limit
+    except ValueError:  # expired between add and incr
+        shared.add(key, 1, 120)
+        return False
+
+
+def _visitor(request) -> tuple[str, bool]:
+    value = request.COOKIES.get(VISITOR_COOKIE, "")
+    if VISITOR.match(value):
+        return value, False
+    return secrets.token_hex(16), True
+
+
+def _remember(response, visitor: str, request):
+    response.set_cookie(
+        VISITOR_COOKIE,
+        visitor,
+        max_age=365 * 24 * 3600,
+        path="/s/",
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def buyer_page(request, token):
+    link, answer = _link_or_answer(request, token)
+    if answer is not None:
+        return answer
+    assets = [item.asset for item in link.items.select_related("asset")]
+    shown = [asset for asset in assets if asset.is_released()]
+    visitor, new_visitor = _visitor(request)
+    record_views(request=request, link=link, assets=shown, visitor=visitor)
+    items = [
+        {
+            "asset": asset,
+            "body": render_markdown(asset.body),
+            "file_url": reverse("buyer-file", args=[link.token, asset.pk]) if asset.file else "",
+            "inline": asset.file.name.lower().endswith(tuple(INLINE_TYPES)) if asset.file else False,
+        }
+        for asset in shown
+    ]
+    response = render(
+        request,
+        "sharing/buyer.html",
+        {
+            "link": link,
+            "sender": link.created_by,
+            "items": items,
+            "withdrawn": len(assets) - len(shown),
+            "beacon_url": reverse("buyer-beacon", args=[link.token]),
+        },
+    )
+    if new_visitor:
+        _remember(response, visitor, request)
+    return _private(response)
+
+
+@require_http_methods(["GET", "HEAD"])
+def buyer_file(request, token, asset_id):
+    link, answer = _link_or_answer(request, token)
+    if answer is not None:
+        return answer
+    item = link.items.select_related("asset").filter(asset_id=asset_id).first()
+    if item is None or not item.asset.is_released() or not item.asset.file:
+        return _private(render(request, "sharing/not_found.html", status=404))
+    asset = item.asset
+    download = request.GET.get("download") == "1"
+    if download:
+        visitor, _ = _visitor(request)
+        record_views(request=request, link=link, assets=[asset], kind=ShareViewKind.DOWNLOAD, visitor=visitor)
+    try:
+        handle = asset.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing.") from exc
+    extension = "." + asset.file.name.rsplit(".", 1)[-1].lower() if "." in asset.file.name else ""
+    inline = not download and extension in INLINE_TYPES
+    response = FileResponse(handle, as_attachment=not inline, filename=download_name(asset))
+    if inline:
+        response["Content-Type"] = INLINE_TYPES[extension]
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    return _private(response, csp=FILE_CSP)
+
+
+@csrf_exempt  # sent by the buyer's browser without a session; it can only raise a view's duration
+@require_POST
+def buyer_beacon(request, token):
+    link = ShareLink.objects.filter(token=token).first() if TOKEN.match(token or "") else None
+    visitor = request.COOKIES.get(VISITOR_COOKIE, "")
+    if link is None or not link.is_live() or not VISITOR.match(visitor):
+        return HttpResponse(status=204)
+    try:
+        record_seconds(link=link, visitor=visitor, seconds=request.POST.get("seconds", ""))
+    except ValidationError:
+        return HttpResponse(status=400)
+    return HttpResponse(status=204)
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@require("share_assets")
+@require_POST
+def share_create(request):
+    fallback = reverse("library")
+    deal = request.POST.get("deal", "")
+    try:
+        link = share_link_create(
+            user=request.user,
+            assets=request.POST.getlist("assets"),
+            deal=deal,
+            note=request.POST.get("note", ""),
+            expires_at=_expiry(request.POST.get("expires_on", "")),
+        )
+    except ValidationError as error:
+        for messages_ in error.message_dict.values():
+            for message in messages_:
+                messages.error(request, message)
+        return redirect(_back(request, fallback))
+    messages.success(request, f"Tracked link created: {link.public_url}")
+    return redirect(_back(request, link.deal.get_absolute_url()))
+
+
+def _expiry(value: str):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"expires_at": f"{value[:20]!r} is not a date (YYYY-MM-DD)."}) from None
+    return day
+
+
+@require("share_assets")
+@require_POST
+def share_revoke(request, pk):
+    link = get_object_or_404(visible_share_links(request.user).select_related("deal"), pk=pk)
+    share_link_revoke(user=request.user, link=link)
+    messages.success(request, "The link is revoked: its buyer page now says it was withdrawn.")
+    return redirect(_back(request, link.deal.get_absolute_url()))
+
+
+urlpatterns = [
+    path("s/<str:token>/", buyer_page, name="buyer-page"),
+    path("s/<str:token>/files/<int:asset_id>/", buyer_file, name="buyer-file"),
+    path("s/<str:token>/seen/", buyer_beacon, name="buyer-beacon"),
+    path("share-links/new/", share_create, name="share-create"),
+    path("share-links/<int:pk>/revoke/", share_revoke, name="share-revoke"),
+]
