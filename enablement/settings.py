@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "AssetStatusEnum": "content.models.assets.AssetStatus",
         "DealStatusEnum": "content.models.deals.DealStatus",
         "RequestStatusEnum": "content.models.requests.RequestStatus",
+        "AssetKindEnum": "content.models.assets.AssetKind",
+        "ShareViewKindEnum": "content.models.sharing.ShareViewKind",
     },
 }
 
