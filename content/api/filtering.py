@@ -27,7 +27,9 @@ def filterset_parameters(filterset_class) -> list[OpenApiParameter]:
     for name, declared in filterset_class.base_filters.items():
         extra = declared.extra
         enum = None
-        if isinstance(declared, django_filters.ChoiceFilter):
+        if isinstance(declared, django_filters.ModelChoiceFilter):
+            kind = OpenApiTypes.STR  # a slug or a username, looked up
+        elif isinstance(declared, django_filters.ChoiceFilter):
             kind, enum = OpenApiTypes.STR, [str(value) for value, _ in extra["choices"]]
         elif isinstance(declared, django_filters.DateFilter):
             kind = OpenApiTypes.DATE
