@@ -105,6 +105,8 @@ def test_column_headers_link_to_sorting_and_say_how_the_table_is_sorted(manager_
         {"start": "2026-03-01", "end": "2026-01-01"},
         {"kind": "x"},
         {"sort": "secret"},
+        {"page": "2.5"},
+        {"start": "20260301"},
     ],
 )
 def test_bad_filters_answer_400_on_page_api_and_csv(manager_client, params):

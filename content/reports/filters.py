@@ -146,13 +146,17 @@ def _term(model, what):
     )
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # a page is 2, never 2.5
+
+
 def _whole_number(name, maximum, help_text):
     message = f"Enter {name} as a whole number from 1 to {maximum}."
-    return django_filters.NumberFilter(
+    return WholeNumberFilter(
         min_value=1,
         max_value=maximum,
         help_text=help_text,
-        error_messages={"invalid": message, "min_value": message, "max_value": message, "max_digits": message},
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
     )
 
 
