@@ -49,8 +49,10 @@ def search_params_from(data) -> tuple[SearchParams, dict]:
     """(the SearchParams of the valid values, {field: [messages]} for the invalid ones), for the
     library page: a bad value is named on the page and left out, the rest of the search still runs."""
     filterset = AssetFilterSet(data)
-    errors = {} if filterset.is_valid() else dict(filterset.errors)
+    if filterset.is_valid():
+        return filterset.search_params(), {}
+    errors = {name: list(messages) for name, messages in filterset.errors.items()}
     kept = data.copy()
     for name in errors:
         kept.pop(name, None)
-    return AssetFilterSet(kept).search_params(), {name: list(messages) for name, messages in errors.items()}
+    return AssetFilterSet(kept).search_params(), errors
