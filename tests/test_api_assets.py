@@ -144,8 +144,18 @@ def test_a_marketer_filters_by_status(api, library):
 
 
 @pytest.mark.parametrize("params", [{"kind": "poem"}, {"status": "lost"}, {"ordering": "random"}])
-def test_an_invalid_parameter_is_a_400(api, library, params):
-    assert api("rep").get(ASSETS, params).status_code == 400
+def test_an_invalid_parameter_is_a_400_naming_it(api, library, params):
+    response = api("rep").get(ASSETS, params)
+    assert response.status_code == 400
+    assert list(response.json()) == list(params)
+
+
+@pytest.mark.parametrize(
+    "params", [{"kind": "objection"}, {"competitor": "globex"}, {"q": "pricing", "tag": "pricing"}]
+)
+def test_the_library_page_and_the_api_filter_the_same_assets(api, rep_client, library, params):
+    ids = [row["id"] for row in api("rep").get(ASSETS, params).json()["results"]]
+    assert ids and ids == [asset.pk for asset in rep_client.get("/", params).context["page"]]
 
 
 def test_results_are_paginated_with_count_and_links(api, db):

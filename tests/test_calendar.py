@@ -12,14 +12,15 @@ from content.calendar import (
     compact_money,
     month_grid,
     month_summary,
-    parse_date_range,
     parse_month,
 )
+from content.calendar.filters import CalendarFilterSet, CalendarRangeFilterSet
+from content.filtering import FilterError
 from content.models import Competitor, FunnelStage, Persona
 from content.support import refresh_support
 
 from .calendar_helpers import at, next_month_first, published_on
-from .factories import AssetFactory, ContentRequestFactory, DealFactory, UsageFactory
+from .factories import AssetFactory, ContentRequestFactory, DealFactory, UsageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,12 +155,26 @@ def test_filters_by_kind_stage_persona_competitor_and_owner(marketer):
     assert [e.asset_id for e in events_of(marketer, stage=stage.slug) if e.is_asset] == [match.pk]
 
 
-def test_filters_reject_an_unknown_kind_and_a_non_numeric_owner():
-    with pytest.raises(ValueError, match="Unknown kind"):
-        CalendarFilters.from_params({"kind": "poem"})
-    with pytest.raises(ValueError, match="owner"):
-        CalendarFilters.from_params({"owner": "bob"})
-    assert CalendarFilters.from_params({"owner": "7", "stage": "engaged"}) == CalendarFilters(owner=7, stage="engaged")
+def calendar_filters(params):
+    return CalendarFilterSet(params).calendar_filters()
+
+
+def test_filters_reject_an_unknown_kind_and_an_unknown_owner():
+    with pytest.raises(FilterError, match="Unknown kind"):
+        calendar_filters({"kind": "poem"})
+    with pytest.raises(FilterError, match="No user named 'bob'"):
+        calendar_filters({"owner": "bob"})
+
+
+def test_the_owner_is_a_username_and_a_numeric_user_id_still_works(marketer):
+    by_name = calendar_filters({"owner": marketer.username, "stage": "engaged"})
+    assert by_name == CalendarFilters(owner=marketer.pk, stage="engaged")
+    assert calendar_filters({"owner": str(marketer.pk), "stage": "engaged"}) == by_name  # deprecated
+
+
+def test_a_username_made_of_digits_is_a_username_before_it_is_an_id(marketer):
+    numbered = UserFactory(username=str(marketer.pk))
+    assert calendar_filters({"owner": str(marketer.pk)}).owner == numbered.pk
 
 
 def test_the_month_grid_starts_weeks_on_monday_and_pads_partial_weeks():
@@ -197,13 +212,18 @@ def test_the_month_summary_counts_the_months_published_assets_by_state(marketer,
     assert (summary.published, summary.supports_won, summary.used_no_wins, summary.unused) == (3, 1, 1, 1)
 
 
+def date_range(start, end):
+    params = {name: value for name, value in (("start", start), ("end", end)) if value is not None}
+    return CalendarRangeFilterSet(params).date_range()
+
+
 def test_month_and_date_range_parsing():
     assert parse_month("2026-03") == datetime.date(2026, 3, 1)
     assert parse_month("", today=datetime.date(2026, 7, 9)) == datetime.date(2026, 7, 1)
     for bad in ("2026-13", "March", "2026-3-1", "0000-01"):
         with pytest.raises(ValueError):
             parse_month(bad)
-    assert parse_date_range("2026-03-01", "2026-03-31") == MARCH
+    assert date_range("2026-03-01", "2026-03-31") == MARCH
     for start, end in (
         ("2026-03-31", "2026-03-01"),
         ("2026-3-1", "2026-03-31"),
@@ -212,8 +232,8 @@ def test_month_and_date_range_parsing():
         ("2026-01-01", "2027-01-02"),
         ("2026-W01-1", "2026-03-01"),
     ):
-        with pytest.raises(ValueError):
-            parse_date_range(start, end)
+        with pytest.raises(FilterError):
+            date_range(start, end)
 
 
 def test_money_is_compact_in_badges_and_kept_per_currency():

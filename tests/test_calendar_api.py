@@ -134,3 +134,30 @@ def test_a_month_costs_the_same_queries_with_5_or_500_assets(marketer_client, re
     large, large_events = _count_queries(marketer_client)
     assert large_events > small_events >= 5
     assert small == large <= 7
+
+
+def test_the_page_and_the_api_read_owner_as_a_username(marketer_client, marketer):
+    mine = published_on(datetime.date(2026, 3, 4), title="Mine", owner=marketer)
+    published_on(datetime.date(2026, 3, 5), title="Someone else's")
+
+    api = marketer_client.get(URL, {**MARCH, "owner": marketer.username}).json()["events"]
+    page = marketer_client.get("/calendar/", {"month": "2026-03", "view": "list", "owner": marketer.username})
+    assert [e["asset_id"] for e in api] == [mine.pk]
+    assert "Mine" in page.content.decode() and "Someone else" not in page.content.decode()
+    assert f'<option value="{marketer.username}" selected>' in page.content.decode()
+
+
+def test_a_numeric_owner_id_still_works_until_the_next_release(marketer_client, marketer):
+    mine = published_on(datetime.date(2026, 3, 4), owner=marketer)
+    published_on(datetime.date(2026, 3, 5))
+    events = marketer_client.get(URL, {**MARCH, "owner": str(marketer.pk)}).json()["events"]
+    assert [e["asset_id"] for e in events] == [mine.pk]
+
+
+def test_an_unknown_owner_is_a_400_naming_the_field_on_the_api_and_a_message_on_the_page(marketer_client):
+    response = marketer_client.get(URL, {**MARCH, "owner": "nobody"})
+    assert response.status_code == 400
+    assert response.json()["owner"] == ["No user named 'nobody'."]
+    assert response.json()["detail"] == "owner: No user named 'nobody'."
+    page = marketer_client.get("/calendar/", {"owner": "nobody"})
+    assert page.status_code == 400 and "No user named" in page.content.decode()

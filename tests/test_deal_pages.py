@@ -43,6 +43,24 @@ def test_the_deal_list_filters_by_status_owner_and_search(manager_client, rep, o
     assert "Open deal" in manager_client.get("/deals/?q=globex").content.decode()
 
 
+@pytest.mark.parametrize(
+    "params", [{"owner": "rep"}, {"status": "won"}, {"q": "globex"}, {"closed_after": "2026-01-01"}]
+)
+def test_the_deal_list_and_the_api_filter_the_same_deals(manager_client, rep, other_rep, params):
+    DealFactory(name="Won deal", owner=rep, status="won", close_date=datetime.date(2026, 1, 1))
+    DealFactory(name="Open deal", owner=other_rep, account="Globex")
+    api = [row["crm_id"] for row in manager_client.get("/api/v1/deals/", params).json()["results"]]
+    page = [deal.crm_id for deal in manager_client.get("/deals/", params).context["page"]]
+    assert api and api == page
+
+
+def test_a_bad_deal_filter_is_a_400_naming_it_on_the_api_and_a_message_on_the_page(manager_client):
+    response = manager_client.get("/api/v1/deals/", {"status": "maybe"})
+    assert response.status_code == 400 and list(response.json()) == ["status"]
+    page = manager_client.get("/deals/", {"status": "maybe"})
+    assert page.status_code == 400 and "These filters cannot be used" in page.content.decode()
+
+
 def test_a_rep_cannot_open_another_reps_deal(rep_client, other_rep):
     theirs = DealFactory(owner=other_rep)
     assert rep_client.get(theirs.get_absolute_url()).status_code == 404

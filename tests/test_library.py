@@ -44,6 +44,14 @@ def test_a_search_shows_matches_and_facet_counts(rep_client, library):
     assert 'aria-label="1 asset"' in html
 
 
+def test_a_bad_filter_value_is_named_on_the_page_and_left_out_of_the_search(rep_client, library):
+    response = rep_client.get(reverse("library"), {"q": "pricing ", "kind": "poem", "ordering": "random"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Left out of this search:" in html and "kind: Select a valid choice." in html and "ordering:" in html
+    assert "Pricing objection" in html
+
+
 def test_a_misspelt_search_says_what_it_searched_for_instead(rep_client, library):
     html = rep_client.get(reverse("library"), {"q": "pricng objection"}).content.decode()
     assert (

@@ -105,6 +105,8 @@ def test_column_headers_link_to_sorting_and_say_how_the_table_is_sorted(manager_
         {"start": "2026-03-01", "end": "2026-01-01"},
         {"kind": "x"},
         {"sort": "secret"},
+        {"page": "2.5"},
+        {"start": "20260301"},
     ],
 )
 def test_bad_filters_answer_400_on_page_api_and_csv(manager_client, params):
@@ -113,6 +115,22 @@ def test_bad_filters_answer_400_on_page_api_and_csv(manager_client, params):
     assert manager_client.get(api_url("usage"), params).status_code == 400
     assert manager_client.get(page_url("usage"), {**params, "format": "csv"}).status_code == 400
     assert manager_client.get(api_url("usage"), {**params, "format": "csv"}).status_code == 400
+
+
+def test_the_page_and_the_api_read_owner_as_a_username(manager_client, world, rep):
+    params = {**PERIOD, "owner": rep.username}
+    api = manager_client.get(api_url("usage"), params).json()
+    page = manager_client.get(page_url("usage"), params)
+    assert api["filters"]["owner"] == rep.username
+    assert page.context["filters"].owner == rep
+    assert [row["title"] for row in api["rows"]] == [row["title"] for row in page.context["report"].rows]
+
+
+def test_an_unknown_owner_is_a_400_naming_the_field(manager_client):
+    response = manager_client.get(api_url("usage"), {"owner": "nobody"})
+    assert response.status_code == 400 and response.json() == {"owner": ["No user named 'nobody'."]}
+    page = manager_client.get(page_url("usage"), {"owner": "nobody"})
+    assert page.status_code == 400 and "No user named" in page.content.decode()
 
 
 def test_the_api_answers_the_same_figures_as_json(manager_client, world):

@@ -257,3 +257,20 @@ def test_the_list_runs_a_constant_number_of_queries(marketer, count):
     assert response.status_code == 200
     assert len(response.json()["results"]) == min(count, 100)
     assert len(queries) == 3, "\n".join(q["sql"][:120] for q in queries)
+
+
+@pytest.mark.parametrize("params", [{"assignee": "marketer"}, {"assignee": "none"}, {"status": "accepted"}])
+def test_the_board_and_the_api_filter_the_same_requests(marketer, marketer_client, params):
+    request_in(RequestStatus.ACCEPTED, assignee=marketer, title="Assigned")
+    request_in(RequestStatus.NEW, title="Nobody's")
+    ids = {r["id"] for r in api_for(marketer).get(LIST, params).json()["results"]}
+    board = marketer_client.get("/requests/triage/", params)
+    shown = {card.pk for column in board.context["columns"] for card in column["cards"]}
+    assert ids and ids == shown
+
+
+def test_a_bad_filter_is_a_400_naming_it_on_the_api_and_a_message_on_the_board(marketer, marketer_client):
+    response = api_for(marketer).get(LIST, {"status": "lost"})
+    assert response.status_code == 400 and list(response.json()) == ["status"]
+    board = marketer_client.get("/requests/triage/", {"status": "lost"})
+    assert board.status_code == 400 and "These filters cannot be used" in board.content.decode()

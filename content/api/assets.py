@@ -3,7 +3,6 @@ searched and filtered by the same function and parameters as the library page.""
 
 from functools import partial
 
-import django_filters
 from django.urls import reverse
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -19,9 +18,10 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 from ..asset_selectors import attach_taxonomy
 from ..assets import asset_create, asset_update
-from ..models import Asset, AssetKind, AssetStatus, Competitor, FunnelStage, Persona
+from ..models import Asset, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
-from ..search import ORDERINGS, SEARCH_MODES, SearchParams, record_search, run_search
+from ..search import record_search
+from ..search.filters import AssetFilterSet
 from ..search.paging import COUNT_CAP, CappedPaginator
 from ..semantic.fusion import attach_passages
 from ..uploads import validate_asset_file
@@ -33,11 +33,12 @@ class SearchPagination(StandardPagination):
     """A text search counts at most COUNT_CAP matches; `count_capped` says there are more."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        cap = COUNT_CAP if str(request.query_params.get("q", "")).strip() else None
-        filterset = getattr(view, "filterset_used", None)
-        known = getattr(filterset, "match_count", None)
-        self.corrected_query = getattr(filterset, "corrected_query", "")
-        self.partial_match = getattr(filterset, "partial_match", False)
+        filterset = getattr(view, "filterset", None)
+        result = getattr(filterset, "search_result", None)
+        cap = COUNT_CAP if result is not None and filterset.params.q.strip() else None
+        known = getattr(result, "match_count", None)
+        self.corrected_query = getattr(result, "corrected_query", "")
+        self.partial_match = getattr(result, "partial_match", False)
         self.django_paginator_class = partial(CappedPaginator, cap=cap, known_count=known)
         return super().paginate_queryset(queryset, request, view)
 
@@ -254,44 +255,6 @@ class AssetSerializer(serializers.ModelSerializer):
         return self._write(asset_update, asset=instance, **validated_data)
 
 
-class AssetFilter(django_filters.FilterSet):
-    """Validates the search parameters; the search itself is `content.search.run_search`."""
-
-    q = django_filters.CharFilter(method="ignore", max_length=300)
-    kind = django_filters.ChoiceFilter(choices=AssetKind.choices, method="ignore")
-    stage = django_filters.CharFilter(method="ignore", max_length=100)
-    persona = django_filters.CharFilter(method="ignore", max_length=100)
-    competitor = django_filters.CharFilter(method="ignore", max_length=100)
-    tag = django_filters.CharFilter(method="ignore", max_length=100)
-    status = django_filters.ChoiceFilter(choices=AssetStatus.choices, method="ignore")
-    ordering = django_filters.ChoiceFilter(choices=list(ORDERINGS.items()), method="ignore")
-    mode = django_filters.ChoiceFilter(
-        choices=list(SEARCH_MODES.items()),
-        method="ignore",
-        help_text="How `q` matches: `hybrid` (default) fuses keyword and semantic results, `semantic` matches "
-        "meaning only, `keyword` words only. Without a working model, every mode is keyword search.",
-    )
-
-    class Meta:
-        model = Asset
-        fields = []
-
-    def ignore(self, queryset, name, value):
-        return queryset
-
-    def filter_queryset(self, queryset):
-        data = {name: value for name, value in self.form.cleaned_data.items() if value}
-        params = SearchParams(**data)
-        result = run_search(user=self.request.user, params=params)
-        self.search_params = params
-        self.match_count = result.match_count
-        self.corrected_query = result.corrected_query
-        self.partial_match = result.partial_match
-        self.search_result = result
-        # the page's stages, personas, competitors and tags: one query (see AssetViewSet.paginate_queryset)
-        return result.assets.select_related("owner", "verified_by")
-
-
 _ERRORS = {
     400: OpenApiResponse(description="Invalid parameters or fields."),
     401: OpenApiResponse(description="Not signed in."),
@@ -327,8 +290,8 @@ class AssetViewSet(viewsets.ModelViewSet):
     serializer_class = AssetSerializer
     permission_classes = [Can.to(read="view_library", write="edit_assets")]
     pagination_class = SearchPagination
-    filterset_class = AssetFilter
-    filterset_used = None
+    filterset_class = AssetFilterSet
+    filterset = None  # the FilterSet used, set by the filter backend (content.api.filtering)
 
     def get_queryset(self):
         return (
@@ -340,26 +303,20 @@ class AssetViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        params = getattr(self.filterset_used, "search_params", None)
+        params = getattr(self.filterset, "params", None)
         if params is not None and params.is_search() and response.status_code == 200:
             record_search(user=request.user, params=params, result_count=response.data["count"])
         return response
 
     def filter_queryset(self, queryset):
         if self.action != "list":
-            return queryset
-        backend = self.filter_backends[0]()
-        filterset = backend.get_filterset(self.request, queryset, self)
-        self.filterset_used = filterset
-        if not filterset.is_valid() and backend.raise_exception:
-            from django_filters.utils import translate_validation
-
-            raise translate_validation(filterset.errors)
-        return filterset.qs
+            return queryset  # one asset by id: the search's filters are the list's
+        # the page's stages, personas, competitors and tags: one query (see paginate_queryset)
+        return super().filter_queryset(queryset).select_related("owner", "verified_by")
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is None or self.action != "list":
             return page
-        result = getattr(self.filterset_used, "search_result", None)
+        result = getattr(self.filterset, "search_result", None)
         return attach_passages(attach_taxonomy(page), result) if result is not None else attach_taxonomy(page)

@@ -1,4 +1,5 @@
-"""GET /api/v1/calendar/?start=&end=: the calendar's events as JSON, with each asset's won-deal support."""
+"""GET /api/v1/calendar/?start=&end=: the calendar's events as JSON, with each asset's won-deal support;
+the filters are the calendar page's (content.calendar.filters)."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -6,32 +7,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..calendar import (
-    EVENT_STATES,
-    EVENT_TYPES,
-    MAX_RANGE_DAYS,
-    CalendarFilters,
-    calendar_events,
-    parse_date_range,
-)
-from ..models import AssetKind
+from ..calendar import EVENT_STATES, EVENT_TYPES, calendar_events
+from ..calendar.filters import CalendarRangeFilterSet
+from ..filtering import FilterError, error_sentence
 from ..permissions import Can
-
-
-class CalendarQuerySerializer(serializers.Serializer):
-    """The query parameters, for the schema; `parse_date_range` and `CalendarFilters` validate them."""
-
-    start = serializers.DateField(help_text="First day, YYYY-MM-DD.")
-    end = serializers.DateField(
-        help_text=f"Last day (inclusive), YYYY-MM-DD; not before start, at most {MAX_RANGE_DAYS} days on."
-    )
-    kind = serializers.ChoiceField(choices=AssetKind.choices, required=False, help_text="Asset kind.")
-    stage = serializers.CharField(required=False, max_length=100, help_text="Funnel stage slug.")
-    persona = serializers.CharField(required=False, max_length=100, help_text="Persona slug.")
-    competitor = serializers.CharField(required=False, max_length=100, help_text="Competitor slug.")
-    owner = serializers.IntegerField(
-        required=False, min_value=1, max_value=999_999_999, help_text="Owner's (or assignee's) user id."
-    )
+from .filtering import filterset_parameters
 
 
 class CalendarEventSerializer(serializers.Serializer):
@@ -77,23 +57,26 @@ class CalendarEventsView(APIView):
 
     @extend_schema(
         summary="Calendar events in a date range",
-        parameters=[CalendarQuerySerializer],
+        parameters=filterset_parameters(CalendarRangeFilterSet),
         responses={
             200: CalendarResponse,
             400: OpenApiResponse(
                 ErrorResponse,
-                description="Malformed, missing or inverted dates, a range over a year, or a bad filter.",
+                description="Malformed, missing or inverted dates, a range over a year, or a bad filter: `detail` "
+                "says it in one sentence, and each bad parameter is also a key with its messages.",
             ),
             401: OpenApiResponse(description="Not signed in."),
             403: OpenApiResponse(description="The user has no role that may see the calendar."),
         },
     )
     def get(self, request):
+        filterset = CalendarRangeFilterSet(request.query_params, request=request)
         try:
-            start, end = parse_date_range(request.query_params.get("start"), request.query_params.get("end"))
-            filters = CalendarFilters.from_params(request.query_params)
-        except ValueError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+            start, end = filterset.date_range()
+            filters = filterset.calendar_filters()
+        except FilterError as error:
+            body = {"detail": error_sentence(error), **error.message_dict}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         events = calendar_events(user=request.user, start=start, end=end, filters=filters)
         rows = [{**vars(event), "state_label": event.state_label} for event in events]
         return Response(

@@ -1,6 +1,5 @@
 """Deals API: upsert by CRM id, list and read; and the signed CRM webhook for stage changes."""
 
-import django_filters
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -8,6 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..deal_filters import DealFilterSet
 from ..deals import CRM_ID_REGEX, apply_crm_event, signature_is_valid, upsert_deal
 from ..limits import InputRejected, load_json
 from ..models import Deal, DealStatus
@@ -58,24 +58,12 @@ class DealWriteSerializer(serializers.Serializer):
         return value.upper()
 
 
-class DealFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=DealStatus.choices)
-    owner = django_filters.CharFilter(field_name="owner__username", help_text="The owner's username.")
-    stage = django_filters.CharFilter(field_name="stage", lookup_expr="iexact", help_text="The CRM stage name.")
-    closed_after = django_filters.DateFilter(field_name="close_date", lookup_expr="gte")
-    closed_before = django_filters.DateFilter(field_name="close_date", lookup_expr="lte")
-
-    class Meta:
-        model = Deal
-        fields = ["status", "owner", "stage", "closed_after", "closed_before"]
-
-
 class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Reps see their own deals; marketers and managers all. Managers (and the CRM integration user,
     in group Managers) create and update deals by CRM id."""
 
     serializer_class = DealSerializer
-    filterset_class = DealFilter
+    filterset_class = DealFilterSet
     permission_classes = [IsAuthenticated, Can.to(read="view_deals", write="edit_deals")]
     lookup_field = "crm_id"
     lookup_value_regex = CRM_ID_REGEX

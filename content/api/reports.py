@@ -1,7 +1,7 @@
 """GET /api/v1/reports/<name>/: the same report functions as the pages, as JSON or CSV.
 
-Parameters: start, end (YYYY-MM-DD; default the last 90 days), kind, stage, persona, competitor
-(slugs), owner (username), sort, dir (asc|desc), page, page_size, and format=csv for a CSV file.
+Parameters: those of content.reports.filters.ReportFilterSet, shared with the pages (start, end,
+kind, stage, persona, competitor, owner (username), sort, dir, page, page_size), and format=csv.
 """
 
 from django.urls import path
@@ -14,6 +14,8 @@ from rest_framework.views import APIView
 
 from ..permissions import Can
 from ..reports import DESCRIPTIONS, REPORTS, ReportFilterError, ReportFilters, report_csv, run_report
+from ..reports.filters import ReportFilterSet
+from .filtering import filterset_parameters
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -58,17 +60,7 @@ def report_json(report) -> dict:
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("start", OpenApiTypes.DATE, description="First day of the period (default: 89 days ago)."),
-    OpenApiParameter("end", OpenApiTypes.DATE, description="Last day of the period (default: today)."),
-    OpenApiParameter("kind", OpenApiTypes.STR, description="Asset kind, e.g. case_study."),
-    OpenApiParameter("stage", OpenApiTypes.STR, description="Funnel stage slug."),
-    OpenApiParameter("persona", OpenApiTypes.STR, description="Persona slug."),
-    OpenApiParameter("competitor", OpenApiTypes.STR, description="Competitor slug."),
-    OpenApiParameter("owner", OpenApiTypes.STR, description="Username of the rep or owner."),
-    OpenApiParameter("sort", OpenApiTypes.STR, description="A sortable column key."),
-    OpenApiParameter("dir", OpenApiTypes.STR, enum=["asc", "desc"]),
-    OpenApiParameter("page", OpenApiTypes.INT),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows per page, 1 to 500 (default 50)."),
+    *filterset_parameters(ReportFilterSet),
     OpenApiParameter(
         "format", OpenApiTypes.STR, enum=["json", "csv"], description="csv returns every row as text/csv."
     ),

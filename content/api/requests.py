@@ -1,7 +1,6 @@
 """/api/v1/requests/: content requests with their SLA clock and business impact, the workflow
 (status changes for marketing only), +1 and comments. The rules live in content.requesting."""
 
-import django_filters
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -40,9 +39,9 @@ from ..requesting import (
     request_submit,
     request_support,
     request_transition,
-    requests_of,
     with_figures,
 )
+from ..requesting.filters import RequestFilterSet
 
 TRIAGE_FIELDS = ("status", "assignee", "priority", "decline_reason", "duplicate_of", "delivered_asset")
 ERRORS = {
@@ -168,26 +167,6 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
 
-class ContentRequestFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
-    stage = django_filters.CharFilter(field_name="stage__slug")
-    persona = django_filters.CharFilter(field_name="persona__slug")
-    competitor = django_filters.CharFilter(field_name="competitor__slug")
-    assignee = django_filters.CharFilter(field_name="assignee__username", help_text="A marketer's username.")
-    mine = django_filters.BooleanFilter(
-        method="filter_mine", help_text="true: only the requests you submitted or supported."
-    )
-
-    class Meta:
-        model = ContentRequest
-        fields = ["status", "stage", "persona", "competitor", "assignee", "mine"]
-
-    def filter_mine(self, queryset, name, value):
-        if value:
-            return queryset.filter(pk__in=requests_of(self.request.user).values("pk"))
-        return queryset
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Requests you may see, with SLA clock and business impact",
@@ -202,7 +181,7 @@ class ContentRequestViewSet(
 
     permission_classes = [Can.to("submit_request")]
     serializer_class = ContentRequestSerializer
-    filterset_class = ContentRequestFilter
+    filterset_class = RequestFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

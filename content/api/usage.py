@@ -1,6 +1,5 @@
 """Usage API: log that an asset was used in a deal, and list usage (reps their own, others all)."""
 
-import django_filters
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from ..models import MANUAL_USAGE_ACTIONS, Usage, UsageAction
 from ..permissions import Can, visible_usages
 from ..usage import log_usage
+from ..usage_filters import UsageFilterSet
 from . import idempotency
 
 
@@ -51,21 +51,9 @@ class UsageWriteSerializer(serializers.Serializer):
     user = serializers.CharField(required=False, help_text="Log for this username (managers only).")
 
 
-class UsageFilter(django_filters.FilterSet):
-    asset = django_filters.NumberFilter(field_name="asset_id", min_value=1, max_value=2**63 - 1)
-    deal = django_filters.CharFilter(field_name="deal__crm_id", help_text="The deal's CRM id.")
-    user = django_filters.CharFilter(field_name="user__username", help_text="A username.")
-    used_after = django_filters.IsoDateTimeFilter(field_name="used_at", lookup_expr="gte")
-    used_before = django_filters.IsoDateTimeFilter(field_name="used_at", lookup_expr="lte")
-
-    class Meta:
-        model = Usage
-        fields = ["asset", "deal", "user", "used_after", "used_before"]
-
-
 class UsageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = UsageSerializer
-    filterset_class = UsageFilter
+    filterset_class = UsageFilterSet
     permission_classes = [IsAuthenticated, Can.to("log_usage")]
 
     def get_queryset(self):

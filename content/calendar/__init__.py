@@ -25,7 +25,6 @@ from .grid import (
     month_grid,
     month_start,
     month_summary,
-    parse_date_range,
     parse_month,
 )
 from .ical import events_to_ical
@@ -55,7 +54,6 @@ __all__ = [
     "month_grid",
     "month_start",
     "month_summary",
-    "parse_date_range",
     "parse_month",
     "planning_owners",
     "support_state",

@@ -2,7 +2,6 @@
 asset with its won-deal support and state. One query per event type at most."""
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from ..models import Asset, AssetKind, AssetStatus, ContentRequest, RequestStatus, Usage
+from ..models import Asset, AssetStatus, ContentRequest, RequestStatus, Usage
 from ..money import format_amounts
 from ..permissions import can, visible_assets
 
@@ -20,7 +19,6 @@ EVENT_STATES = ("supports_won", "used_no_wins", "unused", "planned", "requested"
 _TYPE_ORDER = {name: index for index, name in enumerate(EVENT_TYPES)}
 CALENDAR_REQUEST_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS)
 
-_USER_ID = re.compile(r"[1-9][0-9]{0,8}")
 STATE_LABELS = {
     "used_no_wins": "used, no wins yet",
     "unused": "unused since publishing",
@@ -58,24 +56,7 @@ class CalendarFilters:
     stage: str = ""
     persona: str = ""
     competitor: str = ""
-    owner: int | None = None
-
-    @classmethod
-    def from_params(cls, params) -> "CalendarFilters":
-        """Read the filters from a query dict; ValueError with a readable message when one is malformed."""
-        kind = (params.get("kind") or "").strip()
-        if kind and kind not in AssetKind.values:
-            raise ValueError(f"Unknown kind {kind!r}; use one of: {', '.join(AssetKind.values)}.")
-        owner = (params.get("owner") or "").strip()
-        if owner and not _USER_ID.fullmatch(owner):
-            raise ValueError("owner must be a user id (a whole number from 1 to 999999999).")
-        return cls(
-            kind=kind,
-            stage=(params.get("stage") or "").strip()[:100],
-            persona=(params.get("persona") or "").strip()[:100],
-            competitor=(params.get("competitor") or "").strip()[:100],
-            owner=int(owner) if owner else None,
-        )
+    owner: int | None = None  # a user id, resolved from the username by content.calendar.filters
 
     @property
     def active(self) -> bool:

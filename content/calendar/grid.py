@@ -1,14 +1,12 @@
-"""Months: parsing `YYYY-MM` and date ranges, the Monday-first grid of weeks, and the month summary."""
+"""Months: parsing `YYYY-MM`, the Monday-first grid of weeks, and the month summary."""
 
 import calendar as stdlib_calendar
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 MAX_RANGE_DAYS = 366
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def month_start(year: int, month: int) -> datetime.date:
@@ -37,28 +35,6 @@ def parse_month(value: str | None, today: datetime.date | None = None) -> dateti
     if not 1900 <= parsed.year <= 9998:
         raise ValueError("The month must fall between 1900 and 9998.")
     return parsed
-
-
-def parse_date_range(start: str | None, end: str | None) -> tuple[datetime.date, datetime.date]:
-    """Validate `start` and `end` (YYYY-MM-DD, inclusive, at most a year apart); ValueError otherwise."""
-    if not start or not end:
-        raise ValueError("Both start and end are required, as YYYY-MM-DD.")
-    parsed = []
-    for name, value in (("start", start), ("end", end)):
-        try:
-            parsed.append(datetime.date.fromisoformat(value) if _ISO_DATE.fullmatch(value) else None)
-        except ValueError:
-            parsed.append(None)
-        if parsed[-1] is None:
-            raise ValueError(f"{name} must be a date written as YYYY-MM-DD.")
-    low, high = parsed
-    if not (low.year >= 1900 and high.year <= 9998):
-        raise ValueError("Dates must fall between the years 1900 and 9998.")
-    if high < low:
-        raise ValueError("end must not be before start.")
-    if (high - low).days >= MAX_RANGE_DAYS:
-        raise ValueError(f"The range may span at most {MAX_RANGE_DAYS} days.")
-    return low, high
 
 
 @dataclass

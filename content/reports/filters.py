@@ -1,4 +1,5 @@
-"""The filters every report accepts, parsed and validated once from GET parameters.
+"""The filters every report accepts, declared once (ReportFilterSet) for the report pages, the API
+and its schema, and the ReportFilters the report functions read.
 
 Bad values raise ReportFilterError, which the pages and the API turn into a 400 with the message.
 """
@@ -6,11 +7,13 @@ Bad values raise ReportFilterError, which the pages and the API turn into a 400 
 import datetime
 from dataclasses import asdict, dataclass, replace
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from ..models import AssetKind, Competitor, FunnelStage, Persona
+from ..filtering import FilterError, IsoDateFilter, OwnerFilter
+from ..models import Asset, AssetKind, Competitor, FunnelStage, Persona
 
 DEFAULT_PERIOD_DAYS = 90
 MAX_PERIOD_DAYS = 5 * 366
@@ -22,7 +25,7 @@ MAX_PAGE_SIZE = 500
 EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(9000, 12, 31)
 
 
-class ReportFilterError(ValidationError):
+class ReportFilterError(FilterError):
     """A filter value that cannot be used; `message_dict` says which and why."""
 
 
@@ -61,92 +64,24 @@ class ReportFilters:
 
     @classmethod
     def from_params(cls, params, *, today=None) -> "ReportFilters":
-        """Parse a QueryDict or dict. Runs at most one query per taxonomy/owner filter given."""
-        errors = {}
-        today = today or timezone.localdate()
-
-        def get(name):
-            return str(params.get(name) or "").strip()
-
-        def parse_date(name, default):
-            raw = get(name)
-            if not raw:
-                return default
-            try:
-                value = datetime.date.fromisoformat(raw)
-            except ValueError:
-                errors[name] = f"Enter {name} as a date, YYYY-MM-DD (got {raw[:20]!r})."
-                return default
-            if not EARLIEST <= value <= LATEST:  # the default period is counted back from the end
-                errors[name] = f"Enter {name} between {EARLIEST} and {LATEST}."
-                return default
-            return value
-
-        end = parse_date("end", today)
-        start = parse_date("start", end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1))
-        if "start" not in errors and "end" not in errors:
-            if start > end:
-                errors["start"] = "The start date must be on or before the end date."
-            elif (end - start).days > MAX_PERIOD_DAYS:
-                errors["start"] = f"The period may span at most {MAX_PERIOD_DAYS} days."
-
-        kind = get("kind")
-        if kind and kind not in AssetKind.values:
-            errors["kind"] = f"Choose a kind among: {', '.join(AssetKind.values)}."
-
-        def term(name, model):
-            slug = get(name)
-            if not slug:
-                return None
-            found = model.objects.filter(slug=slug).first()
-            if found is None:
-                errors[name] = f"No {model._meta.verbose_name} named {slug[:50]!r}."
-            return found
-
-        stage = term("stage", FunnelStage)
-        persona = term("persona", Persona)
-        competitor = term("competitor", Competitor)
-
-        owner = None
-        username = get("owner")
-        if username:
-            owner = get_user_model().objects.filter(username=username).first()
-            if owner is None:
-                errors["owner"] = f"No user named {username[:50]!r}."
-
-        sort = get("sort")
-        if sort and not sort.replace("_", "").isalnum():
-            errors["sort"] = "Sort by a column key."
-        direction = get("dir")
-        if direction and direction not in ("asc", "desc"):
-            errors["dir"] = "The direction is asc or desc."
-
-        def positive_int(name, default, maximum):
-            raw = get(name)
-            if not raw:
-                return default
-            if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-                errors[name] = f"Enter {name} as a whole number from 1 to {maximum}."
-                return default
-            return int(raw)
-
-        page = positive_int("page", 1, 100_000)
-        page_size = positive_int("page_size", PAGE_SIZE, MAX_PAGE_SIZE)
-
-        if errors:
-            raise ReportFilterError(errors)
+        """Validate a QueryDict or dict through ReportFilterSet (ReportFilterError naming each bad
+        value). Runs at most one query per taxonomy/owner filter given."""
+        filterset = ReportFilterSet(params, today=today)
+        if not filterset.is_valid():
+            raise ReportFilterError({name: list(messages) for name, messages in filterset.errors.items()})
+        values = filterset.form.cleaned_data
         return cls(
-            start=start,
-            end=end,
-            kind=kind,
-            stage=stage,
-            persona=persona,
-            competitor=competitor,
-            owner=owner,
-            sort=sort,
-            direction=direction,
-            page=page,
-            page_size=page_size,
+            start=values["start"],
+            end=values["end"],
+            kind=values["kind"],
+            stage=values["stage"],
+            persona=values["persona"],
+            competitor=values["competitor"],
+            owner=values["owner"],
+            sort=values["sort"],
+            direction=values["dir"],
+            page=values["page"] or 1,
+            page_size=values["page_size"] or PAGE_SIZE,
         )
 
     def for_export(self) -> "ReportFilters":
@@ -177,3 +112,96 @@ class ReportFilters:
             "dir": values["direction"],
         }
         return {key: value for key, value in out.items() if value}
+
+
+class ReportPeriodForm(forms.Form):
+    """The period: each end between EARLIEST and LATEST, start on or before end, at most
+    MAX_PERIOD_DAYS long; by default the DEFAULT_PERIOD_DAYS up to `today` (or up to end)."""
+
+    today = None
+
+    def clean(self):
+        data = super().clean()
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value is not None and not EARLIEST <= value <= LATEST:  # the default period counts back from the end
+                self.add_error(name, f"Enter {name} between {EARLIEST} and {LATEST}.")
+        if self.has_error("start") or self.has_error("end"):
+            return data
+        data["end"] = data.get("end") or self.today or timezone.localdate()
+        data["start"] = data.get("start") or data["end"] - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+        if data["start"] > data["end"]:
+            self.add_error("start", "The start date must be on or before the end date.")
+        elif (data["end"] - data["start"]).days > MAX_PERIOD_DAYS:
+            self.add_error("start", f"The period may span at most {MAX_PERIOD_DAYS} days.")
+        return data
+
+
+def _term(model, what):
+    return django_filters.ModelChoiceFilter(
+        queryset=model.objects.all(),
+        to_field_name="slug",
+        help_text=f"{what} slug.",
+        error_messages={"invalid_choice": f"No {model._meta.verbose_name} named %(value)r."},
+    )
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # a page is 2, never 2.5
+
+
+def _whole_number(name, maximum, help_text):
+    message = f"Enter {name} as a whole number from 1 to {maximum}."
+    return WholeNumberFilter(
+        min_value=1,
+        max_value=maximum,
+        help_text=help_text,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    """Validates a report's parameters (the reports read them as ReportFilters; nothing here
+    filters a queryset by itself: each report applies them to its own queries, content.reports.scope)."""
+
+    start = IsoDateFilter(
+        help_text=f"First day of the period (default: {DEFAULT_PERIOD_DAYS - 1} days before end).",
+        error_messages={"invalid": "Enter start as a date, YYYY-MM-DD (got %(value)r)."},
+    )
+    end = IsoDateFilter(
+        help_text="Last day of the period (default: today).",
+        error_messages={"invalid": "Enter end as a date, YYYY-MM-DD (got %(value)r)."},
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=AssetKind.choices,
+        help_text="Asset kind.",
+        error_messages={"invalid_choice": f"Choose a kind among: {', '.join(AssetKind.values)}."},
+    )
+    stage = _term(FunnelStage, "Funnel stage")
+    persona = _term(Persona, "Persona")
+    competitor = _term(Competitor, "Competitor")
+    owner = OwnerFilter(help_text="Username of the rep or owner.")
+    sort = django_filters.CharFilter(
+        max_length=100,
+        help_text="A sortable column key.",
+        validators=[RegexValidator(r"^[A-Za-z0-9_]+\Z", "Sort by a column key.")],
+    )
+    dir = django_filters.ChoiceFilter(
+        choices=[("asc", "ascending"), ("desc", "descending")],
+        help_text="Sort direction.",
+        error_messages={"invalid_choice": "The direction is asc or desc."},
+    )
+    page = _whole_number("page", 100_000, "Page number, from 1.")
+    page_size = _whole_number("page_size", MAX_PAGE_SIZE, f"Rows per page, 1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE}).")
+
+    class Meta:
+        model = Asset
+        fields = []
+        form = ReportPeriodForm
+
+    def __init__(self, data=None, *args, today=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today
+
+    def get_form_class(self):
+        return type("ReportPeriodForm", (super().get_form_class(),), {"today": self.today})

@@ -44,17 +44,6 @@ class SearchParams:
     ordering: str = "relevance"  # relevance | newest | most_used | best_support
     mode: str = "hybrid"  # hybrid | semantic | keyword (see content/semantic/fusion.py)
 
-    @classmethod
-    def from_query_dict(cls, data) -> "SearchParams":
-        values = {name: (data.get(name) or "").strip()[:200] for name in ("q", *FILTERS)}
-        ordering = data.get("ordering") or "relevance"
-        mode = data.get("mode") or "hybrid"
-        return cls(
-            **values,
-            ordering=ordering if ordering in ORDERINGS else "relevance",
-            mode=mode if mode in SEARCH_MODES else "hybrid",
-        )
-
     def filters(self) -> dict[str, str]:
         """The active filters (not the query nor the ordering), as recorded in the search log."""
         return {name: value for name, value in asdict(self).items() if name in FILTERS and value}

@@ -12,6 +12,8 @@ register = template.Library()
 
 def _with(context, changes):
     params = context["request"].GET.copy()
+    for name in context.get("filter_errors") or ():  # values the search left out stay out of its links
+        params.pop(name, None)
     for key, value in changes.items():
         if value in (None, ""):
             params.pop(key, None)

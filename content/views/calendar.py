@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..calendar import (
     STATE_LABELS,
-    CalendarFilters,
     add_months,
     calendar_events,
     calendar_feed_for,
@@ -32,6 +31,8 @@ from ..calendar import (
     parse_month,
     planning_owners,
 )
+from ..calendar.filters import CalendarFilterSet
+from ..filtering import FilterError, error_sentence
 from ..models import Asset, AssetKind, Competitor, FunnelStage, Persona
 from ..permissions import can, require
 
@@ -77,9 +78,11 @@ def _feed_url(user) -> str:
 def _render_calendar(request, *, plan_form=None, status=200):
     try:
         first = parse_month(request.GET.get("month"))
-        filters = CalendarFilters.from_params(request.GET)
+        filters = CalendarFilterSet(request.GET, request=request).calendar_filters()
     except ValueError as error:
         return _bad_request(request, str(error))
+    except FilterError as error:
+        return _bad_request(request, error_sentence(error))
     view = "list" if request.GET.get("view") == "list" else "month"
     year, month = first.year, first.month
     last = month_end(year, month)

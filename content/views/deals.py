@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ..deal_filters import DealFilterSet
 from ..deals import search_deals
 from ..importers import ImportFileError, import_deals, import_deals_later
 from ..models import MANUAL_USAGE_ACTIONS, Asset, AssetKind, Deal, DealStatus, Usage, UsageAction, supports_deal
@@ -36,19 +37,20 @@ def _errors_of(error: ValidationError) -> list[str]:
 
 @require("view_deals")
 def deal_list(request):
-    deals = visible_deals(request.user).select_related("owner")
-    status = request.GET.get("status", "")
-    if status in DealStatus.values:
-        deals = deals.filter(status=status)
-    owner = request.GET.get("owner", "").strip()
-    if owner and sees_all_deals(request.user):
-        deals = deals.filter(owner__username=owner)
-    deals = search_deals(deals, request.GET.get("q", "")).order_by("-updated_at", "-id")
+    filterset = DealFilterSet(request.GET, queryset=visible_deals(request.user).select_related("owner"))
+    filter_errors = {} if filterset.is_valid() else filterset.errors
+    deals = Deal.objects.none() if filter_errors else filterset.qs.order_by("-updated_at", "-id")
     page = Paginator(deals, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "deals/list.html",
-        {"page": page, "statuses": DealStatus.choices, "sees_all": sees_all_deals(request.user)},
+        {
+            "page": page,
+            "statuses": DealStatus.choices,
+            "sees_all": sees_all_deals(request.user),
+            "filter_errors": filter_errors,
+        },
+        status=400 if filter_errors else 200,
     )
 
 

@@ -7,8 +7,9 @@ from django.views.decorators.http import require_GET
 
 from ..models import AssetKind, AssetStatus
 from ..permissions import can, require, visible_assets
-from ..search import ORDERINGS, SearchParams, facet_counts, record_search, run_search
+from ..search import ORDERINGS, facet_counts, record_search, run_search
 from ..search.analytics import low_click_searches, record_click, zero_result_searches
+from ..search.filters import search_params_from
 from ..search.paging import COUNT_CAP, CappedPaginator
 from ..semantic.fusion import attach_passages
 
@@ -19,7 +20,7 @@ ANALYTICS_PERIODS = (7, 30, 90)
 @require("view_library")
 @require_GET
 def library(request):
-    params = SearchParams.from_query_dict(request.GET)
+    params, filter_errors = search_params_from(request.GET)
     result = run_search(user=request.user, params=params)
     assets = result.assets.select_related("owner", "verified_by").prefetch_related("stages", "personas", "competitors")
     cap = COUNT_CAP if params.q.strip() else None
@@ -35,6 +36,7 @@ def library(request):
         "result": result,
         "facets": facet_counts(result, user=request.user),
         "orderings": ORDERINGS,
+        "filter_errors": filter_errors,
         "search_log": log or _log_from(request),
         "request_link": _request_link(params),
         "kinds": AssetKind.choices,

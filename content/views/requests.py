@@ -43,6 +43,7 @@ from ..requesting import (
     suggestions_for,
     with_figures,
 )
+from ..requesting.filters import RequestFilterSet
 from ..requesting.forms import (
     AssignForm,
     CommentForm,
@@ -220,25 +221,6 @@ def request_comment_view(request, pk):
     return redirect(reverse("request-detail", args=[pk]) + "#history")
 
 
-def _board_filters(request):
-    get = request.GET
-    return {key: get.get(key, "").strip() for key in ("stage", "persona", "competitor", "assignee")}
-
-
-def _filtered(queryset, filters):
-    if filters["stage"]:
-        queryset = queryset.filter(stage__slug=filters["stage"])
-    if filters["persona"]:
-        queryset = queryset.filter(persona__slug=filters["persona"])
-    if filters["competitor"]:
-        queryset = queryset.filter(competitor__slug=filters["competitor"])
-    if filters["assignee"] == "none":
-        queryset = queryset.filter(assignee__isnull=True)
-    elif filters["assignee"]:
-        queryset = queryset.filter(assignee__username=filters["assignee"])
-    return queryset
-
-
 @require("triage_requests")
 def request_triage(request):
     """The board: one query per column (capped at CARDS_PER_COLUMN cards) and one for the counts.
@@ -246,8 +228,10 @@ def request_triage(request):
     Queries, whatever the number of requests: 5 columns + 1 count by status + stages, personas,
     competitors and marketers for the filters and the assign select = 10, plus the session's.
     """
-    filters = _board_filters(request)
-    base = _filtered(ContentRequest.objects.all(), filters)
+    filterset = RequestFilterSet(request.GET, queryset=ContentRequest.objects.all(), request=request)
+    filter_errors = {} if filterset.is_valid() else filterset.errors
+    base = ContentRequest.objects.none() if filter_errors else filterset.qs
+    filters = filterset.form.cleaned_data if not filter_errors else {}
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     columns = []
     for key, label, statuses in BOARD_COLUMNS:
@@ -268,7 +252,9 @@ def request_triage(request):
             "assignees": assignees,
             "priorities": RequestPriority.choices,
             "cards_per_column": CARDS_PER_COLUMN,
+            "filter_errors": filter_errors,
         },
+        status=400 if filter_errors else 200,
     )
 
 

@@ -1,0 +1,100 @@
+"""What every list's filters share: the owner given by username, a slug of the taxonomy, and
+`filter_values`, which validates a FilterSet and returns its cleaned values or raises the domain
+ValidationError that the pages and the API (content.api.errors) turn into a 400 naming the fields.
+Each area declares its FilterSet next to its queries (content/*/filters.py)."""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A legacy numeric user id (the calendar's `owner` before it took a username).
+_USER_ID = re.compile(r"[1-9][0-9]{0,8}")
+
+
+class FilterError(ValidationError):
+    """A filter value that cannot be used; `message_dict` names each field and why."""
+
+
+class UserByUsernameField(forms.CharField):
+    """A user given by username; with `legacy_ids`, a whole number that is nobody's username is
+    read as a user id (deprecated: the calendar's `owner` took ids before it took usernames)."""
+
+    def __init__(self, *, legacy_ids=False, **kwargs):
+        self.legacy_ids = legacy_ids
+        kwargs.setdefault("max_length", 150)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        name = super().clean(value)
+        if not name:
+            return None
+        users = get_user_model().objects
+        user = users.filter(username=name).first()
+        if user is None and self.legacy_ids and _USER_ID.fullmatch(name):
+            user = users.filter(pk=int(name)).first()
+        if user is None:
+            raise ValidationError("No user named %(name)r.", code="invalid_choice", params={"name": name[:50]})
+        return user
+
+
+class OwnerFilter(django_filters.Filter):
+    """`owner=<username>` everywhere: the rows whose `field_name` is that user."""
+
+    field_class = UserByUsernameField
+
+    def filter(self, queryset, value):
+        return queryset if value is None else queryset.filter(**{self.field_name: value})
+
+
+class SlugFilter(django_filters.CharFilter):
+    """A stage, persona or competitor by slug (an unknown slug matches nothing)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, **kwargs)
+
+
+class IsoDateField(forms.CharField):
+    """A day written YYYY-MM-DD; `error_messages["invalid"]` may use %(value)r, the value given."""
+
+    default_error_messages = {"invalid": "Enter a date written as YYYY-MM-DD."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            if not _ISO_DATE.fullmatch(text):
+                raise ValueError(text)
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": text[:20]}) from None
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """A day (YYYY-MM-DD) that an area's FilterSet checks as part of a period, not a lookup."""
+
+    field_class = IsoDateField
+
+
+def filter_values(filterset) -> dict:
+    """The FilterSet's cleaned values; FilterError({field: [messages]}) when one is invalid."""
+    if not filterset.is_valid():
+        raise FilterError({name: list(messages) for name, messages in filterset.errors.items()})
+    return filterset.form.cleaned_data
+
+
+def error_sentence(error: ValidationError) -> str:
+    """One line for a page or a `detail`: "owner: No user named 'x'." for each field."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return " ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
