@@ -223,12 +223,16 @@ class Asset(models.Model):
         super().save(*args, **kwargs)
 
     def compute_review_by(self) -> datetime.date | None:
-        """The date by which the owner must verify the asset again, counted from the last
-        verification (or from publication when it was never verified)."""
-        anchor = self.verified_at or self.published_at
-        if self.status != AssetStatus.PUBLISHED or anchor is None:
-            return None
-        return timezone.localdate(anchor) + datetime.timedelta(days=self.verification_interval_days)
+        """The date by which the owner must verify the asset again: the rule of
+        `content.assets.review_by_for`, kept in step on every save whoever writes."""
+        from ..assets import review_by_for  # the asset services import the models
+
+        return review_by_for(
+            status=self.status,
+            published_at=self.published_at,
+            verified_at=self.verified_at,
+            verification_interval_days=self.verification_interval_days,
+        )
 
     def is_stale(self, today=None) -> bool:
         today = today or timezone.localdate()
