@@ -1,7 +1,8 @@
-"""Asset writes: create, update, move along the workflow, verify, attach a file. The rules every
-asset obeys whichever way it is written (what each kind cannot do without, the release and expiry
-dates, the stamps a published asset carries) live here; the asset form, the API serializer and
-commands call these functions and only translate their errors."""
+"""Asset writes: create, update, move along the workflow, verify, plan on the calendar, attach a
+file. The rules every asset obeys whichever way it is written (what each kind cannot do without, the
+release and expiry dates, the stamps a published asset carries) live here; the asset form, the API
+serializer, the admin, the calendar and the commands call these functions and only translate their
+errors."""
 
 import datetime
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from django.utils import timezone
 from .extraction import extract_text_or_reason
 from .jobs import job_handler, job_start
 from .models import Asset, AssetKind, AssetStatus
-from .permissions import can
+from .permissions import can, is_marketer
 from .uploads import safe_file_name, validate_asset_file
 
 # The structured fields of each kind, beside the common ones.
@@ -247,6 +248,62 @@ def asset_transition(*, asset: Asset, to_status: str, actor) -> Asset:
     return _write(asset, {}, None, None, rules=complete)
 
 
+PLANNABLE = (AssetStatus.DRAFT, AssetStatus.IN_REVIEW)
+
+
+def _require_planner(actor):
+    if not can(actor, "plan_calendar"):
+        raise PermissionDenied("Only marketing plans the calendar.")
+
+
+def _planned_date_errors(planned_date, field_name: str) -> dict[str, str]:
+    if not isinstance(planned_date, datetime.date) or isinstance(planned_date, datetime.datetime):
+        return {field_name: "Enter a date."}
+    if planned_date < timezone.localdate():
+        return {field_name: "The planned date cannot be in the past."}
+    return {}
+
+
+@transaction.atomic
+def asset_plan(*, actor, title: str, kind: str, owner, planned_date: datetime.date) -> Asset:
+    """A draft planned on the calendar for `planned_date`, owned by an active marketer. A plan is a
+    title and a date: the kind rules apply when it goes to review or publication."""
+    _require_planner(actor)
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Give the asset a title."
+    elif len(title) > 200:
+        errors["title"] = "Keep the title under 200 characters."
+    if kind not in AssetKind.values:
+        errors["kind"] = "Choose a kind of asset."
+    if owner is None or not owner.is_active or not is_marketer(owner):
+        errors["owner"] = "The owner must be an active marketer."
+    errors.update(_planned_date_errors(planned_date, "planned_date"))
+    if errors:
+        raise ValidationError(errors)
+    asset = Asset(title=title, kind=kind, owner=owner, status=AssetStatus.DRAFT, planned_publish_date=planned_date)
+    return _write(asset, {}, None, None, rules=False)
+
+
+@transaction.atomic
+def asset_reschedule(*, actor, asset: Asset, planned_date: datetime.date) -> Asset:
+    """Move a planned (draft or in-review) asset to another date; the row is locked so that two
+    planners cannot interleave."""
+    _require_planner(actor)
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    if asset.status not in PLANNABLE:
+        status = asset.get_status_display().lower()
+        raise ValidationError(
+            {"planned_date": f"Only draft or in-review assets can be rescheduled; this one is {status}."}
+        )
+    if errors := _planned_date_errors(planned_date, "planned_date"):
+        raise ValidationError(errors)
+    asset.planned_publish_date = planned_date
+    asset.save(update_fields=["planned_publish_date", "updated_at"])
+    return asset
+
+
 def may_verify(actor, asset: Asset) -> bool:
     return can(actor, "edit_assets") or (asset.owner_id is not None and asset.owner_id == actor.pk)
 
@@ -313,6 +370,8 @@ __all__ = [
     "KIND_REQUIRED",
     "AssetStamps",
     "asset_create",
+    "asset_plan",
+    "asset_reschedule",
     "asset_rule_errors",
     "asset_save_file",
     "asset_stamps",

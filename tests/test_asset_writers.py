@@ -6,10 +6,13 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
-from content.assets import asset_stamps, asset_verify
-from content.models import Asset, AssetStatus
+from content.assets import asset_plan, asset_reschedule, asset_stamps, asset_verify
+from content.models import Asset, AssetKind, AssetStatus
 
 from .factories import AssetFactory, UserFactory
 
@@ -55,6 +58,39 @@ class TestTheStampRule:
             status=status, published_at=None, verified_at=None, verification_interval_days=30, owner=None, now=NOW
         )
         assert (stamps.published_at, stamps.owner, stamps.review_by) == (None, None, None)
+
+
+@pytest.mark.django_db
+class TestTheCalendar:
+    def test_a_planned_battle_card_gets_the_interval_of_one_created_on_the_page(self, marketer_client, marketer):
+        day = timezone.localdate() + datetime.timedelta(days=7)
+        response = marketer_client.post(
+            reverse("calendar-plan"),
+            {"title": "Planned card", "kind": AssetKind.BATTLE_CARD, "owner": marketer.pk, "planned_date": day},
+        )
+        assert response.status_code == 302
+        planned = Asset.objects.get(title="Planned card")
+        assert (planned.status, planned.planned_publish_date, planned.owner) == (AssetStatus.DRAFT, day, marketer)
+        assert (planned.published_at, planned.review_by, planned.verification_interval_days) == (None, None, 60)
+
+    def test_planning_and_rescheduling_are_for_marketing(self, rep, manager, marketer):
+        day = timezone.localdate() + datetime.timedelta(days=3)
+        draft = AssetFactory(status=AssetStatus.DRAFT, published_at=None, planned_publish_date=day)
+        for actor in (rep, manager):
+            with pytest.raises(PermissionDenied):
+                asset_plan(actor=actor, title="No", kind=AssetKind.DECK, owner=marketer, planned_date=day)
+            with pytest.raises(PermissionDenied):
+                asset_reschedule(actor=actor, asset=draft, planned_date=day)
+
+    def test_a_rescheduled_asset_keeps_its_stamps(self, marketer):
+        day = timezone.localdate() + datetime.timedelta(days=3)
+        draft = AssetFactory(status=AssetStatus.IN_REVIEW, published_at=None, owner=None, planned_publish_date=day)
+        moved = asset_reschedule(actor=marketer, asset=draft, planned_date=day + datetime.timedelta(days=1))
+        assert (moved.planned_publish_date, moved.owner_id, moved.published_at) == (
+            day + datetime.timedelta(days=1),
+            None,
+            None,
+        )
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ..assets import asset_plan, asset_reschedule
 from ..calendar import (
     STATE_LABELS,
     CalendarFilters,
@@ -20,8 +21,6 @@ from ..calendar import (
     calendar_events,
     calendar_feed_for,
     calendar_feed_reset,
-    calendar_plan_asset,
-    calendar_reschedule,
     events_to_ical,
     feed_owner,
     feed_range,
@@ -140,7 +139,7 @@ def calendar_plan(request):
     form = PlanAssetForm(request.POST)
     if form.is_valid():
         try:
-            asset = calendar_plan_asset(actor=request.user, **form.cleaned_data)
+            asset = asset_plan(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
@@ -162,7 +161,7 @@ def calendar_reschedule_view(request, pk):
     form = RescheduleForm(request.POST, auto_id=auto_id)
     if form.is_valid():
         try:
-            asset = calendar_reschedule(actor=request.user, asset=asset, planned_date=form.cleaned_data["planned_date"])
+            asset = asset_reschedule(actor=request.user, asset=asset, planned_date=form.cleaned_data["planned_date"])
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
