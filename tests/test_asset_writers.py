@@ -60,6 +60,97 @@ class TestTheStampRule:
         assert (stamps.published_at, stamps.owner, stamps.review_by) == (None, None, None)
 
 
+def _publish_on_the_page(client, **fields):
+    draft = AssetFactory(status=AssetStatus.DRAFT, published_at=None, owner=None, **fields)
+    client.post(reverse("asset-status", args=[draft.pk]), {"to": "published"})
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.mark.django_db
+class TestTheAdmin:
+    def test_publishing_in_the_admin_stamps_like_the_page(self, client, marketer):
+        client.force_login(staff(marketer))
+        on_the_page = _publish_on_the_page(client, verification_interval_days=30)
+        response = client.post(
+            reverse("admin:content_asset_add"),
+            {
+                "kind": AssetKind.ONE_PAGER,
+                "title": "From the admin",
+                "status": "published",
+                "verification_interval_days": 30,
+            },
+        )
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        in_the_admin = Asset.objects.get(title="From the admin")
+        for asset in (on_the_page, in_the_admin):
+            assert asset.owner == marketer
+            assert timezone.now() - asset.published_at < datetime.timedelta(minutes=1)
+            assert asset.review_by == timezone.localdate(asset.published_at) + datetime.timedelta(days=30)
+
+    def test_the_admin_refuses_what_the_services_refuse_beside_the_field(self, client, marketer):
+        client.force_login(staff(marketer))
+        response = client.post(
+            reverse("admin:content_asset_add"),
+            {
+                "kind": AssetKind.BATTLE_CARD,
+                "title": "No way to win",
+                "status": "draft",
+                "verification_interval_days": 60,
+            },
+        )
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert "Say how we win" in " ".join(errors["how_we_win"])
+        assert "competitors" in errors
+        assert not Asset.objects.exists()
+
+    def test_the_admin_refuses_a_move_the_workflow_does_not_allow(self, client, marketer):
+        client.force_login(staff(marketer))
+        archived = AssetFactory(status=AssetStatus.ARCHIVED, title="Old")
+        url = reverse("admin:content_asset_change", args=[archived.pk])
+        response = client.post(
+            url, {"kind": archived.kind, "title": "Old", "status": "published", "verification_interval_days": 90}
+        )
+        assert response.status_code == 200 and "status" in response.context["adminform"].form.errors
+        archived.refresh_from_db()
+        assert archived.status == AssetStatus.ARCHIVED
+
+    def test_the_file_and_the_verification_are_read_only_in_the_admin(self, client, marketer):
+        client.force_login(staff(marketer))
+        asset = AssetFactory(title="Kept", verification_interval_days=90)
+        fake_verification = "2020-01-01 10:00:00"
+        response = client.post(
+            reverse("admin:content_asset_change", args=[asset.pk]),
+            {
+                "kind": asset.kind,
+                "title": "Renamed",
+                "status": "published",
+                "published_at_0": timezone.localtime(asset.published_at).strftime("%Y-%m-%d"),
+                "published_at_1": timezone.localtime(asset.published_at).strftime("%H:%M:%S"),
+                "verification_interval_days": 90,
+                "verified_at_0": fake_verification[:10],
+                "verified_at_1": fake_verification[11:],
+            },
+        )
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        asset.refresh_from_db()
+        assert (asset.title, asset.verified_at, asset.file.name) == ("Renamed", None, "")
+
+    @pytest.mark.parametrize("persona", ["rep", "manager"])
+    def test_staff_outside_marketing_may_not_change_assets_in_the_admin(self, client, persona, request):
+        client.force_login(staff(request.getfixturevalue(persona)))
+        asset = AssetFactory(title="Untouched")
+        change = reverse("admin:content_asset_change", args=[asset.pk])
+        assert client.get(change).status_code == 200  # read-only
+        payload = {"kind": asset.kind, "title": "Changed", "status": "published", "verification_interval_days": 90}
+        assert client.post(change, payload).status_code == 403
+        assert client.post(reverse("admin:content_asset_add"), payload).status_code == 403
+        assert client.post(reverse("admin:content_asset_delete", args=[asset.pk]), {"post": "yes"}).status_code == 403
+        asset.refresh_from_db()
+        assert asset.title == "Untouched"
+
+
 @pytest.mark.django_db
 class TestTheCalendar:
     def test_a_planned_battle_card_gets_the_interval_of_one_created_on_the_page(self, marketer_client, marketer):
