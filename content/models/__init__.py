@@ -7,6 +7,7 @@ from .assets import (
     AssetKind,
     AssetSearchRow,
     AssetStatus,
+    AssetText,
     default_verification_days,
 )
 from .deals import Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
@@ -36,6 +37,7 @@ __all__ = [
     "AssetKind",
     "AssetSearchRow",
     "AssetStatus",
+    "AssetText",
     "CalendarFeed",
     "Competitor",
     "ContentRequest",

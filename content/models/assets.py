@@ -314,3 +314,25 @@ class AssetSearchRow(models.Model):
 
     def __str__(self):
         return f"search row of asset {self.pk}"
+
+
+class AssetText(models.Model):
+    """An asset's row in SQLite's full-text index (see content/search/sqlite.py), through a view
+    over the FTS5 table: `document` is what MATCH takes, `relevance` the weighted -bm25 of the row
+    being matched. `id` and `asset_id` are both the asset's id behind a unary + in the view: SQLite
+    then runs the match first and reads each match's asset by primary key, never the other way
+    round; and a filter on `id` (unlike one on `asset_id`, which Django reads off the asset)
+    stays a test of the full-text row. Created by a migration, written by the search index, never
+    by Django (not managed; absent on PostgreSQL)."""
+
+    id = models.IntegerField(primary_key=True)
+    asset = models.OneToOneField(Asset, on_delete=models.DO_NOTHING, db_constraint=False, related_name="full_text")
+    document = models.TextField()
+    relevance = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "content_asset_text"
+
+    def __str__(self):
+        return f"full-text row of asset {self.asset_id}"

@@ -65,7 +65,7 @@ class SearchParams:
 
 @dataclass
 class SearchResult:
-    assets: object  # the ranked assets: a QuerySet, or a RankedAssets read like one (PostgreSQL)
+    assets: object  # the ranked assets: a QuerySet, or a RankedAssets read like one (a text match)
     params: SearchParams
     text_filter: Q  # selects the text matches, alias-safe so facets can reuse it in subqueries
     typo_matched: bool = False  # nothing matched as typed; these are the closest matches
