@@ -404,14 +404,19 @@ def _plan(sql, params):
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the full-text join of the SQLite backend")
 @pytest.mark.parametrize("q", ["pricing ", "nothingmatchesthis "])
-def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, library, q):
+@pytest.mark.parametrize("candidates", [1, 2000])
+def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, library, q, candidates, monkeypatch):
     # Probing the full-text table once per asset instead reads the whole library per search: SQLite
     # may choose it when the full-text rows are joined by their rowid, a minute at 100,000 assets.
+    from content.search import sqlite
+
+    monkeypatch.setattr(sqlite, "RANK_CANDIDATES", candidates)  # the bounded ranking, and the whole one
+    monkeypatch.setattr(sqlite, "COUNT_CAP", 0)
     visible_assets(rep)  # the roles, read once
     with CaptureQueriesContext(connection) as ctx:
         assets = _sqlite_ranked(rep, q)
-    # the ranked ids, in one query
-    assert len(ctx.captured_queries) == 1
+    # the count of the matches, the ranking of the best of them by text (bounded), then of all
+    assert 1 <= len(ctx.captured_queries) <= 3
     for query in ctx.captured_queries:
         sql, params = query["sql"], ()
         plan = _plan(sql, params)
@@ -423,6 +428,60 @@ def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, l
     if assets.ids:
         page_sql, page_params = assets[:20].query.sql_with_params()
         assert all("content_asset_fts" not in step for step in _plan(page_sql, page_params))
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the candidates of the SQLite backend")
+class TestTheBestMatchesByTextAreRanked:
+    """Only the RANK_CANDIDATES best matches by text are blended, unless filters leave too few."""
+
+    @pytest.fixture
+    def bounded(self, monkeypatch):
+        from content.search import sqlite
+
+        monkeypatch.setattr(sqlite, "RANK_CANDIDATES", 2)
+        monkeypatch.setattr(sqlite, "COUNT_CAP", 1)
+
+    @pytest.fixture
+    def sheets(self, db):
+        # "pricing" three times in the title: the best by text; the last, once in the body, the worst
+        best = [make_asset(title=f"Pricing pricing pricing {i}", won_deal_count=0) for i in range(3)]
+        worst = make_asset(title="Renewals", body="A word on pricing.", kind="case_study", customer="Hooli")
+        return best, worst
+
+    def test_a_broad_search_ranks_the_best_matches_by_text(self, rep, sheets, bounded):
+        best, worst = sheets
+        assets = _sqlite_ranked(rep, "pricing ")
+        assert len(assets.ids) == 2 and set(assets.ids) <= {a.pk for a in best}
+
+    def test_a_filter_loses_no_match_outside_the_best_by_text(self, rep, sheets, bounded):
+        _, worst = sheets
+        result = run_search(user=rep, params=SearchParams(q="pricing", kind="case_study", mode="keyword"))
+        assert [a.pk for a in result.assets] == [worst.pk] and result.match_count == 1
+
+    def test_when_visibility_leaves_too_few_of_the_best_every_match_is_ranked(self, rep, sheets, bounded):
+        best, worst = sheets
+        Asset.objects.filter(pk__in=[a.pk for a in best[:2]]).update(status="draft")  # hidden from reps
+        ranked = _sqlite_ranked(rep, "pricing ")
+        # one visible asset among the two best by text is not more than the cap (1): all are ranked
+        assert ranked.ids == [best[2].pk, worst.pk]
+
+    def test_a_pinned_asset_outside_the_best_by_text_stays_first(self, rep, sheets, bounded):
+        from content.search import sqlite
+        from content.search.ranking import Boosts
+
+        _, worst = sheets
+        ranked, _ = sqlite.ranked(
+            visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance", Boosts(pinned=(worst.pk,))
+        )
+        assert ranked.ids[0] == worst.pk
+
+    def test_the_count_is_exact_when_few_assets_match(self, rep, sheets, bounded, monkeypatch):
+        from content.search import sqlite
+
+        monkeypatch.setattr(sqlite, "COUNT_CAP", 1000)
+        ranked, count = sqlite.ranked(visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance")
+        assert count == 4 and ranked.ids[-1] == sheets[1].pk
 
 
 def test_no_module_of_the_app_uses_extra():

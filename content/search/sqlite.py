@@ -2,7 +2,7 @@
 typos, both keyed by the asset id and kept in step by `update_index` / `remove_from_index`."""
 
 from django.db import connection
-from django.db.models import F, Lookup
+from django.db.models import F, Lookup, Q
 
 from ..models import Asset, AssetText
 from .paging import COUNT_CAP, RankedAssets
@@ -126,15 +126,38 @@ class Match(Lookup):
 
 AssetText._meta.get_field("document").register_lookup(Match)
 
+# A broad query ("pricing") matches a tenth of the library, and reading every match's asset to
+# blend its score costs more than the full-text match itself. Only the RANK_CANDIDATES best matches
+# by text are read and blended: enough for a capped count (COUNT_CAP + 1) once visibility and
+# filters have taken their share, and the ones the blend (at most × 1.5 for support) would favour.
+RANK_CANDIDATES = 2 * (COUNT_CAP + 1)
 
-def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None):
+
+def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
     """(the matching assets in order, how many there are up to COUNT_CAP + 1), from one query that
     picks, ranks and sorts them: the page is then read by primary key, and the caller needs no
-    existence check nor count query of its own. `boosts`: see ranking."""
-    matches = queryset.filter(full_text__document__match=fts_query(parsed))
-    if ordering not in ORDERINGS_BY_COLUMN:
-        matches = matches.alias(score=blended(F("full_text__relevance"), today=today, boosts=boosts))
-    return _ids(order_queryset(matches, ordering))
+    existence check nor count query of its own. `boosts`: see ranking.
+
+    By relevance, an unfiltered search ranks the RANK_CANDIDATES best matches by text (and any
+    pinned asset); when visibility leaves fewer than COUNT_CAP + 1 of them while more assets match,
+    it ranks every match instead. A `filtered` search (kind, stage, persona, competitor, tag,
+    status) ranks every match at once: a filter keeps a fraction of the best matches by text, and
+    must lose none of its own matches to the cut. By another order, every match is sorted by it."""
+    query = fts_query(parsed)
+    matches = queryset.filter(full_text__document__match=query)
+    if ordering in ORDERINGS_BY_COLUMN:
+        return _ids(order_queryset(matches, ordering))
+    matches = order_queryset(
+        matches.alias(score=blended(F("full_text__relevance"), today=today, boosts=boosts)), ordering
+    )
+    texts = AssetText.objects.filter(document__match=query)
+    if not filtered and texts.count() > RANK_CANDIDATES:
+        best = texts.order_by("-relevance").values("id")[:RANK_CANDIDATES]
+        pinned = list(boosts.pinned) if boosts else []
+        ranked_ids, count = _ids(matches.filter(Q(full_text__id__in=best) | Q(pk__in=pinned)))
+        if count > COUNT_CAP:
+            return ranked_ids, count
+    return _ids(matches)
 
 
 def _ids(ordered):
