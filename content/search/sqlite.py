@@ -128,8 +128,8 @@ AssetText._meta.get_field("document").register_lookup(Match)
 
 # A broad query ("pricing") matches a tenth of the library, and reading every match's asset to
 # blend its score costs more than the full-text match itself. Only the RANK_CANDIDATES best matches
-# by text are read and blended: enough for a capped count (COUNT_CAP + 1) once visibility and
-# filters have taken their share, and the ones the blend (at most × 1.5 for support) would favour.
+# by text are read and blended: enough for a capped count (COUNT_CAP + 1) once visibility has
+# taken its share, and the ones the blend (at most × 1.5 for support) would favour.
 RANK_CANDIDATES = 2 * (COUNT_CAP + 1)
 
 
