@@ -1,8 +1,11 @@
 """The Django admin for every model, with list displays, filters and search that help operators."""
 
+from django import forms
 from django.contrib import admin
 
 from . import models
+from .assets import WRITABLE_FIELDS, asset_create, asset_rule_errors, asset_stamps, asset_update
+from .permissions import can
 
 
 @admin.register(models.FunnelStage)
@@ -27,8 +30,44 @@ class CompetitorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class AssetAdminForm(forms.ModelForm):
+    """Refuses, beside their fields, what the asset services would refuse: a move the workflow does
+    not allow and the asset rules, asked of `content.assets` on the values as they would be stamped."""
+
+    external_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = models.Asset
+        fields = "__all__"  # noqa: DJ007 - the admin lists every editable field
+
+    def clean(self):
+        cleaned = super().clean()
+        saved = self.instance
+        kind = cleaned.get("kind") or saved.kind
+        status = cleaned.get("status") or saved.status
+        if saved.pk and status != saved.status and not saved.can_transition_to(status):
+            self.add_error("status", f"An asset that is {saved.get_status_display().lower()} cannot become that.")
+        stamps = asset_stamps(
+            status=status,
+            published_at=cleaned.get("published_at"),
+            verified_at=saved.verified_at,
+            verification_interval_days=cleaned.get("verification_interval_days") or 1,
+            owner=cleaned.get("owner"),
+        )
+        values = {**cleaned, "published_at": stamps.published_at}
+        for field, message in asset_rule_errors(kind=kind, status=status, value=values.get, pk=saved.pk).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
 @admin.register(models.Asset)
 class AssetAdmin(admin.ModelAdmin):
+    """Assets are written by the asset services here too (`content.assets`): the same rules, workflow
+    and stamps as the pages and the API, and only marketing may change them. A file is uploaded on
+    the asset page, where it is checked and its text extracted; verification is the owner's button."""
+
+    form = AssetAdminForm
     list_display = ["title", "kind", "status", "owner", "published_at", "review_by", "usage_count", "won_deal_count"]
     list_filter = ["kind", "status", "stages", "personas", "competitors"]
     search_fields = ["title", "summary", "customer"]
@@ -36,6 +75,9 @@ class AssetAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner", "proof_points"]
     filter_horizontal = ["stages", "personas", "competitors"]
     readonly_fields = [
+        "file",
+        "verified_at",
+        "verified_by",
         "review_by",
         "usage_count",
         "won_deal_count",
@@ -45,6 +87,31 @@ class AssetAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_select_related = ["owner"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and can(request.user, "edit_assets")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can(request.user, "edit_assets")
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can(request.user, "edit_assets")
+
+    def save_model(self, request, obj, form, change):
+        values = {name: value for name, value in form.cleaned_data.items() if name in WRITABLE_FIELDS}
+        if change:
+            saved = asset_update(actor=request.user, asset=obj, **values)
+        else:
+            saved = asset_create(actor=request.user, **values)
+        # the admin goes on with `obj` (its message, its log entry, the redirect): the saved row
+        obj.pk = saved.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # the service set the stages, personas, competitors, proof points and tags with the asset
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(models.Deal)

@@ -1,7 +1,11 @@
-"""Asset writes: create, update, move along the workflow, verify, attach a file. The rules every
-asset obeys whichever way it is written (what each kind cannot do without, the release and expiry
-dates, the stamps a published asset carries) live here; the asset form, the API serializer and
-commands call these functions and only translate their errors."""
+"""Asset writes: create, update, move along the workflow, verify, plan on the calendar, attach a
+file. The rules every asset obeys whichever way it is written (what each kind cannot do without, the
+release and expiry dates, the stamps a published asset carries) live here; the asset form, the API
+serializer, the admin, the calendar and the commands call these functions and only translate their
+errors."""
+
+import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +15,7 @@ from django.utils import timezone
 from .extraction import extract_text_or_reason
 from .jobs import job_handler, job_start
 from .models import Asset, AssetKind, AssetStatus
-from .permissions import can
+from .permissions import can, is_marketer
 from .uploads import safe_file_name, validate_asset_file
 
 # The structured fields of each kind, beside the common ones.
@@ -78,15 +82,48 @@ def asset_rule_errors(*, kind: str, status: str, value, pk=None) -> dict[str, st
     return errors
 
 
+@dataclass(frozen=True)
+class AssetStamps:
+    published_at: datetime.datetime | None
+    owner: object  # a user, or a user id: whatever was given
+    review_by: datetime.date | None
+
+
+def review_by_for(*, status: str, published_at, verified_at, verification_interval_days: int) -> datetime.date | None:
+    """The date by which the owner must verify a published asset again: the interval counted from
+    the last verification, or from the release when nobody has verified it yet."""
+    anchor = verified_at or published_at
+    if status != AssetStatus.PUBLISHED or anchor is None:
+        return None
+    return timezone.localdate(anchor) + datetime.timedelta(days=verification_interval_days)
+
+
+def asset_stamps(
+    *, status: str, published_at, verified_at, verification_interval_days: int, owner, publisher=None, now=None
+) -> AssetStamps:
+    """The stamps an asset in `status` carries (pure: nothing is read or written). A published asset
+    is released now when it has no release date, and an ownerless one becomes the publisher's, since
+    every published asset needs someone who verifies it; its review-by date follows
+    (`review_by_for`). The services, the model's save and the synthetic data all ask this."""
+    if status == AssetStatus.PUBLISHED:
+        published_at = published_at or now or timezone.now()
+        owner = owner if owner is not None else publisher
+    review_by = review_by_for(
+        status=status,
+        published_at=published_at,
+        verified_at=verified_at,
+        verification_interval_days=verification_interval_days,
+    )
+    return AssetStamps(published_at=published_at, owner=owner, review_by=review_by)
+
+
 def _require_editor(actor):
     if not can(actor, "edit_assets"):
         raise PermissionDenied("Only marketing may create or change assets.")
 
 
 def _move(asset: Asset, to_status: str, actor) -> None:
-    """Set the new status if the workflow allows it. Publishing stamps published_at (when empty)
-    and makes the actor the owner of an ownerless asset, since every published asset needs
-    someone who verifies it; Asset.save then counts review_by from the release."""
+    """Set the new status if the workflow allows it, with its stamps (`asset_stamps`)."""
     if to_status not in AssetStatus.values:
         raise ValidationError({"status": f"“{to_status}” is not a status."}, code="unknown_status")
     if not asset.can_transition_to(to_status):
@@ -103,11 +140,17 @@ def _move(asset: Asset, to_status: str, actor) -> None:
             }
         )
     asset.status = to_status
-    if to_status == AssetStatus.PUBLISHED:
-        if asset.published_at is None:
-            asset.published_at = timezone.now()
-        if asset.owner_id is None:
-            asset.owner = actor
+    stamps = asset_stamps(
+        status=to_status,
+        published_at=asset.published_at,
+        verified_at=asset.verified_at,
+        verification_interval_days=asset.verification_interval_days,
+        owner=asset.owner_id,
+        publisher=actor,
+    )
+    asset.published_at, asset.review_by = stamps.published_at, stamps.review_by
+    if stamps.owner != asset.owner_id:  # the publisher, for an ownerless asset
+        asset.owner = stamps.owner
 
 
 def _check(asset: Asset, relations: dict, *, rules: bool = True) -> None:
@@ -205,18 +248,75 @@ def asset_transition(*, asset: Asset, to_status: str, actor) -> Asset:
     return _write(asset, {}, None, None, rules=complete)
 
 
+PLANNABLE = (AssetStatus.DRAFT, AssetStatus.IN_REVIEW)
+
+
+def _require_planner(actor):
+    if not can(actor, "plan_calendar"):
+        raise PermissionDenied("Only marketing plans the calendar.")
+
+
+def _planned_date_errors(planned_date, field_name: str) -> dict[str, str]:
+    if not isinstance(planned_date, datetime.date) or isinstance(planned_date, datetime.datetime):
+        return {field_name: "Enter a date."}
+    if planned_date < timezone.localdate():
+        return {field_name: "The planned date cannot be in the past."}
+    return {}
+
+
+@transaction.atomic
+def asset_plan(*, actor, title: str, kind: str, owner, planned_date: datetime.date) -> Asset:
+    """A draft planned on the calendar for `planned_date`, owned by an active marketer. A plan is a
+    title and a date: the kind rules apply when it goes to review or publication."""
+    _require_planner(actor)
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Give the asset a title."
+    elif len(title) > 200:
+        errors["title"] = "Keep the title under 200 characters."
+    if kind not in AssetKind.values:
+        errors["kind"] = "Choose a kind of asset."
+    if owner is None or not owner.is_active or not is_marketer(owner):
+        errors["owner"] = "The owner must be an active marketer."
+    errors.update(_planned_date_errors(planned_date, "planned_date"))
+    if errors:
+        raise ValidationError(errors)
+    asset = Asset(title=title, kind=kind, owner=owner, status=AssetStatus.DRAFT, planned_publish_date=planned_date)
+    return _write(asset, {}, None, None, rules=False)
+
+
+@transaction.atomic
+def asset_reschedule(*, actor, asset: Asset, planned_date: datetime.date) -> Asset:
+    """Move a planned (draft or in-review) asset to another date; the row is locked so that two
+    planners cannot interleave."""
+    _require_planner(actor)
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    if asset.status not in PLANNABLE:
+        status = asset.get_status_display().lower()
+        raise ValidationError(
+            {"planned_date": f"Only draft or in-review assets can be rescheduled; this one is {status}."}
+        )
+    if errors := _planned_date_errors(planned_date, "planned_date"):
+        raise ValidationError(errors)
+    asset.planned_publish_date = planned_date
+    asset.save(update_fields=["planned_publish_date", "updated_at"])
+    return asset
+
+
 def may_verify(actor, asset: Asset) -> bool:
     return can(actor, "edit_assets") or (asset.owner_id is not None and asset.owner_id == actor.pk)
 
 
 @transaction.atomic
-def asset_verify(*, asset: Asset, actor) -> Asset:
-    """The owner (or any marketer) confirms the asset is still right: review_by moves on."""
+def asset_verify(*, asset: Asset, actor, now=None) -> Asset:
+    """The owner (or any marketer) confirms the asset is still right: review_by moves on. `now`:
+    when it was verified (the demo data tells a story in the past); the present by default."""
     if not may_verify(actor, asset):
         raise PermissionDenied("Only the owner or marketing may verify an asset.")
     if asset.status != AssetStatus.PUBLISHED:
         raise ValidationError("Only a published asset can be verified.", code="not_published")
-    asset.verified_at = timezone.now()
+    asset.verified_at = now or timezone.now()
     asset.verified_by = actor
     asset.save(update_fields=["verified_at", "verified_by", "review_by", "updated_at"])
     return asset
@@ -268,13 +368,18 @@ def download_name(asset: Asset) -> str:
 __all__ = [
     "KIND_FIELDS",
     "KIND_REQUIRED",
+    "AssetStamps",
     "asset_create",
+    "asset_plan",
+    "asset_reschedule",
     "asset_rule_errors",
     "asset_save_file",
+    "asset_stamps",
     "asset_transition",
     "asset_update",
     "asset_verify",
     "download_name",
     "kind_fields",
     "may_verify",
+    "review_by_for",
 ]

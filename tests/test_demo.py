@@ -14,6 +14,7 @@ from django.db.models import Count, F
 from django.test import override_settings
 from django.utils import timezone
 
+from content.assets import RELATION_FIELDS, asset_rule_errors, asset_stamps
 from content.models import (
     Asset,
     AssetKind,
@@ -138,6 +139,26 @@ def test_the_library_has_stale_expired_future_and_upcoming_assets(demo):
     assert Asset.objects.published().exclude(pk__in=Asset.objects.released()).count() == 2
     assert Asset.objects.filter(status=AssetStatus.IN_REVIEW, planned_publish_date__isnull=False).exists()
     assert Asset.objects.filter(status=AssetStatus.ARCHIVED).count() == 2
+
+
+def test_every_demo_asset_was_written_by_the_asset_services(demo):
+    # The services refuse what breaks an asset rule and stamp what they publish or verify: the demo
+    # library obeys the rules and carries the stamps of the one rule, the owner as its verifier.
+    for asset in Asset.objects.prefetch_related("stages", "personas", "competitors", "proof_points"):
+
+        def value(field, asset=asset):
+            return list(getattr(asset, field).all()) if field in RELATION_FIELDS else getattr(asset, field)
+
+        assert not asset_rule_errors(kind=asset.kind, status=asset.status, value=value, pk=asset.pk), asset.title
+        stamps = asset_stamps(
+            status=asset.status,
+            published_at=asset.published_at,
+            verified_at=asset.verified_at,
+            verification_interval_days=asset.verification_interval_days,
+            owner=asset.owner_id,
+        )
+        assert (asset.published_at, asset.review_by) == (stamps.published_at, stamps.review_by), asset.title
+        assert asset.verified_by_id == (asset.owner_id if asset.verified_at else None), asset.title
 
 
 def test_some_searches_found_nothing(demo):

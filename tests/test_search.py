@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from content.models import Asset, Persona
+from content.permissions import visible_assets
 from content.search import SearchParams, facet_counts, rebuild_index, run_search, search_assets
 from content.search.query import parse
 from content.search.ranking import blend
@@ -394,29 +395,108 @@ class TestRankedList:
         assert id_lists and all(ids == set(order[2:4]) for ids in id_lists)
 
 
+def _plan(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return [row[-1] for row in cursor.fetchall()]
+
+
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the full-text join of the SQLite backend")
 @pytest.mark.parametrize("q", ["pricing ", "nothingmatchesthis "])
-def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, library, q):
-    # Probing the full-text table once per asset instead reads the whole library per search: with
-    # a join SQLite may choose it for the existence check (LIMIT 1), a minute at 100,000 assets.
-    assets = _sqlite_ranked(rep, q)
+@pytest.mark.parametrize("candidates", [1, 2000])
+def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, library, q, candidates, monkeypatch):
+    # Probing the full-text table once per asset instead reads the whole library per search: SQLite
+    # may choose it when the full-text rows are joined by their rowid, a minute at 100,000 assets.
+    from content.search import sqlite
+
+    monkeypatch.setattr(sqlite, "RANK_CANDIDATES", candidates)  # the bounded ranking, and the whole one
+    monkeypatch.setattr(sqlite, "COUNT_CAP", 0)
+    visible_assets(rep)  # the roles, read once
     with CaptureQueriesContext(connection) as ctx:
-        assets.exists()
-        list(assets[:20])
+        assets = _sqlite_ranked(rep, q)
+    # the count of the matches, the ranking of the best of them by text (bounded), then of all
+    assert 1 <= len(ctx.captured_queries) <= 3
     for query in ctx.captured_queries:
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
-            plan = [row[-1] for row in cursor.fetchall()]
+        sql, params = query["sql"], ()
+        plan = _plan(sql, params)
         assert plan[0].startswith("SCAN content_asset_fts VIRTUAL TABLE"), plan
-        assert plan[1] == "SEARCH content_asset USING INTEGER PRIMARY KEY (rowid=?)", plan
+        if "content_asset_text" in sql and '"content_asset"' in sql:
+            assert "SEARCH content_asset USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+            assert not any(step.startswith("SCAN content_asset ") for step in plan), plan
+    # a page reads its assets by primary key, without the full-text table
+    if assets.ids:
+        page_sql, page_params = assets[:20].query.sql_with_params()
+        assert all("content_asset_fts" not in step for step in _plan(page_sql, page_params))
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the candidates of the SQLite backend")
+class TestTheBestMatchesByTextAreRanked:
+    """Only the RANK_CANDIDATES best matches by text are blended, unless filters leave too few."""
+
+    @pytest.fixture
+    def bounded(self, monkeypatch):
+        from content.search import sqlite
+
+        monkeypatch.setattr(sqlite, "RANK_CANDIDATES", 2)
+        monkeypatch.setattr(sqlite, "COUNT_CAP", 1)
+
+    @pytest.fixture
+    def sheets(self, db):
+        # "pricing" three times in the title: the best by text; the last, once in the body, the worst
+        best = [make_asset(title=f"Pricing pricing pricing {i}", won_deal_count=0) for i in range(3)]
+        worst = make_asset(title="Renewals", body="A word on pricing.", kind="case_study", customer="Hooli")
+        return best, worst
+
+    def test_a_broad_search_ranks_the_best_matches_by_text(self, rep, sheets, bounded):
+        best, worst = sheets
+        assets = _sqlite_ranked(rep, "pricing ")
+        assert len(assets.ids) == 2 and set(assets.ids) <= {a.pk for a in best}
+
+    def test_a_filter_loses_no_match_outside_the_best_by_text(self, rep, sheets, bounded):
+        _, worst = sheets
+        result = run_search(user=rep, params=SearchParams(q="pricing", kind="case_study", mode="keyword"))
+        assert [a.pk for a in result.assets] == [worst.pk] and result.match_count == 1
+
+    def test_when_visibility_leaves_too_few_of_the_best_every_match_is_ranked(self, rep, sheets, bounded):
+        best, worst = sheets
+        Asset.objects.filter(pk__in=[a.pk for a in best[:2]]).update(status="draft")  # hidden from reps
+        ranked = _sqlite_ranked(rep, "pricing ")
+        # one visible asset among the two best by text is not more than the cap (1): all are ranked
+        assert ranked.ids == [best[2].pk, worst.pk]
+
+    def test_a_pinned_asset_outside_the_best_by_text_stays_first(self, rep, sheets, bounded):
+        from content.search import sqlite
+        from content.search.ranking import Boosts
+
+        _, worst = sheets
+        ranked, _ = sqlite.ranked(
+            visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance", Boosts(pinned=(worst.pk,))
+        )
+        assert ranked.ids[0] == worst.pk
+
+    def test_the_count_is_exact_when_few_assets_match(self, rep, sheets, bounded, monkeypatch):
+        from content.search import sqlite
+
+        monkeypatch.setattr(sqlite, "COUNT_CAP", 1000)
+        ranked, count = sqlite.ranked(visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance")
+        assert count == 4 and ranked.ids[-1] == sheets[1].pk
+
+
+def test_no_module_of_the_app_uses_extra():
+    # QuerySet.extra() is on its way out of Django: searches join the full-text rows through the ORM.
+    from pathlib import Path
+
+    import content
+
+    root = Path(content.__file__).parent
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if ".extra(" in p.read_text()]
+    assert offenders == []
 
 
 def _sqlite_ranked(user, q):
     """The ranked matches of the SQLite backend for `q`, before any fallback to corrections."""
-    from django.utils import timezone
-
-    from content.permissions import visible_assets
     from content.search import sqlite
 
     return sqlite.ranked(visible_assets(user), parse(q), timezone.localdate(), "relevance")[0]

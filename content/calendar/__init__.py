@@ -1,6 +1,7 @@
 """The shared content calendar: what is planned, what shipped, what is due for review and which requests
 are needed when, each asset with its won-deal support. `calendar_events` feeds the page, the JSON API and
-the iCalendar feed alike; planning writes go through the services in `planning`.
+the iCalendar feed alike; planning writes are asset services (`content.assets.asset_plan`,
+`asset_reschedule`).
 """
 
 from .events import (
@@ -28,7 +29,7 @@ from .grid import (
     parse_month,
 )
 from .ical import events_to_ical
-from .planning import calendar_plan_asset, calendar_reschedule, planning_owners
+from .planning import planning_owners
 
 __all__ = [
     "EVENT_STATES",
@@ -43,8 +44,6 @@ __all__ = [
     "calendar_events",
     "calendar_feed_for",
     "calendar_feed_reset",
-    "calendar_plan_asset",
-    "calendar_reschedule",
     "compact_money",
     "events_to_ical",
     "feed_owner",

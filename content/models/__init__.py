@@ -7,6 +7,7 @@ from .assets import (
     AssetKind,
     AssetSearchRow,
     AssetStatus,
+    AssetText,
     default_verification_days,
 )
 from .deals import MANUAL_USAGE_ACTIONS, Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
@@ -41,6 +42,7 @@ __all__ = [
     "AssetKind",
     "AssetSearchRow",
     "AssetStatus",
+    "AssetText",
     "CalendarFeed",
     "Competitor",
     "ContentRequest",

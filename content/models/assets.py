@@ -223,12 +223,16 @@ class Asset(models.Model):
         super().save(*args, **kwargs)
 
     def compute_review_by(self) -> datetime.date | None:
-        """The date by which the owner must verify the asset again, counted from the last
-        verification (or from publication when it was never verified)."""
-        anchor = self.verified_at or self.published_at
-        if self.status != AssetStatus.PUBLISHED or anchor is None:
-            return None
-        return timezone.localdate(anchor) + datetime.timedelta(days=self.verification_interval_days)
+        """The date by which the owner must verify the asset again: the rule of
+        `content.assets.review_by_for`, kept in step on every save whoever writes."""
+        from ..assets import review_by_for  # the asset services import the models
+
+        return review_by_for(
+            status=self.status,
+            published_at=self.published_at,
+            verified_at=self.verified_at,
+            verification_interval_days=self.verification_interval_days,
+        )
 
     def is_stale(self, today=None) -> bool:
         today = today or timezone.localdate()
@@ -310,3 +314,25 @@ class AssetSearchRow(models.Model):
 
     def __str__(self):
         return f"search row of asset {self.pk}"
+
+
+class AssetText(models.Model):
+    """An asset's row in SQLite's full-text index (see content/search/sqlite.py), through a view
+    over the FTS5 table: `document` is what MATCH takes, `relevance` the weighted -bm25 of the row
+    being matched. `id` and `asset_id` are both the asset's id behind a unary + in the view: SQLite
+    then runs the match first and reads each match's asset by primary key, never the other way
+    round; and a filter on `id` (unlike one on `asset_id`, which Django reads off the asset)
+    stays a test of the full-text row. Created by a migration, written by the search index, never
+    by Django (not managed; absent on PostgreSQL)."""
+
+    id = models.IntegerField(primary_key=True)
+    asset = models.OneToOneField(Asset, on_delete=models.DO_NOTHING, db_constraint=False, related_name="full_text")
+    document = models.TextField()
+    relevance = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "content_asset_text"
+
+    def __str__(self):
+        return f"full-text row of asset {self.asset_id}"

@@ -54,7 +54,7 @@ class SearchParams:
 
 @dataclass
 class SearchResult:
-    assets: object  # the ranked assets: a QuerySet, or a RankedAssets read like one (PostgreSQL)
+    assets: object  # the ranked assets: a QuerySet, or a RankedAssets read like one (a text match)
     params: SearchParams
     text_filter: Q  # selects the text matches, alias-safe so facets can reuse it in subqueries
     typo_matched: bool = False  # nothing matched as typed; these are the closest matches
@@ -152,7 +152,9 @@ def _keyword_search(*, user, params: SearchParams, _widen: str = "") -> SearchRe
     rows = _filtered(visible_assets(user, engine.search_rows()), params, terms)
 
     def text_result(query: ParsedQuery, **found) -> SearchResult | None:
-        ranked, match_count = engine.ranked(rows, query, today, params.ordering, boosts)
+        ranked, match_count = engine.ranked(
+            rows, query, today, params.ordering, boosts, filtered=bool(params.filters())
+        )
         if not (match_count or (match_count is None and ranked.exists())):
             return None
         sql, sql_params = engine.match_ids_sql(query)

@@ -1,10 +1,12 @@
 """Pagination of search results with a capped count: counting every match of a broad query costs
 a row visit per match, and nobody pages past the first few hundred results anyway. And the ranked
-list of PostgreSQL's search, whose pages read only their own assets."""
+list of a text search (either database), whose pages read only their own assets."""
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, F, Func, IntegerField, Value
+from django.db import connections
+from django.db.models import BooleanField, CharField, F, Func, IntegerField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.functional import cached_property
 
 COUNT_CAP = 1000
@@ -37,7 +39,7 @@ class CappedPaginator(Paginator):
         return self.cap is not None and self._counted > self.cap
 
 
-# The ranked list (PostgreSQL: `= ANY(array)` and `array_position`) ----------------------------------
+# The ranked list (PostgreSQL: `= ANY(array)` and `array_position`; SQLite: `IN` and `instr`) --------
 
 _ID_ARRAY = ArrayField(IntegerField())
 # The QuerySet methods that change neither which assets a ranked list holds nor their order.
@@ -77,10 +79,17 @@ class RankedAssets:
         return cls(model._default_manager.all(), ids)
 
     def _narrowed(self, ids: list[int]):
-        """The assets of `ids`, in that order: `id = ANY(ids)` is one array parameter (a primary
-        key probe per id) however long the list, and the sort key is the id's place in it."""
-        position = Func(_id_array(ids), F("pk"), function="array_position", output_field=IntegerField())
-        return self._base.filter(InArray(F("pk"), _id_array(ids))).order_by(position)
+        """The assets of `ids`, in that order. On PostgreSQL `id = ANY(ids)` is one array parameter
+        (a primary key probe per id) however long the list, and the sort key is the id's place in
+        it; elsewhere (SQLite) the ids are a list of parameters, and the sort key is the place of
+        ",id," in one string of them all."""
+        if connections[self._base.db].vendor == "postgresql":
+            position = Func(_id_array(ids), F("pk"), function="array_position", output_field=IntegerField())
+            return self._base.filter(InArray(F("pk"), _id_array(ids))).order_by(position)
+        listed = "," + ",".join(str(int(pk)) for pk in ids) + ","
+        key = Concat(Value(","), Cast("pk", CharField()), Value(","))
+        position = Func(Value(listed), key, function="instr", output_field=IntegerField())
+        return self._base.filter(pk__in=ids).order_by(position)
 
     @property
     def queryset(self):

@@ -187,10 +187,11 @@ _ROW_ORDERS = {
 _BY_RELEVANCE = (F("score").desc(), F("published_at").desc(nulls_last=True), F("asset_id").desc())
 
 
-def ranked(rows, parsed: ParsedQuery, today, ordering: str, boosts=None):
+def ranked(rows, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
     """(the matching assets in order, how many there are up to RANK_CANDIDATES), from one query over
     the search rows that picks, ranks and sorts the candidates: the page is then read by primary
-    key, and the caller needs no existence check nor count query of its own. `boosts`: see ranking."""
+    key, and the caller needs no existence check nor count query of its own. `boosts`: see ranking.
+    `filtered` changes nothing here: the candidates are picked after the filters."""
     # Support, then id, as one bigint key (asset_id is an integer column, below 2^31): no index
     # provides this order, so the planner takes the GIN index and sorts the matches instead of
     # walking the whole support index and testing every row, and the top-N sort of a broad

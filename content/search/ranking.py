@@ -21,7 +21,8 @@ Ties fall back to the newest asset, then the highest id, so pages are stable.
 
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Value, When
+from django.db.models.functions import Cast
 
 from ..models import AssetKind
 
@@ -67,6 +68,25 @@ def blend_sql(relevance_sql: str, table: str = "content_asset", *, id_column: st
     )
 
 
+def blended(relevance, *, today, boosts=None):
+    """The blend of `blend_sql` as an ORM expression over an asset queryset, `relevance` being an
+    expression of the text score (the SQLite backend's `full_text__relevance`)."""
+    won = Cast("won_deal_count", FloatField())
+    support = Value(1.0) + won * Value(SUPPORT_WEIGHT) / (won + Value(SUPPORT_HALF))
+    freshness = Case(
+        When(expires_on__lte=today, then=Value(EXPIRED_FACTOR)),
+        When(review_by__lt=today, then=Value(STALE_FACTOR)),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+    score = Cast(relevance, FloatField()) * support * freshness
+    if boosts and boosts.kind in AssetKind.values:
+        score = score * Case(When(kind=boosts.kind, then=Value(KIND_BOOST)), default=Value(1.0))
+    if boosts and boosts.pinned:
+        score = score * Case(When(pk__in=list(boosts.pinned), then=Value(PIN_BOOST)), default=Value(1.0))
+    return ExpressionWrapper(score, output_field=FloatField())
+
+
 def blend_params(today) -> list:
     """The parameters of `blend_sql`: today's date, for the expiry and the review-by tests."""
     return [today, today]
@@ -77,6 +97,10 @@ def blend(relevance: float, *, won_deal_count: int, stale: bool, expired: bool =
     support = 1.0 + SUPPORT_WEIGHT * won_deal_count / (won_deal_count + SUPPORT_HALF)
     freshness = EXPIRED_FACTOR if expired else STALE_FACTOR if stale else 1.0
     return relevance * support * freshness
+
+
+# The orders that sort by the asset's own columns rather than by the blended score.
+ORDERINGS_BY_COLUMN = ("newest", "most_used", "best_support")
 
 
 def order_queryset(queryset, ordering: str):

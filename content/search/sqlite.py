@@ -2,7 +2,10 @@
 typos, both keyed by the asset id and kept in step by `update_index` / `remove_from_index`."""
 
 from django.db import connection
+from django.db.models import F, Lookup, Q
 
+from ..models import Asset, AssetText
+from .paging import COUNT_CAP, RankedAssets
 from .query import (
     SPELLING_THRESHOLD,
     STOP_WORDS,
@@ -13,7 +16,7 @@ from .query import (
     trigrams,
     word_similarity,
 )
-from .ranking import blend_params, blend_sql, order_queryset
+from .ranking import ORDERINGS_BY_COLUMN, blended, order_queryset
 
 FTS_TABLE = "content_asset_fts"
 TRIGRAM_TABLE = "content_asset_trgm"
@@ -24,8 +27,9 @@ WORDS_SQL = [
     f"CREATE TABLE IF NOT EXISTS {WORDS_TABLE} (word varchar(40) PRIMARY KEY)",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS_TRIGRAM_TABLE} USING fts5(word, tokenize='trigram')",
 ]
-# title, summary, taxonomy, body, file_text: the ratios of PostgreSQL's weights A, B, B, C, D.
-RELEVANCE_SQL = f"-bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 2.0, 1.0)"
+# The relevance of a match (AssetText.relevance, a view made by migration 0016) is -bm25 with the
+# weights title 10, summary 4, taxonomy 4, body 2, file text 1: the ratios of PostgreSQL's weights
+# A, B, B, C, D.
 
 CREATE_SQL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
@@ -88,9 +92,7 @@ def fts_query(parsed: ParsedQuery) -> str:
 
 
 def search_rows():
-    """Searches filter the assets themselves (the FTS5 tables are joined by rowid)."""
-    from ..models import Asset
-
+    """Searches filter the assets themselves (the full-text rows are joined through AssetText)."""
     return Asset.objects.all()
 
 
@@ -111,20 +113,56 @@ def can_match(parsed: ParsedQuery) -> bool:
     return bool(fts_query(parsed))
 
 
-def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None):
-    """(the matches in order, None: the count is left to the paginator). `boosts`: see ranking."""
-    return order_queryset(
-        queryset.extra(  # noqa: S610 - constant SQL, the query is a parameter
-            tables=[FTS_TABLE],
-            # The unary + keeps SQLite from probing the FTS table once per asset row: the full-text
-            # match runs first, then each match is looked up by primary key.
-            where=[f"+{FTS_TABLE}.rowid = content_asset.id", f"{FTS_TABLE} MATCH %s"],
-            params=[fts_query(parsed)],
-            select={"score": blend_sql(RELEVANCE_SQL, boosts=boosts)},
-            select_params=blend_params(today),
-        ),
-        ordering,
-    ), None
+class Match(Lookup):
+    """`document MATCH query`: the full-text match of the FTS5 table behind AssetText."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+AssetText._meta.get_field("document").register_lookup(Match)
+
+# A broad query ("pricing") matches a tenth of the library, and reading every match's asset to
+# blend its score costs more than the full-text match itself. Only the RANK_CANDIDATES best matches
+# by text are read and blended: enough for a capped count (COUNT_CAP + 1) once visibility has
+# taken its share, and the ones the blend (at most × 1.5 for support) would favour.
+RANK_CANDIDATES = 2 * (COUNT_CAP + 1)
+
+
+def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
+    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from one query that
+    picks, ranks and sorts them: the page is then read by primary key, and the caller needs no
+    existence check nor count query of its own. `boosts`: see ranking.
+
+    By relevance, an unfiltered search ranks the RANK_CANDIDATES best matches by text (and any
+    pinned asset); when visibility leaves fewer than COUNT_CAP + 1 of them while more assets match,
+    it ranks every match instead. A `filtered` search (kind, stage, persona, competitor, tag,
+    status) ranks every match at once: a filter keeps a fraction of the best matches by text, and
+    must lose none of its own matches to the cut. By another order, every match is sorted by it."""
+    query = fts_query(parsed)
+    matches = queryset.filter(full_text__document__match=query)
+    if ordering in ORDERINGS_BY_COLUMN:
+        return _ids(order_queryset(matches, ordering))
+    matches = order_queryset(
+        matches.alias(score=blended(F("full_text__relevance"), today=today, boosts=boosts)), ordering
+    )
+    texts = AssetText.objects.filter(document__match=query)
+    if not filtered and texts.count() > RANK_CANDIDATES:
+        best = texts.order_by("-relevance").values("id")[:RANK_CANDIDATES]
+        pinned = list(boosts.pinned) if boosts else []
+        ranked_ids, count = _ids(matches.filter(Q(full_text__id__in=best) | Q(pk__in=pinned)))
+        if count > COUNT_CAP:
+            return ranked_ids, count
+    return _ids(matches)
+
+
+def _ids(ordered):
+    ids = list(ordered.values_list("pk", flat=True)[: COUNT_CAP + 1])
+    return RankedAssets.of(Asset, ids), len(ids)
 
 
 def corrections(words: list[str]) -> dict[str, str]:

@@ -13,14 +13,13 @@ from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ..assets import asset_plan, asset_reschedule
 from ..calendar import (
     STATE_LABELS,
     add_months,
     calendar_events,
     calendar_feed_for,
     calendar_feed_reset,
-    calendar_plan_asset,
-    calendar_reschedule,
     events_to_ical,
     feed_owner,
     feed_range,
@@ -143,7 +142,7 @@ def calendar_plan(request):
     form = PlanAssetForm(request.POST)
     if form.is_valid():
         try:
-            asset = calendar_plan_asset(actor=request.user, **form.cleaned_data)
+            asset = asset_plan(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
@@ -165,7 +164,7 @@ def calendar_reschedule_view(request, pk):
     form = RescheduleForm(request.POST, auto_id=auto_id)
     if form.is_valid():
         try:
-            asset = calendar_reschedule(actor=request.user, asset=asset, planned_date=form.cleaned_data["planned_date"])
+            asset = asset_reschedule(actor=request.user, asset=asset, planned_date=form.cleaned_data["planned_date"])
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:

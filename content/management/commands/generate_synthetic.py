@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from content.assets import asset_stamps
 from content.caching import reports_changed
 from content.models import (
     Asset,
@@ -392,19 +393,32 @@ class Command(BaseCommand):
             verified = published_at + datetime.timedelta(days=rng.randint(0, 200))
             verified = min(verified, self.now)
             uses, won, revenue = figures.get(pk, (0, 0, Decimal(0)))
+            # drawn in the order the data set has always drawn them, so a seed gives the same library
+            body = self._text(rng, industry=industry, topic=topic, competitor=competitor[1])
+            expires_on = self.today - datetime.timedelta(days=1) if rng.random() < 0.01 else None
+            # bulk_create skips the services: the stamps come from their one rule rather than a copy
+            stamps = asset_stamps(
+                status=status,
+                published_at=published_at if status != AssetStatus.DRAFT else None,
+                verified_at=verified,
+                verification_interval_days=interval,
+                owner=rng.choice(marketers),
+                now=self.now,
+            )
             assets.append(
                 Asset(
                     pk=pk,
                     kind=kind,
                     title=title[:200],
                     summary=(f"For the {persona[1].lower()} in {industry}: {topic} and how we beat {competitor[1]}."),
-                    body=self._text(rng, industry=industry, topic=topic, competitor=competitor[1]),
+                    body=body,
                     status=status,
-                    published_at=published_at if status != AssetStatus.DRAFT else None,
-                    expires_on=self.today - datetime.timedelta(days=1) if rng.random() < 0.01 else None,
+                    published_at=stamps.published_at,
+                    expires_on=expires_on,
                     verified_at=verified,
                     verification_interval_days=interval,
-                    owner_id=rng.choice(marketers),
+                    review_by=stamps.review_by,
+                    owner_id=stamps.owner,
                     usage_count=uses,
                     won_deal_count=won,
                     influenced_revenue=revenue,
@@ -413,8 +427,6 @@ class Command(BaseCommand):
                     industry=industry if kind == AssetKind.CASE_STUDY else "",
                 )
             )
-            # bulk_create skips save(): ask the model for its review-by rule rather than copy it
-            assets[-1].review_by = assets[-1].compute_review_by()
             for stage in rng.sample(self.stages, rng.randint(1, 2)):
                 stage_rows.append(through[0](asset_id=pk, funnelstage_id=stage[0]))
             for p in {persona, *rng.sample(self.personas, rng.randint(0, 1))}:

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from content.assets import asset_create, asset_update, asset_verify
 from content.demo import DemoData, DemoDataError, RelativeDate, read_demo
 from content.models import (
     Asset,
@@ -40,7 +41,6 @@ from content.models import (
     UsageAction,
     default_verification_days,
 )
-from content.search import rebuild_index
 from content.support import refresh_support
 from content.taxonomy_defaults import FUNNEL_STAGES, PERSONAS
 
@@ -222,7 +222,7 @@ class DemoLoader:
         rng = self.rng
         delivered_keys = {spec["delivered"] for spec in self.data.requests if spec.get("delivered")}
         self.assets = {}
-        stage_links, persona_links, competitor_links, proof_links = [], [], [], []
+        backdated = {}
         for kind, spec in self.data.assets:
             status = spec.get("status", AssetStatus.PUBLISHED)
             interval = default_verification_days(kind)
@@ -262,37 +262,33 @@ class DemoLoader:
                 fields = {k: spec[k] for k in ("strengths", "weaknesses", "landmines", "how_we_win")}
             elif kind == AssetKind.OBJECTION:
                 fields = {k: spec[k] for k in ("objection", "response")}
-            asset = Asset(
-                kind=kind,
-                title=spec["title"],
-                summary=spec["summary"],
-                body=spec["body"],
-                status=status,
-                owner=rng.choice(self.marketers),
-                **dates,
-                **fields,
-            )
-            asset.verified_by = asset.owner if asset.verified_at else None  # the owner verified it
-            asset.save()
-            modified = dates["verified_at"] or self.at(created_on + datetime.timedelta(days=rng.randint(0, 3)))
-            Asset.objects.filter(pk=asset.pk).update(
-                created_at=self.at(created_on), updated_at=self.capped(max(modified, self.at(created_on)))
-            )
-            asset.tags.add(*spec["tags"])
-
             competitor_names = list(spec.get("competitors", []))
             if spec.get("competitor"):
                 competitor_names.append(spec["competitor"])
-            stage_links += [
-                Asset.stages.through(asset_id=asset.pk, funnelstage_id=self.stages[s].pk) for s in spec["stages"]
-            ]
-            persona_links += [
-                Asset.personas.through(asset_id=asset.pk, persona_id=self.personas[p].pk) for p in spec["personas"]
-            ]
-            competitor_links += [
-                Asset.competitors.through(asset_id=asset.pk, competitor_id=self.competitors[name].pk)
-                for name in competitor_names
-            ]
+            # Written by the asset services, as a marketer would: the kind rules, the workflow and
+            # the publish stamps are theirs; the owner created it and verified it.
+            owner = rng.choice(self.marketers)
+            verified_at = dates.pop("verified_at")
+            asset = asset_create(
+                actor=owner,
+                kind=kind,
+                status=status,
+                owner=owner,
+                title=spec["title"],
+                summary=spec["summary"],
+                body=spec["body"],
+                stages=[self.stages[s] for s in spec["stages"]],
+                personas=[self.personas[p] for p in spec["personas"]],
+                competitors=[self.competitors[name] for name in competitor_names],
+                tags=spec["tags"],
+                **dates,
+                **fields,
+            )
+            if verified_at:
+                asset = asset_verify(asset=asset, actor=owner, now=verified_at)
+            modified = verified_at or self.at(created_on + datetime.timedelta(days=rng.randint(0, 3)))
+            backdated[asset.pk] = (self.at(created_on), self.capped(max(modified, self.at(created_on))))
+
             info = AssetInfo(asset, spec, spec["stages"], spec["personas"], [slugify(n) for n in competitor_names])
             if status == AssetStatus.PUBLISHED and asset.published_at <= self.cutoff:
                 info.first_use = timezone.localdate(asset.published_at) + datetime.timedelta(days=1)
@@ -301,16 +297,15 @@ class DemoLoader:
             self.assets[spec["key"]] = info
 
         for info in self.assets.values():
-            for key in info.spec.get("proof", []):
-                proof_links.append(
-                    Asset.proof_points.through(from_asset_id=info.asset.pk, to_asset_id=self.assets[key].asset.pk)
+            if keys := info.spec.get("proof", []):
+                info.asset = asset_update(
+                    actor=info.asset.owner,
+                    asset=info.asset,
+                    proof_points=[self.assets[key].asset for key in keys],
                 )
-        Asset.stages.through.objects.bulk_create(stage_links)
-        Asset.personas.through.objects.bulk_create(persona_links)
-        Asset.competitors.through.objects.bulk_create(competitor_links)
-        Asset.proof_points.through.objects.bulk_create(proof_links)
-        # bulk-created links send no signals: index the assets with their taxonomy in one statement
-        rebuild_index()
+        # The story's dates: when each asset was created and last changed (not an asset rule).
+        for pk, (created_at, updated_at) in backdated.items():
+            Asset.objects.filter(pk=pk).update(created_at=created_at, updated_at=updated_at)
         self.counts["assets"] = len(self.assets)
 
     def load_deals(self):
