@@ -27,7 +27,7 @@ def drop_view(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("content", "0015_passage_pgvector")]
+    dependencies = [("content", "0016_share_links")]
 
     operations = [
         migrations.RunPython(create_view, drop_view),
