@@ -26,7 +26,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from content import demo_data  # noqa: E402
+from content.demo import read_demo  # noqa: E402
 from content.semantic import encoder as semantic  # noqa: E402
 
 
@@ -51,7 +51,7 @@ def queries() -> list[str]:
 def passages(count: int, words: int = 200) -> list[str]:
     """200-word windows over the demo library's prose, each starting at a different word."""
     text = []
-    for _kind, spec in demo_data.asset_specs():
+    for _kind, spec in read_demo().assets:
         text.extend(str(value) for value in spec.values() if isinstance(value, str))
     stream = " ".join(text).split()
     stride = max(1, (len(stream) - words) // count)
