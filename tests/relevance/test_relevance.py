@@ -3,8 +3,8 @@ library, scored by whether an acceptable asset is in the top 3, and reported per
 
 Keyword search must answer exact names, kind + topic, typos and topic words; paraphrases and reps'
 own phrasings need semantic retrieval, so their keyword-only score is printed and only the hybrid
-score is asserted (HYBRID_THRESHOLDS). The held-out phrasings were written after the ranking was
-tuned and are never used to tune it.
+score is asserted (HYBRID_THRESHOLDS). The held-out phrasings show whether a ranking change
+generalises: do not tune against them.
 """
 
 import io
