@@ -34,8 +34,9 @@ W_SEMANTIC = 1.0
 # With a partial keyword match the keyword list ranks assets by how many of the query's words they
 # hold ("they", "want", "first" included), which says little about a sentence. On the relevance set
 # (tests/relevance) a sixth of the semantic list's weight put an acceptable asset in the top 3 for
-# 12 of 13 reps' own phrasings on both databases (with HEADING_WEIGHT and the glossary), against
-# 11-12 at a quarter and 11 at a half; exact names, kind + topic, typos and topic words unchanged.
+# 12 of 13 reps' own phrasings on both databases (with HEADING_WEIGHT and the glossary), as did a
+# quarter (but 10-11 of the 12 held-out phrasings, against 11), against 11 at a half and at 1;
+# exact names, kind + topic, typos and topic words unchanged throughout.
 W_KEYWORD_PARTIAL = 1.0 / 6
 # An asset's semantic similarity: (1 - HEADING_WEIGHT) × its best passage's + HEADING_WEIGHT × its
 # heading passage's (passage 0: title, summary, kind fields). A long asset has many passages and so
