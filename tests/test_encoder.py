@@ -295,3 +295,16 @@ def test_long_texts_run_in_smaller_batches_so_attention_memory_stays_bounded():
         assert len(batch) <= 32
         assert len(batch) * max(lengths[i] for i in batch) <= encoder_module.MAX_TOKENS_PER_RUN
     assert [len(batch) for batch in batches[:2]] == [32, 8]  # the short texts fill whole batches
+
+
+def test_a_pool_of_processes_encodes_like_one_encoder(encoder, graph_dir):
+    from content.semantic.bulk import EncoderPool
+
+    texts = [item["text"] for item in REFERENCE["sentences"]] * 2
+    pool = EncoderPool(encoder, workers=2, directory=graph_dir)
+    try:
+        pooled = pool.encode(texts)
+    finally:
+        pool.close()
+    assert pool.model_version == encoder.model_version
+    assert np.min(np.sum(pooled * encoder.encode(texts), axis=1)) > 0.9999

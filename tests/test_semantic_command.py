@@ -2,6 +2,7 @@
 
 import io
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -89,3 +90,19 @@ def test_without_a_model_it_says_why(semantic, monkeypatch):
     monkeypatch.setattr("content.semantic.encoder.get_encoder", unavailable)
     with pytest.raises(CommandError, match="Text cannot be embedded: no weights"):
         run()
+
+
+def test_workers_embed_the_same_vectors_as_one_process(real_encoder):
+    bulk_assets(3, status=AssetStatus.PUBLISHED)
+    assert run("--workers", "2") == "embedded 3, unchanged 0, failed 0, removed 0"
+    pooled = {p.asset_id: bytes(p.vector) for p in Passage.objects.all()}
+    run("--rebuild")
+    alone = {p.asset_id: bytes(p.vector) for p in Passage.objects.all()}
+    for asset_id, vector in alone.items():
+        cosine = np.frombuffer(vector, dtype=np.float32) @ np.frombuffer(pooled[asset_id], dtype=np.float32)
+        assert cosine > 0.9999
+
+
+def test_it_refuses_fewer_than_one_worker(counting_encoder):
+    with pytest.raises(CommandError, match="--workers must be at least 1"):
+        run("--workers", "0")

@@ -70,6 +70,8 @@ class SearchResult:
     # boost when nothing of that kind is related (`kind_widened`).
     named_kind: str = ""
     kind_widened: bool = False
+    # The battle cards or case studies the query named exactly, pinned first (hybrid keeps them first).
+    pinned: tuple = ()
     # {asset id: its best passage hit} when semantic search took part (content/semantic/fusion.py)
     passages: dict = field(default_factory=dict)
     semantic_note: str = ""  # why semantic search did not take part, when it should have
@@ -159,7 +161,7 @@ def _keyword_search(*, user, params: SearchParams, _widen: str = "") -> SearchRe
             return None
         sql, sql_params = engine.match_ids_sql(query)
         text_filter = Q(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - constant SQL
-        found = {"named_kind": kind, **found}
+        found = {"named_kind": kind, "pinned": boosts.pinned, **found}
         return SearchResult(ranked, params, text_filter, match_count=match_count, terms=terms, **found)
 
     if result := text_result(parsed):

@@ -207,12 +207,13 @@ def graph_path(directory: Path, version: str) -> Path:
     return directory / f"{slug}.onnx"
 
 
-def _session(path: Path):
+def _session(path: Path, threads: int = 1):
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     # One thread per worker: several workers share few cores, and more threads lose to contention.
-    options.intra_op_num_threads = 1
+    # Bulk embedding on several cores runs several processes instead (bulk.py).
+    options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -259,8 +260,9 @@ def build_graph_file(files: ModelFiles, target: Path, *, quantization: str = QUA
         partial.unlink(missing_ok=True)
 
 
-def load_encoder(directory: Path | None = None, *, quantization: str = QUANTIZATION) -> Encoder:
-    """A new Encoder, building the graph into `directory` (EMBEDDING_CACHE_DIR) if it is not there."""
+def load_encoder(directory: Path | None = None, *, quantization: str = QUANTIZATION, threads: int = 1) -> Encoder:
+    """A new Encoder, building the graph into `directory` (EMBEDDING_CACHE_DIR) if it is not there;
+    `threads`: onnxruntime's threads for one run (1 in web workers)."""
     try:
         import onnxruntime  # noqa: F401
         import tokenizers  # noqa: F401
@@ -272,7 +274,7 @@ def load_encoder(directory: Path | None = None, *, quantization: str = QUANTIZAT
     tokenizer = files.tokenizer()
     if path.exists():
         try:
-            return Encoder(session=_session(path), tokenizer=tokenizer, model_version=version)
+            return Encoder(session=_session(path, threads), tokenizer=tokenizer, model_version=version)
         except Exception as error:  # onnxruntime raises its own exception types for a bad file
             logger.warning("Rebuilding the encoder graph: %s cannot be loaded (%s)", path, error)
             path.unlink(missing_ok=True)
@@ -281,7 +283,7 @@ def load_encoder(directory: Path | None = None, *, quantization: str = QUANTIZAT
     except OSError as error:
         raise EncoderUnavailable(f"cannot write the encoder graph to {path}: {error}") from error
     try:
-        return Encoder(session=_session(path), tokenizer=tokenizer, model_version=version)
+        return Encoder(session=_session(path, threads), tokenizer=tokenizer, model_version=version)
     except Exception as error:
         raise EncoderUnavailable(f"the freshly built graph {path} cannot be loaded: {error}") from error
 

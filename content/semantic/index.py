@@ -33,6 +33,7 @@ class Hit:
     passage_id: int
     asset_id: int
     score: float  # cosine similarity (the vectors are unit length)
+    ordinal: int | None = None  # the passage's place in its asset: 0 is its title and summary
 
 
 def quantise(vectors: np.ndarray) -> np.ndarray:
@@ -91,11 +92,11 @@ def _pgvector_nearest(query_vector, k: int, model_version: str) -> list[Hit]:
     literal = _vector_literal(query_vector)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, asset_id, -(embedding <#> %s::vector) FROM content_passage "
+            "SELECT id, asset_id, -(embedding <#> %s::vector), ordinal FROM content_passage "
             "WHERE model_version = %s AND embedding IS NOT NULL ORDER BY embedding <#> %s::vector LIMIT %s",
             [literal, model_version, literal, k],
         )
-        return [Hit(pk, asset_id, float(score)) for pk, asset_id, score in cursor.fetchall()]
+        return [Hit(pk, asset_id, float(score), ordinal) for pk, asset_id, score, ordinal in cursor.fetchall()]
 
 
 # In process ---------------------------------------------------------------------------------------
@@ -113,6 +114,7 @@ class InProcessIndex:
         self.vectors = np.zeros((0, DIMENSIONS), dtype=np.int8)
         self.passage_ids = np.zeros(0, dtype=np.int64)
         self.asset_ids = np.zeros(0, dtype=np.int64)
+        self.ordinals = np.zeros(0, dtype=np.int32)
         self.size = 0
         self.dead = 0
         self.rows_of: dict[int, list[int]] = {}
@@ -142,7 +144,7 @@ class InProcessIndex:
         self.mark = newest or timezone.now()
         total = Passage.objects.filter(model_version=model_version).count()
         self._reserve(total)
-        rows = Passage.objects.filter(model_version=model_version).values_list("id", "asset_id", "vector")
+        rows = Passage.objects.filter(model_version=model_version).values_list("id", "asset_id", "vector", "ordinal")
         self._append(rows.order_by().iterator(chunk_size=LOAD_CHUNK))
 
     def _load_changes(self, model_version: str, newest) -> None:
@@ -156,7 +158,8 @@ class InProcessIndex:
                 self.asset_ids[row] = -1
                 self.dead += 1
         rows = Passage.objects.filter(asset_id__in=changed, model_version=model_version)
-        self._append(rows.order_by().values_list("id", "asset_id", "vector").iterator(chunk_size=LOAD_CHUNK))
+        rows = rows.order_by().values_list("id", "asset_id", "vector", "ordinal")
+        self._append(rows.iterator(chunk_size=LOAD_CHUNK))
         self.mark = newest
 
     def _reserve(self, capacity: int) -> None:
@@ -168,6 +171,7 @@ class InProcessIndex:
         self.vectors = grown
         self.passage_ids = np.resize(self.passage_ids, capacity)
         self.asset_ids = np.resize(self.asset_ids, capacity)
+        self.ordinals = np.resize(self.ordinals, capacity)
 
     def _append(self, rows) -> None:
         batch = []
@@ -182,11 +186,12 @@ class InProcessIndex:
     def _append_batch(self, batch) -> None:
         start = self.size
         self._reserve(start + len(batch))
-        floats = np.frombuffer(b"".join(bytes(vector) for _, _, vector in batch), dtype=np.float32)
+        floats = np.frombuffer(b"".join(bytes(vector) for _, _, vector, _ in batch), dtype=np.float32)
         self.vectors[start : start + len(batch)] = quantise(floats.reshape(len(batch), DIMENSIONS))
-        for offset, (passage_id, asset_id, _) in enumerate(batch):
+        for offset, (passage_id, asset_id, _, ordinal) in enumerate(batch):
             self.passage_ids[start + offset] = passage_id
             self.asset_ids[start + offset] = asset_id
+            self.ordinals[start + offset] = ordinal
             self.rows_of.setdefault(asset_id, []).append(start + offset)
         self.size += len(batch)
 
@@ -196,6 +201,7 @@ class InProcessIndex:
         with self.lock:
             size = self.size
             vectors, passage_ids, asset_ids = self.vectors[:size], self.passage_ids[:size], self.asset_ids[:size]
+            ordinals = self.ordinals[:size]
         if not size or k <= 0:
             return []
         query = quantise(np.asarray(query_vector, dtype=np.float32).reshape(DIMENSIONS))
@@ -203,7 +209,7 @@ class InProcessIndex:
         rows = _top_rows(vectors, query, wanted)
         scores = vectors[rows].astype(np.int32) @ query.astype(np.int32) / (QUANT_SCALE * QUANT_SCALE)
         hits = [
-            Hit(int(passage_ids[row]), int(asset_ids[row]), float(score))
+            Hit(int(passage_ids[row]), int(asset_ids[row]), float(score), int(ordinals[row]))
             for row, score in zip(rows, scores, strict=True)
             if asset_ids[row] >= 0
         ]

@@ -2,8 +2,9 @@
 library, scored by whether an acceptable asset is in the top 3, and reported per category.
 
 Keyword search must answer exact names, kind + topic, typos and topic words; paraphrases and reps'
-own phrasings need semantic retrieval, so their keyword-only score is printed, not asserted, until
-NATURAL_LANGUAGE_THRESHOLD is set.
+own phrasings need semantic retrieval, so their keyword-only score is printed and only the hybrid
+score is asserted (HYBRID_THRESHOLDS). The held-out phrasings show whether a ranking change
+generalises: do not tune against them.
 """
 
 import io
@@ -27,11 +28,13 @@ TOP = 3
 # figures measured when the set was written (a regression lowers them; an improvement may raise them).
 KEYWORD_THRESHOLD = 0.9
 MEASURED = {"exact_name": 1.0, "kind_topic": 1.0, "typo": 1.0, "keyword": 1.0}
-# Paraphrases and reps' own phrasings, under the hybrid ranking (keyword alone is printed only):
-# measured 5/6 on both databases and 11/13 (SQLite) / 10/13 (PostgreSQL) when MIN_SIMILARITY was
-# tuned; the goal is 0.9, and this guards the gain (keyword search alone: 8/13).
-NATURAL_LANGUAGE_THRESHOLD = 0.75
-UNASSERTED = ("paraphrase", "natural_language")
+# Paraphrases, reps' own phrasings and the held-out phrasings, under the hybrid ranking (keyword
+# alone is printed only). Measured on both databases: paraphrases 5/6; reps' own phrasings 12/13
+# (the goal: 90%) once a partial keyword match weighed a sixth, an asset's heading counted half of
+# its similarity and the sales glossary was added (11/13 SQLite, 10/13 PostgreSQL before); held-out
+# phrasings 11/12 (10/12 before). Keyword search alone: 8/13 and 7-8/12.
+HYBRID_THRESHOLDS = {"paraphrase": 0.8, "natural_language": 0.9, "held_out": 0.8}
+UNASSERTED = tuple(HYBRID_THRESHOLDS)
 MODES = ("keyword", "hybrid")
 
 # Module-scoped, so the per-test fast hasher of conftest does not apply yet: state it here too.
@@ -98,8 +101,7 @@ def test_the_share_in_the_top_three_per_category(all_scores, scores, capsys):
             assert share(rows) >= max(KEYWORD_THRESHOLD, MEASURED[category]), ("keyword", category)
     for category, rows in scores.items():
         if category in UNASSERTED:
-            if NATURAL_LANGUAGE_THRESHOLD is not None:
-                assert share(rows) >= NATURAL_LANGUAGE_THRESHOLD, category
+            assert share(rows) >= HYBRID_THRESHOLDS[category], category
             continue
         assert share(rows) >= max(KEYWORD_THRESHOLD, MEASURED[category]), category
 
