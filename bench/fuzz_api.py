@@ -50,6 +50,8 @@ def main() -> int:
                       SECURE_SSL_REDIRECT="0", LOGIN_MAX_FAILURES="100000",
                       LOGIN_MAX_FAILURES_PER_ADDRESS="100000")
         manage("migrate", "--noinput", "-v0", env=env)
+        # DEBUG off serves static files from the manifest: without it every page is a 500
+        manage("collectstatic", "--noinput", "-v0", env=env)
         manage("load_demo", env=env, capture=True)
         # passwords first: a password change revokes a user's API token
         query(env, "from django.contrib.auth import get_user_model; U = get_user_model(); "
