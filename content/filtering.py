@@ -47,6 +47,10 @@ class OwnerFilter(django_filters.Filter):
 
     field_class = UserByUsernameField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 150)  # a username's limit, declared in the API schema too
+        super().__init__(*args, **kwargs)
+
     def filter(self, queryset, value):
         return queryset if value is None else queryset.filter(**{self.field_name: value})
 
