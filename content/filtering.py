@@ -20,6 +20,46 @@ class FilterError(ValidationError):
     """A filter value that cannot be used; `message_dict` names each field and why."""
 
 
+class FilterForm(forms.Form):
+    """Every FilterSet's form (`Meta.form`), rendered as the page's filter form by
+    includes/filter_fields.html: each field's id is `f-<name>` on every page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "f-%s")
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors.keys() & self.fields.keys():  # the widget names its error
+            self.fields[name].widget.attrs["aria-describedby"] = self.auto_id % name + "-error"
+
+
+class LazySelect(forms.Select):
+    """A select whose options are read when the form is rendered, not when it is declared or
+    validated: `options()` returns (value, label) pairs, `empty_label` heads them. A value that is
+    not an option (an unknown slug, a legacy id) is still submitted and validated by the field."""
+
+    def __init__(self, options, *, empty_label, attrs=None):
+        self.options, self.empty_label = options, empty_label
+        super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        self.choices = [("", self.empty_label), *self.options()]
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("maxlength", None)  # the field's limit; not an attribute of a select
+        return context
+
+
+def slug_options(model):
+    """A taxonomy's (slug, name) pairs, for a LazySelect (one query when rendered)."""
+    return lambda: model.objects.values_list("slug", "name")
+
+
+def user_options(users):
+    """(username, full name) pairs of the users `users()` returns, for a LazySelect."""
+    return lambda: [(user.get_username(), user.get_full_name() or user.get_username()) for user in users()]
+
+
 class UserByUsernameField(forms.CharField):
     """A user given by username; with `legacy_ids`, a whole number that is nobody's username is
     read as a user id (deprecated: the calendar's `owner` took ids before it took usernames)."""
@@ -56,10 +96,13 @@ class OwnerFilter(django_filters.Filter):
 
 
 class SlugFilter(django_filters.CharFilter):
-    """A stage, persona or competitor by slug (an unknown slug matches nothing)."""
+    """A stage, persona or competitor by slug (an unknown slug matches nothing); with `taxonomy`
+    (the model), the page renders it as a select of that taxonomy's names."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, taxonomy=None, empty_label="Any", **kwargs):
         kwargs.setdefault("max_length", 100)
+        if taxonomy is not None:
+            kwargs.setdefault("widget", LazySelect(slug_options(taxonomy), empty_label=empty_label))
         super().__init__(*args, **kwargs)
 
 
@@ -67,6 +110,7 @@ class IsoDateField(forms.CharField):
     """A day written YYYY-MM-DD; `error_messages["invalid"]` may use %(value)r, the value given."""
 
     default_error_messages = {"invalid": "Enter a date written as YYYY-MM-DD."}
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 40)

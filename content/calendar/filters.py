@@ -3,25 +3,29 @@ schema: kind, stage, persona, competitor and owner (a username; a numeric user i
 plus the API's date range."""
 
 import django_filters
-from django import forms
 
-from ..filtering import IsoDateFilter, OwnerFilter, SlugFilter, filter_values
-from ..models import Asset, AssetKind
+from ..filtering import FilterForm, IsoDateFilter, LazySelect, OwnerFilter, SlugFilter, filter_values, user_options
+from ..models import Asset, AssetKind, Competitor, FunnelStage, Persona
 from .events import CalendarFilters
 from .grid import MAX_RANGE_DAYS
+from .planning import planning_owners
 
 
 class CalendarFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=AssetKind.choices,
         help_text="Asset kind.",
+        empty_label="All kinds",
         error_messages={"invalid_choice": "Unknown kind %(value)r; use one of: " + ", ".join(AssetKind.values) + "."},
     )
-    stage = SlugFilter(help_text="Funnel stage slug.")
-    persona = SlugFilter(help_text="Persona slug.")
-    competitor = SlugFilter(help_text="Competitor slug.")
+    stage = SlugFilter(
+        taxonomy=FunnelStage, empty_label="All stages", label="Funnel stage", help_text="Funnel stage slug."
+    )
+    persona = SlugFilter(taxonomy=Persona, empty_label="All personas", help_text="Persona slug.")
+    competitor = SlugFilter(taxonomy=Competitor, empty_label="All competitors", help_text="Competitor slug.")
     owner = OwnerFilter(
         legacy_ids=True,
+        widget=LazySelect(user_options(planning_owners), empty_label="Anyone"),
         help_text="The owner's (or a request's assignee's) username. A numeric user id still works "
         "but is deprecated and will be refused in the next release.",
     )
@@ -29,6 +33,7 @@ class CalendarFilterSet(django_filters.FilterSet):
     class Meta:
         model = Asset
         fields = []
+        form = FilterForm
 
     def calendar_filters(self) -> CalendarFilters:
         """The valid filters (FilterError naming the field when one is not)."""
@@ -43,7 +48,7 @@ class CalendarFilterSet(django_filters.FilterSet):
         )
 
 
-class CalendarRangeForm(forms.Form):
+class CalendarRangeForm(FilterForm):
     def clean(self):
         data = super().clean()
         low, high = data.get("start"), data.get("end")

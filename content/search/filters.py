@@ -4,7 +4,7 @@ the searching (text, facets, visibility and ranking are one query plan, not sepa
 
 import django_filters
 
-from ..filtering import SlugFilter, filter_values
+from ..filtering import FilterForm, SlugFilter, filter_values
 from ..models import Asset, AssetKind, AssetStatus
 from . import ORDERINGS, SEARCH_MODES, SearchParams, run_search
 
@@ -29,6 +29,7 @@ class AssetFilterSet(django_filters.FilterSet):
     class Meta:
         model = Asset
         fields = []
+        form = FilterForm
 
     params = None  # the SearchParams searched for, once filtered
     search_result = None
@@ -45,14 +46,14 @@ class AssetFilterSet(django_filters.FilterSet):
         return self.search_result.assets
 
 
-def search_params_from(data) -> tuple[SearchParams, dict]:
-    """(the SearchParams of the valid values, {field: [messages]} for the invalid ones), for the
-    library page: a bad value is named on the page and left out, the rest of the search still runs."""
+def search_params_from(data) -> tuple[SearchParams, AssetFilterSet]:
+    """(the SearchParams of the valid values, the bound FilterSet), for the library page, which
+    renders the FilterSet's form: a bad value is named on the page (the form's `errors`) and left
+    out, the rest of the search still runs."""
     filterset = AssetFilterSet(data)
     if filterset.is_valid():
-        return filterset.search_params(), {}
-    errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        return filterset.search_params(), filterset
     kept = data.copy()
-    for name in errors:
+    for name in filterset.errors:
         kept.pop(name, None)
-    return AssetFilterSet(kept).search_params(), errors
+    return AssetFilterSet(kept).search_params(), filterset

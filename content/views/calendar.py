@@ -32,7 +32,7 @@ from ..calendar import (
 )
 from ..calendar.filters import CalendarFilterSet
 from ..filtering import FilterError, error_sentence
-from ..models import Asset, AssetKind, Competitor, FunnelStage, Persona
+from ..models import Asset, AssetKind
 from ..permissions import can, require
 
 LIST_PAGE_SIZE = 50
@@ -77,7 +77,8 @@ def _feed_url(user) -> str:
 def _render_calendar(request, *, plan_form=None, status=200):
     try:
         first = parse_month(request.GET.get("month"))
-        filters = CalendarFilterSet(request.GET, request=request).calendar_filters()
+        filterset = CalendarFilterSet(request.GET, request=request)
+        filters = filterset.calendar_filters()
     except ValueError as error:
         return _bad_request(request, str(error))
     except FilterError as error:
@@ -94,11 +95,7 @@ def _render_calendar(request, *, plan_form=None, status=200):
         "today_month": f"{timezone.localdate():%Y-%m}",
         "view": view,
         "filters": filters,
-        "kinds": AssetKind.choices,
-        "stages": FunnelStage.objects.all(),
-        "personas": Persona.objects.all(),
-        "competitors": Competitor.objects.all(),
-        "owners": planning_owners(),
+        "filterset": filterset,
         "state_labels": STATE_LABELS,
         "feed_url": _feed_url(request.user),
         "events_per_cell": EVENTS_PER_CELL,

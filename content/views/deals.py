@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..deal_filters import DealFilterSet
 from ..deals import search_deals
 from ..importers import ImportFileError, import_deals, import_deals_later
-from ..models import MANUAL_USAGE_ACTIONS, Asset, AssetKind, Deal, DealStatus, Usage, UsageAction, supports_deal
+from ..models import MANUAL_USAGE_ACTIONS, Asset, AssetKind, Deal, Usage, UsageAction, supports_deal
 from ..permissions import can, can_open_asset, require, sees_all_deals, visible_assets, visible_deals
 from ..sharing import deal_links, may_share_in, shareable_assets
 from ..usage import log_usage, log_usages, report_new_objection
@@ -46,7 +46,7 @@ def deal_list(request):
         "deals/list.html",
         {
             "page": page,
-            "statuses": DealStatus.choices,
+            "filterset": filterset,
             "sees_all": sees_all_deals(request.user),
             "filter_errors": filter_errors,
         },

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from ..models import AssetKind, AssetStatus
 from ..permissions import can, require, visible_assets
-from ..search import ORDERINGS, facet_counts, record_search, run_search
+from ..search import facet_counts, record_search, run_search
 from ..search.analytics import low_click_searches, record_click, zero_result_searches
 from ..search.filters import search_params_from
 from ..search.paging import COUNT_CAP, CappedPaginator
@@ -20,7 +20,7 @@ ANALYTICS_PERIODS = (7, 30, 90)
 @require("view_library")
 @require_GET
 def library(request):
-    params, filter_errors = search_params_from(request.GET)
+    params, filterset = search_params_from(request.GET)
     result = run_search(user=request.user, params=params)
     assets = result.assets.select_related("owner", "verified_by").prefetch_related("stages", "personas", "competitors")
     cap = COUNT_CAP if params.q.strip() else None
@@ -35,8 +35,8 @@ def library(request):
         "params": params,
         "result": result,
         "facets": facet_counts(result, user=request.user),
-        "orderings": ORDERINGS,
-        "filter_errors": filter_errors,
+        "form": filterset.form,
+        "filter_errors": filterset.errors,
         "search_log": log or _log_from(request),
         "request_link": _request_link(params),
         "kinds": AssetKind.choices,

@@ -15,11 +15,8 @@ from ..models import (
     REQUEST_TRANSITIONS,
     Asset,
     AssetStatus,
-    Competitor,
     ContentRequest,
-    FunnelStage,
     Notification,
-    Persona,
     RequestEvent,
     RequestPriority,
     RequestStatus,
@@ -228,10 +225,12 @@ def request_triage(request):
     Queries, whatever the number of requests: 5 columns + 1 count by status + stages, personas,
     competitors and marketers for the filters and the assign select = 10, plus the session's.
     """
-    filterset = RequestFilterSet(request.GET, queryset=ContentRequest.objects.all(), request=request)
+    assignees = list(marketers())
+    filterset = RequestFilterSet(
+        request.GET, queryset=ContentRequest.objects.all(), request=request, assignees=assignees
+    )
     filter_errors = {} if filterset.is_valid() else filterset.errors
     base = ContentRequest.objects.none() if filter_errors else filterset.qs
-    filters = filterset.form.cleaned_data if not filter_errors else {}
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     columns = []
     for key, label, statuses in BOARD_COLUMNS:
@@ -239,16 +238,12 @@ def request_triage(request):
         cards = cards.order_by("-updated_at", "-id") if key == "closed" else by_urgency(cards)
         cards = [_decorate(c) for c in cards[:CARDS_PER_COLUMN]]
         columns.append({"key": key, "label": label, "cards": cards, "total": sum(counts.get(s, 0) for s in statuses)})
-    assignees = list(marketers())
     return render(
         request,
         "requests/triage.html",
         {
             "columns": columns,
-            "filters": filters,
-            "stages": FunnelStage.objects.all(),
-            "personas": Persona.objects.all(),
-            "competitors": Competitor.objects.all(),
+            "filterset": filterset,
             "assignees": assignees,
             "priorities": RequestPriority.choices,
             "cards_per_column": CARDS_PER_COLUMN,
