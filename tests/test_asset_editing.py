@@ -297,7 +297,34 @@ def test_the_due_list_shows_my_overdue_and_soon_due_assets_soonest_first(markete
 
 def test_marketers_can_switch_the_due_list_to_all_owners(marketer_client, marketer):
     mine, theirs = _published_days_ago(120, owner=marketer), _published_days_ago(100)
+    assert list(marketer_client.get(reverse("assets-due") + "?everyone=true").context["page"]) == [mine, theirs]
+
+
+def test_the_deprecated_owner_all_still_lists_every_owner(marketer_client, marketer):
+    mine, theirs = _published_days_ago(120, owner=marketer), _published_days_ago(100)
     assert list(marketer_client.get(reverse("assets-due") + "?owner=all").context["page"]) == [mine, theirs]
+
+
+def test_the_due_list_of_one_owner_by_username(marketer_client, marketer):
+    colleague = UserFactory(groups=["Marketing"], username="dana", first_name="Dana", last_name="Reyes")
+    _published_days_ago(120, owner=marketer)
+    theirs = _published_days_ago(100, owner=colleague)
+    response = marketer_client.get(reverse("assets-due"), {"owner": "dana"})
+    assert list(response.context["page"]) == [theirs]
+    html = response.content.decode()
+    assert "Dana Reyes's published assets" in html
+    assert '<select name="owner" aria-describedby="f-owner_helptext" id="f-owner">' in html
+    assert '<option value="dana" selected>Dana Reyes</option>' in html
+
+
+def test_an_unknown_owner_is_named_beside_the_field_and_lists_nothing(marketer_client, marketer):
+    _published_days_ago(120, owner=marketer)
+    response = marketer_client.get(reverse("assets-due"), {"owner": "nobody-here"})
+    assert response.status_code == 400
+    assert list(response.context["page"]) == []
+    html = response.content.decode()
+    assert 'aria-describedby="f-owner-error"' in html
+    assert '<p class="field-error" id="f-owner-error">No user named &#x27;nobody-here&#x27;.</p>' in html
 
 
 def test_verifying_from_the_due_list_removes_the_asset_from_it(marketer_client, marketer):
@@ -317,13 +344,13 @@ def test_the_due_list_paginates_with_a_constant_number_of_queries(
     owner = UserFactory(groups=["Marketing"])
     for i in range(3):
         _published_days_ago(100 + i, owner=owner)
-    # session, user, groups, count, page of assets with owners
-    with django_assert_max_num_queries(5):
-        marketer_client.get(reverse("assets-due") + "?owner=all")
+    # session, user, groups, the owner select's options, count, page of assets with owners
+    with django_assert_max_num_queries(6):
+        marketer_client.get(reverse("assets-due") + "?everyone=true")
     for i in range(30):
         _published_days_ago(100 + i, owner=owner)
-    with django_assert_max_num_queries(5):
-        response = marketer_client.get(reverse("assets-due") + "?owner=all")
+    with django_assert_max_num_queries(6):
+        response = marketer_client.get(reverse("assets-due") + "?everyone=true")
     assert len(response.context["page"]) == 25
 
 

@@ -11,9 +11,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ..asset_filters import DueFilterSet
 from ..asset_forms import MarkdownPreviewForm, asset_form_class
-from ..asset_selectors import due_assets, related_assets, usage_figures
+from ..asset_selectors import related_assets, usage_figures
 from ..assets import asset_create, asset_transition, asset_update, asset_verify, download_name, may_verify
+from ..filtering import FilterError
 from ..markdown import render_markdown
 from ..models import Asset, AssetKind, AssetStatus
 from ..permissions import can, can_open_asset, require, visible_assets
@@ -179,11 +181,22 @@ def asset_mark_verified(request, pk):
 
 @require("edit_assets")
 def assets_due(request):
-    everyone = request.GET.get("owner") == "all"
-    assets = due_assets(owner=None if everyone else request.user)
+    filterset = DueFilterSet(request.GET)
+    try:
+        assets, everyone = filterset.due(request.user)
+    except FilterError:
+        assets, everyone = Asset.objects.none(), False
     page = Paginator(assets, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "everyone": everyone, "today": timezone.localdate()}
-    return render(request, "assets/due.html", context)
+    other = None if everyone or filterset.errors else filterset.form.cleaned_data["owner"]
+    other = None if other == request.user else other  # someone else's list, by name
+    context = {
+        "page": page,
+        "everyone": everyone,
+        "other": other,
+        "filterset": filterset,
+        "today": timezone.localdate(),
+    }
+    return render(request, "assets/due.html", context, status=400 if filterset.errors else 200)
 
 
 @require_POST
