@@ -2,9 +2,19 @@
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 
 from . import models
-from .assets import WRITABLE_FIELDS, asset_create, asset_rule_errors, asset_stamps, asset_update
+from .assets import (
+    HAS_HISTORY,
+    WRITABLE_FIELDS,
+    asset_create,
+    asset_delete,
+    asset_rule_errors,
+    asset_stamps,
+    asset_update,
+    has_history,
+)
 from .permissions import can
 
 
@@ -96,6 +106,20 @@ class AssetAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and can(request.user, "edit_assets")
+
+    def get_deleted_objects(self, objs, request):
+        """An asset with history (`has_history`) is listed as protected: the admin refuses to delete it."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        kept = [f"{asset}: {HAS_HISTORY}" for asset in objs if has_history(asset)]
+        return deleted, counts, perms_needed, [*protected, *kept]
+
+    def delete_model(self, request, obj):
+        asset_delete(actor=request.user, asset=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for asset in queryset:
+                asset_delete(actor=request.user, asset=asset)
 
     def save_model(self, request, obj, form, change):
         values = {name: value for name, value in form.cleaned_data.items() if name in WRITABLE_FIELDS}

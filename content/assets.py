@@ -304,6 +304,30 @@ def asset_reschedule(*, actor, asset: Asset, planned_date: datetime.date) -> Ass
     return asset
 
 
+HAS_HISTORY = "This asset was used in deals or sent to buyers; archive it instead, so that history stays."
+
+
+def has_history(asset: Asset) -> bool:
+    """Whether a deal used the asset or a buyer was sent it: such an asset is archived, not deleted."""
+    return asset.usages.exists() or asset.share_links.exists()
+
+
+@transaction.atomic
+def asset_delete(*, actor, asset: Asset) -> None:
+    """Delete an asset that no deal used and no buyer was sent; its file goes once the delete has
+    committed. One with that history is archived instead (ValidationError saying so): deleting it
+    would rewrite the won-deal support and the reports already read."""
+    _require_editor(actor)
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    if has_history(asset):
+        raise ValidationError(HAS_HISTORY, code="has_history")
+    file_name = asset.file.name if asset.file else ""
+    storage = asset.file.storage
+    asset.delete()
+    if file_name:
+        transaction.on_commit(lambda: storage.delete(file_name))
+
+
 def may_verify(actor, asset: Asset) -> bool:
     return can(actor, "edit_assets") or (asset.owner_id is not None and asset.owner_id == actor.pk)
 

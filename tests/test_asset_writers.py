@@ -217,3 +217,60 @@ def test_the_synthetic_data_carries_the_stamps_of_the_rule(tmp_path):
             stamps.review_by,
         )
         assert asset.owner_id is not None
+
+
+@pytest.mark.django_db
+class TestDeleting:
+    """`asset_delete`: the API and the admin delete through it; an asset with history is archived instead."""
+
+    def _with_file(self, settings, tmp_path, **fields):
+        from django.core.files.base import ContentFile
+
+        settings.MEDIA_ROOT = tmp_path
+        asset = AssetFactory(status=AssetStatus.DRAFT, published_at=None, **fields)
+        asset.file.save("sheet.txt", ContentFile(b"pricing"), save=True)
+        return asset, tmp_path / asset.file.name
+
+    def test_the_api_deletes_an_unused_asset_and_its_file(
+        self, settings, tmp_path, marketer_api, django_capture_on_commit_callbacks
+    ):
+        asset, path = self._with_file(settings, tmp_path)
+        assert path.exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = marketer_api.delete(f"/api/v1/assets/{asset.pk}/")
+        assert response.status_code == 204
+        assert not Asset.objects.filter(pk=asset.pk).exists() and not path.exists()
+
+    def test_an_asset_used_in_a_deal_is_kept_with_a_reason(self, settings, tmp_path, marketer_api):
+        from .factories import UsageFactory
+
+        asset, path = self._with_file(settings, tmp_path)
+        UsageFactory(asset=asset)
+        response = marketer_api.delete(f"/api/v1/assets/{asset.pk}/")
+        assert response.status_code == 400
+        assert "archive it instead" in str(response.json())
+        assert Asset.objects.filter(pk=asset.pk).exists() and path.exists()
+
+    def test_a_rep_may_not_delete(self, rep_api):
+        asset = AssetFactory()
+        assert rep_api.delete(f"/api/v1/assets/{asset.pk}/").status_code == 403
+        assert Asset.objects.filter(pk=asset.pk).exists()
+
+    def test_the_admin_lists_an_asset_with_history_as_protected_and_keeps_it(self, client, marketer):
+        from .factories import UsageFactory
+
+        used = UsageFactory().asset
+        marketer = staff(marketer)
+        marketer.user_permissions.add(*Permission.objects.filter(content_type__app_label="content"))
+        client.force_login(type(marketer).objects.get(pk=marketer.pk))  # may delete the usage rows too
+        url = reverse("admin:content_asset_delete", args=[used.pk])
+        page = client.get(url).content.decode()
+        assert "archive it instead" in page
+        client.post(url, {"post": "yes"})
+        assert Asset.objects.filter(pk=used.pk).exists()
+
+    def test_the_admin_deletes_an_unused_asset(self, client, marketer):
+        unused = AssetFactory()
+        client.force_login(staff(marketer))
+        response = client.post(reverse("admin:content_asset_delete", args=[unused.pk]), {"post": "yes"})
+        assert response.status_code == 302 and not Asset.objects.filter(pk=unused.pk).exists()

@@ -17,7 +17,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from ..asset_selectors import attach_taxonomy
-from ..assets import asset_create, asset_update
+from ..assets import asset_create, asset_delete, asset_update
 from ..models import Asset, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
 from ..search import record_search
@@ -300,6 +300,9 @@ class AssetViewSet(viewsets.ModelViewSet):
             .prefetch_related("stages", "personas", "competitors", "tags")
             .order_by("-id")
         )
+
+    def perform_destroy(self, instance):
+        asset_delete(actor=self.request.user, asset=instance)
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
