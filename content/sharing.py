@@ -90,7 +90,7 @@ def _clean_deal(user, deal) -> Deal:
         deal = Deal.objects.filter(crm_id=str(deal or "")[:64]).first() if deal else None
     if deal is None or not can_view_deal(user, deal):
         raise ValidationError({"deal": "No deal with this CRM id among your deals."})
-    if deal.owner_id != user.pk and not can(user, "log_usage_for_others"):
+    if not may_share_in(user, deal):
         raise ValidationError({"deal": f"You can share links only for your own deals; {deal.crm_id} is not yours."})
     return deal
 
