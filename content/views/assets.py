@@ -17,8 +17,10 @@ from ..assets import asset_create, asset_transition, asset_update, asset_verify,
 from ..markdown import render_markdown
 from ..models import Asset, AssetKind, AssetStatus
 from ..permissions import can, can_open_asset, require, visible_assets
+from ..previews import preview_of
 from ..semantic.display import embedding_context
 from ..uploads import extension_of
+from .previews import asset_page_url
 
 # The button a marketer presses for each target status.
 TRANSITION_LABELS = {
@@ -72,6 +74,7 @@ def asset_detail(request, pk):
             "transitions": transitions,
             "may_verify": asset.status == AssetStatus.PUBLISHED and may_verify(request.user, asset),
             "file_type": extension_of(asset.file.name).upper() if asset.file else "",
+            "preview": preview_of(asset, asset_page_url(asset)),
             **embedding_context(asset, user=request.user),
         },
     )
