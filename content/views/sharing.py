@@ -222,7 +222,8 @@ def share_create(request):
             for message in messages_:
                 messages.error(request, message)
         return redirect(_back(request, fallback))
-    messages.success(request, f"Tracked link created: {link.public_url}")
+    # includes/messages.html shows a message tagged "share-link" as the address with a copy button.
+    messages.success(request, link.public_url, extra_tags="share-link")
     return redirect(_back(request, link.deal.get_absolute_url()))
 
 
