@@ -448,10 +448,10 @@ def test_a_rep_creates_a_link_from_the_asset_page_and_sees_its_address(rep_clien
             "assets": [shareable[0].pk],
             "note": "As discussed",
             "expires_on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
-            "next": f"{shareable[0].get_absolute_url()}#share",
+            "next": shareable[0].get_absolute_url(),
         },
     )
-    assert answer.status_code == 302 and answer["Location"] == f"{shareable[0].get_absolute_url()}#share"
+    assert answer.status_code == 302 and answer["Location"] == shareable[0].get_absolute_url()
     link = ShareLink.objects.get()
     assert (link.deal, link.note, [i.asset for i in link.items.all()]) == (deal, "As discussed", [shareable[0]])
     assert link.expires_at.date() == timezone.localdate() + datetime.timedelta(days=30)
@@ -514,7 +514,7 @@ def test_deal_prep_offers_the_recommended_assets_a_buyer_may_see(rep_client, pre
 
 def test_a_rep_creates_a_link_from_deal_prep(rep_client, prepared):
     deal, story, _ = prepared
-    back = f"/prep/{deal.crm_id}/#share"
+    back = f"/prep/{deal.crm_id}/"
     answer = rep_client.post("/share-links/new/", {"deal": deal.crm_id, "assets": [story.pk], "next": back})
     assert answer["Location"] == back
     link = ShareLink.objects.get()
