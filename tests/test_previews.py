@@ -349,3 +349,21 @@ def test_the_asset_page_with_a_preview_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(13):
         response = rep_client.get(asset.get_absolute_url())
     assert len(images(response)) == count
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_buyer_page_with_previews_runs_a_constant_number_of_queries(
+    rep, client, count, django_assert_max_num_queries
+):
+    assets = [
+        with_file(f"story-{n}.pdf", pdf_pages(["One", "Two"]), kind=AssetKind.CASE_STUDY, customer=f"C{n}")
+        for n in range(count)
+    ]
+    link = share_link_create(user=rep, assets=assets, deal=DealFactory(owner=rep))
+    ShareLink.objects.filter(pk=link.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    buyer_images(client, link)  # the first view reads each file and logs the uses
+    # the link with deal and sender; its assets; the views written, the uses already logged, the
+    # link's first view (tests/test_share_links.py counts the same 7 without files)
+    with django_assert_max_num_queries(7):
+        response, found = buyer_images(client, link)
+    assert len(found) == 2 * count
