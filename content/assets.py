@@ -358,6 +358,7 @@ def asset_save_file(*, asset: Asset, uploaded_file) -> Asset:
     asset.file.save(safe_file_name(uploaded_file.name), uploaded_file, save=False)
     asset.file_text = text
     asset.file_text_error = reason or None
+    asset.file_preview = None  # read again from the new file when first shown (content/previews.py)
     try:
         with transaction.atomic():
             asset.save()

@@ -2,21 +2,18 @@
 study PDF is searchable. A file we cannot read gives no text and a reason, never a failed save.
 
 Hostile files are contained: an Office file (a zip) that inflates past the limits is refused before
-it is opened, and every parser runs in a child process (`extraction_child`) bounded in memory,
-CPU and wall time, so one upload cannot exhaust a worker or the machine."""
+it is opened, and every parser runs in a child process (`extraction_child`, run by `isolation`)
+bounded in memory, CPU and wall time, so one upload cannot exhaust a worker or the machine."""
 
 import contextlib
 import io
 import json
 import logging
-import math
-import resource
-import subprocess
-import sys
 import zipfile
 
 from django.conf import settings
 
+from .isolation import IsolatedFailure, run_isolated
 from .uploads import detect_type
 
 logger = logging.getLogger(__name__)
@@ -37,7 +34,7 @@ class ExtractionRefused(Exception):
     """The file's text was not extracted; the message says why, for the asset page."""
 
 
-def _check_archive(data: bytes) -> None:
+def check_archive(data: bytes) -> None:
     """Refuse a zip that inflates past the limits (a "zip bomb") before any parser opens it."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -53,32 +50,15 @@ def _check_archive(data: bytes) -> None:
         )
 
 
-def _limit_child() -> None:  # runs in the child, before the parser starts
-    memory = settings.EXTRACT_MEMORY_MB * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    seconds = max(1, math.ceil(settings.EXTRACT_TIMEOUT_SECONDS))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-
-
 def _parse_isolated(kind: str, data: bytes) -> list[str]:
-    """The file's text parts, parsed in a child process bounded in memory, CPU and wall time."""
+    """The file's text parts, parsed in a bounded child process (content/isolation.py)."""
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "content.extraction_child", kind, str(MAX_PDF_PAGES)],
-            input=data,
-            capture_output=True,
-            timeout=settings.EXTRACT_TIMEOUT_SECONDS,
-            preexec_fn=_limit_child,  # sets resource limits only, before the child's interpreter starts
-            cwd=settings.BASE_DIR,
+        output = run_isolated(
+            "content.extraction_child", [kind, str(MAX_PDF_PAGES)], data, timeout=settings.EXTRACT_TIMEOUT_SECONDS
         )
-    except subprocess.TimeoutExpired:
-        raise ExtractionRefused(f"reading it took longer than {settings.EXTRACT_TIMEOUT_SECONDS} s") from None
-    if result.returncode != 0:
-        if b"MemoryError" in result.stderr:
-            raise ExtractionRefused(f"reading it needed more than {settings.EXTRACT_MEMORY_MB} MB of memory")
-        last_line = (result.stderr.decode(errors="replace").strip().splitlines() or ["no reason given"])[-1]
-        raise ExtractionRefused(f"the file could not be read ({last_line[:200]})")
-    return json.loads(result.stdout)
+    except IsolatedFailure as failure:
+        raise ExtractionRefused(str(failure)) from None
+    return json.loads(output)
 
 
 def extract_text_or_reason(file) -> tuple[str, str]:
@@ -91,7 +71,7 @@ def extract_text_or_reason(file) -> tuple[str, str]:
         file.seek(0)
         data = file.read()
         if kind in ARCHIVE_KINDS:
-            _check_archive(data)
+            check_archive(data)
         parts = _parse_isolated(kind, data)
     except ExtractionRefused as refused:
         logger.warning("Could not extract text from %s: %s", getattr(file, "name", "a file"), refused)
@@ -115,4 +95,4 @@ def extract_text(file) -> str:
     return extract_text_or_reason(file)[0]
 
 
-__all__ = ["ExtractionRefused", "extract_text", "extract_text_or_reason"]
+__all__ = ["ExtractionRefused", "check_archive", "extract_text", "extract_text_or_reason"]

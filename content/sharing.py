@@ -1,5 +1,5 @@
-"""Tracked share links, written once for the deal page, the asset page and the API: create, revoke,
-and count a buyer's views honestly.
+"""Tracked share links, written once for the deal page, the asset page, deal prep and the API: create,
+revoke, and count a buyer's views honestly.
 
 A link names one deal of its creator and up to SHARE_LINK_MAX_ASSETS published assets of external
 kinds. A view counts only when a person is likely behind it: not a HEAD or prefetch request, not a
@@ -41,6 +41,7 @@ MAX_ASSETS = 25
 MAX_NOTE = 10_000
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
+DEALS_TO_PICK = 200
 # Views from the sender's own session this soon after creating the link are the sender checking it.
 CREATOR_GRACE = datetime.timedelta(seconds=60)
 PREFETCH_HEADERS = {"purpose": ("prefetch", "preview"), "sec-purpose": ("prefetch",), "x-moz": ("prefetch",)}
@@ -48,7 +49,9 @@ SCANNERS_FILE = Path(__file__).resolve().parent / "data" / "link_scanners.txt"
 
 
 def _kind_label(kind: str) -> str:
-    return AssetKind(kind).label if kind in AssetKind.values else kind
+    """ "a battle card", "an email template": the kind as it reads in a sentence."""
+    label = (AssetKind(kind).label if kind in AssetKind.values else kind).lower()
+    return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
 
 
 def _clean_assets(user, assets) -> list[Asset]:
@@ -75,7 +78,7 @@ def _clean_assets(user, assets) -> list[Asset]:
             errors.append(f"No asset with id {number}.")
         elif asset.kind not in EXTERNAL_KINDS:
             errors.append(
-                f"“{asset.title}” is a {_kind_label(asset.kind).lower()}: internal, for the seller's side only, "
+                f"“{asset.title}” is {_kind_label(asset.kind)}: internal, for the seller's side only, "
                 "so it cannot be shared with a buyer."
             )
         elif not asset.is_released():
@@ -135,6 +138,21 @@ def share_link_create(*, user, assets, deal, note="", expires_at=None) -> ShareL
 def may_share_in(user, deal: Deal) -> bool:
     """Whether `user` may send a link for `deal`: its owner, or a manager."""
     return can(user, "share_assets") and (deal.owner_id == user.pk or can(user, "log_usage_for_others"))
+
+
+def is_shareable(asset: Asset) -> bool:
+    """Whether the asset may go into a link: released, of a kind written for buyers."""
+    return asset.kind in EXTERNAL_KINDS and asset.is_released()
+
+
+def deals_to_share_in(user, limit: int = DEALS_TO_PICK) -> list[Deal]:
+    """The user's own open deals by name, offered where a link starts from an asset (one query);
+    a manager sends links in others' deals from those deals' pages."""
+    if not can(user, "share_assets"):
+        return []
+    return list(
+        Deal.objects.open().owned_by(user).only("id", "crm_id", "name", "account").order_by("name", "id")[:limit]
+    )
 
 
 def shareable_assets(user, limit: int = 50):

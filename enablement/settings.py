@@ -147,8 +147,10 @@ API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
 
-# Tracked share links: requests per link and minute before its buyer page answers 429.
+# Tracked share links: requests per link and minute before its buyer page answers 429 (its page
+# images, dozens per document, are counted apart).
 SHARE_LINK_RATE_PER_MINUTE = env_int("SHARE_LINK_RATE_PER_MINUTE", 120)
+SHARE_LINK_PAGE_IMAGE_RATE_PER_MINUTE = env_int("SHARE_LINK_PAGE_IMAGE_RATE_PER_MINUTE", 600)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 300)
 # The client's address: REMOTE_ADDR, unless the reverse proxy in front sets this header (for example
 # X-Forwarded-For); then the address TRUSTED_PROXY_COUNT entries from its right end, the one our own
@@ -247,6 +249,10 @@ EXTRACT_IN_BACKGROUND_BYTES = env_int("EXTRACT_IN_BACKGROUND_BYTES", 2_000_000)
 # Text extraction runs in a child process with these limits (a hostile file gets a note, not a worker).
 EXTRACT_TIMEOUT_SECONDS = env_int("EXTRACT_TIMEOUT_SECONDS", 30)
 EXTRACT_MEMORY_MB = env_int("EXTRACT_MEMORY_MB", 1024)
+# File previews on the asset and buyer pages: PDF pages are drawn by a child process with the memory
+# limit above and this time limit (a page view waits for it), and only the first PREVIEW_MAX_PAGES.
+PREVIEW_TIMEOUT_SECONDS = env_int("PREVIEW_TIMEOUT_SECONDS", 10)
+PREVIEW_MAX_PAGES = env_int("PREVIEW_MAX_PAGES", 50)
 DEAL_IMPORT_BACKGROUND_BYTES = env_int("DEAL_IMPORT_BACKGROUND_BYTES", 1_000_000)
 
 # Background work: a database-backed queue; run `python manage.py db_worker` beside the web processes.

@@ -16,15 +16,25 @@ MZ_HEAD = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 120
 
 def pdf_bytes(text: str) -> bytes:
     """A minimal one-page PDF showing `text` in Helvetica, with a correct xref table."""
-    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    return pdf_pages([text])
+
+
+def pdf_pages(texts, size=(612, 792)) -> bytes:
+    """A minimal PDF with a page per text (Letter by default), with a correct xref table."""
+    count = len(texts)
+    font = 3 + 2 * count  # catalog, pages, then a page and its content stream per text, then the font
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count)), count),
     ]
+    for index, text in enumerate(texts):
+        stream = f"BT /F1 18 Tf 72 {size[1] - 72} Td ({text}) Tj ET".encode()
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (size[0], size[1], 4 + 2 * index, font)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -87,6 +97,7 @@ __all__ = [
     "PNG_1PX",
     "docx_bytes",
     "pdf_bytes",
+    "pdf_pages",
     "pptx_bytes",
     "stored_files",
     "upload",

@@ -64,3 +64,23 @@ def test_a_large_import_goes_through_the_bucket_and_is_removed_after(
     assert job.status == "succeeded" and Deal.objects.count() == 30
     assert keys(s3) == []  # stored in the bucket for the worker, deleted once imported
     assert not settings.MEDIA_ROOT.exists()
+
+
+def test_a_pdf_page_preview_is_drawn_into_the_bucket_and_served_from_it(s3, marketer, rep_client, settings):
+    import re
+
+    from content.models import Asset
+
+    from .assets_helpers import pdf_bytes
+
+    asset = AssetFactory(owner=marketer)
+    asset_save_file(asset=asset, uploaded_file=upload("story.pdf", pdf_bytes("Walrus")))
+    html = rep_client.get(asset.get_absolute_url()).content.decode()
+    src = re.search(r'<img src="([^"]+)"', html).group(1)
+    for _ in range(2):  # drawn, then read back from the bucket
+        response = rep_client.get(src)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    sha = Asset.objects.get(pk=asset.pk).file_preview["sha256"]
+    assert sorted(key for key in keys(s3) if key.startswith("previews/")) == [f"previews/{sha}/1-800.png"]
+    assert not settings.MEDIA_ROOT.exists()

@@ -78,6 +78,20 @@ PAGES = [
         everyone(405, outsider=405),
     ),
     ("asset verify (not the owner)", "post", lambda w: f"/assets/{w.published.pk}/verify/", {}, only(302, "marketer")),
+    (
+        "asset page image, a version the file does not have",
+        "get",
+        lambda w: f"/assets/{w.published.pk}/pages/0123456789abcdef/1-800.png",
+        None,
+        everyone(404),
+    ),
+    (
+        "draft asset page image",
+        "get",
+        lambda w: f"/assets/{w.draft.pk}/pages/0123456789abcdef/1-800.png",
+        None,
+        everyone(404),
+    ),
     ("asset 'I used this' box", "get", lambda w: f"/assets/{w.published.pk}/use/", None, everyone(200)),
     (
         "draft asset 'I used this' box",
@@ -232,6 +246,13 @@ PAGES = [
         everyone(404, anonymous=404, outsider=404),
     ),
     (
+        "buyer page image, unknown link",
+        "get",
+        lambda w: "/s/" + "A" * 43 + "/pages/1/0123456789abcdef/1-800.png",
+        None,
+        everyone(404, anonymous=404, outsider=404),
+    ),
+    (
         "buyer beacon",
         "post",
         lambda w: "/s/" + "A" * 43 + "/seen/",
@@ -281,6 +302,7 @@ def test_every_routed_page_is_in_the_matrix():
         "assets/<int:pk>/status/",
         "assets/<int:pk>/verify/",
         "assets/<int:pk>/use/",
+        "assets/<int:pk>/pages/<slug:version>/<int:page>-<int:width>.png",
         "calendar/",
         "calendar/plan/",
         "calendar/assets/<int:pk>/reschedule/",
@@ -311,6 +333,7 @@ def test_every_routed_page_is_in_the_matrix():
         "s/<str:token>/",
         "s/<str:token>/files/<int:asset_id>/",
         "s/<str:token>/seen/",
+        "s/<str:token>/pages/<int:asset_id>/<slug:version>/<int:page>-<int:width>.png",
         "share-links/new/",
         "share-links/<int:pk>/revoke/",
     }

@@ -386,6 +386,171 @@ def test_a_refused_link_from_the_page_says_why_and_creates_nothing(rep_client, d
     assert not ShareLink.objects.exists()
 
 
+def test_a_new_link_is_shown_as_its_absolute_address_with_a_copy_button(rep_client, deal, shareable):
+    answer = rep_client.post(
+        "/share-links/new/", {"deal": deal.crm_id, "assets": [shareable[0].pk], "next": "/"}, follow=True
+    )
+    link = ShareLink.objects.get()
+    html = answer.content.decode()
+    assert "Tracked link created: send this address to your buyer" in html
+    assert f'value="{link.public_url}" readonly' in html
+    assert 'data-copy="new-link-1" hidden>Copy link</button>' in html
+
+
+# --- the asset page -------------------------------------------------------------------------------
+
+
+def asset_page(client, asset):
+    return client.get(asset.get_absolute_url()).content.decode()
+
+
+def test_the_asset_page_offers_a_link_in_one_of_the_reps_own_open_deals_by_name(rep, rep_client, other_rep, shareable):
+    DealFactory(owner=rep, name="Globex renewal", account="Globex", crm_id="006MINE")
+    DealFactory(owner=rep, name="Lost one", status=DealStatus.LOST, close_date=timezone.localdate())
+    DealFactory(owner=other_rep, name="Someone else's deal")
+    html = asset_page(rep_client, shareable[0])
+    assert "Send to a buyer" in html
+    assert '<option value="006MINE">Globex renewal — Globex</option>' in html
+    assert "Lost one" not in html and "Someone else" not in html
+    assert '<select id="share-deal" name="deal" required>' in html  # picked, never typed
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: AssetFactory(kind=AssetKind.BATTLE_CARD),
+        lambda: AssetFactory(kind=AssetKind.EMAIL_TEMPLATE),
+        lambda: AssetFactory(kind=AssetKind.CASE_STUDY, status=AssetStatus.DRAFT, published_at=None),
+        lambda: AssetFactory(kind=AssetKind.CASE_STUDY, expires_on=timezone.localdate()),
+    ],
+    ids=["battle card", "email template", "draft", "expired"],
+)
+def test_the_asset_page_offers_no_link_for_what_a_buyer_may_not_see(marketer_client, deal, make):
+    assert "Send to a buyer" not in asset_page(marketer_client, make())
+
+
+def test_the_asset_page_offers_no_link_to_those_the_rules_do_not_let_share(rep_client, deal, shareable, monkeypatch):
+    from content.permissions import MANAGERS, RULES
+
+    monkeypatch.setitem(RULES, "share_assets", frozenset({MANAGERS}))
+    assert "Send to a buyer" not in asset_page(rep_client, shareable[0])
+
+
+def test_a_rep_without_open_deals_is_told_so_on_the_asset_page(rep_client, shareable):
+    assert "You have no open deals to send it in." in asset_page(rep_client, shareable[0])
+
+
+def test_a_rep_creates_a_link_from_the_asset_page_and_sees_its_address(rep_client, deal, shareable):
+    answer = rep_client.post(
+        "/share-links/new/",
+        {
+            "deal": deal.crm_id,
+            "assets": [shareable[0].pk],
+            "note": "As discussed",
+            "expires_on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+            "next": shareable[0].get_absolute_url(),
+        },
+    )
+    assert answer.status_code == 302 and answer["Location"] == shareable[0].get_absolute_url()
+    link = ShareLink.objects.get()
+    assert (link.deal, link.note, [i.asset for i in link.items.all()]) == (deal, "As discussed", [shareable[0]])
+    assert link.expires_at.date() == timezone.localdate() + datetime.timedelta(days=30)
+    html = rep_client.get(answer["Location"]).content.decode()
+    assert f'value="{link.public_url}" readonly' in html
+
+
+def test_a_rep_cannot_send_a_link_in_another_reps_deal_from_the_asset_page(rep_client, other_rep, shareable):
+    theirs = DealFactory(owner=other_rep, name="Not yours")
+    answer = rep_client.post(
+        "/share-links/new/",
+        {"deal": theirs.crm_id, "assets": [shareable[0].pk], "next": shareable[0].get_absolute_url()},
+        follow=True,
+    )
+    assert "No deal with this CRM id among your deals." in answer.content.decode()
+    assert not ShareLink.objects.exists()
+
+
+def test_an_internal_kind_posted_from_the_asset_page_is_refused_with_a_reason(rep_client, deal):
+    card = AssetFactory(kind=AssetKind.BATTLE_CARD, title="Versus Rival")
+    answer = rep_client.post(
+        "/share-links/new/",
+        {"deal": deal.crm_id, "assets": [card.pk], "next": card.get_absolute_url()},
+        follow=True,
+    )
+    html = answer.content.decode()
+    assert "“Versus Rival” is a battle card: internal, for the seller&#x27;s side only" in html
+    assert not ShareLink.objects.exists()
+
+
+# --- deal prep ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def prepared(deal):
+    from content.models import FunnelStage
+
+    stage = FunnelStage.objects.order_by("order").first()
+    deal.funnel_stage = stage
+    deal.save()
+    story = AssetFactory(kind=AssetKind.CASE_STUDY, title="Globex story", customer="Globex")
+    template = AssetFactory(kind=AssetKind.EMAIL_TEMPLATE, title="Follow-up email")
+    for asset in (story, template):
+        asset.stages.add(stage)
+    return deal, story, template
+
+
+def prep_page(client, deal):
+    return client.get(f"/prep/{deal.crm_id}/")
+
+
+def test_deal_prep_offers_the_recommended_assets_a_buyer_may_see(rep_client, prepared):
+    deal, story, template = prepared
+    html = prep_page(rep_client, deal).content.decode()
+    assert "Send to the buyer" in html
+    assert f'name="assets" value="{story.pk}" checked' in html
+    assert f'name="assets" value="{template.pk}"' not in html  # internal: recommended, not sendable
+    assert f'name="deal" value="{deal.crm_id}"' in html
+
+
+def test_a_rep_creates_a_link_from_deal_prep(rep_client, prepared):
+    deal, story, _ = prepared
+    back = f"/prep/{deal.crm_id}/"
+    answer = rep_client.post("/share-links/new/", {"deal": deal.crm_id, "assets": [story.pk], "next": back})
+    assert answer["Location"] == back
+    link = ShareLink.objects.get()
+    assert (link.deal, [i.asset for i in link.items.all()]) == (deal, [story])
+    assert link.public_url in rep_client.get(back).content.decode()
+
+
+def test_deal_prep_of_another_reps_deal_offers_no_link_and_a_forged_post_is_refused(
+    rep_client, other_rep, prepared, manager
+):
+    from django.test import Client
+
+    deal, story, template = prepared
+    theirs = DealFactory(owner=other_rep, funnel_stage=deal.funnel_stage)
+    assert prep_page(rep_client, theirs).status_code == 404
+    managers = Client()
+    managers.force_login(manager)
+    assert "Send to the buyer" in prep_page(managers, theirs).content.decode()  # managers send for anyone
+    answer = rep_client.post(
+        "/share-links/new/", {"deal": theirs.crm_id, "assets": [story.pk], "next": f"/prep/{deal.crm_id}/"}, follow=True
+    )
+    assert "No deal with this CRM id among your deals." in answer.content.decode()
+    internal = rep_client.post(
+        "/share-links/new/",
+        {"deal": deal.crm_id, "assets": [story.pk, template.pk], "next": f"/prep/{deal.crm_id}/"},
+        follow=True,
+    )
+    assert "is an email template: internal" in internal.content.decode()
+    assert not ShareLink.objects.exists()
+
+
+def test_a_marketer_sees_deal_prep_without_the_link_form(marketer_client, prepared):
+    deal, _, _ = prepared
+    assert "Send to the buyer" not in prep_page(marketer_client, deal).content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_views_lose_no_view_and_log_one_use_per_asset():
     """20 buyers open a new link at once (threads on their own connections on PostgreSQL)."""

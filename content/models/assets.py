@@ -125,6 +125,9 @@ class Asset(models.Model):
         editable=False,
         help_text="Why the file's text could not be extracted (shown to marketing); empty when it was.",
     )
+    # What the file holds for its preview, read once per stored file by content.previews: its hash,
+    # and its page count and page sizes (PDF) or outline (DOCX, PPTX), or why it cannot be previewed.
+    file_preview = models.JSONField(null=True, blank=True, editable=False)
     external_url = models.URLField(blank=True, max_length=500)
 
     stages = models.ManyToManyField(FunnelStage, blank=True, related_name="assets")

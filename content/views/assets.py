@@ -1,6 +1,8 @@
 """The asset page (what a rep reads before a call), the file download, marketer editing and
 status changes, and owners' due list."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,8 +21,11 @@ from ..filtering import FilterError
 from ..markdown import render_markdown
 from ..models import Asset, AssetKind, AssetStatus
 from ..permissions import can, can_open_asset, require, visible_assets
+from ..previews import preview_of
 from ..semantic.display import embedding_context
+from ..sharing import MAX_DAYS, deals_to_share_in, is_shareable
 from ..uploads import extension_of
+from .previews import asset_page_url
 
 # The button a marketer presses for each target status.
 TRANSITION_LABELS = {
@@ -74,9 +79,20 @@ def asset_detail(request, pk):
             "transitions": transitions,
             "may_verify": asset.status == AssetStatus.PUBLISHED and may_verify(request.user, asset),
             "file_type": extension_of(asset.file.name).upper() if asset.file else "",
+            "preview": preview_of(asset, asset_page_url(asset)),
+            "share": _share_box(request.user, asset),
             **embedding_context(asset, user=request.user),
         },
     )
+
+
+def _share_box(user, asset):
+    """The "Send to a buyer" box: for those who may share, on an asset a buyer may see."""
+    if not (can(user, "share_assets") and is_shareable(asset)):
+        return None
+    today = timezone.localdate()
+    last_day = today + timedelta(days=MAX_DAYS - 1)
+    return {"deals": deals_to_share_in(user), "min": today + timedelta(days=1), "max": last_day}
 
 
 @require("view_library")

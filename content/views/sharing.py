@@ -1,5 +1,6 @@
-"""Tracked share links on the pages: the buyer's page (no account), its files and its beacon; and
-creating and revoking a link from a deal page or an asset page. The rules live in content/sharing.py."""
+"""Tracked share links on the pages: the buyer's page (no account), its files, the page images of
+their previews and its beacon; and creating and revoking a link from a deal page, an asset page or
+deal prep. The rules live in content/sharing.py."""
 
 import datetime
 import re
@@ -22,30 +23,35 @@ from ..markdown import render_markdown
 from ..models import ShareLink
 from ..models.sharing import ShareViewKind
 from ..permissions import require
+from ..previews import has_preview, preview_of
 from ..sharing import record_seconds, record_views, share_link_create, share_link_revoke, visible_share_links
+from .previews import image_response
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 VISITOR_COOKIE = "buyer"
 VISITOR = re.compile(r"^[0-9a-f]{32}$")
-# The buyer's page loads only its own stylesheet and script, frames only its own files, and may be
-# framed by nobody.
+# The buyer's page loads only its own stylesheet, script and page images, and may be framed by nobody.
 BUYER_CSP = (
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 FILE_CSP = "default-src 'none'; object-src 'self'; plugin-types application/pdf; frame-ancestors 'self'"
+IMAGE_CSP = "default-src 'none'; frame-ancestors 'none'"
 INLINE_TYPES = {".pdf": "application/pdf"}
+# A page image at one address never changes (it names the file's hash); a buyer's browser keeps it a
+# few minutes, so that scrolling back does not ask again, and a withdrawn link is soon dark.
+BUYER_IMAGE_CACHE = "private, max-age=300"
 
 
-def _private(response, *, csp=BUYER_CSP):
+def _private(response, *, csp=BUYER_CSP, cache="private, no-store"):
     response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
     response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = cache
     response["Content-Security-Policy"] = csp
     return response
 
 
-def _link_or_answer(request, token):
+def _link_or_answer(request, token, *, rate="page"):
     """The live link for `token`, or the page to answer instead: 404 unknown (tampered, truncated),
     410 revoked or expired, 429 past the link's rate."""
     link = None
@@ -57,16 +63,17 @@ def _link_or_answer(request, token):
         reason = "withdrawn by the sender" if link.revoked_at else "past its expiry date"
         context = {"reason": reason, "sender": link.created_by}
         return None, _private(render(request, "sharing/gone.html", context, status=410))
-    if _over_rate(link):
+    if _over_rate(link, rate):
         return None, _private(render(request, "sharing/busy.html", status=429))
     return link, None
 
 
-def _over_rate(link) -> bool:
-    """At most SHARE_LINK_RATE_PER_MINUTE requests per link and minute, counted in the default cache
+def _over_rate(link, rate="page") -> bool:
+    """At most SHARE_LINK_RATE_PER_MINUTE requests per link and minute (page images: their own
+    SHARE_LINK_PAGE_IMAGE_RATE_PER_MINUTE, a document has dozens), counted in the default cache
     (Redis, shared by every worker, when REDIS_URL is set; otherwise each worker counts its own)."""
-    limit = settings.SHARE_LINK_RATE_PER_MINUTE
-    key = f"share-rate:{link.pk}:{int(timezone.now().timestamp() // 60)}"
+    limit = settings.SHARE_LINK_PAGE_IMAGE_RATE_PER_MINUTE if rate == "images" else settings.SHARE_LINK_RATE_PER_MINUTE
+    key = f"share-rate:{rate}:{link.pk}:{int(timezone.now().timestamp() // 60)}"
     shared = caches["default"]
     if shared.add(key, 1, 120):
         return False
@@ -110,7 +117,7 @@ def buyer_page(request, token):
             "asset": asset,
             "body": render_markdown(asset.body),
             "file_url": reverse("buyer-file", args=[link.token, asset.pk]) if asset.file else "",
-            "inline": asset.file.name.lower().endswith(tuple(INLINE_TYPES)) if asset.file else False,
+            "preview": preview_of(asset, _buyer_page_url(link, asset)) if has_preview(asset) else None,
         }
         for asset in shown
     ]
@@ -156,6 +163,26 @@ def buyer_file(request, token, asset_id):
     return _private(response, csp=FILE_CSP)
 
 
+def _buyer_page_url(link, asset):
+    """`page_url` for content.previews.preview_of: the link's own addresses for its page images."""
+    return lambda version, page, width: reverse("buyer-page-image", args=[link.token, asset.pk, version, page, width])
+
+
+@require_http_methods(["GET", "HEAD"])
+def buyer_page_image(request, token, asset_id, version, page, width):
+    """A page image of a file of the link (no view is recorded: the page itself counted)."""
+    link, answer = _link_or_answer(request, token, rate="images")
+    if answer is not None:
+        return answer
+    item = link.items.select_related("asset").filter(asset_id=asset_id).first()
+    if item is None or not item.asset.is_released() or not item.asset.file:
+        return _private(render(request, "sharing/not_found.html", status=404))
+    response = image_response(
+        request, item.asset, version=version, page=page, width=width, cache_control=BUYER_IMAGE_CACHE
+    )
+    return _private(response, csp=IMAGE_CSP, cache=response["Cache-Control"])
+
+
 @csrf_exempt  # sent by the buyer's browser without a session; it can only raise a view's duration
 @require_POST
 def buyer_beacon(request, token):
@@ -195,7 +222,8 @@ def share_create(request):
             for message in messages_:
                 messages.error(request, message)
         return redirect(_back(request, fallback))
-    messages.success(request, f"Tracked link created: {link.public_url}")
+    # includes/messages.html shows a message tagged "share-link" as the address with a copy button.
+    messages.success(request, link.public_url, extra_tags="share-link")
     return redirect(_back(request, link.deal.get_absolute_url()))
 
 
@@ -222,6 +250,11 @@ def share_revoke(request, pk):
 urlpatterns = [
     path("s/<str:token>/", buyer_page, name="buyer-page"),
     path("s/<str:token>/files/<int:asset_id>/", buyer_file, name="buyer-file"),
+    path(
+        "s/<str:token>/pages/<int:asset_id>/<slug:version>/<int:page>-<int:width>.png",
+        buyer_page_image,
+        name="buyer-page-image",
+    ),
     path("s/<str:token>/seen/", buyer_beacon, name="buyer-beacon"),
     path("share-links/new/", share_create, name="share-create"),
     path("share-links/<int:pk>/revoke/", share_revoke, name="share-revoke"),

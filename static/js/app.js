@@ -6,3 +6,30 @@ document.addEventListener("htmx:responseError", function (event) {
     target.textContent = "Something went wrong (" + event.detail.xhr.status + "). Please try again.";
   }
 });
+
+// Copy buttons beside a tracked link's address (sharing/_copy_field.html): shown only with a script.
+(function () {
+  "use strict";
+  function ready() {
+    document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+    var field = button && document.getElementById(button.getAttribute("data-copy"));
+    if (!field) { return; }
+    function copied() {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+    }
+    function byHand() {
+      field.select();
+      try { if (document.execCommand("copy")) { copied(); } } catch (error) { /* the address stays selected */ }
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(copied, byHand);
+    } else {
+      byHand();
+    }
+  });
+})();
