@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import (
@@ -50,6 +49,7 @@ from ..requesting.forms import (
     TransitionForm,
     marketers,
 )
+from .navigation import safe_next
 
 CARDS_PER_COLUMN = 25
 BOARD_COLUMNS = [
@@ -253,18 +253,6 @@ def request_triage(request):
     )
 
 
-def _safe_next(request, fallback):
-    """The page to return to: a path on this site only (a bare word would be taken for a view name)."""
-    target = request.POST.get("next", "")
-    if (
-        target.startswith("/")
-        and "\x00" not in target
-        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-    ):
-        return target
-    return fallback
-
-
 @require_POST
 @require("triage_requests")
 def request_triage_action(request, pk, action):
@@ -319,7 +307,7 @@ def request_triage_action(request, pk, action):
         messages.error(request, error)
     else:
         messages.success(request, done)
-    return redirect(_safe_next(request, reverse("request-detail", args=[pk])))
+    return redirect(safe_next(request, reverse("request-detail", args=[pk])))
 
 
 @require_GET

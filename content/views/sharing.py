@@ -14,7 +14,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,6 +24,7 @@ from ..models.sharing import ShareViewKind
 from ..permissions import require
 from ..previews import has_preview, preview_of
 from ..sharing import record_seconds, record_views, share_link_create, share_link_revoke, visible_share_links
+from .navigation import safe_next
 from .previews import image_response
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -197,13 +197,6 @@ def buyer_beacon(request, token):
     return HttpResponse(status=204)
 
 
-def _back(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
 @require("share_assets")
 @require_POST
 def share_create(request):
@@ -221,10 +214,10 @@ def share_create(request):
         for messages_ in error.message_dict.values():
             for message in messages_:
                 messages.error(request, message)
-        return redirect(_back(request, fallback))
+        return redirect(safe_next(request, fallback))
     # includes/messages.html shows a message tagged "share-link" as the address with a copy button.
     messages.success(request, link.public_url, extra_tags="share-link")
-    return redirect(_back(request, link.deal.get_absolute_url()))
+    return redirect(safe_next(request, link.deal.get_absolute_url()))
 
 
 def _expiry(value: str):
@@ -244,7 +237,7 @@ def share_revoke(request, pk):
     link = get_object_or_404(visible_share_links(request.user).select_related("deal"), pk=pk)
     share_link_revoke(user=request.user, link=link)
     messages.success(request, "The link is revoked: its buyer page now says it was withdrawn.")
-    return redirect(_back(request, link.deal.get_absolute_url()))
+    return redirect(safe_next(request, link.deal.get_absolute_url()))
 
 
 urlpatterns = [
