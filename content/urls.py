@@ -14,10 +14,12 @@ from .views import (
     reports,
     requests,
     sharing,
+    sso,
 )
 
 urlpatterns = [
     *auth.urlpatterns,
+    *sso.urlpatterns,
     *account.urlpatterns,
     *health.urlpatterns,
     *definitions.urlpatterns,

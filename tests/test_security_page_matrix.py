@@ -40,6 +40,9 @@ PAGES = [
         {"anonymous": 200, "rep": 302, "marketer": 302, "manager": 302, "outsider": 302},
     ),
     ("logout by GET", "get", lambda w: "/logout/", None, everyone(405, outsider=405)),
+    # single sign-on is off unless OIDC_ISSUER is set (tests/test_sso.py signs in through it)
+    ("SSO start, SSO off", "get", lambda w: "/sso/start/", None, everyone(404, anonymous=404, outsider=404)),
+    ("SSO callback, SSO off", "get", lambda w: "/sso/callback/", None, everyone(404, anonymous=404, outsider=404)),
     ("logout", "post", lambda w: "/logout/", {}, everyone(302, outsider=302)),
     ("health check", "get", lambda w: "/healthz", None, everyone(200, anonymous=200, outsider=200)),
     ("definitions", "get", lambda w: "/definitions/", None, everyone(200)),
@@ -265,6 +268,8 @@ def test_every_routed_page_is_in_the_matrix():
     covered_prefixes = {
         "login/",
         "logout/",
+        "sso/start/",
+        "sso/callback/",
         "healthz",
         "definitions/",
         "account/token/",
