@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "content.middleware.LoginRequiredMiddleware",
+    "content.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,6 +175,8 @@ OIDC_RP_SIGN_ALGO = "RS256"
 # the way in when the provider is down.
 PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
 ADMIN_PASSWORD_SIGN_IN = env_bool("ADMIN_PASSWORD_SIGN_IN", True)
+# A signed-in user's last activity is written at most once per this many seconds (0: not recorded).
+LAST_SEEN_INTERVAL_SECONDS = env_int("LAST_SEEN_INTERVAL_SECONDS", 300)
 
 # API tokens older than this many days are refused (0: tokens never expire).
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)

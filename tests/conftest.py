@@ -23,6 +23,13 @@ def _keyword_search_only(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_activity_writes(settings):
+    # Last activity is one UPDATE per user and interval (content.people.note_activity): off here so
+    # that query-count tests count a page's own queries; tests/test_people.py switches it on.
+    settings.LAST_SEEN_INTERVAL_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

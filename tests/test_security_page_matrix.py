@@ -244,6 +244,21 @@ PAGES = [
     ("create a share link, invalid post", "post", lambda w: "/share-links/new/", {}, everyone(302)),
     ("create a share link by GET", "get", lambda w: "/share-links/new/", None, everyone(405)),
     ("revoke an unknown share link", "post", lambda w: "/share-links/999999/revoke/", {}, everyone(404)),
+    ("people", "get", lambda w: "/people/", None, only(200, "manager")),
+    (
+        "deactivate someone: confirm page",
+        "get",
+        lambda w: f"/people/{w.rep.pk}/deactivate/",
+        None,
+        only(200, "manager"),
+    ),
+    (
+        "deactivate someone: unknown successor",
+        "post",
+        lambda w: f"/people/{w.rep.pk}/deactivate/",
+        {"successor": "nobody"},
+        only(400, "manager"),
+    ),
 ]
 
 CASES = matrix_cases(PAGES)
@@ -301,6 +316,8 @@ def test_every_routed_page_is_in_the_matrix():
         r"^deals/(?P<crm_id>[A-Za-z0-9._\-]+)/log/$",
         r"^deals/(?P<crm_id>[A-Za-z0-9._\-]+)/objection/$",
         "jobs/<int:pk>/",
+        "people/",
+        "people/<int:pk>/deactivate/",
         "reports/",
         *[f"reports/{name}/" for name in REPORTS],
         "requests/",
