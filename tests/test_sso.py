@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 
-from content.models import Person
+from content.models import Person, SignedInSession
+from content.people import user_deactivate
 
 from .factories import UserFactory
 from .sso_helpers import free_port, sign_in_with_sso
@@ -60,6 +61,7 @@ def test_a_first_sign_in_creates_the_user_with_the_mapped_role(client, sso):
     assert not alice.has_usable_password()
     assert roles("alice") == {"Sales"}
     assert Person.objects.get(user=alice).sso_subject == subject
+    assert SignedInSession.objects.filter(user=alice).count() == 1  # so that deactivating her ends it
     assert client.get("/").status_code == 200  # the library, as a rep
     assert client.get("/reports/").status_code == 403
 
@@ -122,7 +124,6 @@ def test_the_account_is_matched_by_subject_when_the_username_changes(client, sso
     subject = sso.user("frank", groups=["sales-team"])
     sign_in_with_sso(client, "frank")
     frank = User.objects.get(username="frank")
-    Person.objects.filter(user=frank).update(sso_subject=subject)
     frank.username = "frank.old"
     frank.save()
     sign_in_with_sso(Client(), "frank")
@@ -267,6 +268,19 @@ def test_with_password_sign_in_off_staff_may_still_use_the_admin_sign_in(client,
     other = Client()
     other.post("/admin/login/", {"username": "ops", "password": "pw-long-enough-123"})
     assert not is_signed_in(other)
+
+
+def test_deactivating_someone_ends_the_session_they_opened_with_sso(
+    client, sso, manager, django_capture_on_commit_callbacks
+):
+    sso.user("kim", groups=["sales-team"])
+    sign_in_with_sso(client, "kim")
+    with django_capture_on_commit_callbacks(execute=True):
+        done = user_deactivate(actor=manager, user=User.objects.get(username="kim"))
+    assert done.sessions == 1
+    assert not is_signed_in(client)
+    refused = sign_in_with_sso(Client(), "kim")  # the provider still lets her in; the library does not
+    assert refused.status_code == 403
 
 
 def test_a_user_deactivated_while_signed_in_with_sso_is_signed_out_at_the_next_request(client, sso):
