@@ -13,7 +13,9 @@ class ContentConfig(AppConfig):
         from . import (  # noqa: F401
             assets,  # registers the text extraction job handler for the workers
             importers,  # registers the deal import job handler for the workers
+            people,  # records the sessions a user signs in with, so that deactivation can end them
             signals,  # keeps the search index and the report cache in step
+            sso,  # checks OIDC_ROLE_MAP
             tokens,  # revokes a user's API token when their password changes or they are deactivated
         )
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .caching import reports_changed
 from .extraction import extract_text_or_reason
 from .jobs import job_handler, job_start
 from .models import Asset, AssetKind, AssetStatus
@@ -386,6 +387,24 @@ def extract_text_job(*, job, progress):
     return {"characters": len(text)}
 
 
+@transaction.atomic
+def asset_owner_transfer(*, actor, from_user, to_user) -> int:
+    """Every asset `from_user` owns becomes `to_user`'s (when an owner leaves: content.people), in one
+    statement under a lock on those rows; returns how many. Marketing or a manager may do it; the new
+    owner must be an active marketer, since owners verify their assets."""
+    if not (can(actor, "edit_assets") or can(actor, "manage_users")):
+        raise PermissionDenied("Only marketing or a manager transfers asset ownership.")
+    if not to_user.is_active or not is_marketer(to_user):
+        raise ValidationError({"owner": f"{to_user.username} is not an active marketer and cannot own assets."})
+    owned = Asset.objects.filter(owner=from_user)
+    ids = list(owned.select_for_update().values_list("pk", flat=True))
+    if not ids:
+        return 0
+    moved = Asset.objects.filter(pk__in=ids).update(owner=to_user, updated_at=timezone.now())
+    reports_changed()  # a bulk update sends no post_save: the freshness report names owners
+    return moved
+
+
 def download_name(asset: Asset) -> str:
     return safe_file_name(asset.file.name)
 
@@ -395,6 +414,7 @@ __all__ = [
     "KIND_REQUIRED",
     "AssetStamps",
     "asset_create",
+    "asset_owner_transfer",
     "asset_plan",
     "asset_reschedule",
     "asset_rule_errors",

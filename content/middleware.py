@@ -1,4 +1,5 @@
-"""Site-wide request rules: sign-in for every page, and security headers with a strict CSP."""
+"""Site-wide request rules: sign-in for every page, security headers with a strict CSP, and the
+signed-in user's last activity."""
 
 import json
 import logging
@@ -6,6 +7,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+
+from .people import note_activity
 
 request_log = logging.getLogger("enablement.requests")
 
@@ -66,4 +69,19 @@ class RequestLogMiddleware:
                 }
             )
         )
+        return response
+
+
+class LastSeenMiddleware:
+    """Notes that the signed-in user (by session or API token) was active: at most one UPDATE per
+    user and LAST_SEEN_INTERVAL_SECONDS (content.people.note_activity), after the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # DRF sets it here too once a token authenticated
+        if user is not None and user.is_authenticated and user.is_active:
+            note_activity(user)
         return response

@@ -2,7 +2,8 @@
 
 Reps (group Sales) read published assets, log usage, submit and +1 requests. Marketers (group
 Marketing) also edit assets, triage requests and plan the calendar. Managers (group Managers) also
-see every report and import deals. A signed-in user in no group sees nothing.
+see every report, import deals and manage people (the people page, deactivation). A signed-in user in
+no group sees nothing.
 """
 
 from functools import wraps
@@ -42,6 +43,7 @@ RULES: dict[str, frozenset[str]] = {
     "edit_deals": frozenset({MANAGERS}),
     "log_usage_for_others": frozenset({MANAGERS}),
     "view_all_jobs": frozenset({MANAGERS}),
+    "manage_users": frozenset({MANAGERS}),
 }
 
 

@@ -15,8 +15,13 @@ from rest_framework.exceptions import AuthenticationFailed
 
 
 def token_expires_at(token: Token) -> datetime.datetime | None:
+    return token_expiry_after(token.created)
+
+
+def token_expiry_after(created: datetime.datetime) -> datetime.datetime | None:
+    """When a token created at `created` expires (None: tokens never expire)."""
     days = settings.API_TOKEN_TTL_DAYS
-    return token.created + datetime.timedelta(days=days) if days else None
+    return created + datetime.timedelta(days=days) if days else None
 
 
 def token_is_expired(token: Token) -> bool:

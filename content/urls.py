@@ -11,14 +11,17 @@ from .views import (
     health,
     jobs,
     library,
+    people,
     previews,
     reports,
     requests,
     sharing,
+    sso,
 )
 
 urlpatterns = [
     *auth.urlpatterns,
+    *sso.urlpatterns,
     *account.urlpatterns,
     *health.urlpatterns,
     *definitions.urlpatterns,
@@ -29,6 +32,7 @@ urlpatterns = [
     *deal_prep.urlpatterns,
     *deals.urlpatterns,
     *jobs.urlpatterns,
+    *people.urlpatterns,
     *reports.urlpatterns,
     *requests.urlpatterns,
     *sharing.urlpatterns,

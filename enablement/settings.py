@@ -38,6 +38,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_map(name: str, default: str = "") -> dict[str, str]:
+    """Reads "a=A,b=B" as {"a": "A", "b": "B"}; an item without "=" is refused."""
+    mapping = {}
+    for item in env_list(name, default):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name}: {item!r} is not written key=value")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -83,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "content.middleware.LoginRequiredMiddleware",
+    "content.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -138,6 +150,34 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "library"
 LOGOUT_REDIRECT_URL = "login"
 
+# Single sign-on by OpenID Connect (content/sso.py): on when OIDC_ISSUER is set, off entirely (no
+# button, no routes) otherwise. Endpoints and keys are discovered from
+# <OIDC_ISSUER>/.well-known/openid-configuration; every call to the provider gives up after
+# OIDC_TIMEOUT_SECONDS. OIDC_ROLE_MAP maps values of the groups claim to the role groups
+# (content/permissions.py), e.g. "sales-team=Sales,marketing=Marketing,sales-managers=Managers".
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile groups")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_ROLE_MAP = env_map("OIDC_ROLE_MAP")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 4)
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too.")
+# mozilla-django-oidc's own knobs, fixed: the code flow with PKCE and a nonce, RS256 ID tokens.
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+OIDC_USE_PKCE = True
+OIDC_RP_SIGN_ALGO = "RS256"
+# PASSWORD_SIGN_IN=0: the sign-in page has no password form and every password sign-in is refused
+# (page, API token endpoint), except staff at /admin/login/ while ADMIN_PASSWORD_SIGN_IN is on:
+# the way in when the provider is down.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+ADMIN_PASSWORD_SIGN_IN = env_bool("ADMIN_PASSWORD_SIGN_IN", True)
+# A signed-in user's last activity is written at most once per this many seconds (0: not recorded).
+LAST_SEEN_INTERVAL_SECONDS = env_int("LAST_SEEN_INTERVAL_SECONDS", 300)
+
 # API tokens older than this many days are refused (0: tokens never expire).
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
 
@@ -161,7 +201,9 @@ if TRUSTED_PROXY_COUNT < 1:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more (the proxies of yours in front).")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "content.sso.PasswordSignInGate",  # refuses passwords when PASSWORD_SIGN_IN is off
     "django.contrib.auth.backends.ModelBackend",
+    "content.sso.SsoBackend",  # the OIDC callback only, and only when OIDC_ISSUER is set
 ]
 AXES_HANDLER = "content.throttling.SignInAttempts"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

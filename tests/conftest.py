@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from .factories import UserFactory
 from .semantic_helpers import counting_encoder, real_encoder, semantic  # noqa: F401 - fixtures
+from .sso_helpers import oidc_provider, sso  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +20,13 @@ def _keyword_search_only(settings):
     # Semantic search is switched on where a test asks for it (tests/semantic_helpers.py): elsewhere
     # the model would reorder results that tests pin by hand, and cost seconds per worker to load.
     settings.SEMANTIC_SEARCH = False
+
+
+@pytest.fixture(autouse=True)
+def _no_activity_writes(settings):
+    # Last activity is one UPDATE per user and interval (content.people.note_activity): off here so
+    # that query-count tests count a page's own queries; tests/test_people.py switches it on.
+    settings.LAST_SEEN_INTERVAL_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

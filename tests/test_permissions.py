@@ -20,6 +20,7 @@ ROLE_EXPECTATIONS = {
     "plan_calendar": (False, True, False, False),
     "view_reports": (False, True, True, False),
     "import_deals": (False, False, True, False),
+    "manage_users": (False, False, True, False),
 }
 
 
@@ -53,6 +54,7 @@ PAGES = [
     # (url name, args, (rep, marketer, manager, outsider))
     ("library", [], (200, 200, 200, 403)),
     ("definitions", [], (200, 200, 200, 403)),
+    ("people", [], (403, 403, 200, 403)),
 ]
 
 

@@ -40,6 +40,9 @@ PAGES = [
         {"anonymous": 200, "rep": 302, "marketer": 302, "manager": 302, "outsider": 302},
     ),
     ("logout by GET", "get", lambda w: "/logout/", None, everyone(405, outsider=405)),
+    # single sign-on is off unless OIDC_ISSUER is set (tests/test_sso.py signs in through it)
+    ("SSO start, SSO off", "get", lambda w: "/sso/start/", None, everyone(404, anonymous=404, outsider=404)),
+    ("SSO callback, SSO off", "get", lambda w: "/sso/callback/", None, everyone(404, anonymous=404, outsider=404)),
     ("logout", "post", lambda w: "/logout/", {}, everyone(302, outsider=302)),
     ("health check", "get", lambda w: "/healthz", None, everyone(200, anonymous=200, outsider=200)),
     ("definitions", "get", lambda w: "/definitions/", None, everyone(200)),
@@ -262,6 +265,21 @@ PAGES = [
     ("create a share link, invalid post", "post", lambda w: "/share-links/new/", {}, everyone(302)),
     ("create a share link by GET", "get", lambda w: "/share-links/new/", None, everyone(405)),
     ("revoke an unknown share link", "post", lambda w: "/share-links/999999/revoke/", {}, everyone(404)),
+    ("people", "get", lambda w: "/people/", None, only(200, "manager")),
+    (
+        "deactivate someone: confirm page",
+        "get",
+        lambda w: f"/people/{w.rep.pk}/deactivate/",
+        None,
+        only(200, "manager"),
+    ),
+    (
+        "deactivate someone: unknown successor",
+        "post",
+        lambda w: f"/people/{w.rep.pk}/deactivate/",
+        {"successor": "nobody"},
+        only(400, "manager"),
+    ),
 ]
 
 CASES = matrix_cases(PAGES)
@@ -286,6 +304,8 @@ def test_every_routed_page_is_in_the_matrix():
     covered_prefixes = {
         "login/",
         "logout/",
+        "sso/start/",
+        "sso/callback/",
         "healthz",
         "definitions/",
         "account/token/",
@@ -318,6 +338,8 @@ def test_every_routed_page_is_in_the_matrix():
         r"^deals/(?P<crm_id>[A-Za-z0-9._\-]+)/log/$",
         r"^deals/(?P<crm_id>[A-Za-z0-9._\-]+)/objection/$",
         "jobs/<int:pk>/",
+        "people/",
+        "people/<int:pk>/deactivate/",
         "reports/",
         *[f"reports/{name}/" for name in REPORTS],
         "requests/",

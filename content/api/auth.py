@@ -32,7 +32,7 @@ class ObtainToken(APIView):
                 "TokenResponse",
                 {"token": serializers.CharField(), "expires": serializers.DateTimeField(allow_null=True)},
             ),
-            400: OpenApiResponse(description="Wrong username or password."),
+            400: OpenApiResponse(description="Wrong username or password, or password sign-in is switched off."),
             429: OpenApiResponse(description="Too many failed attempts."),
         },
         auth=[],

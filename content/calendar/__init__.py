@@ -15,7 +15,7 @@ from .events import (
     support_state,
     with_use_since_publishing,
 )
-from .feed import calendar_feed_for, calendar_feed_reset, feed_owner, feed_range
+from .feed import calendar_feed_for, calendar_feed_reset, calendar_feed_revoke, feed_owner, feed_range
 from .grid import (
     MAX_RANGE_DAYS,
     CalendarDay,
@@ -44,6 +44,7 @@ __all__ = [
     "calendar_events",
     "calendar_feed_for",
     "calendar_feed_reset",
+    "calendar_feed_revoke",
     "compact_money",
     "events_to_ical",
     "feed_owner",

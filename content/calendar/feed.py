@@ -24,6 +24,13 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
     return feed
 
 
+def calendar_feed_revoke(*, user) -> bool:
+    """Delete the user's feed secret (they are leaving): the subscription URL answers 404 from now on.
+    True when there was one."""
+    deleted, _ = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
 def feed_owner(secret: str):
     """The active user a feed secret belongs to, or None (unknown secret, inactive or roleless owner)."""
     feed = CalendarFeed.objects.select_related("user").filter(secret=secret).first()

@@ -12,6 +12,7 @@ from .assets import (
 )
 from .deals import MANUAL_USAGE_ACTIONS, Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
 from .jobs import FINISHED_JOB_STATUSES, BackgroundJob, JobStatus
+from .people import Person, SignedInSession
 from .requests import (
     OPEN_REQUEST_STATUSES,
     REQUEST_TRANSITIONS,
@@ -54,6 +55,8 @@ __all__ = [
     "Notification",
     "Passage",
     "Persona",
+    "Person",
+    "SignedInSession",
     "RequestComment",
     "RequestEvent",
     "RequestPriority",

@@ -221,6 +221,32 @@ def request_assign(*, request, actor, assignee) -> ContentRequest:
 
 
 @transaction.atomic
+def request_hand_over(*, request, actor, assignee, reason="") -> ContentRequest:
+    """Give an assigned request to `assignee` when its assignee leaves (content.people.user_deactivate):
+    a manager may do it as well as marketing; the new assignee must be an active marketer."""
+    if not (can(actor, "triage_requests") or can(actor, "manage_users")):
+        raise PermissionDenied("Only marketing or a manager hands requests over.")
+    request = _locked(request)
+    if not assignee.is_active or not can(assignee, "triage_requests"):
+        raise RequestError(f"{assignee.username} is not an active marketer and cannot be assigned requests.")
+    if request.assignee_id == assignee.pk:
+        return request
+    before = request.assignee
+    request.assignee = assignee
+    request.save(update_fields=["assignee", "updated_at"])
+    note = (
+        f"Handed over from {_actor_name(before)} to {_actor_name(assignee)}."
+        if before
+        else f"Assigned to {_actor_name(assignee)}."
+    )
+    if reason:
+        note += f" {reason}"
+    _event(request, actor, request.status, request.status, note)
+    notify(request, f"The request “{request.title}”: {note}", actor=actor)
+    return request
+
+
+@transaction.atomic
 def request_set_priority(*, request, actor, priority) -> ContentRequest:
     _require_triager(actor)
     request = _locked(request)

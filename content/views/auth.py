@@ -1,17 +1,41 @@
-"""Sign in and out. Repeated failures are refused by the sign-in protection (content/throttling.py)."""
+"""Sign in and out. Repeated failures are refused by the sign-in protection (content/throttling.py).
+The sign-in page offers single sign-on when it is configured (content/sso.py, content/views/sso.py)
+and the password form unless PASSWORD_SIGN_IN is off; then a password posted to it is refused."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.urls import path
 
+from ..sso import provider_name, provider_status, sso_enabled
+
 LOCKED_OUT_MESSAGE = "Too many failed sign-ins. Wait a few minutes, then try again."
+
+
+def sign_in_options() -> dict:
+    """What the sign-in page offers: single sign-on (and whether its provider answers), passwords."""
+    return {
+        "sso_enabled": sso_enabled(),
+        "sso_name": provider_name(),
+        "sso_problem": provider_status() if sso_enabled() else None,
+        "password_sign_in": settings.PASSWORD_SIGN_IN,
+    }
 
 
 class LoginView(auth_views.LoginView):
     template_name = "auth/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **sign_in_options()}
+
+    def post(self, request, *args, **kwargs):
+        if not settings.PASSWORD_SIGN_IN:
+            messages.error(request, f"Password sign-in is switched off here: sign in with {provider_name()}.")
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
 
 
 def locked_out(request, response=None, credentials=None, *args, **kwargs):
@@ -20,7 +44,7 @@ def locked_out(request, response=None, credentials=None, *args, **kwargs):
     messages.error(request, LOCKED_OUT_MESSAGE)
     username = (credentials or {}).get("username") or ""
     form = AuthenticationForm(request, initial={"username": username})
-    return render(request, LoginView.template_name, {"form": form}, status=429)
+    return render(request, LoginView.template_name, {"form": form, **sign_in_options()}, status=429)
 
 
 urlpatterns = [
