@@ -17,4 +17,5 @@ class _Abilities:
 
 
 def roles(request):
-    return {"may": _Abilities(request.user)}
+    # A request refused before the authentication middleware ran (a bad Host header) has no user.
+    return {"may": _Abilities(getattr(request, "user", None))}
