@@ -1,5 +1,6 @@
 # Two commands: `make run` serves the app with demo data; `make test` runs the whole suite.
-# Both create .venv on first use and reuse it afterwards.
+# Both create .venv on first use and reuse it afterwards. `make dev` is `make run` with Django's
+# debug pages for a missing page instead of the styled ones (DEBUG_PAGES=1), for developers.
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ PYTEST_WORKERS ?= 2
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement_bench
 BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/.bench.sqlite3
 
-.PHONY: run test test-pg e2e fuzz bench load scale-proof smoke serve lint migrate demo clean
+.PHONY: run dev test test-pg e2e fuzz bench load scale-proof smoke serve lint migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+dev: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	DEBUG_PAGES=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .

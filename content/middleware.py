@@ -1,5 +1,6 @@
 """Site-wide request rules: sign-in for every page, security headers with a strict CSP, and the
-signed-in user's last activity."""
+styled error pages under DEBUG unless a developer asks for Django's debug pages, and the signed-in
+user's last activity."""
 
 import json
 import logging
@@ -7,8 +8,10 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import Http404
 
 from .people import note_activity
+from .views.errors import not_found
 
 request_log = logging.getLogger("enablement.requests")
 
@@ -70,6 +73,45 @@ class RequestLogMiddleware:
             )
         )
         return response
+
+
+class StyledErrorPagesMiddleware:
+    """The styled 404 page under DEBUG too, unless DEBUG_PAGES is on (`make dev`).
+
+    With DEBUG on, Django answers an Http404 with its technical page, which lists every URL pattern
+    of the project; `make run` serves with DEBUG on, so people trying the app would see it for
+    another rep's deal. Django has no setting for this apart from DEBUG itself, so this middleware
+    uses the two documented hooks a middleware has:
+
+    - `process_exception`: Django calls it when a view raises; returning the handler404 page
+      (content.views.errors.not_found) instead of None stops Django from building the technical one.
+      The response then goes through every middleware's response phase like any other.
+    - A URL that no pattern matches raises Resolver404 before any view runs, where process_exception
+      is not called; that answer is recognised by `request.resolver_match` being unset (Django sets
+      it once a pattern matches) and replaced on its way out.
+
+    403 needs nothing: Django renders handler403 whatever DEBUG says. A 500 (and a 400 raised as
+    SuspiciousOperation) under DEBUG stays Django's traceback page: that is a bug a developer must see.
+    The middleware sits last so that its answers still get the security headers and the log line.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _styled() -> bool:
+        return settings.DEBUG and not settings.DEBUG_PAGES  # with DEBUG off Django styles them itself
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and request.resolver_match is None and self._styled():
+            return not_found(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self._styled():
+            return not_found(request, exception)
+        return None
 
 
 class LastSeenMiddleware:

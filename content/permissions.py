@@ -163,6 +163,14 @@ def can_view_job(user, job) -> bool:
     return job.created_by_id == user.pk or user.is_staff or can(user, "view_all_jobs")
 
 
+class NotAllowed(PermissionDenied):
+    """A 403 that knows the action refused, so that the error page can say which roles may."""
+
+    def __init__(self, action: str):
+        self.action = action
+        super().__init__(f"Not allowed to {action}.")
+
+
 def require(action: str):
     """View decorator: 403 unless the signed-in user may do `action`."""
 
@@ -170,7 +178,7 @@ def require(action: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not can(request.user, action):
-                raise PermissionDenied
+                raise NotAllowed(action)
             return view(request, *args, **kwargs)
 
         return wrapped

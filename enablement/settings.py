@@ -50,6 +50,9 @@ def env_map(name: str, default: str = "") -> dict[str, str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# Django's debug pages for a missing page (the list of every URL pattern) instead of the styled
+# ones people see: on only for developers (`make dev`); `make run` shows what production shows.
+DEBUG_PAGES = env_bool("DEBUG_PAGES", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -100,6 +103,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "content.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "content.middleware.StyledErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "enablement.urls"

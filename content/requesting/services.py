@@ -1,14 +1,16 @@
-"""Writes over content requests: submit, move through the workflow, assign, prioritise, +1 and
-comment. Each is atomic, records a RequestEvent and notifies the people concerned; the workflow
-table REQUEST_TRANSITIONS is enforced here and nowhere else."""
+"""Writes over content requests: submit, move through the workflow, assign, prioritise, +1,
+comment and link the asset written for one. Each is atomic, records a RequestEvent and notifies the
+people concerned; the workflow table REQUEST_TRANSITIONS is enforced here and nowhere else."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..assets import asset_create
 from ..models import (
     OPEN_REQUEST_STATUSES,
     REQUEST_TRANSITIONS,
+    Asset,
     AssetStatus,
     ContentRequest,
     RequestComment,
@@ -202,6 +204,48 @@ def _merge_into(duplicate, original) -> int:
             f"#{duplicate.pk} merged in as a duplicate: {names} supporter{'s' if names != 1 else ''} added.",
         )
     return len(moving)
+
+
+def _check_answerable(request) -> None:
+    if not request.is_open:
+        raise RequestError(
+            f"This request is {_label(request.status).lower()}; only an open request is given an asset to write."
+        )
+
+
+@transaction.atomic
+def request_link_asset(*, request, actor, asset: Asset) -> ContentRequest:
+    """Link `asset` to `request` as the asset being written to answer it (`delivered_asset`).
+
+    Only the link changes: the status stays where the workflow has it, and delivering is still the
+    Deliver step, which needs the asset published and then offers this one. Linking another asset
+    replaces the first. The note names no asset: a rep may not see the title of a draft.
+    """
+    _require_triager(actor)
+    request = _locked(request)
+    _check_answerable(request)
+    if asset.status == AssetStatus.ARCHIVED:
+        raise RequestError("An archived asset cannot answer a request.")
+    if request.delivered_asset_id == asset.pk:
+        return request
+    replacing = request.delivered_asset_id is not None
+    request.delivered_asset = asset
+    request.save(update_fields=["delivered_asset", "updated_at"])
+    note = "Marketing is writing " + ("another asset for it instead." if replacing else "an asset for it.")
+    _event(request, actor, request.status, request.status, note)
+    notify(request, f"The request “{request.title}”: {note}", actor=actor)
+    return request
+
+
+@transaction.atomic
+def request_create_asset(*, request, actor, kind: str, upload=None, **values) -> Asset:
+    """Create the asset that answers `request` (a draft, by `asset_create` with its rules) and link
+    it (`request_link_asset`): both or neither. A closed request is refused before anything is written."""
+    _require_triager(actor)
+    _check_answerable(_locked(request))
+    asset = asset_create(actor=actor, kind=kind, upload=upload, **values)
+    request_link_asset(request=request, actor=actor, asset=asset)
+    return asset
 
 
 @transaction.atomic

@@ -12,16 +12,16 @@ def markdown(text):
 
 
 @register.inclusion_tag("includes/nav_link.html", takes_context=True)
-def nav_link(context, url_name, label):
-    """A navigation link, marked current when the page is inside its area; nothing when the
-    area is not installed."""
+def nav_link(context, url_name, label, count=None):
+    """A navigation link, marked current when the page is inside its area, with a count badge when
+    `count` is given and not zero; nothing when the area is not installed."""
     try:
         href = reverse(url_name)
     except NoReverseMatch:
         return {"href": None}
     path = context["request"].path
     current = path == href or (href != "/" and path.startswith(href) and not _deeper_nav_match(path, href))
-    return {"href": href, "label": label, "current": current}
+    return {"href": href, "label": label, "current": current, "count": count}
 
 
 NAV_URL_NAMES = (
@@ -30,6 +30,7 @@ NAV_URL_NAMES = (
     "deal-list",
     "request-triage",
     "my-requests",
+    "assets-due",
     "calendar",
     "reports",
     "definitions",

@@ -1,5 +1,5 @@
 """The asset page (what a rep reads before a call), the file download, marketer editing and
-status changes, and owners' due list."""
+status changes (a new asset may answer a content request), and owners' due list."""
 
 from datetime import timedelta
 
@@ -22,6 +22,7 @@ from ..markdown import render_markdown
 from ..models import Asset, AssetKind, AssetStatus
 from ..permissions import can, can_open_asset, require, visible_assets
 from ..previews import preview_of
+from ..requesting import readable_requests, request_create_asset
 from ..semantic.display import embedding_context
 from ..sharing import MAX_DAYS, deals_to_share_in, is_shareable
 from ..uploads import extension_of
@@ -117,26 +118,63 @@ def _save_form(form, service, **arguments):
     try:
         return service(upload=upload, **arguments, **values)
     except ValidationError as error:
+        if not hasattr(error, "error_dict"):  # a refusal about no field (a closed request)
+            form.add_error(None, error.messages)
+            return None
         for field, messages_ in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages_)
         return None
 
 
+def _request_to_answer(request):
+    """The content request a new asset is written for (`?request=<id>`, from the request's page), or None."""
+    value = request.GET.get("request", "")
+    if not value.isdigit():
+        return None
+    requests = readable_requests(request.user).select_related("stage", "persona", "competitor")
+    return get_object_or_404(requests, pk=value)
+
+
+def _initial_for(answering, user) -> dict:
+    """The new asset's form, prefilled with what the request asks for."""
+    initial = {"owner": user}
+    if answering is not None:
+        initial["title"] = answering.title
+        for field, value in (
+            ("stages", answering.stage_id),
+            ("personas", answering.persona_id),
+            ("competitors", answering.competitor_id),
+        ):
+            if value:
+                initial[field] = [value]
+    return initial
+
+
 @require("edit_assets")
 def asset_new(request):
-    kind = request.GET.get("kind", "")
+    answering = _request_to_answer(request)
+    if answering is not None and not answering.is_open:
+        status = answering.get_status_display().lower()
+        messages.error(request, f"Request #{answering.pk} is {status}: it needs no new asset.")
+        return redirect(answering)
+    kind = request.GET.get("kind", "") or (answering.kind if answering else "")
     if kind not in AssetKind.values:
-        return render(request, "assets/choose_kind.html", {"kinds": AssetKind.choices})
+        return render(request, "assets/choose_kind.html", {"kinds": AssetKind.choices, "answering": answering})
     form_class = asset_form_class(kind)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, instance=Asset(kind=kind, owner=request.user))
-        asset = form.is_valid() and _save_form(form, asset_create, actor=request.user, kind=kind)
+        if answering is not None:
+            service, arguments = request_create_asset, {"request": answering}
+        else:
+            service, arguments = asset_create, {}
+        asset = form.is_valid() and _save_form(form, service, actor=request.user, kind=kind, **arguments)
         if asset:
-            messages.success(request, f"“{asset.title}” was created as a draft.")
+            for_request = f" for request #{answering.pk}" if answering else ""
+            messages.success(request, f"“{asset.title}” was created as a draft{for_request}.")
             return redirect(asset)
     else:
-        form = form_class(initial={"owner": request.user})
-    context = {"form": form, "kind": kind, "kind_label": AssetKind(kind).label}
+        form = form_class(initial=_initial_for(answering, request.user))
+    context = {"form": form, "kind": kind, "kind_label": AssetKind(kind).label, "answering": answering}
     return render(request, "assets/form.html", context, status=400 if form.errors else 200)
 
 

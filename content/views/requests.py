@@ -168,6 +168,11 @@ def request_detail(request, pk):
             "comment_form": CommentForm(),
             "support_form": SupportForm(user=request.user),
             "triager": triager,
+            # marketing writes the asset that answers an open request, once: then it is "being written"
+            "may_create_asset": triager
+            and can(request.user, "edit_assets")
+            and request_obj.is_open
+            and request_obj.delivered_asset_id is None,
             "assignees": list(marketers()) if triager else [],
             "priorities": RequestPriority.choices,
         },

@@ -33,3 +33,18 @@ document.addEventListener("htmx:responseError", function (event) {
     }
   });
 })();
+
+// Disclosures marked data-open-when-wide (the library's filters) are open beside the content on a
+// wide screen and closed on a phone, where they would push the results below the first screenful.
+// Without JavaScript they stay closed everywhere and open with a click.
+(function () {
+  var wide = window.matchMedia("(min-width: 801px)");
+  function apply(root) {
+    (root || document).querySelectorAll("details[data-open-when-wide]").forEach(function (details) {
+      details.open = wide.matches;
+    });
+  }
+  apply(document);
+  document.addEventListener("htmx:load", function (event) { apply(event.detail.elt); });
+  wide.addEventListener("change", function () { apply(document); });
+})();
