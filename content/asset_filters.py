@@ -3,6 +3,7 @@ the signed-in user's own assets when absent) and `everyone` (every owner's). `ow
 every owner before `owner` became a username everywhere: it still works for one release, deprecated."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 
 from .asset_selectors import due_assets
@@ -45,6 +46,11 @@ class DueFilterSet(django_filters.FilterSet):
         model = Asset
         fields = []
         form = FilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if forms.NullBooleanField().to_python(self.data.get("everyone")):  # no owner chosen: everyone's
+            self.form.fields["owner"].widget.empty_label = "Everyone"
 
     def filter_everyone(self, queryset, name, value):
         return queryset

@@ -25,8 +25,20 @@ class DealFilterSet(django_filters.FilterSet):
     stage = django_filters.CharFilter(
         field_name="stage", lookup_expr="iexact", max_length=100, label="CRM stage", help_text="The CRM stage name."
     )
-    closed_after = django_filters.DateFilter(field_name="close_date", lookup_expr="gte", widget=_DAY)
-    closed_before = django_filters.DateFilter(field_name="close_date", lookup_expr="lte", widget=_DAY)
+    closed_after = django_filters.DateFilter(
+        field_name="close_date",
+        lookup_expr="gte",
+        widget=_DAY,
+        label="Closing from",
+        help_text="Close date, at the earliest.",
+    )
+    closed_before = django_filters.DateFilter(
+        field_name="close_date",
+        lookup_expr="lte",
+        widget=_DAY,
+        label="Closing by",
+        help_text="Close date, at the latest.",
+    )
 
     class Meta:
         model = Deal

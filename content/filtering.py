@@ -103,6 +103,7 @@ class SlugFilter(django_filters.CharFilter):
         kwargs.setdefault("max_length", 100)
         if taxonomy is not None:
             kwargs.setdefault("widget", LazySelect(slug_options(taxonomy), empty_label=empty_label))
+            kwargs.setdefault("label", str(taxonomy._meta.verbose_name).capitalize())
         super().__init__(*args, **kwargs)
 
 

@@ -365,3 +365,10 @@ def test_the_proof_point_search_offers_matching_non_objection_assets(marketer_cl
     AssetFactory(kind=AssetKind.OBJECTION, title="Globex objection")
     html = marketer_client.get(reverse("asset-proof-search") + "?proof_q=globex").content.decode()
     assert "Globex rollout" in html and "Globex objection" not in html
+
+
+def test_the_all_owners_list_offers_everyone_in_the_owner_select_and_keeps_it(marketer_client, marketer):
+    html = marketer_client.get(reverse("assets-due"), {"everyone": "true"}).content.decode()
+    assert '<option value="" selected>Everyone</option>' in html
+    assert '<input type="hidden" name="everyone" value="true">' in html
+    assert '<option value="" selected>Me</option>' in marketer_client.get(reverse("assets-due")).content.decode()
