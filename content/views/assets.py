@@ -47,6 +47,12 @@ def forbidden(request, asset):
 
 @require("view_library")
 def asset_detail(request, pk):
+    return asset_page(request, pk)
+
+
+def asset_page(request, pk, *, status=200, **extra):
+    """The asset page; `extra` reaches the template (the "I used this" box re-rendered with its
+    errors after a post without JavaScript, content.views.deals.asset_use)."""
     # Queries: the asset with its owner and verifier; stages, personas, competitors, tags and the proof
     # points the user may open (one each); distinct reps and deals (one aggregate); related (one).
     proof_points = visible_assets(request.user).only(*PROOF_FIELDS).order_by("title")
@@ -73,7 +79,9 @@ def asset_detail(request, pk):
             "may_verify": asset.status == AssetStatus.PUBLISHED and may_verify(request.user, asset),
             "file_type": extension_of(asset.file.name).upper() if asset.file else "",
             **embedding_context(asset, user=request.user),
+            **extra,
         },
+        status=status,
     )
 
 

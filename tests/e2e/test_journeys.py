@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from content.deal_picker import deal_label
 from content.models import Asset, ContentRequest, Deal, RequestStatus, Usage
 
 from .conftest import assert_accessible, screenshot
@@ -51,7 +52,7 @@ def test_the_rep_marketer_and_manager_journeys(demo, live_server, browser, sign_
     deal = Deal.objects.open().filter(owner=demo["rep"]).order_by("crm_id").first()
     logged = Usage.objects.filter(asset=battle_card, deal=deal, user=demo["rep"], action="presented")
     before = logged.count()
-    rep_page.get_by_label("In which deal?").fill(deal.crm_id)
+    rep_page.get_by_label("In which deal?").fill(deal_label(deal))
     rep_page.get_by_label("Presented").check()
     rep_page.get_by_role("button", name="Log it").click()
     expect(rep_page.locator(".used-this .messages")).to_contain_text("Logged")
