@@ -104,10 +104,22 @@ def supports_deal(close_date=None) -> Q:
     return Q(used_at__date__lte=models.F("deal__close_date") if close_date is None else close_date)
 
 
+# A use recorded by a buyer's view of a tracked link, as a condition (for counting the two apart).
+BUYER_VIEW = Q(action=UsageAction.BUYER_VIEWED)
+
+
 class UsageQuerySet(models.QuerySet):
     def supporting(self):
         """Uses that support their deal (see `supports_deal`); an open deal has none yet."""
         return self.filter(supports_deal())
+
+    def logged(self):
+        """Uses a person logged (pages, API): every action but a buyer's view."""
+        return self.filter(action__in=MANUAL_USAGE_ACTIONS)
+
+    def buyer_views(self):
+        """Uses the app recorded when a buyer first opened an asset through a tracked link."""
+        return self.filter(BUYER_VIEW)
 
 
 class Usage(models.Model):

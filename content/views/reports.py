@@ -7,6 +7,7 @@ from django.urls import path
 from ..models import AssetKind, Competitor, FunnelStage, Persona
 from ..permissions import require
 from ..reports import DESCRIPTIONS, REPORTS, TITLES, ReportFilterError, ReportFilters, csv_response, run_report
+from ..reports.filters import SOURCES
 from ..templatetags.reports import format_value
 
 
@@ -20,6 +21,7 @@ def filter_choices():
     """The options of the filter form (queries: stages, personas, competitors)."""
     return {
         "kinds": AssetKind.choices,
+        "sources": SOURCES,
         "stages": list(FunnelStage.objects.values_list("slug", "name")),
         "personas": list(Persona.objects.values_list("slug", "name")),
         "competitors": list(Competitor.objects.values_list("slug", "name")),
