@@ -14,6 +14,7 @@ class ContentConfig(AppConfig):
             assets,  # registers the text extraction job handler for the workers
             importers,  # registers the deal import job handler for the workers
             signals,  # keeps the search index and the report cache in step
+            support,  # registers the support refresh job handler (a buyer's first views)
             tokens,  # revokes a user's API token when their password changes or they are deactivated
         )
 

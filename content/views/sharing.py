@@ -22,7 +22,14 @@ from ..markdown import render_markdown
 from ..models import ShareLink
 from ..models.sharing import ShareViewKind
 from ..permissions import require
-from ..sharing import record_seconds, record_views, share_link_create, share_link_revoke, visible_share_links
+from ..sharing import (
+    link_assets,
+    record_seconds,
+    record_views,
+    share_link_create,
+    share_link_revoke,
+    visible_share_links,
+)
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 VISITOR_COOKIE = "buyer"
@@ -101,7 +108,7 @@ def buyer_page(request, token):
     link, answer = _link_or_answer(request, token)
     if answer is not None:
         return answer
-    assets = [item.asset for item in link.items.select_related("asset")]
+    assets = link_assets(link)
     shown = [asset for asset in assets if asset.is_released()]
     visitor, new_visitor = _visitor(request)
     record_views(request=request, link=link, assets=shown, visitor=visitor)
