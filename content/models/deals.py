@@ -150,8 +150,9 @@ class Usage(models.Model):
         indexes = [
             # asset page and effectiveness: an asset's uses over time
             models.Index(fields=["asset", "used_at"], name="usage_asset_time"),
-            # deal page timeline; effectiveness reads the assets used in each closed deal from it alone
-            models.Index(fields=["deal", "used_at", "asset"], name="usage_deal_time_asset"),
+            # deal page timeline; effectiveness reads the assets used in each closed deal, and whether
+            # by a rep or by the buyer, from it alone
+            models.Index(fields=["deal", "used_at", "asset", "action"], name="usage_deal_time_asset_action"),
             # adoption report and "my usage"
             models.Index(fields=["user", "used_at"], name="usage_user_time"),
             # reports over a period: every column they group, filter or count on (Count("id") too),
