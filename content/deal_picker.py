@@ -22,8 +22,11 @@ def pickable_deals(user):
 
 
 def deal_label(deal: Deal) -> str:
-    """What the picker shows and the rep submits: the name, then the account when there is one."""
-    return f"{deal.name}{SEPARATOR}{deal.account}" if deal.account else deal.name
+    """What the picker shows and the rep submits: the name, then the account unless the name already
+    says it ("Acme - Renewal" from the CRM)."""
+    if not deal.account or deal.account.casefold() in deal.name.casefold():
+        return deal.name
+    return f"{deal.name}{SEPARATOR}{deal.account}"
 
 
 def _is_label(text: str) -> Q:

@@ -93,6 +93,7 @@ def use_url(asset):
 def test_a_deal_is_named_by_its_name_and_account(deal):
     assert deal_label(deal) == "Acme renewal — Acme Corp"
     assert deal_label(DealFactory(name="No account", account="")) == "No account"
+    assert deal_label(DealFactory(name="Acme Corp - Expansion", account="Acme Corp")) == "Acme Corp - Expansion"
 
 
 def test_the_picker_finds_a_deal_by_its_label_or_its_name_whatever_the_case(rep, deal):
@@ -175,6 +176,12 @@ def test_under_htmx_a_refusal_is_the_box_alone_with_the_message_and_the_values(r
     assert deal_field["value"] == "Globex expansion" and "autofocus" in deal_field
     assert field(page, "note")["value"] == "kept"
     assert "Nothing was logged" in html
+
+
+def test_the_box_never_offers_buyer_viewed_which_only_tracked_links_record(rep_client, deal, asset):
+    html = rep_client.get(use_url(asset)).content.decode()
+    offered = [attrs["value"] for tag, attrs in parsed(html).tags if attrs.get("name") == "action"]
+    assert offered == ["shared", "presented", "sent"]
 
 
 def test_a_bad_rating_is_shown_beside_the_rating(rep_client, deal, asset):

@@ -22,8 +22,8 @@ COLUMNS = [
     Column("title", "Asset"),
     Column("kind", "Kind"),
     Column("closed_deals", "Closed deals used in", "int"),
-    Column("logged_deals", "Of which logged by reps", "int"),
-    Column("buyer_view_deals", "Of which viewed by the buyer", "int"),
+    Column("logged_deals", "Logged by reps", "int"),
+    Column("buyer_view_deals", "Buyer viewed", "int"),
     Column("won", "Won", "int"),
     Column("lost", "Lost", "int"),
     Column("win_rate", "Win rate", "percent"),
@@ -60,9 +60,10 @@ def notes():
         "Influenced revenue = the sum of the amounts of the won deals the asset supported (each deal once), "
         f"added per currency and never across currencies; the sortable column counts the deals in "
         f"{reporting_currency()}, the reporting currency.",
-        "Two sources of use count as support, told apart in their own columns: a use logged by a rep, and a "
-        "buyer's view of the asset through a tracked link (recorded on the buyer's first view). A deal with "
-        "both counts once in closed deals and once in each column.",
+        "Two sources of use count as support, told apart in their own columns: logged by reps counts the "
+        "closed deals where a rep logged a use of the asset, buyer viewed those where the buyer opened it "
+        "through a tracked link (recorded on the buyer's first view). A deal with both counts once in closed "
+        "deals and once in each column.",
         "Kind narrows assets and stage narrows the uses counted to those logged at that stage; owner is the "
         "deal owner; source counts only the uses logged by reps, or only buyer views, as support.",
         "Shelfware: published assets with no use of either source since they were published, at any time "

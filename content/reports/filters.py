@@ -17,7 +17,7 @@ from ..models import Asset, AssetKind, Competitor, FunnelStage, Persona
 
 # Where a use comes from: logged by a rep (by hand, or through the API), or a buyer's first view of
 # the asset through a tracked link (content.sharing).
-SOURCES = [("logged", "logged by reps"), ("buyer", "buyer views of tracked links")]
+SOURCES = [("logged", "Logged by reps"), ("buyer", "Buyer views")]
 DEFAULT_PERIOD_DAYS = 90
 MAX_PERIOD_DAYS = 5 * 366
 PAGE_SIZE = 50

@@ -5,7 +5,7 @@ from django import template
 
 from ..deal_picker import deal_label as label_of
 from ..deal_picker import suggested_deals
-from ..models import UsageAction
+from ..models import MANUAL_USAGE_ACTIONS, UsageAction
 
 register = template.Library()
 
@@ -29,9 +29,10 @@ def deal_label(deal):
 
 @register.simple_tag
 def usage_actions(asset):
-    """The actions offered for an asset: "heard this objection" only for objection entries."""
+    """The actions a rep may log for an asset: "heard this objection" only for objection entries,
+    and never "buyer viewed" (recorded by tracked links alone)."""
     return [
         (value, label)
         for value, label in UsageAction.choices
-        if value != UsageAction.HEARD or asset.kind == "objection"
+        if value in MANUAL_USAGE_ACTIONS and (value != UsageAction.HEARD or asset.kind == "objection")
     ]

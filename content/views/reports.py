@@ -37,6 +37,10 @@ def chart_table(chart: dict) -> list[dict]:
     ]
 
 
+# Totals whose key alone would read ambiguously.
+TOTAL_LABELS = {"logged": "Logged by reps", "links_sent": "Tracked links sent"}
+
+
 def totals_for_display(totals: dict) -> list[tuple[str, str]]:
     def shown(key, value):
         if isinstance(value, float) and ("share" in key or "rate" in key):
@@ -48,6 +52,8 @@ def totals_for_display(totals: dict) -> list[tuple[str, str]]:
         )
 
     def label(key):
+        if key in TOTAL_LABELS:
+            return TOTAL_LABELS[key]
         return key.replace("_", " ").capitalize().replace("Sla", "SLA").replace(" sla", " SLA")
 
     return [(label(key), shown(key, value)) for key, value in totals.items()]
