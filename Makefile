@@ -55,8 +55,9 @@ e2e: $(VENV)/.installed-e2e
 
 # Benchmarks (scripts, not timed tests) on PostgreSQL and SQLite: search at 100,000 assets against
 # the naive way, every report at 100,000 assets / 50,000 deals / 1,000,000 usages, deal import of
-# 100,000 rows; the sentence encoder's latency, throughput and memory on one thread. The data sets
-# are generated on first run and reused after.
+# 100,000 rows, the buyer's page of a tracked link and what recording a view adds; the sentence
+# encoder's latency, throughput and memory on one thread. The data sets are generated on first run
+# and reused after.
 bench: $(VENV)/.installed
 	$(PY) -c "import sys; sys.path.insert(0, 'bench'); from load import ensure_database; ensure_database('$(BENCH_PG_URL)')"
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/search_bench.py
@@ -65,15 +66,18 @@ bench: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/reports_bench.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/import_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/import_bench.py
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/buyer_bench.py
+	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/buyer_bench.py
 	$(PY) bench/embedding_bench.py
 
 # The API fuzzed from its OpenAPI schema as each role, on a throwaway database.
 fuzz: $(VENV)/.installed-e2e
 	$(PY) bench/fuzz_api.py --max-examples $${FUZZ_EXAMPLES:-15}
 
-# Mixed workload under gunicorn + PostgreSQL from a second process (LOAD_USERS, LOAD_SECONDS).
+# Mixed workload under gunicorn + PostgreSQL from a second process (LOAD_USERS, LOAD_SECONDS), then
+# LOAD_BUYER_VIEWS buyers opening one tracked link at once: no view lost, one usage per asset and deal.
 load: $(VENV)/.installed-e2e
-	$(PY) bench/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60}
+	$(PY) bench/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --buyer-views $${LOAD_BUYER_VIEWS:-200}
 
 # Two gunicorn instances, one PostgreSQL, one Redis: shared writes, shared sessions, no lost write.
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enablement_scale

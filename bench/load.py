@@ -1,8 +1,11 @@
 """`make load`: the app under gunicorn on 127.0.0.1 with PostgreSQL, driven by a headless locust
 from a second process for a bounded time. Prints requests/s, p50/p95/p99 and errors per endpoint,
-and checks that every usage the load logged is in the database.
+and checks that every usage the load logged is in the database. Then the buyer-view scenario
+(bench/buyer_load.py): --buyer-views buyers open one tracked link at once, and no view may be lost
+nor a usage logged twice.
 
-Usage: python bench/load.py [--users 50] [--seconds 60] [--database-url postgres://...]
+Usage: python bench/load.py [--users 50] [--seconds 60] [--buyer-views 200] [--database-url postgres://...]
+       python bench/load.py --buyer-views 200 --seconds 0     # the buyer-view scenario alone
 """
 
 import argparse
@@ -13,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import buyer_load
 from _server import ROOT, app_env, free_port, manage, start_gunicorn, tokens_for
 
 PASSWORD = "load-pass-2026"
@@ -27,6 +31,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--buyer-views", type=int, default=200, help="0 skips the buyer-view scenario.")
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL",
                                                                  "postgres://postgres@127.0.0.1:5432/enablement_load"))
     args = parser.parse_args()
@@ -41,6 +46,12 @@ def main() -> int:
         "print('ok')"
     )
     query(env, code)
+    mixed_ok = run_mixed(args, env) if args.seconds > 0 else True
+    buyers_ok = buyer_load.run(env, views=args.buyer_views, workers=args.workers) if args.buyer_views else True
+    return 0 if mixed_ok and buyers_ok else 1
+
+
+def run_mixed(args, env) -> bool:
     tokens = tokens_for(["rep", "manager"], env)
     asset_ids = query(env, "from content.models import Asset; print(','.join(str(i) for i in "
                            "Asset.objects.released().values_list('id', flat=True)[:40]))")
@@ -85,7 +96,7 @@ def main() -> int:
     # database may hold a few more rows than were acknowledged; it must never hold fewer.
     lost = max(0, logged_ok - stored)
     print(f"errors: {total_errors}; lost writes: {lost}")
-    return 0 if total_errors == 0 and lost == 0 else 1
+    return total_errors == 0 and lost == 0
 
 
 def ensure_database(url: str) -> None:

@@ -118,20 +118,31 @@ def own_data(*, assets, deals, usages, requests, searches, reps=200, seed=7):
             ignore_conflicts=True,
         )
         actions = models.UsageAction.values
+        viewed = set()  # a buyer's view of an asset is logged once per deal (a database constraint)
+
+        def action_for(asset_id, deal_id):
+            action = rng.choice(actions)
+            if action == models.UsageAction.BUYER_VIEWED:
+                if (asset_id, deal_id) in viewed:
+                    return models.UsageAction.SHARED
+                viewed.add((asset_id, deal_id))
+            return action
+
         for done in range(0, usages, BATCH):
-            models.Usage.objects.bulk_create(
-                [
+            rows = []
+            for _ in range(min(BATCH, usages - done)):
+                asset_id, deal_id = rng.choice(asset_ids), rng.choice(deal_ids)
+                rows.append(
                     models.Usage(
-                        asset_id=rng.choice(asset_ids),
-                        deal_id=rng.choice(deal_ids),
+                        asset_id=asset_id,
+                        deal_id=deal_id,
                         user_id=rng.choice(rep_ids),
-                        action=rng.choice(actions),
+                        action=action_for(asset_id, deal_id),
                         stage_id=rng.choice(stages).pk,
                         used_at=now - datetime.timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
                     )
-                    for _ in range(min(BATCH, usages - done))
-                ]
-            )
+                )
+            models.Usage.objects.bulk_create(rows)
         models.ContentRequest.objects.bulk_create(
             [
                 models.ContentRequest(

@@ -6,7 +6,8 @@ kinds. A view counts only when a person is likely behind it: not a HEAD or prefe
 mail scanner or link expander (content/data/link_scanners.txt), not the sender checking their own
 link just after creating it. The first counted view of each asset logs a `buyer_viewed` usage on the
 deal (once per asset and deal, enforced by a constraint), which counts for won-deal support like any
-use; the first counted view of a link tells its sender in the app and by mail.
+use (the asset's stored figures are refreshed by a worker, so that the buyer does not wait); the
+first counted view of a link tells its sender in the app and by mail.
 """
 
 import datetime
@@ -16,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from .jobs import mail_later
@@ -33,7 +34,7 @@ from .models import (
 )
 from .models.sharing import ShareViewKind
 from .permissions import can, can_view_deal, visible_assets, visible_deals
-from .support import refresh_support
+from .support import refresh_support_later
 
 # Kinds a buyer may see; the others are written for the seller's side only.
 EXTERNAL_KINDS = frozenset({AssetKind.CASE_STUDY, AssetKind.ONE_PAGER, AssetKind.DECK, AssetKind.COMPARISON_GUIDE})
@@ -248,24 +249,46 @@ def record_views(*, request, link: ShareLink, assets, kind=ShareViewKind.VIEW, v
             [ShareView(link=link, asset=asset, kind=kind, visitor=visitor[:32], viewed_at=now) for asset in assets]
         )
         logged = _log_buyer_views(link, assets, now)
-        first = ShareLink.objects.filter(pk=link.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
+        # A link read as already opened stays so: only a link that was not is stamped (once, by
+        # the first of concurrent first views), which saves every later view an UPDATE.
+        first = link.first_viewed_at is None and (
+            ShareLink.objects.filter(pk=link.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
+        )
         if first:
+            link.first_viewed_at = now
             _tell_sender(link, assets)
-    if logged:
-        transaction.on_commit(lambda: refresh_support(sorted(logged)))
+        if logged:
+            refresh_support_later(logged)  # the buyer does not wait for the seller's figures
     return views
 
 
-def _log_buyer_views(link: ShareLink, assets, now) -> list[int]:
-    """One `buyer_viewed` usage per asset and deal, logged by the first counted view: one query
-    finds the assets already logged; concurrent first views race on the constraint and the losers
-    leave the winner's row alone."""
-    deal = link.deal
-    done = set(
-        Usage.objects.filter(deal=deal, action=UsageAction.BUYER_VIEWED, asset__in=[a.pk for a in assets]).values_list(
-            "asset_id", flat=True
-        )
+def link_assets(link: ShareLink) -> list[Asset]:
+    """The link's assets in their order, each marked `buyer_viewed` when its buyer's view is logged
+    on the deal already (one query), so that recording a later view reads nothing more."""
+    logged = Usage.objects.filter(deal_id=link.deal_id, asset_id=OuterRef("asset_id"), action=UsageAction.BUYER_VIEWED)
+    items = link.items.select_related("asset").annotate(buyer_viewed=Exists(logged))
+    assets = []
+    for item in items:
+        item.asset.buyer_viewed = item.buyer_viewed
+        assets.append(item.asset)
+    return assets
+
+
+def _already_logged(link: ShareLink, assets) -> set[int]:
+    if all(hasattr(asset, "buyer_viewed") for asset in assets):  # read with the link (link_assets)
+        return {asset.pk for asset in assets if asset.buyer_viewed}
+    return set(
+        Usage.objects.filter(deal_id=link.deal_id, action=UsageAction.BUYER_VIEWED, asset__in=[a.pk for a in assets])
+        .order_by()
+        .values_list("asset_id", flat=True)
     )
+
+
+def _log_buyer_views(link: ShareLink, assets, now) -> list[int]:
+    """One `buyer_viewed` usage per asset and deal, logged by the first counted view; concurrent
+    first views race on the constraint and the losers leave the winner's row alone."""
+    deal = link.deal
+    done = _already_logged(link, assets)
     logged = []
     for asset in assets:
         if asset.pk in done:

@@ -14,6 +14,7 @@ from .models import (
     Persona,
     RequestEvent,
     RequestSupport,
+    ShareLink,
     Usage,
 )
 from .search import indexing
@@ -31,6 +32,13 @@ from .semantic import embedding
 @receiver([post_save, post_delete], sender=RequestEvent)
 def invalidate_reports(sender, **kwargs):
     reports_changed()
+
+
+@receiver([post_save, post_delete], sender=ShareLink)
+def invalidate_reports_on_share_link(sender, **kwargs):
+    # Adoption counts links sent, and by kind through their assets, which are written after the link
+    # in the same transaction: say it again when that commits. (A buyer's view logs a Usage, above.)
+    reports_changed(again_on_commit=True)
 
 
 @receiver(m2m_changed, sender=Asset.stages.through)

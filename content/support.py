@@ -14,6 +14,7 @@ from django.db.models import Count, DecimalField, Exists, F, IntegerField, JSONF
 from django.db.models.functions import Coalesce
 
 from .caching import reports_changed
+from .jobs import job_handler, job_start
 from .models import Asset, Deal, DealStatus, Usage, supports_deal
 from .money import by_currency, reporting_currency
 
@@ -106,6 +107,17 @@ def refresh_support(asset_ids=None) -> int:
     return updated
 
 
+def refresh_support_later(asset_ids) -> None:
+    """The same refresh by a worker, once the transaction commits: for a write whose author should
+    not wait for it (a buyer opening a link of much-used assets, where it takes up to a second)."""
+    job_start(kind="refresh_support", params={"asset_ids": sorted(set(asset_ids))})
+
+
+@job_handler("refresh_support")
+def _refresh_support_job(*, job, progress) -> dict:
+    return {"updated": refresh_support(job.params["asset_ids"])}
+
+
 def refresh_support_for_deals(deal_ids) -> int:
     """After deals change outcome or close date: refresh every asset used in them."""
     asset_ids = Usage.objects.filter(deal_id__in=list(deal_ids)).values_list("asset_id", flat=True).distinct()
@@ -115,6 +127,7 @@ def refresh_support_for_deals(deal_ids) -> int:
 __all__ = [
     "refresh_support",
     "refresh_support_for_deals",
+    "refresh_support_later",
     "revenue_by_currency",
     "support_annotations",
     "won_deals_supported_by",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from content.assets import asset_plan, asset_reschedule, asset_stamps, asset_verify
-from content.models import Asset, AssetKind, AssetStatus
+from content.models import Asset, AssetKind, AssetStatus, Usage, UsageAction
 
 from .factories import AssetFactory, UserFactory
 
@@ -274,3 +274,15 @@ class TestDeleting:
         client.force_login(staff(marketer))
         response = client.post(reverse("admin:content_asset_delete", args=[unused.pk]), {"post": "yes"})
         assert response.status_code == 302 and not Asset.objects.filter(pk=unused.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_synthetic_data_logs_a_buyer_view_once_per_asset_and_deal():
+    # Few deals, many uses of a few popular assets: random buyer views would repeat pairs.
+    UserFactory(username="seed-marketer", groups=["Marketing"])
+    options = ["--assets=20", "--deals=2", "--usages=400", "--requests=1", "--searches=1", "--reps=2"]
+    call_command("generate_synthetic", *options, stdout=io.StringIO())
+    views = Usage.objects.filter(action=UsageAction.BUYER_VIEWED)
+    assert views.exists()
+    assert views.count() == views.values("asset_id", "deal_id").distinct().count()
+    assert Usage.objects.count() == 400

@@ -155,7 +155,9 @@ def test_the_autocomplete_offers_only_the_users_open_deals_at_most_ten(rep_clien
 def test_i_used_this_logs_and_returns_the_box_with_a_message_under_htmx(rep_client, deal):
     asset = AssetFactory()
     response = rep_client.post(
-        reverse("asset-use", args=[asset.pk]), {"deal": "006ACME", "action": "shared"}, HTTP_HX_REQUEST="true"
+        reverse("asset-use", args=[asset.pk]),
+        {"deal_name": "Acme renewal — Acme", "action": "shared"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert "Logged: shared in Acme renewal" in response.content.decode()
@@ -164,17 +166,17 @@ def test_i_used_this_logs_and_returns_the_box_with_a_message_under_htmx(rep_clie
 
 def test_i_used_this_without_htmx_redirects_back_to_the_asset(rep_client, deal):
     asset = AssetFactory()
-    response = rep_client.post(reverse("asset-use", args=[asset.pk]), {"deal": "006ACME", "action": "sent"})
+    response = rep_client.post(reverse("asset-use", args=[asset.pk]), {"deal_name": "Acme renewal", "action": "sent"})
     assert response.status_code == 302 and response["Location"] == asset.get_absolute_url()
 
 
 def test_i_used_this_shows_errors_in_the_box(rep_client, deal):
     asset = AssetFactory()
     response = rep_client.post(
-        reverse("asset-use", args=[asset.pk]), {"deal": "NOPE", "action": "shared"}, HTTP_HX_REQUEST="true"
+        reverse("asset-use", args=[asset.pk]), {"deal_name": "Nope", "action": "shared"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 400
-    assert "No deal with this CRM id" in response.content.decode()
+    assert "None of your open deals is called “Nope”" in response.content.decode()
     assert not Usage.objects.exists()
 
 
@@ -188,7 +190,9 @@ def test_heard_is_offered_only_on_objection_entries(rep_client, deal):
 def test_i_used_this_refuses_an_asset_the_rep_cannot_open(rep_client, deal):
     draft = AssetFactory(status=AssetStatus.DRAFT)
     assert (
-        rep_client.post(reverse("asset-use", args=[draft.pk]), {"deal": "006ACME", "action": "shared"}).status_code
+        rep_client.post(
+            reverse("asset-use", args=[draft.pk]), {"deal_name": "Acme renewal", "action": "shared"}
+        ).status_code
         == 404
     )
 

@@ -40,7 +40,15 @@ def test_usage_counts_uses_reps_and_deals_per_asset_in_the_period(world, period)
     assert playbook["last_used"] == at(datetime.date(2026, 3, 15))
     case_a = by(report.rows, "title", "Case A")
     assert (case_a["uses"], case_a["reps"], case_a["deals"]) == (2, 1, 2)  # the December use is outside
-    assert report.totals == {"uses": 13, "assets": 3, "reps": 2, "deals": 8, "weeks": 6}
+    assert report.totals == {
+        "uses": 13,
+        "logged": 13,
+        "buyer_views": 0,
+        "assets": 3,
+        "reps": 2,
+        "deals": 8,
+        "weeks": 6,
+    }
     assert [row["title"] for row in report.rows] == ["Playbook", "Case A", "Too expensive"]
 
 
@@ -48,7 +56,7 @@ def test_usage_breaks_down_by_week_kind_stage_and_persona(world, period):
     tables = {table.key: table.rows for table in REPORTS["usage"](period).tables}
     assert sum(row["uses"] for row in tables["weekly"]) == 13
     # Week of Jan 19: playbook Jan 20, case A Jan 22 and 23, objection heard Jan 25
-    assert tables["weekly"][0] == {"week": datetime.date(2026, 1, 19), "uses": 4}
+    assert tables["weekly"][0] == {"week": datetime.date(2026, 1, 19), "uses": 4, "logged": 4, "buyer_views": 0}
     assert by(tables["by_kind"], "kind", "Battle card")["uses"] == 9
     assert by(tables["by_stage"], "stage", "Evaluating")["uses"] == 8  # 6 playbook + 2 heard
     assert by(tables["by_stage"], "stage", "(no stage logged)")["uses"] == 2

@@ -70,7 +70,7 @@ FORMS = [
         "log 'I used this'",
         "rep",
         lambda w: f"/assets/{w.published.pk}/use/",
-        lambda w: {"deal": w.rep_deal.crm_id, "action": "shared"},
+        lambda w: {"deal_name": w.rep_deal.name, "action": "shared"},
         lambda w: Usage.objects.count(),
     ),
     (

@@ -136,8 +136,10 @@ def test_the_usage_api_lists_only_a_reps_own_usage(security_world):
 
 def test_the_deal_autocomplete_offers_a_rep_only_their_own_deals(security_world):
     response = client_for("rep", security_world).get("/deals/autocomplete/", {"q": "deal"})
-    assert security_world.rep_deal.crm_id.encode() in response.content
-    assert security_world.other_deal.crm_id.encode() not in response.content
+    assert f'data-deal="{security_world.rep_deal.pk}"'.encode() in response.content
+    assert f'data-deal="{security_world.other_deal.pk}"'.encode() not in response.content
+    assert security_world.other_deal.name.encode() not in response.content
+    assert b"006" not in response.content  # no CRM id at all
 
 
 # Background jobs ---------------------------------------------------------------------------------

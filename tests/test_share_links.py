@@ -362,6 +362,34 @@ def test_the_buyer_page_runs_a_constant_number_of_queries(rep, deal, count, clie
         assert buyer_get(client, link.get_absolute_url()).status_code == 200
 
 
+def test_a_later_view_writes_its_views_and_reads_nothing_more_than_the_page(link, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    buyer_get(client, link.get_absolute_url())  # the first view logs the uses and stamps the link
+    with CaptureQueriesContext(connection) as captured:
+        assert buyer_get(client, link.get_absolute_url()).status_code == 200
+    transaction_control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")  # the test's own transaction nests them
+    statements = [q["sql"] for q in captured.captured_queries if q["sql"].split()[0] not in transaction_control]
+    # the link with its deal and sender; its assets, each with whether its use is logged; the views
+    assert len(statements) == 3, statements
+    assert statements[-1].startswith('INSERT INTO "content_shareview"')
+    assert Usage.objects.filter(deal=link.deal, action=UsageAction.BUYER_VIEWED).count() == len(link.items.all())
+
+
+def test_a_buyers_first_view_refreshes_the_assets_figures_in_a_background_job(
+    link, client, django_capture_on_commit_callbacks
+):
+    from content.models import BackgroundJob
+
+    with django_capture_on_commit_callbacks(execute=True):
+        buyer_get(client, link.get_absolute_url())
+    job = BackgroundJob.objects.get(kind="refresh_support")
+    assert sorted(job.params["asset_ids"]) == sorted(item.asset_id for item in link.items.all())
+    assert job.status == "succeeded"  # inline in tests; a worker's in production
+    assert {item.asset.usage_count for item in link.items.select_related("asset")} == {1}
+
+
 # --- the deal page --------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """GET /api/v1/reports/<name>/: the same report functions as the pages, as JSON or CSV.
 
 Parameters: those of content.reports.filters.ReportFilterSet, shared with the pages (start, end,
-kind, stage, persona, competitor, owner (username), sort, dir, page, page_size), and format=csv.
+kind, stage, persona, competitor, owner (username), source (logged or buyer), sort, dir, page, page_size),
+and format=csv.
 """
 
 from django.urls import path

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("content", "0018_preview_asset_file_preview"),
+        ("content", "0019_usage_deal_index_action"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

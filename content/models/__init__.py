@@ -10,7 +10,7 @@ from .assets import (
     AssetText,
     default_verification_days,
 )
-from .deals import MANUAL_USAGE_ACTIONS, Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
+from .deals import BUYER_VIEW, MANUAL_USAGE_ACTIONS, Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
 from .jobs import FINISHED_JOB_STATUSES, BackgroundJob, JobStatus
 from .people import Person, SignedInSession
 from .requests import (
@@ -29,6 +29,7 @@ from .sharing import ShareLink, ShareLinkAsset, ShareView
 from .taxonomy import Competitor, FunnelStage, Persona, TeamChoices
 
 __all__ = [
+    "BUYER_VIEW",
     "MANUAL_USAGE_ACTIONS",
     "ShareLink",
     "ShareLinkAsset",

@@ -104,10 +104,22 @@ def supports_deal(close_date=None) -> Q:
     return Q(used_at__date__lte=models.F("deal__close_date") if close_date is None else close_date)
 
 
+# A use recorded by a buyer's view of a tracked link, as a condition (for counting the two apart).
+BUYER_VIEW = Q(action=UsageAction.BUYER_VIEWED)
+
+
 class UsageQuerySet(models.QuerySet):
     def supporting(self):
         """Uses that support their deal (see `supports_deal`); an open deal has none yet."""
         return self.filter(supports_deal())
+
+    def logged(self):
+        """Uses a person logged (pages, API): every action but a buyer's view."""
+        return self.filter(action__in=MANUAL_USAGE_ACTIONS)
+
+    def buyer_views(self):
+        """Uses the app recorded when a buyer first opened an asset through a tracked link."""
+        return self.filter(BUYER_VIEW)
 
 
 class Usage(models.Model):
@@ -138,8 +150,9 @@ class Usage(models.Model):
         indexes = [
             # asset page and effectiveness: an asset's uses over time
             models.Index(fields=["asset", "used_at"], name="usage_asset_time"),
-            # deal page timeline; effectiveness reads the assets used in each closed deal from it alone
-            models.Index(fields=["deal", "used_at", "asset"], name="usage_deal_time_asset"),
+            # deal page timeline; effectiveness reads the assets used in each closed deal, and whether
+            # by a rep or by the buyer, from it alone
+            models.Index(fields=["deal", "used_at", "asset", "action"], name="usage_deal_time_asset_action"),
             # adoption report and "my usage"
             models.Index(fields=["user", "used_at"], name="usage_user_time"),
             # reports over a period: every column they group, filter or count on (Count("id") too),

@@ -32,9 +32,12 @@ REPORTS = {
 }
 
 DESCRIPTIONS = {
-    "usage": "Which assets reps use, how widely and when: per asset, per week, by kind, stage and persona.",
-    "effectiveness": "Which assets support closed deals, against the baseline win rate, with 95% intervals; shelfware.",
-    "adoption": "Per rep: deals worked, deals backed by logged content, uses and requests submitted.",
+    "usage": "Which assets reps use and buyers view, how widely and when: per asset, per week, by kind, stage and "
+    "persona.",
+    "effectiveness": "Which assets support closed deals (logged by reps or viewed by buyers), against the baseline "
+    "win rate, with 95% intervals; shelfware.",
+    "adoption": "Per rep: deals worked, deals backed by logged content, uses, tracked links sent and requests "
+    "submitted.",
     "gaps": "Published assets per funnel stage and persona beside the demand: where to create next.",
     "requests": "The request backlog by status and age, time to triage and deliver, the SLA by assignee.",
     "freshness": "The share of published assets verified in time against the target; the overdue ones reps use.",

@@ -1,7 +1,7 @@
 """Adoption: per rep, how much of their work is backed by logged content."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ..models import ContentRequest, Deal, DealStatus, supports_deal
@@ -17,6 +17,7 @@ COLUMNS = [
     Column("deals_with_content", "Deals with content logged", "int"),
     Column("content_share", "Share of deals with content", "percent"),
     Column("uses", "Uses", "int"),
+    Column("links_sent", "Tracked links sent", "int"),
     Column("requests", "Requests submitted", "int"),
     Column("won_deals", "Won deals", "int"),
     Column("won_with_content", "Won with content", "int"),
@@ -25,11 +26,14 @@ COLUMNS = [
 NOTES = [
     "Reps are the users in the Sales group. Deals worked: deals the rep owns that are open, or closed in the period.",
     "Deals with content logged: of those, deals with at least one use of any asset logged (by anyone) in them.",
-    "Uses: uses the rep logged in the period. Requests submitted: content requests the rep filed in the period.",
+    "Uses: uses the rep logged in the period, and buyers' views of the links the rep sent (source tells them "
+    "apart). Tracked links sent: share links the rep created in the period. Requests submitted: content "
+    "requests the rep filed in the period.",
     "Won with content: won deals closed in the period with a use logged on or before the close date. "
     "The share of won deals with content (in the totals) is over every won deal closed in the period.",
-    "Kind and stage narrow the uses counted; persona and competitor narrow deals and uses to deals with "
-    "them; owner shows one rep.",
+    "Kind and stage narrow the uses counted; kind also narrows links to those holding an asset of that kind "
+    "(a link has no stage); persona and competitor narrow deals, uses and links to deals with them; owner "
+    "shows one rep.",
 ]
 
 
@@ -44,7 +48,7 @@ def _count(queryset):
 
 
 def adoption_report(filters) -> Report:
-    # Queries: totals; rep count; per-rep page (3).
+    # Queries: totals; rep count with every rep's links sent; per-rep page (3).
     rep = OuterRef("pk")
     uses = scope.usages(filters, by_owner=False)
     content_uses = scope.usages(filters, in_period=False, by_owner=False)
@@ -54,6 +58,7 @@ def adoption_report(filters) -> Report:
     won = scope.closed_deals(filters, owner=False).filter(status=DealStatus.WON)
     with_content = Exists(content_uses.filter(deal_id=OuterRef("pk")))
     supported = Exists(content_uses.filter(supports_deal(OuterRef("close_date")), deal_id=OuterRef("pk")))
+    links = scope.share_links(filters)
     reps = get_user_model().objects.filter(groups__name=SALES, is_active=True).order_by()
     if filters.owner:
         reps = reps.filter(pk=filters.owner.pk)
@@ -61,6 +66,7 @@ def adoption_report(filters) -> Report:
         deals_worked=_count(worked.filter(owner_id=rep)),
         deals_with_content=_count(worked.filter(with_content, owner_id=rep)),
         uses=_count(uses.filter(user_id=rep)),
+        links_sent=_count(links.filter(created_by_id=rep)),
         submitted=_count(
             ContentRequest.objects.filter(
                 requester_id=rep, created_at__gte=filters.start_at, created_at__lt=filters.end_before
@@ -71,7 +77,7 @@ def adoption_report(filters) -> Report:
     )
     sortable = {
         key: (F(key), F("username").asc())
-        for key in ("deals_worked", "deals_with_content", "uses", "won_deals", "won_with_content")
+        for key in ("deals_worked", "deals_with_content", "uses", "links_sent", "won_deals", "won_with_content")
     }
     sortable["requests"] = (F("submitted"), F("username").asc())
     sortable["username"] = (F("username"), F("pk").asc())
@@ -84,6 +90,7 @@ def adoption_report(filters) -> Report:
             "deals_worked",
             "deals_with_content",
             "uses",
+            "links_sent",
             "submitted",
             "won_deals",
             "won_with_content",
@@ -100,6 +107,7 @@ def adoption_report(filters) -> Report:
                 **{k: row[k] for k in ("deals_worked", "deals_with_content")},
                 "content_share": ratio(row["deals_with_content"], row["deals_worked"]),
                 "uses": row["uses"],
+                "links_sent": row["links_sent"],
                 "requests": row["submitted"],
                 "won_deals": row["won_deals"],
                 "won_with_content": row["won_with_content"],
@@ -108,11 +116,15 @@ def adoption_report(filters) -> Report:
     won_all = won.filter(owner_id=filters.owner.pk) if filters.owner else won
     totals = won_all.aggregate(won_deals=Count("id"), won_with_content=Count("id", filter=Q(supported)))
     totals["won_with_content_share"] = ratio(totals["won_with_content"], totals["won_deals"])
-    totals["reps"] = reps.count()
+    # The reps and the links they sent, in one query.
+    totals.update(
+        reps.annotate(sent=_count(links.filter(created_by_id=rep))).aggregate(reps=Count("pk"), links_sent=Sum("sent"))
+    )
+    totals["links_sent"] = totals["links_sent"] or 0
     return Report(
         name="adoption",
         title=TITLES["adoption"],
-        description="Per rep: deals worked, deals backed by logged content, uses and requests.",
+        description="Per rep: deals worked, deals backed by logged content, uses, links sent and requests.",
         filters=filters,
         columns=COLUMNS,
         rows=rows,

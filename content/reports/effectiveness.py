@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Value, When, Window
 
-from ..models import Asset, AssetKind, DealStatus, Usage, supports_deal
+from ..models import BUYER_VIEW, Asset, AssetKind, DealStatus, Usage, supports_deal
 from ..money import by_currency, reporting_currency
 from . import scope
 from .base import TITLES, Column, Report, Table, page_slice
@@ -22,6 +22,8 @@ COLUMNS = [
     Column("title", "Asset"),
     Column("kind", "Kind"),
     Column("closed_deals", "Closed deals used in", "int"),
+    Column("logged_deals", "Logged by reps", "int"),
+    Column("buyer_view_deals", "Buyer viewed", "int"),
     Column("won", "Won", "int"),
     Column("lost", "Lost", "int"),
     Column("win_rate", "Win rate", "percent"),
@@ -58,14 +60,21 @@ def notes():
         "Influenced revenue = the sum of the amounts of the won deals the asset supported (each deal once), "
         f"added per currency and never across currencies; the sortable column counts the deals in "
         f"{reporting_currency()}, the reporting currency.",
+        "Two sources of use count as support, told apart in their own columns: logged by reps counts the "
+        "closed deals where a rep logged a use of the asset, buyer viewed those where the buyer opened it "
+        "through a tracked link (recorded on the buyer's first view). A deal with both counts once in closed "
+        "deals and once in each column.",
         "Kind narrows assets and stage narrows the uses counted to those logged at that stage; owner is the "
-        "deal owner.",
-        "Shelfware: published assets with no use logged since they were published, at any time.",
+        "deal owner; source counts only the uses logged by reps, or only buyer views, as support.",
+        "Shelfware: published assets with no use of either source since they were published, at any time "
+        "(whatever the filters on uses).",
     ]
 
 
-def supporting_pairs(filters, asset_ids=None):
-    """(asset, closed deal) pairs where the asset was used on or before the close, each pair once."""
+def supporting_pairs(filters, asset_ids=None, *, by_source=False):
+    """(asset, closed deal) pairs where the asset was used on or before the close, each pair once.
+    `by_source` adds whether a rep logged a use of the asset in the deal (`logged`) and whether its
+    buyer viewed it (`buyer`), each 1 or 0."""
     uses = scope.usages(filters, in_period=False, by_owner=False).filter(
         supports_deal(),
         deal__status__in=[DealStatus.WON, DealStatus.LOST],
@@ -76,16 +85,24 @@ def supporting_pairs(filters, asset_ids=None):
         uses = uses.filter(deal__owner_id=filters.owner.pk)
     if asset_ids is not None:
         uses = uses.filter(asset_id__in=asset_ids)
-    return (
-        uses.annotate(d_status=F("deal__status"), d_amount=F("deal__amount"), d_currency=F("deal__currency"))
-        .values("asset_id", "deal_id", "d_status", "d_amount", "d_currency")
-        .distinct()
-    )
+    pairs = uses.annotate(
+        d_status=F("deal__status"), d_amount=F("deal__amount"), d_currency=F("deal__currency")
+    ).values("asset_id", "deal_id", "d_status", "d_amount", "d_currency")
+    if not by_source:
+        return pairs.distinct()
+    return pairs.annotate(logged=_any(~BUYER_VIEW), buyer=_any(BUYER_VIEW))
+
+
+def _any(condition):
+    """1 when any use of the group meets `condition`, else 0."""
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
 SORT_SQL = {
     "score": "score",
     "closed_deals": "closed_deals",
+    "logged_deals": "logged_deals",
+    "buyer_view_deals": "buyer_view_deals",
     "won": "won",
     "lost": "lost",
     "win_rate": "rate",
@@ -107,7 +124,7 @@ def baseline(filters) -> dict:
 
 def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", paginate=True) -> list[dict]:
     """One row per asset with its closed/won/lost counts and revenue, sorted and sliced in SQL."""
-    pairs, params = subquery_sql(supporting_pairs(filters, asset_ids))
+    pairs, params = subquery_sql(supporting_pairs(filters, asset_ids, by_source=True))
     minimum = int(settings.EFFECTIVENESS_MIN_SAMPLE)
     won = "SUM(CASE WHEN p.d_status = 'won' THEN 1 ELSE 0 END)"
     currency = reporting_currency()
@@ -119,7 +136,7 @@ def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", pa
     descending = "DESC" if direction == "desc" else "ASC"
     order_sql = f"{order} {descending} NULLS LAST, asset_id ASC"
     figures = (
-        f"{closed} AS closed_deals, {won} AS won, "
+        f"{closed} AS closed_deals, SUM(p.logged) AS logged_deals, SUM(p.buyer) AS buyer_view_deals, {won} AS won, "
         "SUM(CASE WHEN p.d_status = 'lost' THEN 1 ELSE 0 END) AS lost, "
         f"SUM(CASE WHEN p.d_status = 'won' AND p.d_currency = '{currency}' THEN p.d_amount ELSE 0 END) "
         "AS influenced_revenue, "
@@ -140,8 +157,8 @@ def asset_figures(filters, *, asset_ids=None, sort="score", direction="desc", pa
         # Group on the asset id alone and name only the page's assets: joining every asset's title
         # before grouping makes the grouping sort wide rows.
         sql = (
-            "SELECT g.asset_id AS asset_id, a.title AS title, a.kind AS kind, g.closed_deals, g.won, "  # noqa: S608
-            "g.lost, g.influenced_revenue, g.rate, g.score, g.total_rows "
+            "SELECT g.asset_id AS asset_id, a.title AS title, a.kind AS kind, g.closed_deals, g.logged_deals, "  # noqa: S608
+            "g.buyer_view_deals, g.won, g.lost, g.influenced_revenue, g.rate, g.score, g.total_rows "
             f"FROM (SELECT p.asset_id AS asset_id, {figures} FROM ({pairs}) p "
             f"GROUP BY p.asset_id ORDER BY {order_sql}{page_sql}) g "
             # The page's order again, on the grouped columns (assets have an influenced_revenue too).
@@ -177,6 +194,8 @@ def describe(row: dict, base_rate, by_currency_totals=None) -> dict:
         "title": row["title"],
         "kind": dict(AssetKind.choices).get(row["kind"], row["kind"]),
         "closed_deals": closed,
+        "logged_deals": int(row["logged_deals"] or 0),
+        "buyer_view_deals": int(row["buyer_view_deals"] or 0),
         "won": won,
         "lost": int(row["lost"] or 0),
         "win_rate": rate,

@@ -15,6 +15,9 @@ from django.utils import timezone
 from ..filtering import FilterError, IsoDateFilter, OwnerFilter
 from ..models import Asset, AssetKind, Competitor, FunnelStage, Persona
 
+# Where a use comes from: logged by a rep (by hand, or through the API), or a buyer's first view of
+# the asset through a tracked link (content.sharing).
+SOURCES = [("logged", "Logged by reps"), ("buyer", "Buyer views")]
 DEFAULT_PERIOD_DAYS = 90
 MAX_PERIOD_DAYS = 5 * 366
 PAGE_SIZE = 50
@@ -38,6 +41,7 @@ class ReportFilters:
     persona: Persona | None = None
     competitor: Competitor | None = None
     owner: object | None = None  # a User
+    source: str = ""  # "logged", "buyer" or both
     sort: str = ""
     direction: str = ""
     page: int = 1
@@ -51,6 +55,7 @@ class ReportFilters:
         "persona",
         "competitor",
         "owner",
+        "source",
         "sort",
         "dir",
         "page",
@@ -78,6 +83,7 @@ class ReportFilters:
             persona=values["persona"],
             competitor=values["competitor"],
             owner=values["owner"],
+            source=values["source"],
             sort=values["sort"],
             direction=values["dir"],
             page=values["page"] or 1,
@@ -108,6 +114,7 @@ class ReportFilters:
             "persona": self.persona.slug if self.persona else "",
             "competitor": self.competitor.slug if self.competitor else "",
             "owner": self.owner.get_username() if self.owner else "",
+            "source": self.source,
             "sort": values["sort"],
             "dir": values["direction"],
         }
@@ -181,6 +188,12 @@ class ReportFilterSet(django_filters.FilterSet):
     persona = _term(Persona, "Persona")
     competitor = _term(Competitor, "Competitor")
     owner = OwnerFilter(help_text="Username of the rep or owner.")
+    source = django_filters.ChoiceFilter(
+        choices=SOURCES,
+        help_text="Count only uses logged by reps (logged) or only buyers' views of tracked links (buyer); "
+        "both when left out.",
+        error_messages={"invalid_choice": "The source is logged or buyer."},
+    )
     sort = django_filters.CharFilter(
         max_length=100,
         help_text="A sortable column key.",

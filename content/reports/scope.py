@@ -2,12 +2,13 @@
 
 Deal attributes (persona, competitor) are tested with EXISTS so that a deal with two personas is
 never counted twice; kind narrows assets; stage narrows uses to the stage they were logged at;
-owner is the rep who logged a use or owns a deal.
+owner is the rep who logged a use or owns a deal; source keeps the uses logged by reps or the
+buyers' views of tracked links.
 """
 
 from django.db.models import Exists, OuterRef
 
-from ..models import Asset, ContentRequest, Deal, Usage
+from ..models import Asset, ContentRequest, Deal, ShareLink, ShareLinkAsset, Usage
 
 
 def _deal_has(filters, deal_ref):
@@ -26,7 +27,8 @@ def _deal_has(filters, deal_ref):
 
 
 def usages(filters, *, in_period=True, by_owner=True):
-    """Uses logged in the period, narrowed by every filter (owner: the rep who logged the use)."""
+    """Uses logged in the period, narrowed by every filter (owner: the rep who logged the use, or
+    who sent the link a buyer opened)."""
     queryset = Usage.objects.order_by()
     if in_period:
         queryset = queryset.filter(used_at__gte=filters.start_at, used_at__lt=filters.end_before)
@@ -36,6 +38,10 @@ def usages(filters, *, in_period=True, by_owner=True):
         queryset = queryset.filter(stage_id=filters.stage.pk)
     if by_owner and filters.owner:
         queryset = queryset.filter(user_id=filters.owner.pk)
+    if filters.source == "logged":
+        queryset = queryset.logged()
+    elif filters.source == "buyer":
+        queryset = queryset.buyer_views()
     return queryset.filter(*_deal_has(filters, "deal_id"))
 
 
@@ -88,3 +94,14 @@ def requests(filters, *, owner_field="requester_id"):
     if filters.owner:
         queryset = queryset.filter(**{owner_field: filters.owner.pk})
     return queryset
+
+
+def share_links(filters):
+    """Tracked links sent in the period, for deals with the filtered persona and competitor, holding
+    an asset of the filtered kind (owner is the sender, applied by the caller; a link has no stage)."""
+    queryset = ShareLink.objects.order_by().filter(created_at__gte=filters.start_at, created_at__lt=filters.end_before)
+    if filters.kind:
+        queryset = queryset.filter(
+            Exists(ShareLinkAsset.objects.filter(link_id=OuterRef("pk"), asset__kind=filters.kind))
+        )
+    return queryset.filter(*_deal_has(filters, "deal_id"))

@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import Count, F, Max
 from django.db.models.functions import TruncWeek
 
-from ..models import Asset, AssetKind, FunnelStage
+from ..models import BUYER_VIEW, Asset, AssetKind, FunnelStage
 from . import scope
 from .base import TITLES, Column, Report, Table, chart, order_by_for, sliced
 from .sql import fetch_dicts, materialized, subquery_sql
@@ -14,18 +14,28 @@ COLUMNS = [
     Column("title", "Asset"),
     Column("kind", "Kind"),
     Column("uses", "Uses", "int"),
+    Column("logged", "Logged by reps", "int"),
+    Column("buyer_views", "Buyer views", "int"),
     Column("reps", "Distinct reps", "int"),
     Column("deals", "Distinct deals", "int"),
     Column("last_used", "Last used", "datetime"),
 ]
 
 NOTES = [
-    "Uses: every logged use (shared, presented, sent, heard) in the period. Distinct reps and deals count "
-    "each rep or deal once per asset. Last used: the latest use in the period.",
+    "Uses: every use in the period, of two sources told apart in their own columns. Logged by reps: the uses "
+    "a rep logged (shared, presented, sent, heard). Buyer views: a buyer's first view of the asset through a "
+    "tracked link, once per asset and deal, recorded for the rep who sent the link. Distinct reps and deals "
+    "count each rep or deal once per asset. Last used: the latest use in the period.",
     "Filters: kind narrows assets; stage narrows uses to the funnel stage they were logged at; persona and "
-    "competitor narrow uses to deals with that persona or competitor; owner narrows uses to that rep's.",
+    "competitor narrow uses to deals with that persona or competitor; owner narrows uses to that rep's "
+    "(a buyer's view is the sender's); source keeps only the uses logged by reps or only buyer views.",
     "Weeks start on Monday. The persona breakdown counts a use once for each persona of its deal.",
 ]
+
+
+def by_source() -> dict:
+    """The two sources of use counted apart, as aggregates (content.models.BUYER_VIEW)."""
+    return {"logged": Count("id", filter=~BUYER_VIEW), "buyer_views": Count("id", filter=BUYER_VIEW)}
 
 
 def uses_by_kind(uses) -> list[dict]:
@@ -58,11 +68,13 @@ def uses_by_stage(uses) -> list[dict]:
 
 def usage_report(filters) -> Report:
     # Queries: per-asset page; the page's distinct reps and deals with the asset names; distinct reps
-    # and deals in total; weekly; by kind (which also gives the total uses and assets); by stage; by
-    # persona (7).
+    # and deals, logged uses and buyer views in total; weekly; by kind (which also gives the total uses
+    # and assets); by stage; by persona (7).
     uses = scope.usages(filters)
     sortable = {
         "uses": (F("uses"), F("asset_id").asc()),
+        "logged": (F("logged"), F("asset_id").asc()),
+        "buyer_views": (F("buyer_views"), F("asset_id").asc()),
         "reps": (F("reps"), F("asset_id").asc()),
         "deals": (F("deals"), F("asset_id").asc()),
         "last_used": (F("last_used"), F("asset_id").asc()),
@@ -74,7 +86,7 @@ def usage_report(filters) -> Report:
     # Rank the assets on what the sort needs and nothing more: distinct reps and deals per asset
     # need every (asset, rep) and (asset, deal) pair of the period, so they are counted for all
     # assets only when the sort is on them, and otherwise for the page's assets alone.
-    per_asset = uses.values("asset_id").annotate(uses=Count("id"), last_used=Max("used_at"))
+    per_asset = uses.values("asset_id").annotate(uses=Count("id"), last_used=Max("used_at"), **by_source())
     if sort in ("reps", "deals"):
         per_asset = per_asset.annotate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True))
     if sort in ("title", "kind"):
@@ -101,6 +113,8 @@ def usage_report(filters) -> Report:
                 "title": detail["title"],
                 "kind": kind_labels.get(detail["kind"], detail["kind"]),
                 "uses": row["uses"],
+                "logged": row["logged"],
+                "buyer_views": row["buyer_views"],
                 "reps": detail["reps"],
                 "deals": detail["deals"],
                 "last_used": row["last_used"],
@@ -111,15 +125,22 @@ def usage_report(filters) -> Report:
         {"kind": kind_labels.get(row["kind"], row["kind"]), "uses": int(row["uses"]), "assets": int(row["assets"])}
         for row in uses_by_kind(uses)
     ]
-    people = uses.aggregate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True))
+    people = uses.aggregate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True), **by_source())
     # Each asset has one kind, so the kinds' figures add up to the period's uses and assets.
     totals = {
         "uses": sum(row["uses"] for row in by_kind),
+        "logged": people.pop("logged"),
+        "buyer_views": people.pop("buyer_views"),
         "assets": sum(row["assets"] for row in by_kind),
         **people,
     }
 
-    weekly = list(uses.annotate(week=TruncWeek("used_at")).values("week").annotate(uses=Count("id")).order_by("week"))
+    weekly = list(
+        uses.annotate(week=TruncWeek("used_at"))
+        .values("week")
+        .annotate(uses=Count("id"), **by_source())
+        .order_by("week")
+    )
     for row in weekly:
         row["week"] = row["week"].date() if hasattr(row["week"], "date") else row["week"]
     by_stage = [
@@ -148,8 +169,11 @@ def usage_report(filters) -> Report:
         chart=chart(
             "line",
             [row["week"].isoformat() for row in weekly],
-            [("Uses per week", [row["uses"] for row in weekly])],
-            title="Uses per week",
+            [
+                ("Logged by reps", [row["logged"] for row in weekly]),
+                ("Buyer views", [row["buyer_views"] for row in weekly]),
+            ],
+            title="Uses per week: logged by reps and buyer views",
             x_label="Week starting",
             y_label="Uses",
         ),
@@ -158,7 +182,12 @@ def usage_report(filters) -> Report:
             Table(
                 "weekly",
                 "Uses per week",
-                [Column("week", "Week starting", "date"), Column("uses", "Uses", "int")],
+                [
+                    Column("week", "Week starting", "date"),
+                    Column("uses", "Uses", "int"),
+                    Column("logged", "Logged by reps", "int"),
+                    Column("buyer_views", "Buyer views", "int"),
+                ],
                 weekly,
                 charted=True,
             ),

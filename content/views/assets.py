@@ -55,6 +55,12 @@ def forbidden(request, asset):
 
 @require("view_library")
 def asset_detail(request, pk):
+    return asset_page(request, pk)
+
+
+def asset_page(request, pk, *, status=200, **extra):
+    """The asset page; `extra` reaches the template (the "I used this" box re-rendered with its
+    errors after a post without JavaScript, content.views.deals.asset_use)."""
     # Queries: the asset with its owner and verifier; stages, personas, competitors, tags and the proof
     # points the user may open (one each); distinct reps and deals (one aggregate); related (one).
     proof_points = visible_assets(request.user).only(*PROOF_FIELDS).order_by("title")
@@ -83,7 +89,9 @@ def asset_detail(request, pk):
             "preview": preview_of(asset, asset_page_url(asset)),
             "share": _share_box(request.user, asset),
             **embedding_context(asset, user=request.user),
+            **extra,
         },
+        status=status,
     )
 
 

@@ -1,5 +1,9 @@
 """Deal pages: the list, one deal with its usage timeline and "log what I used", the CSV import for
-managers, the open-deal autocomplete, and the "I used this" box of the asset page."""
+managers, the deal picker's options, and the "I used this" box of the asset page.
+
+Both usage forms answer a refusal with the form again, each message beside its field and every
+value kept: the whole page (400) without JavaScript, the form alone (400, which htmx swaps in) with
+it; a success under htmx also sends the page's figures, swapped out of band."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,13 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ..asset_selectors import usage_figures
 from ..deal_filters import DealFilterSet
-from ..deals import search_deals
+from ..deal_picker import picked_deal, suggested_deals
 from ..importers import ImportFileError, import_deals, import_deals_later
 from ..models import MANUAL_USAGE_ACTIONS, Asset, AssetKind, Deal, Usage, UsageAction, supports_deal
 from ..permissions import can, can_open_asset, require, sees_all_deals, visible_assets, visible_deals
 from ..sharing import deal_links, may_share_in, shareable_assets
 from ..usage import log_usage, log_usages, report_new_objection
+from .assets import asset_page
 
 CRM_ID = r"(?P<crm_id>[A-Za-z0-9._\-]+)"
 ASSET_CHOICES = 20
@@ -33,6 +39,16 @@ def _errors_of(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [message for messages_ in error.message_dict.values() for message in messages_]
     return list(error.messages)
+
+
+def form_errors(error: ValidationError, fields) -> dict[str, list[str]]:
+    """A service's refusal as a form shows it: the messages of each of `fields` beside that field,
+    the others (`other`) above the form."""
+    errors: dict[str, list[str]] = {}
+    named = error.message_dict.items() if hasattr(error, "error_dict") else [("other", error.messages)]
+    for field, messages_ in named:
+        errors.setdefault(field if field in fields else "other", []).extend(messages_)
+    return errors
 
 
 @require("view_deals")
@@ -59,12 +75,20 @@ def _deal_for(request, crm_id) -> Deal:
     return get_object_or_404(queryset, crm_id=crm_id)
 
 
-def _asset_choices(user, q: str):
+def _asset_choices(user, q: str, checked=()):
+    """The assets the log form offers: the first matches of the search box, after the ticked ones a
+    refused form keeps (one more query when some of those are not among the matches)."""
     assets = visible_assets(user).exclude(kind=AssetKind.OBJECTION).only("id", "title", "kind")
     q = (q or "").strip()
-    if q:
-        assets = assets.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    return list(assets.order_by("title", "id")[:ASSET_CHOICES])
+    matching = assets.filter(Q(title__icontains=q) | Q(summary__icontains=q)) if q else assets
+    choices = list(matching.order_by("title", "id")[:ASSET_CHOICES])
+    ticked = {int(value) for value in checked if str(value).isdigit() and len(str(value)) < 19}
+    missing = ticked - {asset.pk for asset in choices}
+    if missing:
+        choices = list(assets.filter(pk__in=missing).order_by("title", "id")) + choices
+    for asset in choices:
+        asset.checked = asset.pk in ticked
+    return choices
 
 
 def _openable(user):
@@ -90,7 +114,8 @@ def _used_assets(deal, user):
     return [row for row in used if row["before"]], [row for row in used if row["after"] and not row["before"]]
 
 
-def _deal_page(request, deal, *, log_errors=(), objection_errors=(), status=200):
+def _usage_context(request, deal) -> dict:
+    """What the deal page shows of the deal's usage: the assets used and the timeline."""
     timeline = (
         Usage.objects.filter(deal=deal)
         .select_related("asset", "user", "stage")
@@ -98,21 +123,37 @@ def _deal_page(request, deal, *, log_errors=(), objection_errors=(), status=200)
         .order_by("-used_at", "-id")
     )
     before, after_only = _used_assets(deal, request.user)
-    may_log = can(request.user, "log_usage")  # on any deal the user may open
+    return {
+        "deal": deal,
+        "timeline": Paginator(timeline, 50).get_page(request.GET.get("page")),
+        "used_before": before,
+        "used_after_only": after_only,
+    }
+
+
+def _log_form_context(request, *, values=None, errors=None, success="") -> dict:
+    """The "log what I used" form: fresh, or refused with its values and errors."""
+    values = values or {}
     q = request.GET.get("asset_q", "")
+    return {
+        "asset_choices": _asset_choices(request.user, q, values.get("assets", ())),
+        "asset_q": q,
+        "actions": LOGGABLE_ACTIONS,
+        "log_form": values,
+        "log_errors": errors or {},
+        "log_success": success,
+    }
+
+
+def _deal_page(request, deal, *, log_values=None, log_errors=None, objection_errors=(), status=200):
+    may_log = can(request.user, "log_usage")  # on any deal the user may open
     return render(
         request,
         "deals/detail.html",
         {
-            "deal": deal,
-            "timeline": Paginator(timeline, 50).get_page(request.GET.get("page")),
-            "used_before": before,
-            "used_after_only": after_only,
+            **_usage_context(request, deal),
             "may_log": may_log,
-            "asset_choices": _asset_choices(request.user, q) if may_log else [],
-            "asset_q": q,
-            "actions": LOGGABLE_ACTIONS,
-            "log_errors": log_errors,
+            **(_log_form_context(request, values=log_values, errors=log_errors) if may_log else {}),
             "objection_errors": objection_errors,
             "form": request.POST if request.method == "POST" else {},
             "may_share": may_share_in(request.user, deal),
@@ -140,24 +181,37 @@ def deal_asset_options(request, crm_id):
     )
 
 
+LOG_FIELDS = ("assets", "action", "helpful", "note")
+
+
 @require("log_usage")
 @require_POST
 def deal_log_usage(request, crm_id):
     deal = _deal_for(request, crm_id)
-    asset_ids = request.POST.getlist("assets")
+    values = {name: request.POST.get(name, "") for name in LOG_FIELDS}
+    values["assets"] = request.POST.getlist("assets")
     try:
         usages = log_usages(
             user=request.user,
-            assets=asset_ids,
+            assets=values["assets"],
             deal=deal,
-            action=request.POST.get("action", ""),
-            helpful=request.POST.get("helpful") or None,
-            note=request.POST.get("note", ""),
+            action=values["action"],
+            helpful=values["helpful"] or None,
+            note=values["note"],
         )
     except ValidationError as error:
-        return _deal_page(request, deal, log_errors=_errors_of(error), status=400)
-    messages.success(request, f"Logged {len(usages)} asset{'s' if len(usages) != 1 else ''} in {deal.name}.")
-    return redirect(deal)
+        errors = form_errors(error, LOG_FIELDS)
+        if request.htmx:
+            context = {"deal": deal, **_log_form_context(request, values=values, errors=errors)}
+            return render(request, "deals/_log_form.html", context, status=400)
+        return _deal_page(request, deal, log_values=values, log_errors=errors, status=400)
+    success = f"Logged {len(usages)} asset{'s' if len(usages) != 1 else ''} in {deal.name}."
+    if not request.htmx:
+        messages.success(request, success)
+        return redirect(deal)
+    # The form again, fresh, and the deal's used assets and timeline in their places (out of band).
+    context = {**_usage_context(request, deal), **_log_form_context(request, success=success)}
+    return render(request, "deals/_logged.html", context)
 
 
 @require("submit_request")
@@ -202,20 +256,16 @@ def deal_import(request):
 @require("log_usage")
 @require_GET
 def deal_autocomplete(request):
-    """htmx: up to 10 of the user's open deals matching `q`, as <option>s for the deal picker."""
-    q = request.GET.get("q") or request.GET.get("deal", "")  # the picker's own field name, under htmx
-    deals = search_deals(Deal.objects.open().owned_by(request.user), q)
-    deals = deals.only("crm_id", "name", "account").order_by("-updated_at", "-id")[:10]
-    return render(request, "deals/_deal_options.html", {"deals": deals})
+    """htmx: up to 10 of the user's open deals matching what was typed, as <option>s of the deal
+    picker, each named by its name and account (content.deal_picker)."""
+    typed = request.GET.get("q") or request.GET.get("deal_name", "")  # the picker's own field, under htmx
+    return render(request, "deals/_deal_options.html", {"deals": suggested_deals(request.user, typed)})
 
 
-def _used_this_box(request, asset, *, errors=(), success="", status=200):
-    return render(
-        request,
-        "usage/_used_this.html",
-        {"asset": asset, "errors": errors, "success": success, "form": request.POST if errors else {}},
-        status=status,
-    )
+STORED_FIGURES = ["usage_count", "won_deal_count", "influenced_revenue", "influenced_revenue_by_currency"]
+BOX_FIELDS = ("deal_name", "deal_id", "action", "helpful", "note")
+# The fields a refusal names (the picker's errors are on `deal`, shown beside the deal name).
+BOX_ERRORS = ("deal", "action", "helpful", "note")
 
 
 @require("log_usage")
@@ -226,29 +276,33 @@ def asset_use(request, pk):
     if not can_open_asset(request.user, asset):
         raise Http404
     if request.method == "GET":
-        return _used_this_box(request, asset)
-    deal_ref = request.POST.get("deal", "").strip()
+        return render(request, "usage/_used_this.html", {"asset": asset})
+    values = {name: request.POST.get(name, "") for name in BOX_FIELDS}
     try:
+        deal = picked_deal(user=request.user, label=values["deal_name"], deal_id=values["deal_id"])
         usage = log_usage(
             user=request.user,
             asset=asset,
-            deal=deal_ref,
-            action=request.POST.get("action", ""),
-            helpful=request.POST.get("helpful") or None,
-            note=request.POST.get("note", ""),
+            deal=deal,
+            action=values["action"],
+            helpful=values["helpful"] or None,
+            note=values["note"],
         )
     except ValidationError as error:
-        if not request.htmx:
-            for message in _errors_of(error):
-                messages.error(request, message)
-            return redirect(asset)
-        return _used_this_box(request, asset, errors=_errors_of(error), status=400)
+        errors = form_errors(error, BOX_ERRORS)
+        if request.htmx:
+            context = {"asset": asset, "use_form": values, "use_errors": errors}
+            return render(request, "usage/_used_this.html", context, status=400)
+        return asset_page(request, pk, status=400, use_form=values, use_errors=errors)
     what = "heard this objection" if usage.action == UsageAction.HEARD else usage.action
     success = f"Logged: {what} in {usage.deal.name}"
     if not request.htmx:
         messages.success(request, success)
         return redirect(asset)
-    return _used_this_box(request, asset, success=success)
+    # The stored figures were refreshed when the use committed (content.usage): read them again.
+    asset.refresh_from_db(fields=STORED_FIGURES)
+    context = {"asset": asset, "use_success": success, "figures": usage_figures(asset)}
+    return render(request, "usage/_logged.html", context)
 
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from django.urls import path
 from ..models import AssetKind, Competitor, FunnelStage, Persona
 from ..permissions import require
 from ..reports import DESCRIPTIONS, REPORTS, TITLES, ReportFilterError, ReportFilters, csv_response, run_report
+from ..reports.filters import SOURCES
 from ..templatetags.reports import format_value
 
 
@@ -20,6 +21,7 @@ def filter_choices():
     """The options of the filter form (queries: stages, personas, competitors)."""
     return {
         "kinds": AssetKind.choices,
+        "sources": SOURCES,
         "stages": list(FunnelStage.objects.values_list("slug", "name")),
         "personas": list(Persona.objects.values_list("slug", "name")),
         "competitors": list(Competitor.objects.values_list("slug", "name")),
@@ -35,6 +37,10 @@ def chart_table(chart: dict) -> list[dict]:
     ]
 
 
+# Totals whose key alone would read ambiguously.
+TOTAL_LABELS = {"logged": "Logged by reps", "links_sent": "Tracked links sent"}
+
+
 def totals_for_display(totals: dict) -> list[tuple[str, str]]:
     def shown(key, value):
         if isinstance(value, float) and ("share" in key or "rate" in key):
@@ -46,6 +52,8 @@ def totals_for_display(totals: dict) -> list[tuple[str, str]]:
         )
 
     def label(key):
+        if key in TOTAL_LABELS:
+            return TOTAL_LABELS[key]
         return key.replace("_", " ").capitalize().replace("Sla", "SLA").replace(" sla", " SLA")
 
     return [(label(key), shown(key, value)) for key, value in totals.items()]

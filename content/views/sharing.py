@@ -23,7 +23,14 @@ from ..models import ShareLink
 from ..models.sharing import ShareViewKind
 from ..permissions import require
 from ..previews import has_preview, preview_of
-from ..sharing import record_seconds, record_views, share_link_create, share_link_revoke, visible_share_links
+from ..sharing import (
+    link_assets,
+    record_seconds,
+    record_views,
+    share_link_create,
+    share_link_revoke,
+    visible_share_links,
+)
 from .navigation import safe_next
 from .previews import image_response
 
@@ -108,7 +115,7 @@ def buyer_page(request, token):
     link, answer = _link_or_answer(request, token)
     if answer is not None:
         return answer
-    assets = [item.asset for item in link.items.select_related("asset")]
+    assets = link_assets(link)
     shown = [asset for asset in assets if asset.is_released()]
     visitor, new_visitor = _visitor(request)
     record_views(request=request, link=link, assets=shown, visitor=visitor)

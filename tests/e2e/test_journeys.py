@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from content.deal_picker import deal_label
 from content.models import Asset, ContentRequest, Deal, RequestStatus, Usage
 
 from .conftest import assert_accessible, screenshot
@@ -51,7 +52,7 @@ def test_the_rep_marketer_and_manager_journeys(demo, live_server, browser, sign_
     deal = Deal.objects.open().filter(owner=demo["rep"]).order_by("crm_id").first()
     logged = Usage.objects.filter(asset=battle_card, deal=deal, user=demo["rep"], action="presented")
     before = logged.count()
-    rep_page.get_by_label("In which deal?").fill(deal.crm_id)
+    rep_page.get_by_label("In which deal?").fill(deal_label(deal))
     rep_page.get_by_label("Presented").check()
     rep_page.get_by_role("button", name="Log it").click()
     expect(rep_page.locator(".used-this .messages")).to_contain_text("Logged")
@@ -150,12 +151,23 @@ def test_a_request_and_a_logged_use_work_by_keyboard_alone(demo, live_server, pa
     expect(page.locator("h1")).to_contain_text("Keyboard-only comparison sheet")
     assert ContentRequest.objects.filter(title="Keyboard-only comparison sheet", requester=demo["rep"]).exists()
 
-    # Log a use of an asset: type the deal, Space picks the action, Enter on the button logs it.
+    # Log a use of an asset: a deal the rep does not have is refused beside the field with the
+    # values kept (htmx swaps the 400 in); then the deal's name, Space picks the action, Enter logs.
     asset = Asset.objects.released().filter(kind="one_pager").order_by("pk").first()
     deal = Deal.objects.open().filter(owner=demo["rep"]).order_by("crm_id").first()
     page.goto(f"{live_server.url}/assets/{asset.pk}/")
     page.get_by_label("In which deal?").focus()
-    page.keyboard.type(deal.crm_id)
+    page.keyboard.type("No such deal")
+    page.get_by_label("Note").fill("kept")
+    page.get_by_role("button", name="Log it").focus()
+    page.keyboard.press("Enter")
+    deal_field = page.get_by_label("In which deal?")
+    expect(deal_field).to_have_attribute("aria-invalid", "true")
+    expect(deal_field).to_have_accessible_description(re.compile("None of your open deals is called “No such deal”"))
+    expect(deal_field).to_be_focused()
+    expect(page.get_by_label("Note")).to_have_value("kept")
+    deal_field.fill("")
+    page.keyboard.type(deal_label(deal))
     page.get_by_role("radio", name="Sent", exact=True).focus()
     page.keyboard.press("Space")
     page.get_by_role("button", name="Log it").focus()

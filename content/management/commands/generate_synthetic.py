@@ -299,6 +299,8 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"] * 7919)
         deal_ids = list(deals)
         n_assets = options["assets"]
+        actions = list(UsageAction.values)
+        viewed = set()  # a buyer's view of an asset is logged once per deal (a database constraint)
         for _ in range(options["usages"]):
             # a few assets are used far more than the rest, as in real libraries
             asset_id = asset_start + min(int(rng.paretovariate(1.2)) - 1, n_assets - 1) * 7919 % n_assets
@@ -306,7 +308,12 @@ class Command(BaseCommand):
             status, close, _amount = deals[deal_id]
             anchor = close or self.today
             day = anchor - datetime.timedelta(days=rng.randint(-5, 120))
-            yield asset_id, deal_id, rng.choice(reps), day, rng.choice(list(UsageAction.values))
+            action = rng.choice(actions)
+            if action == UsageAction.BUYER_VIEWED:
+                if (asset_id, deal_id) in viewed:
+                    action = UsageAction.SHARED  # the buyer's later views are not logged again
+                viewed.add((asset_id, deal_id))
+            yield asset_id, deal_id, rng.choice(reps), day, action
 
     def _support_figures(self, options, asset_start, deals, reps):
         uses, won = {}, {}
