@@ -224,3 +224,28 @@ def test_the_schema_documents_each_report_with_its_filters_and_errors(manager_cl
         assert {"start", "end", "kind", "owner", "format"} <= {p["name"] for p in operation["parameters"]}
         assert {"200", "400", "403"} <= set(operation["responses"])
         assert "text/csv" in operation["responses"]["200"]["content"]
+
+
+def test_the_filter_form_is_the_report_filterset_with_the_period_it_covers(manager_client, world):
+    from django.utils import timezone
+
+    from content.reports.filters import DEFAULT_PERIOD_DAYS
+
+    body = manager_client.get(page_url("usage"), {"kind": "case_study", "source": "buyer"}).content.decode()
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    # the default period shows as the dates it covers
+    assert f'name="start" value="{start.isoformat()}"' in body and f'name="end" value="{today.isoformat()}"' in body
+    assert (
+        '<option value="case_study" selected>' in body and '<option value="buyer" selected>Buyer views</option>' in body
+    )
+    assert '<option value="" selected>Any funnel stage</option>' in body
+    assert 'id="f-page"' not in body and 'id="f-sort"' not in body
+
+
+def test_a_bad_report_filter_is_named_beside_its_field(manager_client, world):
+    response = manager_client.get(page_url("usage"), {"owner": "nobody-here", "start": "2026-13-01"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="f-owner-error">No user named &#x27;nobody-here&#x27;.' in body
+    assert 'aria-describedby="f-start-error"' in body

@@ -170,7 +170,7 @@ def test_a_bad_source_is_a_400_naming_it_on_the_page_and_the_api(manager_client,
 
 def test_the_page_offers_the_source_and_shows_both_columns(manager_client, world):
     html = manager_client.get(reverse("report-usage"), {**PERIOD, "source": "buyer"}).content.decode()
-    assert '<select id="f-source" name="source">' in html
+    assert '<select name="source" aria-describedby="f-source_helptext" id="f-source">' in html
     assert '<option value="buyer" selected>Buyer views</option>' in html
     assert ">Logged by reps<" in html and ">Buyer views<" in html
 

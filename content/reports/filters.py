@@ -12,7 +12,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from ..filtering import FilterError, IsoDateFilter, OwnerFilter
+from ..filtering import FilterError, FilterForm, IsoDateFilter, OwnerFilter
 from ..models import Asset, AssetKind, Competitor, FunnelStage, Persona
 
 # Where a use comes from: logged by a rep (by hand, or through the API), or a buyer's first view of
@@ -71,7 +71,11 @@ class ReportFilters:
     def from_params(cls, params, *, today=None) -> "ReportFilters":
         """Validate a QueryDict or dict through ReportFilterSet (ReportFilterError naming each bad
         value). Runs at most one query per taxonomy/owner filter given."""
-        filterset = ReportFilterSet(params, today=today)
+        return cls.from_filterset(ReportFilterSet(params, today=today))
+
+    @classmethod
+    def from_filterset(cls, filterset: "ReportFilterSet") -> "ReportFilters":
+        """The filters of a bound ReportFilterSet (the page renders its form too)."""
         if not filterset.is_valid():
             raise ReportFilterError({name: list(messages) for name, messages in filterset.errors.items()})
         values = filterset.form.cleaned_data
@@ -121,9 +125,10 @@ class ReportFilters:
         return {key: value for key, value in out.items() if value}
 
 
-class ReportPeriodForm(forms.Form):
+class ReportPeriodForm(FilterForm):
     """The period: each end between EARLIEST and LATEST, start on or before end, at most
-    MAX_PERIOD_DAYS long; by default the DEFAULT_PERIOD_DAYS up to `today` (or up to end)."""
+    MAX_PERIOD_DAYS long; by default the DEFAULT_PERIOD_DAYS up to `today` (or up to end). A page
+    renders the period the report covers: the defaults show in the form as if they were given."""
 
     today = None
 
@@ -141,6 +146,11 @@ class ReportPeriodForm(forms.Form):
             self.add_error("start", "The start date must be on or before the end date.")
         elif (data["end"] - data["start"]).days > MAX_PERIOD_DAYS:
             self.add_error("start", f"The period may span at most {MAX_PERIOD_DAYS} days.")
+        else:
+            shown = self.data.copy()
+            for name in ("start", "end"):
+                shown[name] = data[name].isoformat()
+            self.data = shown
         return data
 
 
@@ -148,6 +158,8 @@ def _term(model, what):
     return django_filters.ModelChoiceFilter(
         queryset=model.objects.all(),
         to_field_name="slug",
+        label=what,
+        empty_label=f"Any {what.lower()}",
         help_text=f"{what} slug.",
         error_messages={"invalid_choice": f"No {model._meta.verbose_name} named %(value)r."},
     )
@@ -172,24 +184,29 @@ class ReportFilterSet(django_filters.FilterSet):
     filters a queryset by itself: each report applies them to its own queries, content.reports.scope)."""
 
     start = IsoDateFilter(
+        label="From",
         help_text=f"First day of the period (default: {DEFAULT_PERIOD_DAYS - 1} days before end).",
         error_messages={"invalid": "Enter start as a date, YYYY-MM-DD (got %(value)r)."},
     )
     end = IsoDateFilter(
+        label="To",
         help_text="Last day of the period (default: today).",
         error_messages={"invalid": "Enter end as a date, YYYY-MM-DD (got %(value)r)."},
     )
     kind = django_filters.ChoiceFilter(
         choices=AssetKind.choices,
+        empty_label="Any kind",
         help_text="Asset kind.",
         error_messages={"invalid_choice": f"Choose a kind among: {', '.join(AssetKind.values)}."},
     )
     stage = _term(FunnelStage, "Funnel stage")
     persona = _term(Persona, "Persona")
     competitor = _term(Competitor, "Competitor")
-    owner = OwnerFilter(help_text="Username of the rep or owner.")
+    owner = OwnerFilter(label="Owner or rep (username)", help_text="Username of the rep or owner.")
     source = django_filters.ChoiceFilter(
         choices=SOURCES,
+        label="Source of use",
+        empty_label="All uses",
         help_text="Count only uses logged by reps (logged) or only buyers' views of tracked links (buyer); "
         "both when left out.",
         error_messages={"invalid_choice": "The source is logged or buyer."},

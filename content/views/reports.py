@@ -4,10 +4,9 @@ a CSV download — all drawn from the same report functions as the API."""
 from django.shortcuts import render
 from django.urls import path
 
-from ..models import AssetKind, Competitor, FunnelStage, Persona
 from ..permissions import require
 from ..reports import DESCRIPTIONS, REPORTS, TITLES, ReportFilterError, ReportFilters, csv_response, run_report
-from ..reports.filters import SOURCES
+from ..reports.filters import ReportFilterSet
 from ..templatetags.reports import format_value
 
 
@@ -15,17 +14,6 @@ from ..templatetags.reports import format_value
 def reports_index(request):
     reports = [{"name": name, "title": TITLES[name], "description": DESCRIPTIONS[name]} for name in REPORTS]
     return render(request, "reports/index.html", {"reports": reports})
-
-
-def filter_choices():
-    """The options of the filter form (queries: stages, personas, competitors)."""
-    return {
-        "kinds": AssetKind.choices,
-        "sources": SOURCES,
-        "stages": list(FunnelStage.objects.values_list("slug", "name")),
-        "personas": list(Persona.objects.values_list("slug", "name")),
-        "competitors": list(Competitor.objects.values_list("slug", "name")),
-    }
 
 
 def chart_table(chart: dict) -> list[dict]:
@@ -62,16 +50,17 @@ def totals_for_display(totals: dict) -> list[tuple[str, str]]:
 def report_page(name):
     @require("view_reports")
     def view(request):
+        filterset = ReportFilterSet(request.GET)
         context = {
             "name": name,
             "title": TITLES[name],
             "description": DESCRIPTIONS[name],
             "params": request.GET,
-            "choices": filter_choices(),
+            "filter_form": filterset.form,  # rendered as the filter form (its options: 3 queries)
             "filters": ReportFilters.default(),
         }
         try:
-            filters = ReportFilters.from_params(request.GET)
+            filters = ReportFilters.from_filterset(filterset)
             if request.GET.get("format") == "csv":
                 return csv_response(run_report(name, filters.for_export()))
             report = run_report(name, filters)
