@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from .deal_picker import deal_label
 from .jobs import mail_later
 from .models import (
     Asset,
@@ -151,9 +152,10 @@ def deals_to_share_in(user, limit: int = DEALS_TO_PICK) -> list[Deal]:
     a manager sends links in others' deals from those deals' pages."""
     if not can(user, "share_assets"):
         return []
-    return list(
-        Deal.objects.open().owned_by(user).only("id", "crm_id", "name", "account").order_by("name", "id")[:limit]
-    )
+    deals = list(Deal.objects.open().owned_by(user).only("id", "name", "account").order_by("name", "id")[:limit])
+    for deal in deals:
+        deal.label = deal_label(deal)
+    return deals
 
 
 def shareable_assets(user, limit: int = 50):

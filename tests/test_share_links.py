@@ -433,14 +433,17 @@ def asset_page(client, asset):
 
 
 def test_the_asset_page_offers_a_link_in_one_of_the_reps_own_open_deals_by_name(rep, rep_client, other_rep, shareable):
-    DealFactory(owner=rep, name="Globex renewal", account="Globex", crm_id="006MINE")
+    mine = DealFactory(owner=rep, name="Globex renewal", account="Globex", crm_id="006MINE")
+    other = DealFactory(owner=rep, name="Pilot", account="Initech")
     DealFactory(owner=rep, name="Lost one", status=DealStatus.LOST, close_date=timezone.localdate())
     DealFactory(owner=other_rep, name="Someone else's deal")
     html = asset_page(rep_client, shareable[0])
     assert "Send to a buyer" in html
-    assert '<option value="006MINE">Globex renewal — Globex</option>' in html
+    assert f'<option value="{mine.pk}">Globex renewal</option>' in html  # the account is in the name
+    assert f'<option value="{other.pk}">Pilot — Initech</option>' in html
     assert "Lost one" not in html and "Someone else" not in html
-    assert '<select id="share-deal" name="deal" required>' in html  # picked, never typed
+    assert '<select id="share-deal" name="deal_id" required>' in html  # picked, never typed
+    assert "006MINE" not in html  # no CRM id in a rep's page
 
 
 @pytest.mark.parametrize(
@@ -537,13 +540,13 @@ def test_deal_prep_offers_the_recommended_assets_a_buyer_may_see(rep_client, pre
     assert "Send to the buyer" in html
     assert f'name="assets" value="{story.pk}" checked' in html
     assert f'name="assets" value="{template.pk}"' not in html  # internal: recommended, not sendable
-    assert f'name="deal" value="{deal.crm_id}"' in html
+    assert f'name="deal_id" value="{deal.pk}"' in html
 
 
 def test_a_rep_creates_a_link_from_deal_prep(rep_client, prepared):
     deal, story, _ = prepared
     back = f"/prep/{deal.crm_id}/"
-    answer = rep_client.post("/share-links/new/", {"deal": deal.crm_id, "assets": [story.pk], "next": back})
+    answer = rep_client.post("/share-links/new/", {"deal_id": deal.pk, "assets": [story.pk], "next": back})
     assert answer["Location"] == back
     link = ShareLink.objects.get()
     assert (link.deal, [i.asset for i in link.items.all()]) == (deal, [story])
@@ -565,6 +568,10 @@ def test_deal_prep_of_another_reps_deal_offers_no_link_and_a_forged_post_is_refu
         "/share-links/new/", {"deal": theirs.crm_id, "assets": [story.pk], "next": f"/prep/{deal.crm_id}/"}, follow=True
     )
     assert "No deal with this CRM id among your deals." in answer.content.decode()
+    by_id = rep_client.post(
+        "/share-links/new/", {"deal_id": theirs.pk, "assets": [story.pk], "next": f"/prep/{deal.crm_id}/"}, follow=True
+    )
+    assert "Choose one of your open deals." in by_id.content.decode()
     internal = rep_client.post(
         "/share-links/new/",
         {"deal": deal.crm_id, "assets": [story.pk, template.pk], "next": f"/prep/{deal.crm_id}/"},

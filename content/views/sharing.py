@@ -21,7 +21,7 @@ from ..assets import download_name
 from ..markdown import render_markdown
 from ..models import ShareLink
 from ..models.sharing import ShareViewKind
-from ..permissions import require
+from ..permissions import require, visible_deals
 from ..previews import has_preview, preview_of
 from ..sharing import (
     link_assets,
@@ -208,12 +208,11 @@ def buyer_beacon(request, token):
 @require_POST
 def share_create(request):
     fallback = reverse("library")
-    deal = request.POST.get("deal", "")
     try:
         link = share_link_create(
             user=request.user,
             assets=request.POST.getlist("assets"),
-            deal=deal,
+            deal=_posted_deal(request),
             note=request.POST.get("note", ""),
             expires_at=_expiry(request.POST.get("expires_on", "")),
         )
@@ -225,6 +224,20 @@ def share_create(request):
     # includes/messages.html shows a message tagged "share-link" as the address with a copy button.
     messages.success(request, link.public_url, extra_tags="share-link")
     return redirect(safe_next(request, link.deal.get_absolute_url()))
+
+
+def _posted_deal(request):
+    """The deal a page's form names: by id (`deal_id`, so that no CRM id is in a rep's page), or
+    by CRM id (`deal`, as the API takes it). Whether the user may link it is share_link_create's."""
+    deal_id = request.POST.get("deal_id", "")
+    if not deal_id:
+        return request.POST.get("deal", "")
+    deal = (
+        visible_deals(request.user).filter(pk=int(deal_id)).first() if deal_id.isdigit() and len(deal_id) < 19 else None
+    )
+    if deal is None:
+        raise ValidationError({"deal": "Choose one of your open deals."})
+    return deal
 
 
 def _expiry(value: str):
