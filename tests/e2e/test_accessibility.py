@@ -5,32 +5,9 @@ import pytest
 from content.models import Asset, ContentRequest, Deal
 
 from .conftest import axe_violations
+from .role_pages import MANAGER_PAGES, MARKETER_PAGES, REP_PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-REP_PAGES = [
-    "/",
-    "/?q=pricing",
-    "/prep/",
-    "/deals/",
-    "/requests/",
-    "/requests/new/",
-    "/calendar/",
-    "/calendar/?view=list",
-    "/definitions/",
-]
-MARKETER_PAGES = ["/requests/triage/", "/assets/new/?kind=battle_card", "/assets/due/", "/library/searches/"]
-MANAGER_PAGES = [
-    "/reports/",
-    "/reports/usage/",
-    "/reports/effectiveness/",
-    "/reports/adoption/",
-    "/reports/gaps/",
-    "/reports/requests/",
-    "/reports/freshness/",
-    "/reports/objections/",
-    "/deals/import/",
-]
 
 
 def test_every_page_passes_axe(demo, live_server, browser, sign_in):

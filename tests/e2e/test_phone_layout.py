@@ -8,42 +8,11 @@ from playwright.sync_api import expect
 from content.models import Asset, ContentRequest, Deal
 
 from .conftest import screenshot
+from .role_pages import MANAGER_PAGES, MARKETER_PAGES, REP_PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
-REP_PAGES = [
-    "/",
-    "/?q=pricing",
-    "/prep/",
-    "/deals/",
-    "/requests/",
-    "/requests/new/",
-    "/calendar/",
-    "/calendar/?view=list",
-    "/definitions/",
-    "/account/token/",
-]
-MARKETER_PAGES = [
-    "/",
-    "/requests/triage/",
-    "/assets/new/",
-    "/assets/new/?kind=battle_card",
-    "/assets/due/",
-    "/assets/due/?everyone=true",
-    "/library/searches/",
-    "/calendar/",
-]
-MANAGER_PAGES = [
-    "/reports/",
-    *[
-        f"/reports/{name}/"
-        for name in ("usage", "effectiveness", "adoption", "gaps", "requests", "freshness", "objections")
-    ],
-    "/deals/",
-    "/deals/import/",
-    "/requests/",
-]
 
 # The widest elements that stick out of the viewport, to say what to fix when this fails.
 OVERFLOW = """() => {
