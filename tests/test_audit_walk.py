@@ -291,10 +291,13 @@ NOT_AUDITED_TABLES = {
     "content_calendarfeed": "made when the calendar first shows the subscription address (its reset is audited)",
     "content_shareview": "the buyer beacon's seconds on a view already audited as share_link.viewed",
     "content_backgroundjob": "a job's own progress (what it changes is audited as its creator's)",
-    # SQLite's keyword index of the assets, rewritten by every save of an asset (PostgreSQL keeps it in
-    # content_asset's own generated column)
+    # the keyword search's index of the assets and its dictionary of words (content/search/), rewritten
+    # by every save of an asset: SQLite's FTS5 and trigram tables, PostgreSQL's search rows
     "content_asset_fts": "the search index, derived from the asset",
     "content_asset_trgm": "the search index, derived from the asset",
+    "content_asset_search": "the search index, derived from the asset",
+    "content_search_word": "the search's dictionary of words, derived from the assets",
+    "content_search_word_trgm": "the search's dictionary of words, derived from the assets",
 }
 _WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|COPY)\s+"?(\w+)"?', re.IGNORECASE)
 
