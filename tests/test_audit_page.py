@@ -211,15 +211,19 @@ def test_the_api_runs_the_same_queries_whatever_the_number_of_events(manager, re
         assert api.get("/api/v1/audit/?actor=rep").status_code == 200
 
 
-def test_the_count_is_capped_and_says_so(manager_client, rep, monkeypatch):
-    import content.views.audit
+def test_the_count_is_capped_and_says_so(manager, manager_client, rep, monkeypatch):
+    import content.audit.reading
 
-    monkeypatch.setattr(content.views.audit, "COUNT_CAP", 4)
+    monkeypatch.setattr(content.audit.reading, "COUNT_CAP", 4)
     AuditEvent.objects.all().delete()
     for _ in range(6):
         audit_event(actor=rep, verb="asset.downloaded", obj=rep)
     html = manager_client.get("/audit/").content.decode()
     assert "More than 4 events" in html
+    api = APIClient()
+    api.force_authenticate(manager)
+    body = api.get("/api/v1/audit/").json()
+    assert (body["count"], body["count_capped"]) == (4, True)
 
 
 # -- CSV -------------------------------------------------------------------------------------------

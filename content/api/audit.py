@@ -2,22 +2,19 @@
 FilterSet as the page /audit/ (content.audit.filters), newest first, paginated with a count capped
 at COUNT_CAP (`count_capped` says there are more)."""
 
-from functools import partial
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
 from ..audit import type_name
 from ..audit.filters import AuditFilterSet
-from ..audit.reading import COUNT_CAP, audit_events
+from ..audit.reading import COUNT_CAP, AuditPaginator, audit_events
 from ..models import AuditEvent
 from ..permissions import Can
-from ..search.paging import CappedPaginator
 from .pagination import StandardPagination
 
 
 class AuditPagination(StandardPagination):
-    django_paginator_class = partial(CappedPaginator, cap=COUNT_CAP)
+    django_paginator_class = AuditPaginator
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -7,9 +7,11 @@ import json
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 
 from ..models import AuditEvent
 from ..reports.csv import safe_cell
+from ..search.paging import CappedPaginator
 from .vocabulary import event_label, type_label, type_name
 
 EXPORT_LIMIT = 100_000
@@ -41,6 +43,21 @@ def audit_events():
         .defer("serialized_data", "changes_text", "actor_email", "remote_port")
         .order_by("-timestamp", "-id")
     )
+
+
+class AuditPaginator(CappedPaginator):
+    """Pages of events with the count capped at COUNT_CAP. The count reads the filtered events in no
+    particular order (which ones are counted does not matter), so PostgreSQL counts them from the
+    index that serves the filter (actor, object or event) instead of walking the time index and
+    sorting what it finds."""
+
+    def __init__(self, object_list, per_page, **kwargs):
+        kwargs.setdefault("cap", COUNT_CAP)
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
 
 
 @dataclass(frozen=True)

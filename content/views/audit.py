@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..audit.filters import AuditFilterSet
-from ..audit.reading import COUNT_CAP, EXPORT_LIMIT, audit_events, csv_rows, described
+from ..audit.reading import EXPORT_LIMIT, AuditPaginator, audit_events, csv_rows, described
 from ..permissions import require
-from ..search.paging import CappedPaginator
 
 PER_PAGE = 50
 
@@ -24,7 +23,7 @@ def audit_log(request):
     events = audit_events().none() if filter_errors else filterset.qs
     if request.GET.get("format") == "csv" and not filter_errors:
         return _csv(events)
-    page = CappedPaginator(events, PER_PAGE, cap=COUNT_CAP).get_page(request.GET.get("page"))
+    page = AuditPaginator(events, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "events": [described(entry) for entry in page],
