@@ -328,3 +328,17 @@ def test_events_written_now_are_stamped_now():
     before = timezone.now()
     entry = audit_event(actor=None, verb="audit.pruned", deleted=0)
     assert before <= entry.timestamp <= timezone.now()
+
+
+def test_the_admin_lists_events_read_only(client, history):
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    listing = client.get("/admin/content/auditevent/")
+    assert listing.status_code == 200
+    assert "Pricing deck" in listing.content.decode()
+    for event in history["events"]:
+        assert client.get(f"/admin/content/auditevent/{event.pk}/change/").status_code == 200
+    event = history["events"][0]
+    assert client.post(f"/admin/content/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+    assert client.get("/admin/content/auditevent/add/").status_code == 403
