@@ -12,6 +12,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement
 PYTEST_WORKERS ?= 2
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement_bench
 BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/.bench.sqlite3
+# The audit log's bench: 10M events on PostgreSQL (`make bench AUDIT_EVENTS=1000000` for a quicker
+# run), fewer on SQLite, where they are written from Python.
+AUDIT_EVENTS ?= 10000000
+AUDIT_EVENTS_SQLITE ?= 1000000
 
 .PHONY: run dev test test-pg e2e fuzz bench load scale-proof smoke serve lint migrate demo clean
 
@@ -57,7 +61,8 @@ e2e: $(VENV)/.installed-e2e
 # the naive way, every report at 100,000 assets / 50,000 deals / 1,000,000 usages, deal import of
 # 100,000 rows, the buyer's page of a tracked link and what recording a view adds; the sentence
 # encoder's latency, throughput and memory on one thread. The data sets are generated on first run
-# and reused after.
+# and reused after. The audit log: its page and API at 10,000,000 events (AUDIT_EVENTS) and what
+# writing an event costs.
 bench: $(VENV)/.installed
 	$(PY) -c "import sys; sys.path.insert(0, 'bench'); from load import ensure_database; ensure_database('$(BENCH_PG_URL)')"
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/search_bench.py
@@ -69,6 +74,8 @@ bench: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/buyer_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/buyer_bench.py
 	$(PY) bench/embedding_bench.py
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/audit_bench.py --events $(AUDIT_EVENTS)
+	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/audit_bench.py --events $(AUDIT_EVENTS_SQLITE)
 
 # The API fuzzed from its OpenAPI schema as each role, on a throwaway database.
 fuzz: $(VENV)/.installed-e2e

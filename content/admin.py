@@ -1,8 +1,12 @@
 """The Django admin for every model, with list displays, filters and search that help operators."""
 
+import json
+
+from auditlog.admin import LogEntryAdmin
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils.html import format_html
 
 from . import models
 from .assets import (
@@ -233,3 +237,30 @@ class BackgroundJobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     readonly_fields = ["result", "error", "created_at", "updated_at", "finished_at"]
     raw_id_fields = ["created_by"]
+
+
+# django-auditlog's admin lists the audit log read-only (no adding, changing or deleting an event);
+# registered again without what reads the whole table on every page at 10 million events: the full
+# count, the distinct object types of its filter and the text search through every diff. The
+# managers' page /audit/ is the way to search it.
+admin.site.unregister(models.AuditEvent)
+
+
+@admin.register(models.AuditEvent)
+class AuditEventAdmin(LogEntryAdmin):
+    show_full_result_count = False
+    list_display = ["created", "event", "resource_url", "user_url", "msg_short"]
+    list_filter = ["action"]
+    search_fields = []
+    date_hierarchy = None
+
+    @admin.display(description="Resource")
+    def resource_url(self, obj):
+        if obj.content_type is None:  # an event about no object (a failed sign-in of nobody, an import)
+            return obj.object_repr or "—"
+        return super().resource_url(obj)
+
+    @admin.display(description="Changes")
+    def msg(self, obj):
+        shown = {"changes": obj.changes, "data": obj.additional_data}
+        return format_html("<pre>{}</pre>", json.dumps(shown, indent=2, ensure_ascii=False, sort_keys=True))

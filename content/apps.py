@@ -19,6 +19,9 @@ class ContentConfig(AppConfig):
             support,  # registers the support refresh job handler (a buyer's first views)
             tokens,  # revokes a user's API token when their password changes or they are deactivated
         )
+        from .audit import tracking  # records sign-ins and failures
+
+        tracking.track()  # the models django-auditlog writes field diffs of
 
 
 def _create_cache_table(sender, using, **kwargs):

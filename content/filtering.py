@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema_field
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A legacy numeric user id (the calendar's `owner` before it took a username).
@@ -82,6 +83,7 @@ class UserByUsernameField(forms.CharField):
         return user
 
 
+@extend_schema_field({"type": "string", "maxLength": 150})  # the API schema: a username, not the user's id
 class OwnerFilter(django_filters.Filter):
     """`owner=<username>` everywhere: the rows whose `field_name` is that user."""
 

@@ -21,6 +21,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 
+from .audit import audit_event
 from .caching import reports_changed
 from .crm import StageMapper, parse_amount, parse_bool, parse_date
 from .jobs import job_handler, job_start
@@ -258,8 +259,10 @@ def _rows(text, source, mapping):
     return detected, index, rows
 
 
-def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=False) -> ImportReport:
-    """Create or update the deals of a CRM export file; see the module docstring."""
+def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=False, actor=None) -> ImportReport:
+    """Create or update the deals of a CRM export file; see the module docstring. The import is one
+    audit event (`deals.imported`, with its counts), by `actor` or whoever the request or job is for:
+    its rows are written in bulk, with no field diff per deal."""
     text = _read_text(file)
     detected, index, rows = _rows(text, source, mapping)
     report = ImportReport(source=detected, dry_run=dry_run)
@@ -295,6 +298,16 @@ def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=Fal
             # the rows were written with plain SQL, which sends no model signal: a new won deal
             # moves the baseline of every report even when no asset was used in it
             reports_changed(again_on_commit=True)
+        if not dry_run:
+            audit_event(
+                actor=actor,
+                verb="deals.imported",
+                source=report.source,
+                created=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
+                rejected=report.rejected_count,
+            )
     return report
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .audit import acting_as
 from .models import BackgroundJob, JobStatus
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,8 @@ def run_job(job_id: int) -> str:
     job.attempts += 1
     job.save(update_fields=["status", "attempts", "updated_at"])
     try:
-        result = HANDLERS[job.kind](job=job, progress=Progress(job))
+        with acting_as(job.created_by):  # what the job changes is audited as its creator's doing
+            result = HANDLERS[job.kind](job=job, progress=Progress(job))
     except Exception as exc:  # noqa: BLE001 - any failure of a handler is retried, then reported
         return _after_failure(job, exc)
     job.status = JobStatus.SUCCEEDED

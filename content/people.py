@@ -223,7 +223,7 @@ def user_deactivate(*, actor, user, successor=None) -> Handover:
     for request in requests:
         request_hand_over(request=request, actor=actor, assignee=successor, reason=reason)
     assets = asset_owner_transfer(actor=actor, from_user=user, to_user=successor) if planned.assets else 0
-    token = token_revoke(user=user)
+    token = token_revoke(user=user, reason="deactivated")
     feed = calendar_feed_revoke(user=user)
     sessions = sessions_end(user=user)
     user.is_active = False

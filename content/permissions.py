@@ -2,8 +2,8 @@
 
 Reps (group Sales) read published assets, log usage, submit and +1 requests. Marketers (group
 Marketing) also edit assets, triage requests and plan the calendar. Managers (group Managers) also
-see every report, import deals and manage people (the people page, deactivation). A signed-in user in
-no group sees nothing.
+see every report, import deals, manage people (the people page, deactivation) and read the audit
+log. A signed-in user in no group sees nothing.
 """
 
 from functools import wraps
@@ -44,6 +44,7 @@ RULES: dict[str, frozenset[str]] = {
     "log_usage_for_others": frozenset({MANAGERS}),
     "view_all_jobs": frozenset({MANAGERS}),
     "manage_users": frozenset({MANAGERS}),
+    "view_audit": frozenset({MANAGERS}),
 }
 
 

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from .audit import audit_event
 from .deal_picker import deal_label
 from .jobs import mail_later
 from .models import (
@@ -130,7 +131,9 @@ def share_link_create(*, user, assets, deal, note="", expires_at=None) -> ShareL
     cleaned = _clean_assets(user, assets)
     expires_at = _clean_expiry(expires_at, now)
     with transaction.atomic():
-        link = ShareLink.objects.create(deal=deal, created_by=user, note=note, created_at=now, expires_at=expires_at)
+        link = ShareLink(deal=deal, created_by=user, note=note, created_at=now, expires_at=expires_at)
+        link.audited_assets = [asset.pk for asset in cleaned]  # in its audit event (its items come after)
+        link.save()
         ShareLinkAsset.objects.bulk_create(
             [ShareLinkAsset(link=link, asset=asset, position=index) for index, asset in enumerate(cleaned)]
         )
@@ -259,6 +262,16 @@ def record_views(*, request, link: ShareLink, assets, kind=ShareViewKind.VIEW, v
         if first:
             link.first_viewed_at = now
             _tell_sender(link, assets)
+        # one event per counted view (a page or a download), not per page image
+        audit_event(
+            actor=None,
+            verb="share_link.viewed",
+            obj=link,
+            request=request,
+            kind=str(kind),
+            assets=[asset.pk for asset in assets],
+            visitor=visitor[:32],
+        )
         if logged:
             refresh_support_later(logged)  # the buyer does not wait for the seller's figures
     return views

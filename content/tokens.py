@@ -13,6 +13,8 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
+from .audit import audit_event
+
 
 def token_expires_at(token: Token) -> datetime.datetime | None:
     return token_expiry_after(token.created)
@@ -34,15 +36,26 @@ def token_issue(*, user) -> Token:
     """The user's token, or a new one when they have none or theirs has expired."""
     token = Token.objects.select_for_update().filter(user=user).first()
     if token is not None and token_is_expired(token):
-        token.delete()
+        _expire(token)
         token = None
-    return token or Token.objects.create(user=user)
+    if token is None:
+        token = Token.objects.create(user=user)
+        audit_event(actor=user, verb="token.created", obj=user)
+    return token
 
 
-def token_revoke(*, user) -> bool:
-    """Revoke the user's token; True when there was one."""
+def token_revoke(*, user, reason: str = "revoked") -> bool:
+    """Revoke the user's token; True when there was one. `reason` goes into the audit event
+    (the key never does)."""
     deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit_event(actor=None, verb="token.revoked", obj=user, reason=reason)
     return bool(deleted)
+
+
+def _expire(token: Token) -> None:
+    token.delete()
+    audit_event(actor=None, verb="token.revoked", obj=token.user, reason="expired")
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
@@ -51,7 +64,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
         if token_is_expired(token):
-            token.delete()
+            _expire(token)
             raise AuthenticationFailed("The token has expired; sign in again for a new one.")
         return user, token
 
@@ -70,4 +83,4 @@ def _note_credentials(sender, instance, update_fields=None, **kwargs):
 @receiver(post_save, sender=get_user_model(), dispatch_uid="tokens_revoke_on_credentials")
 def _revoke_on_credentials(sender, instance, created, **kwargs):
     if getattr(instance, "_revoke_token", False):
-        token_revoke(user=instance)
+        token_revoke(user=instance, reason="password changed" if instance.is_active else "deactivated")

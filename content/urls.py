@@ -3,6 +3,7 @@
 from .views import (
     account,
     assets,
+    audit,
     auth,
     calendar,
     deal_prep,
@@ -33,6 +34,7 @@ urlpatterns = [
     *deals.urlpatterns,
     *jobs.urlpatterns,
     *people.urlpatterns,
+    *audit.urlpatterns,
     *reports.urlpatterns,
     *requests.urlpatterns,
     *sharing.urlpatterns,

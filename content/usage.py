@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .audit import audit_created
 from .models import (
     MANUAL_USAGE_ACTIONS,
     Asset,
@@ -144,6 +145,7 @@ def log_usages(*, user, assets, deal, action, stage=None, helpful=None, note="",
         raise ValidationError({"assets": errors})
     with transaction.atomic():
         Usage.objects.bulk_create(usages)
+        audit_created(objects=usages, actor=user)  # a bulk insert sends no signal for auditlog
         _refresh_after_commit(u.asset_id for u in usages)
     return usages
 

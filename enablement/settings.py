@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "auditlog",
     "content",
 ]
 
@@ -96,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "content.audit.AuditContextMiddleware",
     "content.middleware.LoginRequiredMiddleware",
     "content.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,6 +186,19 @@ LAST_SEEN_INTERVAL_SECONDS = env_int("LAST_SEEN_INTERVAL_SECONDS", 300)
 
 # API tokens older than this many days are refused (0: tokens never expire).
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
+
+# The audit log (content/audit/): django-auditlog writes its field diffs into the app's own table,
+# with typed values; the request id is ours (a client's X-Correlation-ID is not stored). Events older
+# than AUDIT_RETENTION_DAYS are deleted by `manage.py prune_audit` (0: kept for ever).
+AUDITLOG_LOGENTRY_MODEL = "content.AuditEvent"
+# auditlog's migrations only create its own LogEntry table, which the setting above replaces: without
+# them no empty, misleading auditlog_logentry table is made.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_CID_GETTER = "content.audit.context.current_request_id"
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+if AUDIT_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be 0 (keep for ever) or a number of days.")
 
 # Sign-in protection (django-axes, content/throttling.py): a username is locked for
 # LOGIN_LOCKOUT_SECONDS after LOGIN_MAX_FAILURES failed sign-ins; an address only after

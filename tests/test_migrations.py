@@ -121,9 +121,10 @@ def test_an_asset_written_before_the_search_migrations_is_found_after_them(trans
     from tests.factories import UserFactory
 
     before_search = ("content", "0003_background_jobs")
-    call_command("migrate", *before_search, verbosity=0)
+    # the user first: a user's changes are audited, in a table that a later migration makes
     marketer = UserFactory()
     marketer.groups.add(Group.objects.get_or_create(name="Marketing")[0])  # earlier tests may have emptied it
+    call_command("migrate", *before_search, verbosity=0)
     OldAsset = MigrationExecutor(connection).loader.project_state(before_search).apps.get_model("content", "Asset")
     old = OldAsset.objects.create(
         title="Onboarding checklist",

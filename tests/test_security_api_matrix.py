@@ -272,6 +272,9 @@ ENDPOINTS = [
         )
         for name in REPORTS
     ],
+    ("audit log", "get", lambda w: "/api/v1/audit/", None, only(200, "manager")),
+    ("audit log, a hostile filter", "get", lambda w: "/api/v1/audit/?event=%27%3B--", None, only(400, "manager")),
+    ("audit log by POST (read-only)", "post", lambda w: "/api/v1/audit/", lambda w: {}, only(405, "manager")),
     (
         "token endpoint by GET",
         "get",
@@ -372,5 +375,6 @@ def test_every_api_route_is_in_the_matrix():
         "^requests/(?P<pk>[^/.]+)/support/$",
         "^share-links/$",
         "^share-links/(?P<pk>[^/.]+)/$",
+        "^audit/$",
     }
     assert routed - known == set()

@@ -280,6 +280,10 @@ PAGES = [
         {"successor": "nobody"},
         only(400, "manager"),
     ),
+    ("audit log", "get", lambda w: "/audit/", None, only(200, "manager")),
+    ("audit log as CSV", "get", lambda w: "/audit/?format=csv", None, only(200, "manager")),
+    ("audit log, a hostile filter", "get", lambda w: "/audit/?object_id=-1", None, only(400, "manager")),
+    ("audit log by POST", "post", lambda w: "/audit/", {}, only(405, "manager")),
 ]
 
 CASES = matrix_cases(PAGES)
@@ -340,6 +344,7 @@ def test_every_routed_page_is_in_the_matrix():
         "jobs/<int:pk>/",
         "people/",
         "people/<int:pk>/deactivate/",
+        "audit/",
         "reports/",
         *[f"reports/{name}/" for name in REPORTS],
         "requests/",

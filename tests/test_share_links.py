@@ -358,7 +358,8 @@ def test_the_buyer_page_runs_a_constant_number_of_queries(rep, deal, count, clie
     link = share_link_create(user=rep, assets=assets, deal=deal)
     ShareLink.objects.filter(pk=link.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     buyer_get(client, link.get_absolute_url())  # the first view logs the uses
-    with django_assert_max_num_queries(7):
+    # 8 with the view's audit event (one INSERT, content.audit: share_link.viewed)
+    with django_assert_max_num_queries(8):
         assert buyer_get(client, link.get_absolute_url()).status_code == 200
 
 
@@ -371,9 +372,11 @@ def test_a_later_view_writes_its_views_and_reads_nothing_more_than_the_page(link
         assert buyer_get(client, link.get_absolute_url()).status_code == 200
     transaction_control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")  # the test's own transaction nests them
     statements = [q["sql"] for q in captured.captured_queries if q["sql"].split()[0] not in transaction_control]
-    # the link with its deal and sender; its assets, each with whether its use is logged; the views
-    assert len(statements) == 3, statements
-    assert statements[-1].startswith('INSERT INTO "content_shareview"')
+    # the link with its deal and sender; its assets, each with whether its use is logged; the views;
+    # the view's audit event (content.audit: share_link.viewed)
+    assert len(statements) == 4, statements
+    assert statements[-2].startswith('INSERT INTO "content_shareview"')
+    assert statements[-1].startswith('INSERT INTO "content_auditevent"')
     assert Usage.objects.filter(deal=link.deal, action=UsageAction.BUYER_VIEWED).count() == len(link.items.all())
 
 

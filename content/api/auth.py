@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..audit import audit_event
 from ..tokens import token_expires_at, token_issue, token_revoke
 from ..views.auth import LOCKED_OUT_MESSAGE
 
@@ -47,7 +48,9 @@ class ObtainToken(APIView):
             if getattr(request, "axes_locked_out", False):
                 return Response({"detail": LOCKED_OUT_MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS)
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        token = token_issue(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        token = token_issue(user=user)
+        audit_event(actor=user, verb="user.signed_in", obj=user, request=request, via="api token")
         return Response({"token": token.key, "expires": token_expires_at(token)})
 
     @extend_schema(

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from . import reports
 from .answers import AnswersView
 from .assets import AssetViewSet
+from .audit import AuditEventViewSet
 from .auth import ObtainToken
 from .calendar import CalendarEventsView
 from .deals import CrmWebhook, DealViewSet
@@ -25,6 +26,7 @@ router.register("deals", DealViewSet, basename="deal")
 router.register("usage", UsageViewSet, basename="usage")
 router.register("requests", ContentRequestViewSet, basename="request")
 router.register("share-links", ShareLinkViewSet, basename="share-link")
+router.register("audit", AuditEventViewSet, basename="audit")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),

@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from ..audit import audit_event
 from ..models import CalendarFeed
 from ..permissions import can
 from .grid import add_months
@@ -21,6 +22,7 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
     """A new secret for the user's own feed: the old subscription URL stops working at once."""
     feed = calendar_feed_for(user)
     feed.reset()
+    audit_event(actor=user, verb="calendar_feed.reset", obj=user)  # the secret itself is not kept
     return feed
 
 

@@ -10,6 +10,7 @@ from .assets import (
     AssetText,
     default_verification_days,
 )
+from .audit import AuditEvent
 from .deals import BUYER_VIEW, MANUAL_USAGE_ACTIONS, Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
 from .jobs import FINISHED_JOB_STATUSES, BackgroundJob, JobStatus
 from .people import Person, SignedInSession
@@ -45,6 +46,7 @@ __all__ = [
     "AssetSearchRow",
     "AssetStatus",
     "AssetText",
+    "AuditEvent",
     "CalendarFeed",
     "Competitor",
     "ContentRequest",

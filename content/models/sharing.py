@@ -53,6 +53,12 @@ class ShareLink(models.Model):
     def __str__(self):
         return f"Link {self.pk} for {self.deal}"
 
+    def get_additional_data(self):
+        """What django-auditlog adds to this link's audit events: the assets of a new link, named by
+        content.sharing.share_link_create before it is saved (its items are written after it)."""
+        assets = getattr(self, "audited_assets", None)
+        return {"assets": assets} if assets else None
+
     def get_absolute_url(self):
         """The buyer's address (path); `public_url` is the absolute one to paste into an email."""
         return reverse("buyer-page", args=[self.token])

@@ -17,6 +17,7 @@ from ..asset_filters import DueFilterSet
 from ..asset_forms import MarkdownPreviewForm, asset_form_class
 from ..asset_selectors import related_assets, usage_figures
 from ..assets import asset_create, asset_transition, asset_update, asset_verify, download_name, may_verify
+from ..audit import audit_event
 from ..filtering import FilterError
 from ..markdown import render_markdown
 from ..models import Asset, AssetKind, AssetStatus
@@ -115,6 +116,7 @@ def asset_download(request, pk):
         handle = asset.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing from storage.") from exc
+    audit_event(actor=request.user, verb="asset.downloaded", obj=asset, request=request, file=download_name(asset))
     return FileResponse(handle, as_attachment=True, filename=download_name(asset))
 
 

@@ -187,7 +187,8 @@ def buyer_page_image(request, token, asset_id, version, page, width):
     response = image_response(
         request, item.asset, version=version, page=page, width=width, cache_control=BUYER_IMAGE_CACHE
     )
-    return _private(response, csp=IMAGE_CSP, cache=response["Cache-Control"])
+    # a page the preview does not have is a 404 with no caching header of its own
+    return _private(response, csp=IMAGE_CSP, cache=response.get("Cache-Control", "private, no-store"))
 
 
 @csrf_exempt  # sent by the buyer's browser without a session; it can only raise a view's duration

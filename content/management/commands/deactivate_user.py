@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from content.audit import acting_as
 from content.people import PeopleError, user_deactivate
 
 
@@ -12,7 +13,8 @@ class Command(BaseCommand):
         "Deactivate a user, as the people page does: their sessions end, their API token and calendar feed "
         "are revoked, the open requests assigned to them and the assets they own go to --successor (a "
         "marketer; needed only when there is something to hand over); their history stays. --by names the "
-        "manager on whose behalf it is done (recorded on each request handed over). Prints what it changed."
+        "manager on whose behalf it is done (recorded on each request handed over and in the audit log). "
+        "Prints what it changed."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +26,8 @@ class Command(BaseCommand):
         user, actor = self._user(username, "user"), self._user(by, "--by")
         heir = self._user(successor, "--successor") if successor else None
         try:
-            done = user_deactivate(actor=actor, user=user, successor=heir)
+            with acting_as(actor):  # the audit log names the manager, as for the page
+                done = user_deactivate(actor=actor, user=user, successor=heir)
         except PeopleError as refusal:
             raise CommandError(f"Nothing changed: {refusal.text}") from refusal
         except PermissionDenied as refusal:
