@@ -17,7 +17,7 @@ BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/.bench.sqlite3
 AUDIT_EVENTS ?= 10000000
 AUDIT_EVENTS_SQLITE ?= 1000000
 
-.PHONY: run dev test test-pg e2e fuzz bench load scale-proof smoke serve lint migrate demo clean
+.PHONY: capacity run dev test test-pg e2e fuzz bench load scale-proof smoke serve lint migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ fuzz: $(VENV)/.installed-e2e
 # LOAD_BUYER_VIEWS buyers opening one tracked link at once: no view lost, one usage per asset and deal.
 load: $(VENV)/.installed-e2e
 	$(PY) bench/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --buyer-views $${LOAD_BUYER_VIEWS:-200}
+
+# Capacity: gunicorn as `make serve` runs it (DEBUG=0, WEB_WORKERS sync workers) on PostgreSQL, an
+# open-loop generator stepping the arrival rate up until p95 passes 200 ms or errors appear; the knee
+# of the mixed workload and of each endpoint alone, beside /healthz. CAPACITY_DATASET=demo|bench.
+capacity: $(VENV)/.installed
+	$(PY) bench/capacity.py --dataset $${CAPACITY_DATASET:-demo} --workers $${WEB_WORKERS:-3}
 
 # Two gunicorn instances, one PostgreSQL, one Redis: shared writes, shared sessions, no lost write.
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enablement_scale
