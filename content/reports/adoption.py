@@ -1,7 +1,7 @@
 """Adoption: per rep, how much of their work is backed by logged content."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 
 from ..models import ContentRequest, Deal, DealStatus, supports_deal
@@ -11,7 +11,7 @@ from .base import TITLES, Column, Report, chart, order_by_for, sliced
 from .stats import ratio
 
 COLUMNS = [
-    Column("username", "Username"),
+    Column("username", "Username", page=False),
     Column("rep", "Rep"),
     Column("deals_worked", "Deals worked", "int"),
     Column("deals_with_content", "Deals with content logged", "int"),
@@ -22,6 +22,8 @@ COLUMNS = [
     Column("won_deals", "Won deals", "int"),
     Column("won_with_content", "Won with content", "int"),
 ]
+
+IDLE_LISTED = 8  # reps without a use named on the page; the count covers them all
 
 NOTES = [
     "Reps are the users in the Sales group. Deals worked: deals the rep owns that are open, or closed in the period.",
@@ -34,6 +36,7 @@ NOTES = [
     "Kind and stage narrow the uses counted; kind also narrows links to those holding an asset of that kind "
     "(a link has no stage); persona and competitor narrow deals, uses and links to deals with them; owner "
     "shows one rep.",
+    "Reps without a use: reps who logged no use and whose links no buyer opened in the period.",
 ]
 
 
@@ -48,7 +51,7 @@ def _count(queryset):
 
 
 def adoption_report(filters) -> Report:
-    # Queries: totals; rep count with every rep's links sent; per-rep page (3).
+    # Queries: totals; rep count with every rep's links sent; per-rep page; reps without a use (4).
     rep = OuterRef("pk")
     uses = scope.usages(filters, by_owner=False)
     content_uses = scope.usages(filters, in_period=False, by_owner=False)
@@ -121,6 +124,14 @@ def adoption_report(filters) -> Report:
         reps.annotate(sent=_count(links.filter(created_by_id=rep))).aggregate(reps=Count("pk"), links_sent=Sum("sent"))
     )
     totals["links_sent"] = totals["links_sent"] or 0
+    # The reps who used no content in the period: how many, and the first names of the list.
+    idle = list(
+        annotated.filter(uses=0)
+        .annotate(idle_total=Window(Count("pk")))
+        .values("username", "first_name", "last_name", "idle_total")
+        .order_by("last_name", "first_name", "username")[:IDLE_LISTED]
+    )
+    totals["reps_without_uses"] = idle[0]["idle_total"] if idle else 0
     return Report(
         name="adoption",
         title=TITLES["adoption"],
@@ -144,4 +155,5 @@ def adoption_report(filters) -> Report:
             y_label="Deals",
         ),
         notes=NOTES,
+        extra={"idle_reps": [f"{r['first_name']} {r['last_name']}".strip() or r["username"] for r in idle]},
     )

@@ -27,6 +27,8 @@ class Column:
     label: str
     type: str = "text"
     sortable: bool = True
+    help: str = ""  # the figure in plain words, shown under the page's table
+    page: bool = True  # False: in the API and the CSV only (ids, usernames), not on the page
 
 
 @dataclass

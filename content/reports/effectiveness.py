@@ -1,6 +1,7 @@
 """Effectiveness: which assets support closed deals, against the baseline of comparable deals,
 with a 95% Wilson interval and "not enough data" below a minimum sample."""
 
+import dataclasses
 import re
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from .sql import fetch_dicts, subquery_sql
 from .stats import lift, ratio, wilson_interval, wilson_lower_sql
 
 COLUMNS = [
-    Column("asset_id", "Asset id", "int"),
+    Column("asset_id", "Asset id", "int", page=False),
     Column("title", "Asset"),
     Column("kind", "Kind"),
     Column("closed_deals", "Closed deals used in", "int"),
@@ -28,10 +29,27 @@ COLUMNS = [
     Column("lost", "Lost", "int"),
     Column("win_rate", "Win rate", "percent"),
     Column("baseline", "Baseline win rate", "percent", sortable=False),
-    Column("lift", "Lift", "lift"),
-    Column("ci_low", "95% interval low", "percent", sortable=False),
-    Column("ci_high", "95% interval high", "percent", sortable=False),
-    Column("score", "Score (Wilson low)", "percent"),
+    Column("lift", "Lift", "lift", help="How much higher (or lower) the win rate is than the baseline."),
+    Column(
+        "ci_low",
+        "95% interval low",
+        "percent",
+        sortable=False,
+        help="The win rate is very likely (95%) at least this: the fewer deals, the lower it is.",
+    ),
+    Column(
+        "ci_high",
+        "95% interval high",
+        "percent",
+        sortable=False,
+        help="The win rate is very likely (95%) at most this.",
+    ),
+    Column(
+        "score",
+        "Score (Wilson low)",
+        "percent",
+        help="The ranking: the interval's low end, so that three lucky wins do not beat thirty steady ones.",
+    ),
     Column("influenced_revenue", "Influenced revenue (reporting currency)", "money"),
     Column("currency", "Currency", sortable=False),
     Column("influenced_revenue_by_currency", "Influenced revenue by currency", "amounts", sortable=False),
@@ -39,6 +57,7 @@ COLUMNS = [
 ]
 
 SHELF_LIMIT = 50
+HELPS_WIN = 3  # the page's headline: the assets that help win most
 
 
 def percent(value):
@@ -256,6 +275,11 @@ def effectiveness_report(filters) -> Report:
     rows = [describe(row, base["win_rate"], revenue.get(row["asset_id"])) for row in figures]
     shelf_count, shelf_rows = shelfware(filters)
     charted = [row for row in rows if row["enough_data"]][:15]
+    if sort == "score" and direction == "desc" and filters.page == 1:
+        leaders = rows[:HELPS_WIN]
+    else:  # another order on the page: the leaders by score, in one more query
+        first = dataclasses.replace(filters, page=1, page_size=HELPS_WIN)
+        leaders = [describe(row, base["win_rate"]) for row in asset_figures(first, sort="score")]
     return Report(
         name="effectiveness",
         title=TITLES["effectiveness"],
@@ -291,12 +315,13 @@ def effectiveness_report(filters) -> Report:
             "y_label": "Percent of closed deals won",
         },
         notes=notes(),
+        extra={"helps_win": [row for row in leaders if row["lift"] is not None and row["lift"] > 0]},
         tables=[
             Table(
                 "shelfware",
                 f"Shelfware: {shelf_count} published asset(s) never used since publishing",
                 [
-                    Column("asset_id", "Asset id", "int"),
+                    Column("asset_id", "Asset id", "int", page=False),
                     Column("title", "Asset"),
                     Column("kind", "Kind"),
                     Column("published_at", "Published", "datetime"),

@@ -15,7 +15,7 @@ from .sql import fetch_dicts, materialized, subquery_sql
 from .stats import ratio
 
 COLUMNS = [
-    Column("asset_id", "Asset id", "int"),
+    Column("asset_id", "Asset id", "int", page=False),
     Column("title", "Asset"),
     Column("kind", "Kind"),
     Column("owner", "Owner"),

@@ -11,7 +11,7 @@ from .base import TITLES, Column, Report, Table, chart, order_by_for, sliced
 from .effectiveness import asset_figures, baseline, describe
 
 COLUMNS = [
-    Column("asset_id", "Entry id", "int"),
+    Column("asset_id", "Entry id", "int", page=False),
     Column("title", "Objection entry"),
     Column("heard", "Times heard", "int"),
     Column("deals", "Deals heard in", "int"),
@@ -20,7 +20,9 @@ COLUMNS = [
     Column("won", "Won", "int", sortable=False),
     Column("win_rate", "Win rate", "percent", sortable=False),
     Column("baseline", "Baseline win rate", "percent", sortable=False),
-    Column("lift", "Lift", "lift", sortable=False),
+    Column(
+        "lift", "Lift", "lift", sortable=False, help="How much higher (or lower) the win rate is than the baseline."
+    ),
     Column("ci_low", "95% interval low", "percent", sortable=False),
     Column("ci_high", "95% interval high", "percent", sortable=False),
     Column("enough_data", "Enough data", "bool", sortable=False),

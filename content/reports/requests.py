@@ -53,7 +53,7 @@ def notes():
         f"{settings.REQUEST_TRIAGE_SLA_DAYS} "
         "business days); when no due date was recorded, within that many calendar days. The share is over "
         "triaged requests.",
-        "Medians are computed in the database: percentile_cont on PostgreSQL, an ordered window on SQLite.",
+        "A median is the middle value: half the requests took less, half took more.",
     ]
 
 

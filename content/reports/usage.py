@@ -10,7 +10,7 @@ from .base import TITLES, Column, Report, Table, chart, order_by_for, sliced
 from .sql import fetch_dicts, materialized, subquery_sql
 
 COLUMNS = [
-    Column("asset_id", "Asset id", "int"),
+    Column("asset_id", "Asset id", "int", page=False),
     Column("title", "Asset"),
     Column("kind", "Kind"),
     Column("uses", "Uses", "int"),

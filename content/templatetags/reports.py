@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
 from django.utils import formats
+from django.utils.html import format_html
 
 from ..money import format_amounts
 
@@ -21,7 +23,15 @@ def cell(row, column):
         if row.get("enough_data") is False and column.type in ("percent", "lift"):
             return NOT_ENOUGH
         return "—"
+    if column.key == "title" and row.get("asset_id"):  # an asset's name links to its page
+        return format_html('<a href="{}">{}</a>', reverse("asset-detail", args=[row["asset_id"]]), value)
     return format_value(value, column.type)
+
+
+@register.filter
+def on_page(columns):
+    """The columns the page shows: ids and usernames stay in the API and the CSV."""
+    return [column for column in columns if column.page]
 
 
 def format_value(value, kind):

@@ -7,6 +7,7 @@ from django.urls import path
 from ..permissions import require
 from ..reports import DESCRIPTIONS, REPORTS, TITLES, ReportFilterError, ReportFilters, csv_response, run_report
 from ..reports.filters import ReportFilterSet
+from ..reports.headlines import headlines
 from ..templatetags.reports import format_value
 
 
@@ -14,6 +15,23 @@ from ..templatetags.reports import format_value
 def reports_index(request):
     reports = [{"name": name, "title": TITLES[name], "description": DESCRIPTIONS[name]} for name in REPORTS]
     return render(request, "reports/index.html", {"reports": reports})
+
+
+# The index's "at a glance": which assets help win, and which reps do not use the library.
+GLANCE = [("effectiveness", "Assets that help win most"), ("adoption", "Reps not using it")]
+
+
+@require("view_reports")
+def reports_glance(request):
+    """The index's lead figures over the default period, loaded after the page (the reports behind
+    them are cached until the data changes)."""
+    filters = ReportFilters.default()
+    picked = []
+    for name, label in GLANCE:
+        report = run_report(name, filters)
+        headline = next(h for h in headlines(report) if h.label == label)
+        picked.append({"name": name, "title": TITLES[name], "headline": headline})
+    return render(request, "reports/_glance.html", {"glance": picked, "filters": filters})
 
 
 def chart_table(chart: dict) -> list[dict]:
@@ -70,8 +88,11 @@ def report_page(name):
         context.update(
             report=report,
             filters=filters,
+            headlines=headlines(report),
             chart_rows=chart_table(report.chart),
             totals=totals_for_display(report.totals),
+            # the details stay open while the reader sorts or pages through them
+            details_open=any(key in request.GET for key in ("sort", "dir", "page")),
         )
         template = "reports/_report.html" if request.htmx else "reports/report.html"
         return render(request, template, context)
@@ -82,5 +103,6 @@ def report_page(name):
 
 urlpatterns = [
     path("reports/", reports_index, name="reports"),
+    path("reports/glance/", reports_glance, name="reports-glance"),
     *[path(f"reports/{name}/", report_page(name), name=f"report-{name}") for name in REPORTS],
 ]

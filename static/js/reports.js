@@ -1,5 +1,5 @@
 // Draws the report's chart from the JSON the page embeds (json_script), with patterns and line
-// styles so that series are told apart without colour. The same figures are in the table beside it.
+// styles so that series are told apart without colour. The same figures are in the page's details.
 (function () {
   "use strict";
   var COLOURS = ["#1f4fd1", "#b35c00", "#13703a", "#7a3fb0", "#b3261e"];
@@ -48,10 +48,19 @@
         tension: 0.2
       };
     });
+    // Long names (assets, reps) read across, as horizontal bars, rather than as diagonal ticks.
+    var longest = spec.labels.reduce(function (n, label) { return Math.max(n, label.length); }, 0);
+    var across = spec.type === "bar" && longest > 12;
+    var existing = Chart.getChart(canvas);
+    if (existing) { existing.destroy(); }
+    if (across) { canvas.parentNode.style.height = Math.max(280, 28 * spec.labels.length + 80) + "px"; }
+    var names = { title: { display: !!spec.x_label, text: spec.x_label }, ticks: { autoSkip: false } };
+    var figures = { beginAtZero: true, title: { display: !!spec.y_label, text: spec.y_label } };
     new Chart(canvas, {
       type: spec.type,
       data: { labels: spec.labels, datasets: datasets },
       options: {
+        indexAxis: across ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
@@ -59,13 +68,14 @@
           legend: { labels: { usePointStyle: true } },
           title: { display: false }
         },
-        scales: {
-          x: { title: { display: !!spec.x_label, text: spec.x_label } },
-          y: { beginAtZero: true, title: { display: !!spec.y_label, text: spec.y_label } }
+        scales: across ? { y: names, x: figures } : {
+          x: { title: names.title, ticks: { maxRotation: 0, autoSkip: true } },
+          y: figures
         }
       }
     });
   }
 
   document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("htmx:afterSettle", draw);
 })();
