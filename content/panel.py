@@ -1,17 +1,21 @@
 """The CRM side panel's frame: who may frame it, and its own session.
 
 A CRM shows the panel (/embed/...) in a cross-site iframe, where the browser never sends the site's
-SameSite=Lax session and CSRF cookies. So the frame has a session of its own: the panel sets a
-random *state* cookie and opens /panel/connect/?state=... in a window of its own (first-party, the
-rep's ordinary session); there the rep confirms, and the page hands a signed token, valid for two
-minutes and bound to that state, back to the panel (postMessage to its own origin only). The panel
-redeems it at /embed/...?t=<token> for a frame-only session: a cookie of its own, SameSite=None,
-Secure, Partitioned (kept per CRM site), HttpOnly, path /embed/. That session opens nothing outside
-/embed/, the site's session opens nothing inside it, and in the frame the CSRF secret lives in the
-frame's session. Another site cannot use a stolen token without the panel's state cookie, nor make
-someone's panel sign in as another person.
+SameSite=Lax session and CSRF cookies. So the frame has a session of its own. The panel keeps a
+random *state* in a cookie and opens /panel/connect/?code=<SHA-256 of the state> in a window of its
+own (first-party: the rep's ordinary session, signing in first if need be). There the rep confirms,
+and the page makes a signed token, valid for two minutes and bound to that code, and hands it back:
+by postMessage to the panel that opened the window (its own origin only), which redeems it at
+/embed/...?t=<token>; or, when the window lost its opener (a sign-in page on the way severs it),
+the panel finds it waiting for its code when the rep presses Continue. Either way the frame gets a
+frame-only session: a cookie of its own, SameSite=None, Secure, Partitioned (kept per CRM site),
+HttpOnly, path /embed/. That session opens nothing outside /embed/, the site's session opens nothing
+inside it, and in the frame the CSRF secret lives in the frame's session. Only the frame holding the
+state can redeem a token (the address and the logs carry its hash), so a stolen token is useless
+and nobody can make someone's panel sign in as another person.
 """
 
+import hashlib
 import secrets
 from http.cookies import Morsel
 
@@ -22,6 +26,7 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core import signing
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.middleware.csrf import CSRF_SESSION_KEY
 from django.middleware.csrf import CsrfViewMiddleware as DjangoCsrfViewMiddleware
@@ -38,6 +43,7 @@ STATE_SECONDS = 15 * 60
 TOKEN_SALT = "content.panel.connect"  # noqa: S105 - a signing namespace, not a secret
 STATE_LENGTH = 32
 BACKEND = "content.panel.PanelBackend"
+PENDING_KEY = "panel-connect:"
 
 
 def in_frame(request) -> bool:
@@ -95,11 +101,30 @@ def _password_stamp(user) -> str:
     return salted_hmac(TOKEN_SALT, user.get_session_auth_hash()).hexdigest()[:20]
 
 
-def connect_token(*, user, state: str) -> str:
-    """A token that signs `user` into the panel holding `state`, for TOKEN_SECONDS."""
-    if len(state) != STATE_LENGTH:
-        raise ValidationError({"state": "Open this page from the side panel's Connect button."})
-    return signing.dumps({"u": user.pk, "s": state, "p": _password_stamp(user)}, salt=TOKEN_SALT)
+def code_of(state: str) -> str:
+    """The public side of a panel's state: what the connect page's address and the token carry."""
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
+def connect_token(*, user, code: str) -> str:
+    """A token that signs `user` into the panel whose state hashes to `code`, for TOKEN_SECONDS;
+    also left waiting for that panel in the shared cache for as long."""
+    if not (len(code) == 64 and all(c in "0123456789abcdef" for c in code)):
+        raise ValidationError({"code": "Open this page with the side panel's Connect button."})
+    token = signing.dumps({"u": user.pk, "c": code, "p": _password_stamp(user)}, salt=TOKEN_SALT)
+    caches["shared"].set(PENDING_KEY + code, token, TOKEN_SECONDS)
+    return token
+
+
+def pending_token(state: str) -> str:
+    """The token a connect page left for the panel holding `state`, taken once."""
+    if not state:
+        return ""
+    key = PENDING_KEY + code_of(state)
+    token = caches["shared"].get(key) or ""
+    if token:
+        caches["shared"].delete(key)
+    return token
 
 
 def redeem_token(*, token: str, state: str):
@@ -110,7 +135,7 @@ def redeem_token(*, token: str, state: str):
         raise ValidationError("This connection took more than two minutes: connect again.") from None
     except signing.BadSignature:
         raise ValidationError("This connection link is not valid: connect again.") from None
-    if not state or not constant_time_compare(str(data.get("s", "")), state):
+    if not state or not constant_time_compare(str(data.get("c", "")), code_of(state)):
         raise ValidationError("This connection was made for another panel: connect again from this one.")
     user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None or not constant_time_compare(str(data.get("p", "")), _password_stamp(user)):
@@ -213,12 +238,14 @@ __all__ = [
     "CsrfViewMiddleware",
     "PanelBackend",
     "SessionMiddleware",
+    "code_of",
     "connect_token",
     "frame_ancestors",
     "frame_policy",
     "in_frame",
     "new_state",
     "panel_sign_in",
+    "pending_token",
     "redeem_token",
     "set_frame_cookie",
     "state_of",

@@ -15,7 +15,7 @@ from content import panel as panel_module
 from content.deal_prep import prepare_deal
 from content.models import AssetKind, AssetStatus, AuditEvent, Competitor, FunnelStage, Persona, ShareLink, Usage
 from content.models.sharing import ShareView, ShareViewKind
-from content.panel import SESSION_COOKIE, STATE_COOKIE, connect_token
+from content.panel import SESSION_COOKIE, STATE_COOKIE, code_of, connect_token
 from content.sharing import share_link_create
 
 from .factories import AssetFactory, DealFactory
@@ -36,7 +36,7 @@ def connect(client, user, address="/embed/deals/any/"):
     """The real way in: the frame's connect screen sets its state, the connect page makes a token
     for it (content.panel.connect_token), the frame redeems it."""
     client.get(address)
-    token = connect_token(user=user, state=client.cookies[STATE_COOKIE].value)
+    token = connect_token(user=user, code=code_of(client.cookies[STATE_COOKIE].value))
     response = client.get(address, {"t": token})
     assert response.status_code == 302, response.status_code
     return client
@@ -101,10 +101,11 @@ def test_a_frame_without_its_own_session_sees_only_the_connect_screen(client, re
     response = client.get(panel_url(deal))
     assert response.status_code == 403
     html = response.content.decode()
-    assert "Connect the side panel" in html and "/panel/connect/?state=" in html
+    assert "Connect the side panel" in html and "/panel/connect/?code=" in html
     assert deal.name not in html and case_study.title not in html
     state = response.cookies[STATE_COOKIE]
     assert re.fullmatch(r"[0-9a-f]{32}", state.value)
+    assert f"?code={code_of(state.value)}" in html and state.value not in html  # the address shows its hash only
     assert state["samesite"] == "None" and state["secure"] and state["httponly"] and state["path"] == "/embed/"
     assert state.OutputString().endswith("; Partitioned")
     assert SESSION_COOKIE not in response.cookies
@@ -112,12 +113,12 @@ def test_a_frame_without_its_own_session_sees_only_the_connect_screen(client, re
 
 def test_the_connect_page_asks_then_hands_over_a_token_bound_to_the_panels_state(rep_client):
     state = "a" * 32
-    asked = rep_client.get("/panel/connect/", {"state": state})
+    asked = rep_client.get("/panel/connect/", {"code": code_of(state)})
     assert asked.status_code == 200 and "Connect the panel" in asked.content.decode()
     assert 'id="panel-token"' not in asked.content.decode()
     assert asked["Cross-Origin-Opener-Policy"] == "unsafe-none"  # its opener, the panel, must get the token
     assert asked["X-Frame-Options"] == "DENY"
-    given = rep_client.post(f"/panel/connect/?state={state}")
+    given = rep_client.post(f"/panel/connect/?code={code_of(state)}")
     token = re.search(r'id="panel-token" data-token="([^"]+)"', given.content.decode()).group(1)
     assert given["Cache-Control"] == "no-store"
     frame = Client()
@@ -126,23 +127,40 @@ def test_the_connect_page_asks_then_hands_over_a_token_bound_to_the_panels_state
     assert redeemed.status_code == 302 and redeemed["Location"] == "/embed/deals/006X/"
 
 
-@pytest.mark.parametrize("state", ["", "xyz", "A" * 32])
-def test_the_connect_page_refuses_a_state_no_panel_made(rep_client, state):
-    response = rep_client.post(f"/panel/connect/?state={state}")
+def test_a_panel_that_missed_the_message_finds_its_token_waiting(rep_client, rep, deal):
+    frame = Client()
+    screen = frame.get(panel_url(deal))
+    code = re.search(r"\?code=([0-9a-f]{64})", screen.content.decode()).group(1)
+    intruder = Client()  # another frame, another state: nothing waits for it
+    intruder.get(panel_url(deal))
+    rep_client.post(f"/panel/connect/?code={code}")  # the rep confirms in a window that lost its opener
+    assert intruder.get(panel_url(deal)).status_code == 403
+    state = frame.cookies[STATE_COOKIE].value
+    continued = frame.get(panel_url(deal))  # the panel's Continue
+    assert continued.status_code == 302 and SESSION_COOKIE in continued.cookies
+    assert frame.get(panel_url(deal)).context["deal"] == deal
+    again = Client()
+    again.cookies[STATE_COOKIE] = state
+    assert again.get(panel_url(deal)).status_code == 403  # taken once
+
+
+@pytest.mark.parametrize("code", ["", "xyz", "a" * 32, "A" * 64])
+def test_the_connect_page_refuses_a_code_no_panel_made(rep_client, code):
+    response = rep_client.post(f"/panel/connect/?code={code}")
     assert response.status_code == 400
     assert "panel-token" not in response.content.decode()
 
 
 def test_the_connect_page_is_for_signed_in_members_of_a_role(client, outsider):
-    assert client.get("/panel/connect/?state=" + "a" * 32)["Location"].startswith("/login/")
+    assert client.get("/panel/connect/?code=" + "a" * 64)["Location"].startswith("/login/")
     client.force_login(outsider)
-    assert client.get("/panel/connect/?state=" + "a" * 32).status_code == 403
+    assert client.get("/panel/connect/?code=" + "a" * 64).status_code == 403
 
 
 def test_redeeming_a_token_signs_in_the_frame_with_a_cookie_of_its_own(rep, deal):
     client = Client()
     client.get(panel_url(deal))
-    token = connect_token(user=rep, state=client.cookies[STATE_COOKIE].value)
+    token = connect_token(user=rep, code=code_of(client.cookies[STATE_COOKIE].value))
     response = client.get(panel_url(deal), {"t": token})
     assert response.status_code == 302 and response["Location"] == panel_url(deal)  # no token left in the URL
     cookie = response.cookies[SESSION_COOKIE]
@@ -163,20 +181,20 @@ def _redeem(client, token, address="/embed/deals/any/"):
 def test_a_token_for_another_panels_state_is_refused(rep):
     client = Client()
     client.get("/embed/deals/any/")
-    response = _redeem(client, connect_token(user=rep, state="b" * 32))
+    response = _redeem(client, connect_token(user=rep, code=code_of("b" * 32)))
     assert response.status_code == 400 and "another panel" in response.content.decode()
     assert SESSION_COOKIE not in response.cookies
 
 
 def test_a_token_without_the_panels_state_cookie_is_refused(rep):
-    response = _redeem(Client(), connect_token(user=rep, state="b" * 32))
+    response = _redeem(Client(), connect_token(user=rep, code=code_of("b" * 32)))
     assert response.status_code == 400 and SESSION_COOKIE not in response.cookies
 
 
 def test_a_tampered_or_late_token_is_refused(rep, monkeypatch):
     client = Client()
     client.get("/embed/deals/any/")
-    token = connect_token(user=rep, state=client.cookies[STATE_COOKIE].value)
+    token = connect_token(user=rep, code=code_of(client.cookies[STATE_COOKIE].value))
     assert _redeem(client, token[:-2] + "xx").status_code == 400
     monkeypatch.setattr(panel_module, "TOKEN_SECONDS", -1)
     late = _redeem(client, token)
@@ -187,11 +205,11 @@ def test_a_token_outlives_neither_a_password_change_nor_a_deactivation(rep, othe
     client = Client()
     client.get("/embed/deals/any/")
     state = client.cookies[STATE_COOKIE].value
-    token = connect_token(user=rep, state=state)
+    token = connect_token(user=rep, code=code_of(state))
     rep.set_password("a-new-password-2026")
     rep.save()
     assert _redeem(client, token).status_code == 400
-    token = connect_token(user=other_rep, state=state)
+    token = connect_token(user=other_rep, code=code_of(state))
     other_rep.is_active = False
     other_rep.save()
     assert _redeem(client, token).status_code == 400
@@ -409,7 +427,7 @@ def test_with_no_origin_configured_only_the_site_itself_frames_the_panel(setting
 
 def test_the_rest_of_the_site_is_still_framed_by_nobody(settings, rep_client):
     settings.EMBED_FRAME_ANCESTORS = CRM_ORIGINS
-    for address in ("/", "/deals/", "/panel/connect/?state=" + "a" * 32):
+    for address in ("/", "/deals/", "/panel/connect/?code=" + "a" * 64):
         response = rep_client.get(address)
         assert response["X-Frame-Options"] == "DENY"
         assert frame_ancestors(response) == ["'none'"]

@@ -283,8 +283,8 @@ PAGES = [
         everyone(403, anonymous=403),
     ),
     ("side panel: disconnect", "post", lambda w: "/embed/disconnect/", {}, everyone(200, anonymous=200, outsider=200)),
-    ("side panel connect page", "get", lambda w: "/panel/connect/?state=" + "a" * 32, None, everyone(200)),
-    ("side panel connect page, no state", "post", lambda w: "/panel/connect/", {}, everyone(400)),
+    ("side panel connect page", "get", lambda w: "/panel/connect/?code=" + "a" * 64, None, everyone(200)),
+    ("side panel connect page, no code", "post", lambda w: "/panel/connect/", {}, everyone(400)),
     ("people", "get", lambda w: "/people/", None, only(200, "manager")),
     (
         "deactivate someone: confirm page",

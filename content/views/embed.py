@@ -17,11 +17,12 @@ from ..deal_prep import prepare_deal
 from ..models import Deal
 from ..panel import (
     STATE_COOKIE,
-    STATE_LENGTH,
     STATE_SECONDS,
+    code_of,
     connect_token,
     new_state,
     panel_sign_in,
+    pending_token,
     redeem_token,
     set_frame_cookie,
     state_of,
@@ -41,16 +42,18 @@ def _messages(error: ValidationError) -> list[str]:
 def _connect_screen(request, *, error: str = "", status: int = 403):
     """What a panel with no session of its own shows: a button that connects it (no data at all)."""
     state = state_of(request) or new_state()
-    connect_url = reverse("panel-connect") + "?" + urlencode({"state": state})
-    response = render(request, "embed/connect.html", {"connect_url": connect_url, "error": error}, status=status)
+    connect_url = reverse("panel-connect") + "?" + urlencode({"code": code_of(state)})
+    context = {"connect_url": connect_url, "error": error}
+    response = render(request, "embed/connect.html", context, status=status)
     set_frame_cookie(response, STATE_COOKIE, state, max_age=STATE_SECONDS)
     return response
 
 
-def _redeem(request):
-    """`?t=<token>` from the connect page: sign the frame in, then show the same address without it."""
+def _redeem(request, token: str):
+    """A connect token (`?t=`, or left waiting for this panel): sign the frame in, then show the
+    panel's address without it."""
     try:
-        user = redeem_token(token=request.GET["t"], state=state_of(request))
+        user = redeem_token(token=token, state=state_of(request))
     except ValidationError as error:
         return _connect_screen(request, error=_messages(error)[0], status=400)
     panel_sign_in(request, user)
@@ -67,9 +70,10 @@ def panel_view(action: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "GET" and "t" in request.GET:
-                return _redeem(request)
+                return _redeem(request, request.GET["t"])
             if not request.user.is_authenticated:
-                return _connect_screen(request)
+                waiting = pending_token(state_of(request)) if request.method == "GET" else ""
+                return _redeem(request, waiting) if waiting else _connect_screen(request)
             if not can(request.user, action):
                 raise NotAllowed(action)
             return view(request, *args, **kwargs)
@@ -151,10 +155,10 @@ def panel_disconnect(request):
 @require_http_methods(["GET", "POST"])
 def panel_connect(request):
     """Opened by a panel's Connect button in a window of its own: the rep confirms, and the page
-    hands the panel its token (static/js/panel.js)."""
-    state = request.GET.get("state", "")
-    valid = len(state) == STATE_LENGTH and all(c in "0123456789abcdef" for c in state)
-    token = connect_token(user=request.user, state=state) if valid and request.method == "POST" else ""
+    hands the panel its token (static/js/panel.js), which also waits for the panel's Continue."""
+    code = request.GET.get("code", "")
+    valid = len(code) == 64 and all(c in "0123456789abcdef" for c in code)
+    token = connect_token(user=request.user, code=code) if valid and request.method == "POST" else ""
     response = render(
         request, "embed/connect_page.html", {"valid": valid, "token": token}, status=200 if valid else 400
     )
