@@ -561,3 +561,11 @@ def test_each_panel_route_answers_each_role_as_the_rules_say(security_world, met
     assert response.status_code == expected
     if method == "post" and expected == 200:
         assert AuditEvent.objects.count() > before  # every write of the panel is in the audit log
+
+
+def test_a_settings_file_without_the_panels_csrf_middleware_is_refused(settings):
+    from content.panel import csrf_middleware_check
+
+    assert csrf_middleware_check(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "content.panel.CsrfViewMiddleware"]
+    assert [error.id for error in csrf_middleware_check(None)] == ["content.E002"]
