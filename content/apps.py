@@ -13,6 +13,7 @@ class ContentConfig(AppConfig):
         from . import (  # noqa: F401
             assets,  # registers the text extraction job handler for the workers
             importers,  # registers the deal import job handler for the workers
+            panel,  # checks that its CSRF middleware, which replaces Django's, is in MIDDLEWARE
             people,  # records the sessions a user signs in with, so that deactivation can end them
             signals,  # keeps the search index and the report cache in step
             sso,  # checks OIDC_ROLE_MAP

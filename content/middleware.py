@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import Http404
 
+from .panel import frame_policy, in_frame
 from .people import note_activity
 from .views.errors import not_found
 
@@ -17,8 +18,9 @@ request_log = logging.getLogger("enablement.requests")
 
 # The API authenticates by token or session inside DRF and answers 401/403 itself; the CRM
 # webhook is authenticated by its signature, the calendar feed by its secret, the health
-# check is for load balancers, a buyer's page by the secret token of its share link.
-OPEN_PREFIXES = ("/api/", "/healthz", "/calendar/feed/", "/s/")
+# check is for load balancers, a buyer's page by the secret token of its share link; the CRM side
+# panel signs in its frame itself (content/panel.py: a sign-in page cannot be shown in a frame).
+OPEN_PREFIXES = ("/api/", "/healthz", "/calendar/feed/", "/s/", "/embed/")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -42,10 +44,13 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path_info.startswith(CSP_EXEMPT_PREFIXES):
-            response.setdefault(
-                "Content-Security-Policy", getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
-            )
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+        if in_frame(request):
+            # the CRM side panel, its errors included: framed by the configured CRM origins only
+            response["Content-Security-Policy"] = frame_policy(policy)
+            response.xframe_options_exempt = True  # XFrameOptionsMiddleware, which answers after us
+        elif not request.path_info.startswith(CSP_EXEMPT_PREFIXES):
+            response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response

@@ -183,6 +183,18 @@ def deal_links(user, deal: Deal, limit: int = 20):
     )
 
 
+def recent_buyer_views(user, deal: Deal, limit: int = 10) -> list[ShareView]:
+    """The latest counted buyer views of the deal's links the user may see, newest first, each with
+    its asset and link (one query)."""
+    links = visible_share_links(user, ShareLink.objects.filter(deal=deal))
+    return list(
+        ShareView.objects.filter(link__in=links)
+        .select_related("asset", "link")
+        .only("kind", "visitor", "viewed_at", "seconds", "asset__title", "asset__kind", "link__created_at")
+        .order_by("-viewed_at", "-id")[:limit]
+    )
+
+
 def may_revoke(user, link: ShareLink) -> bool:
     return link.created_by_id == user.pk or can(user, "log_usage_for_others")
 

@@ -9,6 +9,7 @@ from .views import (
     deal_prep,
     deals,
     definitions,
+    embed,
     health,
     jobs,
     library,
@@ -38,4 +39,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *requests.urlpatterns,
     *sharing.urlpatterns,
+    *embed.urlpatterns,
 ]

@@ -5,6 +5,7 @@ DEBUG off the app refuses to start without SECRET_KEY.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,20 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# A CSP source for a framing origin: scheme://host[:port], the host may start with "*." (no paths,
+# quotes or semicolons: the value goes into a header).
+FRAME_ORIGIN = r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:(\d{1,5}|\*))?"
+
+
+def env_origins(name: str) -> list[str]:
+    """Reads origins separated by spaces or commas; anything that is not one is refused."""
+    origins = [item for item in re.split(r"[\s,]+", os.environ.get(name, "")) if item]
+    for origin in origins:
+        if not re.fullmatch(FRAME_ORIGIN, origin):
+            raise ImproperlyConfigured(f"{name}: {origin!r} is not an origin like https://app.example.com")
+    return origins
 
 
 def env_map(name: str, default: str = "") -> dict[str, str]:
@@ -93,9 +108,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "content.limits.RejectNulQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "content.panel.SessionMiddleware",  # Django's, with the CRM side panel's own session under /embed/
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "content.panel.CsrfViewMiddleware",  # Django's; under /embed/ its secret is in the panel's session
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "content.audit.AuditContextMiddleware",
     "content.middleware.LoginRequiredMiddleware",
@@ -107,6 +122,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "content.middleware.StyledErrorPagesMiddleware",
 ]
+
+# Django's check for its CSRF middleware looks for the class by name; content.panel's subclass of it
+# stands in its place and has a check of its own (content.E002).
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 ROOT_URLCONF = "enablement.urls"
 WSGI_APPLICATION = "enablement.wsgi.application"
@@ -206,6 +225,11 @@ if AUDIT_RETENTION_DAYS < 0:
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
 
+# The CRM side panel (/embed/deals/<crm_id>/, content/panel.py) may be framed by these origins and by
+# the site itself, e.g. "https://*.lightning.force.com https://app.hubspot.com"; every other page by
+# nobody (X-Frame-Options DENY, frame-ancestors 'none').
+EMBED_FRAME_ANCESTORS = env_origins("EMBED_FRAME_ANCESTORS")
+
 # Tracked share links: requests per link and minute before its buyer page answers 429 (its page
 # images, dozens per document, are counted apart).
 SHARE_LINK_RATE_PER_MINUTE = env_int("SHARE_LINK_RATE_PER_MINUTE", 120)
@@ -223,6 +247,7 @@ AUTHENTICATION_BACKENDS = [
     "content.sso.PasswordSignInGate",  # refuses passwords when PASSWORD_SIGN_IN is off
     "django.contrib.auth.backends.ModelBackend",
     "content.sso.SsoBackend",  # the OIDC callback only, and only when OIDC_ISSUER is set
+    "content.panel.PanelBackend",  # the CRM side panel's session, by its connect token only
 ]
 AXES_HANDLER = "content.throttling.SignInAttempts"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -265,6 +265,26 @@ PAGES = [
     ("create a share link, invalid post", "post", lambda w: "/share-links/new/", {}, everyone(302)),
     ("create a share link by GET", "get", lambda w: "/share-links/new/", None, everyone(405)),
     ("revoke an unknown share link", "post", lambda w: "/share-links/999999/revoke/", {}, everyone(404)),
+    # The CRM side panel: the site's session does not open it (its frame has a session of its own,
+    # tests/test_embed_panel.py walks it as each role); without one it answers its connect screen.
+    ("side panel", "get", lambda w: f"/embed/deals/{w.rep_deal.crm_id}/", None, everyone(403, anonymous=403)),
+    (
+        "side panel: log use",
+        "post",
+        lambda w: f"/embed/deals/{w.rep_deal.crm_id}/log/",
+        {"asset": "1", "action": "shared"},
+        everyone(403, anonymous=403),
+    ),
+    (
+        "side panel: send a link",
+        "post",
+        lambda w: f"/embed/deals/{w.rep_deal.crm_id}/share/",
+        {},
+        everyone(403, anonymous=403),
+    ),
+    ("side panel: disconnect", "post", lambda w: "/embed/disconnect/", {}, everyone(200, anonymous=200, outsider=200)),
+    ("side panel connect page", "get", lambda w: "/panel/connect/?code=" + "a" * 64, None, everyone(200)),
+    ("side panel connect page, no code", "post", lambda w: "/panel/connect/", {}, everyone(400)),
     ("people", "get", lambda w: "/people/", None, only(200, "manager")),
     (
         "deactivate someone: confirm page",
@@ -363,5 +383,10 @@ def test_every_routed_page_is_in_the_matrix():
         "s/<str:token>/pages/<int:asset_id>/<slug:version>/<int:page>-<int:width>.png",
         "share-links/new/",
         "share-links/<int:pk>/revoke/",
+        r"^embed/deals/(?P<crm_id>[A-Za-z0-9._\-]+)/$",
+        r"^embed/deals/(?P<crm_id>[A-Za-z0-9._\-]+)/log/$",
+        r"^embed/deals/(?P<crm_id>[A-Za-z0-9._\-]+)/share/$",
+        "embed/disconnect/",
+        "panel/connect/",
     }
     assert routed - covered_prefixes == set()

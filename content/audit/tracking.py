@@ -78,7 +78,14 @@ def _username(credentials) -> str:
 
 @receiver(user_logged_in, dispatch_uid="audit_signed_in")
 def _signed_in(sender, request, user, **kwargs):
-    via = "single sign-on" if getattr(user, "backend", "").endswith(".SsoBackend") else "password"
+    backend = getattr(user, "backend", "")
+    via = (
+        "single sign-on"
+        if backend.endswith(".SsoBackend")
+        else "side panel"
+        if backend.endswith(".PanelBackend")
+        else "password"
+    )
     audit_event(actor=user, verb="user.signed_in", obj=user, request=request, via=via)
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 
+from ..panel import in_frame
 from ..permissions import RULES, NotAllowed, roles_of
 
 # A buyer opening a share link (/s/...) has no account: their errors stay on the buyer's pages.
@@ -47,7 +48,8 @@ def not_found(request, exception):
         return JsonResponse({"detail": "Not found."}, status=404)
     if request.path_info.startswith(BUYER_PREFIX):
         return render(request, "sharing/not_found.html", status=404)
-    return _page(request, "404.html", 404)
+    # the CRM side panel says the same in its frame, without the site's navigation
+    return _page(request, "embed/404.html" if in_frame(request) else "404.html", 404)
 
 
 def server_error(request):
@@ -73,7 +75,7 @@ def permission_denied(request, exception):
     reason = "" if action or not exception.args else str(exception)
     return _page(
         request,
-        "403.html",
+        "embed/403.html" if in_frame(request) else "403.html",
         403,
         allowed_roles=_joined(allowed) if allowed else "",
         your_roles=_joined(roles_of(user)) if user is not None and roles_of(user) else "",
