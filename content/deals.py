@@ -28,6 +28,8 @@ UPSERT_FIELDS = (
     "close_date",
     "owner",
     "owner_name",
+    "product_line",
+    "industry",
 )
 OUTCOME_FIELDS = ("status", "close_date", "amount")
 
@@ -101,7 +103,7 @@ def signature_is_valid(body: bytes, header: str | None) -> bool:
 CRM_ID_REGEX = r"[A-Za-z0-9._\-]+"
 CRM_ID_PATTERN = re.compile(CRM_ID_REGEX)
 
-WEBHOOK_FIELDS = ("stage", "status", "amount", "close_date", "name", "account")
+WEBHOOK_FIELDS = ("stage", "status", "amount", "close_date", "name", "account", "product_line", "industry")
 
 
 def _webhook_values(payload: dict) -> dict:

@@ -5,7 +5,10 @@ line number and reason), then writes the good rows in bulk: existing deals are r
 CRM id and compared field by field, so re-importing a file changes nothing and `updated_at` of an
 unchanged deal does not move. Our own column set (the "generic" mapping) is:
 
-    crm_id,name,account,amount,currency,stage,status,close_date,owner
+    crm_id,name,account,amount,currency,stage,status,close_date,owner[,product_line][,industry]
+
+The product line and industry are written only when the file has a column for them: a file
+without them leaves what the API or the webhook set.
 """
 
 import csv
@@ -38,6 +41,11 @@ SALESFORCE_COLUMNS = {
     "stage": "stage",
     "close date": "close_date",
     "opportunity owner": "owner",
+    "product line": "product_line",
+    "product family": "product_line",
+    "industry": "industry",
+    "account: industry": "industry",
+    "account industry": "industry",
     "won": "won",
     "closed": "closed",
 }
@@ -52,9 +60,25 @@ HUBSPOT_COLUMNS = {
     "deal stage": "stage",
     "close date": "close_date",
     "deal owner": "owner",
+    "product line": "product_line",
+    "industry": "industry",
+    "associated company industry": "industry",
 }
 GENERIC_COLUMNS = {
-    name: name for name in ("crm_id", "name", "account", "amount", "currency", "stage", "status", "close_date", "owner")
+    name: name
+    for name in (
+        "crm_id",
+        "name",
+        "account",
+        "amount",
+        "currency",
+        "stage",
+        "status",
+        "close_date",
+        "owner",
+        "product_line",
+        "industry",
+    )
 }
 MAPPINGS = {"salesforce": SALESFORCE_COLUMNS, "hubspot": HUBSPOT_COLUMNS, "generic": GENERIC_COLUMNS}
 SOURCE_LABELS = {"salesforce": "salesforce", "hubspot": "hubspot", "generic": "import"}
@@ -72,9 +96,19 @@ COMPARED_FIELDS = (
     "owner_id",
     "owner_name",
 )
+# Compared and written only when the file has their column (see the module docstring).
+OPTIONAL_FIELDS = ("product_line", "industry")
 # A change to any of these moves the won-deal support of the assets used in the deal.
 OUTCOME_FIELDS = ("status", "close_date", "amount")
-MAX_LENGTHS = {"crm_id": 64, "name": 255, "account": 255, "stage": 100, "owner_name": 150}
+MAX_LENGTHS = {
+    "crm_id": 64,
+    "name": 255,
+    "account": 255,
+    "stage": 100,
+    "owner_name": 150,
+    "product_line": 100,
+    "industry": 100,
+}
 READ_CHUNK = 500
 WRITE_BATCH = 1000
 
@@ -196,6 +230,8 @@ def _parse_row(cells, index, mapper, owners, source_label):
         "name": cell("name"),
         "account": cell("account"),
         "stage": cell("stage"),
+        "product_line": cell("product_line"),
+        "industry": cell("industry"),
     }
     if not values["crm_id"]:
         raise ValueError("the CRM id is empty")
@@ -291,7 +327,8 @@ def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=Fal
 
     with transaction.atomic():
         _one_import_at_a_time()
-        outcome_changed = _write(parsed, report, dry_run)
+        compared = (*COMPARED_FIELDS, *(name for name in OPTIONAL_FIELDS if name in index))
+        outcome_changed = _write(parsed, report, dry_run, compared)
         if outcome_changed and not dry_run:
             refresh_support_for_deals(outcome_changed)
         if (report.created or report.updated) and not dry_run:
@@ -324,16 +361,17 @@ def _one_import_at_a_time() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
-def _write(parsed, report, dry_run) -> list[int]:
-    """Compare with the stored deals chunk by chunk; insert the new, update the changed, in batches."""
+def _write(parsed, report, dry_run, compared) -> list[int]:
+    """Compare with the stored deals chunk by chunk; insert the new, update the changed, in batches.
+    `compared`: the fields this file owns (a new deal gets every field, blank when not in the file)."""
     now = timezone.now()
     crm_ids = list(parsed)
     to_create, to_update, outcome_changed = [], [], []
-    writer = _BatchWriter(now)
+    writer = _BatchWriter(now, compared)
     for start in range(0, len(crm_ids), READ_CHUNK):
         chunk = crm_ids[start : start + READ_CHUNK]
         existing = {
-            row["crm_id"]: row for row in Deal.objects.filter(crm_id__in=chunk).values("id", "crm_id", *COMPARED_FIELDS)
+            row["crm_id"]: row for row in Deal.objects.filter(crm_id__in=chunk).values("id", "crm_id", *compared)
         }
         for crm_id in chunk:
             values = parsed[crm_id]
@@ -341,7 +379,7 @@ def _write(parsed, report, dry_run) -> list[int]:
             if stored is None:
                 to_create.append(values)
                 continue
-            changed = [name for name in COMPARED_FIELDS if stored[name] != values[name]]
+            changed = [name for name in compared if stored[name] != values[name]]
             if not changed:
                 report.unchanged += 1
                 continue
@@ -366,18 +404,19 @@ class _BatchWriter:
     """INSERT and UPDATE with executemany: the ORM's bulk_create spends most of a 100,000-row import
     preparing values field by field; here each row is adapted once, by the backend's own adapters."""
 
-    def __init__(self, now):
+    def __init__(self, now, compared):
         self.ops = connection.ops
+        self.compared = compared
         columns = {f.attname: f.column for f in Deal._meta.concrete_fields}
         quote = self.ops.quote_name
-        self.insert_fields = ("crm_id", "source", *COMPARED_FIELDS)
+        self.insert_fields = ("crm_id", "source", *COMPARED_FIELDS, *OPTIONAL_FIELDS)
         insert_columns = [*(columns[name] for name in self.insert_fields), "created_at", "updated_at"]
         # Table and column names come from the model and are quoted; every value is a parameter.
         self.insert_sql = (
             f"INSERT INTO {quote(Deal._meta.db_table)} ({', '.join(quote(c) for c in insert_columns)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(insert_columns))})"
         )
-        assignments = ", ".join(f"{quote(columns[name])} = %s" for name in (*COMPARED_FIELDS, "updated_at"))
+        assignments = ", ".join(f"{quote(columns[name])} = %s" for name in (*compared, "updated_at"))
         self.update_sql = f"UPDATE {quote(Deal._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
         self.now = self.ops.adapt_datetimefield_value(now)
 
@@ -410,7 +449,7 @@ class _BatchWriter:
 
     def update(self, rows) -> int:
         if rows:
-            params = [[*self._adapt(values, COMPARED_FIELDS), self.now, pk] for pk, values in rows]
+            params = [[*self._adapt(values, self.compared), self.now, pk] for pk, values in rows]
             with connection.cursor() as cursor:
                 cursor.executemany(self.update_sql, params)
         return len(rows)

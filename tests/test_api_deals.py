@@ -114,3 +114,14 @@ def test_the_deal_list_runs_a_constant_number_of_queries(manager, rep, count, dj
     with django_assert_max_num_queries(3):
         response = client.get("/api/v1/deals/")
     assert response.json()["count"] == count
+
+
+def test_a_crm_sends_the_product_line_and_industry_deal_prep_reads(manager):
+    client = api(manager)
+    body = {"name": "Acme Pay add-on", "product_line": "Ledgerline Pay", "industry": "Logistics"}
+    created = client.put("/api/v1/deals/P1/", body, format="json")
+    assert created.status_code == 201
+    assert (created.json()["product_line"], created.json()["industry"]) == ("Ledgerline Pay", "Logistics")
+    too_long = client.put("/api/v1/deals/P1/", {"industry": "x" * 101}, format="json")
+    assert too_long.status_code == 400 and "industry" in too_long.json()
+    assert Deal.objects.get(crm_id="P1").industry == "Logistics"

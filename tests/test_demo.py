@@ -1,8 +1,9 @@
-"""The demo data set: `manage.py load_demo` fills an empty database once, and tells a useful story."""
+"""The demo data set: `manage.py load_demo` fills an empty database once, and tells a story the reports
+can tell: uneven adoption, three assets that help win among many that do not, requests mostly on time,
+buyers opening tracked links. The story's properties are asserted, not its drawn numbers."""
 
 import datetime
 import io
-from decimal import Decimal
 from itertools import pairwise
 
 import pytest
@@ -15,6 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from content.assets import RELATION_FIELDS, asset_rule_errors, asset_stamps
+from content.demo import read_demo
 from content.models import (
     Asset,
     AssetKind,
@@ -25,9 +27,14 @@ from content.models import (
     RequestEvent,
     RequestStatus,
     SearchLog,
+    ShareLink,
+    ShareView,
     Usage,
     UsageAction,
 )
+from content.reports import run_report
+from content.reports.filters import ReportFilters
+from content.requesting.sla import SlaState, sla_annotations
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +66,14 @@ def demo(django_db_setup, django_db_blocker):
 def test_the_command_creates_the_stated_volumes(demo):
     assert 55 <= Asset.objects.count() <= 65
     assert Deal.objects.count() == 300
-    assert Usage.objects.count() == 3000
+    assert Usage.objects.logged().count() == 3000
     assert ContentRequest.objects.count() == 40
     assert SearchLog.objects.count() == 200
-    assert "300 deals, 3000 usages, 40 requests, 200 searches." in demo
+    links, buyer_views = ShareLink.objects.count(), Usage.objects.filter(action=UsageAction.BUYER_VIEWED).count()
+    assert 10 <= links <= 30 and buyer_views > 0
+    assert (
+        f"300 deals, 3000 usages, 40 requests, 200 searches, {links} tracked links ({buyer_views} buyer views)." in demo
+    )
     assert "demo-pass-2026" in demo
 
 
@@ -220,20 +231,16 @@ def test_an_objection_entry_keeps_its_summary_and_proof_points(demo):
     assert list(entry.competitors.values_list("name", flat=True)) == ["Guidewell"]
 
 
-def test_deals_are_drawn_as_before(demo):
-    first = Deal.objects.get(crm_id="006DEMO000101")
-    assert (first.name, first.amount, first.status, first.stage) == (
-        "Foxglove Supply Co. - AP Automation (multi-entity)",
-        Decimal("12500"),
-        DealStatus.OPEN,
-        "Discovery",
-    )
-    won = Deal.objects.get(crm_id="006DEMO000250")
-    assert (won.name, won.amount, won.status) == (
-        "Cobalt Property Management - AP Automation + Pay",
-        Decimal("19500"),
-        DealStatus.WON,
-    )
+def test_every_deal_has_the_product_line_of_its_motion_and_the_industry_of_its_account(demo):
+    data = read_demo()
+    products = dict(data.deal_motions)
+    industries = dict(data.account_suffixes)
+    for name, account, product_line, industry in Deal.objects.values_list(
+        "name", "account", "product_line", "industry"
+    ):
+        assert products[name.removeprefix(f"{account} - ")] == product_line
+        assert industries[next(s for s in industries if account.endswith(f" {s}"))] == industry
+    assert Deal.objects.filter(product_line="Ledgerline Pay").exists()
 
 
 def test_people_and_requests_are_the_same(demo):
@@ -259,3 +266,77 @@ def test_relative_dates_resolve_against_today(demo):
     # published: -330d..-290d and expires: -30d..-10d, drawn by the seeded generator
     assert timezone.localdate(expired.published_at) == today - datetime.timedelta(days=324)
     assert expired.expires_on == today - datetime.timedelta(days=26)
+
+
+# --- the story the reports tell ------------------------------------------------------------------
+
+
+def report(name, **changes):
+    return run_report(name, ReportFilters.default(page_size=None, **changes))
+
+
+def test_adoption_is_uneven_and_the_reps_who_rarely_use_the_library_stand_out(demo):
+    library_use = read_demo().library_use
+    rows = {row["username"]: row for row in report("adoption").rows}
+    share = {username: row["content_share"] for username, row in rows.items() if row["deals_worked"]}
+    rare = {username for username, use in library_use.items() if use < 0.3}
+    regular = set(share) - rare
+    assert len(rare) >= 2 and len(regular) >= 6
+    # every rare user logs content in fewer of their deals than any regular user
+    assert max(share[u] for u in rare if u in share) < min(share[u] for u in regular)
+    assert max(share[u] for u in rare if u in share) <= 0.3 and min(share[u] for u in regular) >= 0.5
+    assert sorted(rows, key=lambda u: rows[u]["uses"])[: len(rare)] == sorted(rare, key=lambda u: rows[u]["uses"])
+
+
+def test_the_effectiveness_report_leads_with_the_three_assets_that_help_win(demo):
+    winners = {spec["title"] for _, spec in read_demo().assets if spec.get("profile") == "winner"}
+    result = report("effectiveness")
+    rows = [row for row in result.rows if row["enough_data"]]
+    assert len(winners) == 3
+    assert {row["title"] for row in rows[:3]} == winners  # sorted by the interval's lower bound
+    for row in rows[:3]:
+        assert row["win_rate"] >= row["baseline"] + 0.10
+    fourth = rows[3]
+    assert fourth["ci_low"] < min(row["ci_low"] for row in rows[:3])
+
+
+def test_win_rates_spread_around_the_baseline_and_the_most_used_asset_is_not_a_winner(demo):
+    result = report("effectiveness", start=timezone.localdate() - datetime.timedelta(days=364))
+    rows = [row for row in result.rows if row["enough_data"] and row["closed_deals"] >= 10]
+    baseline = rows[0]["baseline"]
+    rates = [row["win_rate"] for row in rows]
+    assert len(rows) >= 20
+    assert sum(rate >= 0.85 for rate in rates) <= len(rates) / 5  # not 85-100% everywhere
+    assert sum(rate < baseline for rate in rates) >= len(rates) / 4  # plenty do not help
+    assert max(rates) - min(rates) >= 0.35
+    winners = {spec["title"] for _, spec in read_demo().assets if spec.get("profile") == "winner"}
+    most_used = Asset.objects.order_by("-usage_count").first()
+    assert most_used.title not in winners
+
+
+def test_open_requests_are_mostly_on_time_with_a_few_overdue(demo):
+    states = list(ContentRequest.objects.open().annotate(**sla_annotations()).values_list("sla_state", flat=True))
+    overdue = states.count(SlaState.OVERDUE)
+    assert len(states) >= 15
+    assert 1 <= overdue <= len(states) * 0.4
+    assert states.count(SlaState.ON_TIME) > 0
+
+
+def test_some_requests_were_triaged_late(demo):
+    triaged = ContentRequest.objects.filter(triaged_at__isnull=False)
+    late = [r for r in triaged if timezone.localdate(r.triaged_at) > r.triage_due]
+    assert 0 < len(late) < triaged.count() / 3
+
+
+def test_buyers_opened_some_tracked_links_and_the_reports_count_them(demo):
+    opened = ShareLink.objects.filter(first_viewed_at__isnull=False)
+    assert 0 < opened.count() < ShareLink.objects.count()
+    assert ShareView.objects.filter(link__in=opened).count() >= opened.count()
+    for link in opened:
+        viewed = Usage.objects.filter(deal=link.deal, action=UsageAction.BUYER_VIEWED)
+        assert viewed.exists() and not viewed.filter(used_at__lt=link.created_at).exists()
+        assert set(viewed.values_list("asset", flat=True)) <= set(link.items.values_list("asset", flat=True))
+    assert not ShareLink.objects.exclude(created_by=F("deal__owner")).exists()
+    year = timezone.localdate() - datetime.timedelta(days=364)
+    assert sum(row["buyer_view_deals"] for row in report("effectiveness", start=year).rows) > 0
+    assert sum(row["links_sent"] for row in report("adoption", start=year).rows) > 0

@@ -207,3 +207,22 @@ def test_existing_deals_are_read_in_chunks_not_one_query_per_row(django_assert_m
     with django_assert_max_num_queries(30):
         report = import_deals(file=csv_file("crm_id,name\n" + rows))
     assert report.created == 1200
+
+
+def test_the_product_line_and_industry_columns_are_imported_and_a_file_without_them_keeps_them(rep):
+    header = "Opportunity ID,Opportunity Name,Account Name,Amount,Stage,Close Date,Product Line,Account: Industry\n"
+    report = import_deals(file=csv_file(header + "D-1,Acme Pay add-on,Acme,1000,Proposal,,Ledgerline Pay,Logistics\n"))
+    deal = Deal.objects.get(crm_id="D-1")
+    assert report.created == 1 and (deal.product_line, deal.industry) == ("Ledgerline Pay", "Logistics")
+
+    again = import_deals(file=csv_file(header + "D-1,Acme Pay add-on,Acme,1000,Proposal,,Ledgerline Pay,Logistics\n"))
+    assert (again.updated, again.unchanged) == (0, 1)
+
+    without = "Opportunity ID,Opportunity Name,Account Name,Amount,Stage,Close Date\n"
+    report = import_deals(file=csv_file(without + "D-1,Acme Pay add-on,Acme,1500,Proposal,\n"))
+    deal.refresh_from_db()
+    assert report.updated == 1 and deal.amount == Decimal("1500")
+    assert (deal.product_line, deal.industry) == ("Ledgerline Pay", "Logistics")
+
+    import_deals(file=csv_file("crm_id,name,product_line,industry\nD-2,Globex,Vendor Portal,Retail\n"))
+    assert Deal.objects.filter(crm_id="D-2", product_line="Vendor Portal", industry="Retail").exists()

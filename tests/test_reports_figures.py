@@ -376,3 +376,31 @@ def test_pages_slice_the_rows_and_count_them_all(world, period):
 
 def test_competitor_filter_matches_by_slug(world):
     assert Competitor.objects.get(slug="rival-co").name == "Rival Co"
+
+
+def test_the_weekly_chart_shows_complete_weeks_only_with_zeros_for_quiet_weeks(world, period):
+    report = REPORTS["usage"](period)
+    weekly = {row["week"]: row for row in next(t for t in report.tables if t.key == "weekly").rows}
+    # The period runs Thursday 1 January to Tuesday 31 March 2026: its first complete week starts on
+    # Monday 5 January, its last on Monday 23 March (ending Sunday 29 March).
+    mondays = [datetime.date(2026, 1, 5) + datetime.timedelta(weeks=n) for n in range(12)]
+    assert report.chart["labels"] == [monday.isoformat() for monday in mondays]
+    logged = dict(zip(mondays, report.chart["datasets"][0]["data"], strict=True))
+    assert all(logged[monday] == (weekly[monday]["logged"] if monday in weekly else 0) for monday in mondays)
+    assert logged[datetime.date(2026, 1, 19)] == 4 and 0 in logged.values()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "first", "count"),
+    [
+        (datetime.date(2026, 1, 5), datetime.date(2026, 1, 11), datetime.date(2026, 1, 5), 1),  # Monday to Sunday
+        (datetime.date(2026, 1, 6), datetime.date(2026, 1, 18), datetime.date(2026, 1, 12), 1),
+        (datetime.date(2026, 1, 6), datetime.date(2026, 1, 17), None, 0),  # no whole week inside
+    ],
+)
+def test_complete_weeks_are_the_mondays_of_weeks_wholly_in_the_period(start, end, first, count):
+    from content.reports.base import complete_weeks
+
+    weeks = complete_weeks(start, end)
+    assert len(weeks) == count and (weeks[0] if weeks else None) == first
+    assert all(week.weekday() == 0 and start <= week and week + datetime.timedelta(days=6) <= end for week in weeks)

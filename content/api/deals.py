@@ -32,6 +32,8 @@ class DealSerializer(serializers.ModelSerializer):
             "close_date",
             "owner",
             "owner_name",
+            "product_line",
+            "industry",
             "source",
             "created_at",
             "updated_at",
@@ -53,6 +55,8 @@ class DealWriteSerializer(serializers.Serializer):
         slug_field="username", queryset=get_user_model().objects.all(), required=False, allow_null=True
     )
     owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    product_line = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    industry = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
     def validate_currency(self, value):
         return value.upper()
@@ -108,6 +112,9 @@ class CrmWebhook(APIView):
                 "amount": serializers.CharField(required=False),
                 "close_date": serializers.DateField(required=False),
                 "name": serializers.CharField(required=False),
+                "account": serializers.CharField(required=False),
+                "product_line": serializers.CharField(required=False),
+                "industry": serializers.CharField(required=False),
             },
         ),
         responses={

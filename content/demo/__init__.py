@@ -21,7 +21,7 @@ DEMO_DIR = Path(__file__).resolve().parent
 
 STAGE_SLUGS = [stage["slug"] for stage in FUNNEL_STAGES]
 PERSONA_SLUGS = [persona["slug"] for persona in PERSONAS]
-PROFILES = ["winner", "loser", "shelf"]
+PROFILES = ["winner", "popular", "loser", "shelf"]
 COMMENT_AUTHORS = ["requester", "assignee"]
 
 # Front matter fields of an asset file, beyond those every asset has.
@@ -78,10 +78,11 @@ class DemoData:
     logins: list  # (username, first name, last name, group), printed by load_demo
     reps: list  # (username, first name, last name)
     marketers: list
+    library_use: dict  # rep username -> share of their deals in which they log content
     competitors: list  # {"name", "website", "description"}
     account_prefixes: list
-    account_suffixes: list
-    deal_motions: list
+    account_suffixes: list  # (suffix, industry)
+    deal_motions: list  # (motion, product line)
     open_deal_stages: list  # (CRM stage name, funnel stage slug)
     won_stage: tuple
     lost_stage: tuple
@@ -114,15 +115,24 @@ def read_demo(directory: Path = DEMO_DIR) -> DemoData:
         return (entry["crm_stage"], entry["funnel_stage"])
 
     deals_path = directory / "deals.yaml"
+    people_path = directory / "people.yaml"
+    sales = [entry for entry in people["logins"] if entry.get("group") == "Sales"] + people["reps"]
+    library_use = {}
+    for entry in sales:
+        share = entry.get("library_use")
+        if not isinstance(share, int | float) or not 0 <= share <= 1:
+            raise DemoDataError(people_path, f"{entry['username']}.library_use", "must be a share from 0 to 1")
+        library_use[entry["username"]] = float(share)
     return DemoData(
         password=people["password"],
         logins=[person(entry, group=True) for entry in people["logins"]],
         reps=[person(entry) for entry in people["reps"]],
         marketers=[person(entry) for entry in people["marketers"]],
+        library_use=library_use,
         competitors=competitors,
         account_prefixes=deals["account_prefixes"],
-        account_suffixes=deals["account_suffixes"],
-        deal_motions=deals["motions"],
+        account_suffixes=[(entry["suffix"], entry["industry"]) for entry in deals["account_suffixes"]],
+        deal_motions=[(entry["name"], entry["product_line"]) for entry in deals["motions"]],
         open_deal_stages=[stage(entry, deals_path, "open_stages") for entry in deals["open_stages"]],
         won_stage=stage(deals["won_stage"], deals_path, "won_stage"),
         lost_stage=stage(deals["lost_stage"], deals_path, "lost_stage"),

@@ -46,6 +46,12 @@ class Deal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="deals"
     )
     owner_name = models.CharField(max_length=150, blank=True, help_text="The owner as the CRM names them.")
+    # What deal prep reads to pick content: matched, case-insensitively, against asset tags and a
+    # case study's industry (content.deal_prep).
+    product_line = models.CharField(
+        max_length=100, blank=True, help_text="The product the deal is for, as the CRM names it (e.g. Ledgerline Pay)."
+    )
+    industry = models.CharField(max_length=100, blank=True, help_text="The account's industry, as the CRM names it.")
     personas = models.ManyToManyField(Persona, blank=True, related_name="deals")
     competitors = models.ManyToManyField(Competitor, blank=True, related_name="deals")
     source = models.CharField(max_length=20, blank=True, help_text="salesforce, hubspot, api, webhook or demo")

@@ -1,6 +1,7 @@
 """The shape every report returns: columns with keys, labels and types; rows as dicts; totals;
 a chart series; notes that define each figure; and extra tables (breakdowns) of the same shape."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from .filters import ReportFilterError, ReportFilters
@@ -101,6 +102,17 @@ def page_slice(filters: ReportFilters):
 def sliced(queryset, filters):
     offset, limit = page_slice(filters)
     return queryset[offset:] if limit is None else queryset[offset : offset + limit]
+
+
+def complete_weeks(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The Mondays of the weeks (Monday to Sunday) that lie wholly in `start`..`end`: a trend chart
+    shows only these, since a part-week at either end of the period would read as a dip."""
+    first = start + datetime.timedelta(days=-start.weekday() % 7)
+    weeks = []
+    while first + datetime.timedelta(days=6) <= end:
+        weeks.append(first)
+        first += datetime.timedelta(days=7)
+    return weeks
 
 
 def chart(kind: str, labels, datasets, *, title: str, x_label: str = "", y_label: str = "") -> dict:

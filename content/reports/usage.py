@@ -6,7 +6,7 @@ from django.db.models.functions import TruncWeek
 
 from ..models import BUYER_VIEW, Asset, AssetKind, FunnelStage
 from . import scope
-from .base import TITLES, Column, Report, Table, chart, order_by_for, sliced
+from .base import TITLES, Column, Report, Table, chart, complete_weeks, order_by_for, sliced
 from .sql import fetch_dicts, materialized, subquery_sql
 
 COLUMNS = [
@@ -29,7 +29,9 @@ NOTES = [
     "Filters: kind narrows assets; stage narrows uses to the funnel stage they were logged at; persona and "
     "competitor narrow uses to deals with that persona or competitor; owner narrows uses to that rep's "
     "(a buyer's view is the sender's); source keeps only the uses logged by reps or only buyer views.",
-    "Weeks start on Monday. The persona breakdown counts a use once for each persona of its deal.",
+    "Weeks start on Monday. The weekly chart shows the complete weeks of the period only (a part-week at "
+    "either end would look like a dip); the weekly table lists every week the period touches. The persona "
+    "breakdown counts a use once for each persona of its deal.",
 ]
 
 
@@ -143,6 +145,8 @@ def usage_report(filters) -> Report:
     )
     for row in weekly:
         row["week"] = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+    by_week = {row["week"]: row for row in weekly}
+    charted_weeks = complete_weeks(filters.start, filters.end)  # a week without a use is a zero
     by_stage = [
         {"stage": row["name"] or "(no stage logged)", "uses": row["uses"], "assets": row["assets"]}
         for row in uses_by_stage(uses)
@@ -168,10 +172,10 @@ def usage_report(filters) -> Report:
         direction=direction,
         chart=chart(
             "line",
-            [row["week"].isoformat() for row in weekly],
+            [week.isoformat() for week in charted_weeks],
             [
-                ("Logged by reps", [row["logged"] for row in weekly]),
-                ("Buyer views", [row["buyer_views"] for row in weekly]),
+                ("Logged by reps", [by_week[week]["logged"] if week in by_week else 0 for week in charted_weeks]),
+                ("Buyer views", [by_week[week]["buyer_views"] if week in by_week else 0 for week in charted_weeks]),
             ],
             title="Uses per week: logged by reps and buyer views",
             x_label="Week starting",

@@ -37,10 +37,14 @@ from content.models import (
     RequestStatus,
     RequestSupport,
     SearchLog,
+    ShareLink,
+    ShareLinkAsset,
+    ShareView,
     Usage,
     UsageAction,
     default_verification_days,
 )
+from content.sharing import EXTERNAL_KINDS
 from content.support import refresh_support
 from content.taxonomy_defaults import FUNNEL_STAGES, PERSONAS
 
@@ -50,13 +54,20 @@ USAGE_COUNT = 3000
 SEARCH_COUNT = 200
 DEAL_STATUS_COUNTS = {DealStatus.WON: 105, DealStatus.LOST: 90, DealStatus.OPEN: 105}
 
-# For an asset of each profile, the chance that a given use of it is in a won, lost or open deal.
+# For an asset of each profile, the chance that a given use of it is in a won, lost or open deal: a
+# winner wins about four deals in five where it is used, a popular or ordinary asset about as often
+# as the baseline (its odds of a win are drawn per asset around these), a loser one in four.
 DEAL_STATUS_ODDS = {
-    "winner": {DealStatus.WON: 0.72, DealStatus.LOST: 0.08, DealStatus.OPEN: 0.20},
-    "loser": {DealStatus.WON: 0.10, DealStatus.LOST: 0.65, DealStatus.OPEN: 0.25},
-    None: {DealStatus.WON: 0.35, DealStatus.LOST: 0.30, DealStatus.OPEN: 0.35},
+    "winner": {DealStatus.WON: 0.56, DealStatus.LOST: 0.09, DealStatus.OPEN: 0.35},
+    "popular": {DealStatus.WON: 0.33, DealStatus.LOST: 0.30, DealStatus.OPEN: 0.37},
+    "loser": {DealStatus.WON: 0.15, DealStatus.LOST: 0.47, DealStatus.OPEN: 0.38},
+    None: {DealStatus.WON: 0.33, DealStatus.LOST: 0.30, DealStatus.OPEN: 0.37},
 }
-PROFILE_POPULARITY = {"winner": 3.0, "loser": 2.0, None: 1.0}
+NEUTRAL_WIN_SPREAD = (0.8, 1.2)  # an ordinary asset's odds of a win, times a factor drawn in this range
+PROFILE_POPULARITY = {"winner": 3.0, "popular": 5.0, "loser": 1.5, None: 1.0}
+# An asset written against competitors is used in deals against one of them this often.
+COMPETITOR_DEAL_SHARE = 0.85
+SHARE_LINK_COUNT = 24
 COMPETITOR_ODDS = {"Highbeam": 35, "Seismix": 20, "Showcase Pro": 15, "Guidewell": 20, "Klueless": 10}
 
 # The way each request reached its status (one variant is drawn per request).
@@ -73,12 +84,15 @@ REQUEST_PATHS = {
     ],
 }
 REQUEST_AGE_DAYS = {  # how long ago requests in each status were submitted
-    RequestStatus.NEW: (1, 6),
-    RequestStatus.TRIAGED: (5, 25),
+    RequestStatus.NEW: (0, 4),
+    RequestStatus.TRIAGED: (1, 3),
     RequestStatus.ACCEPTED: (10, 45),
     RequestStatus.IN_PROGRESS: (15, 60),
     RequestStatus.DECLINED: (7, 85),
 }
+LATE_TRIAGE_SHARE = 0.15  # requests first triaged after the SLA's business days, not within them
+# Open requests being made are due between a week ago and a month ahead: some overdue, most on time.
+OPEN_NEEDED_BY_DAYS = (-7, 30)
 EVENT_NOTES = {
     "triaged": "Looked at it; checking what we already have.",
     "accepted": "Accepted for this month's content plan.",
@@ -164,6 +178,7 @@ class DemoLoader:
         self.load_usages()
         self.load_requests()
         self.load_searches()
+        self.load_share_links()
         refresh_support()
         return self.counts
 
@@ -198,6 +213,7 @@ class DemoLoader:
             created += was_created
             self.users[username] = (user, group)
         self.reps = [user for user, group in self.users.values() if group == "Sales"]
+        self.library_use = {user.pk: self.data.library_use[user.username] for user in self.reps}
         self.marketers = [user for user, group in self.users.values() if group == "Marketing"]
         self.rep = self.users["rep"][0]
         self.counts["users"] = created
@@ -312,7 +328,8 @@ class DemoLoader:
         rng = self.rng
         statuses = [status for status, count in DEAL_STATUS_COUNTS.items() for _ in range(count)]
         rng.shuffle(statuses)
-        accounts = [f"{p} {s}" for p in self.data.account_prefixes for s in self.data.account_suffixes]
+        suffixes = self.data.account_suffixes
+        accounts = [(f"{p} {s}", industry) for p in self.data.account_prefixes for s, industry in suffixes]
         accounts = rng.sample(accounts, 230)
         rep_weights = [1.6 if rep == self.rep else rng.uniform(0.6, 1.4) for rep in self.reps]
         persona_slugs = list(self.personas)
@@ -321,7 +338,7 @@ class DemoLoader:
         deals, self.deals = [], []
         for number, status in enumerate(statuses, start=101):
             owner = rng.choices(self.reps, rep_weights)[0]
-            account = rng.choice(accounts)
+            account, industry = rng.choice(accounts)
             amount = math.exp(rng.uniform(math.log(5_000), math.log(250_000)))
             amount = Decimal(min(250_000, max(5_000, round(amount / 500) * 500)))
             if status == DealStatus.OPEN:
@@ -332,20 +349,27 @@ class DemoLoader:
                 stage, funnel = self.data.won_stage if status == DealStatus.WON else self.data.lost_stage
                 if status == DealStatus.LOST and rng.random() < 0.3:
                     funnel = "interested"
-                close = self.days_ago(1, 364)
+                # half the closed deals closed in the last four months: the reports' default period has a sample
+                close = self.days_ago(1, 120) if rng.random() < 0.5 else self.days_ago(121, 364)
                 start = close - datetime.timedelta(days=rng.randint(30, 140))
             info = DealInfo(f"006DEMO{number:06d}", status, owner, start, close, amount)
+            info.extras["funnel"] = funnel
+            # whether the owner logged the content they used in this deal: most reps usually do, a few rarely
+            info.extras["logs_content"] = rng.random() < self.library_use[owner.pk]
             info.extras["personas"] = set(rng.choices(persona_slugs, persona_weights, k=rng.randint(1, 2)))
             chance = {DealStatus.WON: 0.45, DealStatus.LOST: 0.7, DealStatus.OPEN: 0.5}[status]
             info.extras["competitor"] = (
                 rng.choices(competitor_names, list(COMPETITOR_ODDS.values()))[0] if rng.random() < chance else None
             )
             self.deals.append(info)
+            motion, product_line = rng.choice(self.data.deal_motions)
             deals.append(
                 Deal(
                     crm_id=info.crm_id,
-                    name=f"{account} - {rng.choice(self.data.deal_motions)}",
+                    name=f"{account} - {motion}",
                     account=account,
+                    product_line=product_line,
+                    industry=industry,
                     amount=amount,
                     currency="USD",
                     stage=stage,
@@ -404,15 +428,31 @@ class DemoLoader:
         rng = self.rng
         usable = [info for info in self.assets.values() if info.first_use and info.spec.get("profile") != "shelf"]
         weights = [PROFILE_POPULARITY[info.spec.get("profile")] * rng.uniform(0.5, 1.5) for info in usable]
-        by_status = {status: [d for d in self.deals if d.status == status] for status in DEAL_STATUS_COUNTS}
+        odds_of = {}
+        for info in usable:
+            odds = dict(DEAL_STATUS_ODDS[info.spec.get("profile")])
+            if info.spec.get("profile") in (None, "popular"):
+                odds[DealStatus.WON] *= rng.uniform(*NEUTRAL_WIN_SPREAD)
+            odds_of[info.spec["key"]] = odds
+        # only the deals whose owner logged content in them (see library_use) get logged uses
+        logging = [d for d in self.deals if d.extras["logs_content"]]
+        by_status = {status: [d for d in logging if d.status == status] for status in DEAL_STATUS_COUNTS}
+        against = {}
+        for deal in logging:
+            if deal.extras["competitor"]:
+                against.setdefault((deal.status, slugify(deal.extras["competitor"])), []).append(deal)
         usages = []
         while len(usages) < USAGE_COUNT:
             info = rng.choices(usable, weights)[0]
             profile = info.spec.get("profile")
-            odds = DEAL_STATUS_ODDS[profile]
+            odds = odds_of[info.spec["key"]]
             status = rng.choices(list(odds), list(odds.values()))[0]
+            candidates = by_status[status]
+            if info.competitor_slugs and rng.random() < COMPETITOR_DEAL_SHARE:
+                rivals = [d for slug in info.competitor_slugs for d in against.get((status, slug), [])]
+                candidates = rivals or candidates
             for _ in range(10):
-                deal = rng.choice(by_status[status])
+                deal = rng.choice(candidates)
                 day, after_close = self._usage_day(info, deal)
                 if day:
                     break
@@ -444,7 +484,9 @@ class DemoLoader:
         """One moment per step of `path`: submission, first triage decision, then evenly to `end_at`."""
         times = [created_at]
         if len(path) > 1:
-            triaged = self.capped(created_at + datetime.timedelta(hours=self.rng.randint(2, 70)))
+            late = self.rng.random() < LATE_TRIAGE_SHARE
+            hours = self.rng.randint(100, 170) if late else self.rng.randint(2, 40)
+            triaged = self.capped(created_at + datetime.timedelta(hours=hours))
             if end_at is not None:
                 triaged = min(triaged, end_at - datetime.timedelta(hours=len(path)))
             times.append(triaged)
@@ -492,7 +534,7 @@ class DemoLoader:
                 persona=self.personas.get(spec.get("persona")),
                 competitor=self.competitors.get(spec.get("competitor")),
                 deal_id=deal,
-                needed_by=created_on + datetime.timedelta(days=rng.randint(10, 45)),
+                needed_by=self._needed_by(status, created_on),
                 requester=requester,
                 assignee=assignee,
                 priority=spec["priority"],
@@ -561,6 +603,12 @@ class DemoLoader:
                 model.objects.filter(pk=obj.pk).update(created_at=moment)
         self.counts["requests"] = len(requests)
 
+    def _needed_by(self, status, created_on):
+        if status in (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS):
+            due = self.today + datetime.timedelta(days=self.rng.randint(*OPEN_NEEDED_BY_DAYS))
+            return max(due, created_on + datetime.timedelta(days=7))
+        return created_on + datetime.timedelta(days=self.rng.randint(14, 45))
+
     def _supports(self, requests, submitted, other_reps, open_deals):
         """A few "+1"s on open requests, some naming the supporter's own deal."""
         rng = self.rng
@@ -606,6 +654,73 @@ class DemoLoader:
             SearchLog.objects.filter(pk=log.pk).update(created_at=moment)
         self.counts["searches"] = len(logs)
 
+    def load_share_links(self):
+        """A few tracked links the library's regular users sent, most opened by their buyer: each first
+        view of an asset is a buyer-viewed use in the deal, as content.sharing records it."""
+        rng = self.rng
+        shareable = [
+            info
+            for info in self.assets.values()
+            if info.first_use and info.asset.kind in EXTERNAL_KINDS and info.spec.get("profile") != "shelf"
+        ]
+        senders = [d for d in self.deals if d.extras["logs_content"]]
+        links, items, views, uses, stamps = [], [], [], [], []
+        for deal in rng.sample(senders, SHARE_LINK_COUNT):
+            end = deal.close if deal.close and deal.status != DealStatus.OPEN else self.yesterday
+            day = deal.start + datetime.timedelta(days=rng.randint(0, max(0, (end - deal.start).days - 1)))
+            fits = [info for info in shareable if info.first_use <= day <= info.last_use]
+            if not fits:
+                continue
+            chosen = rng.sample(fits, min(len(fits), rng.randint(1, 3)))
+            sent_at = self.capped(self.at(day))
+            link = ShareLink(
+                deal_id=deal.pk,
+                created_by=deal.owner,
+                created_at=sent_at,
+                expires_at=sent_at + datetime.timedelta(days=30),
+                note="As promised, the material we discussed.",
+            )
+            viewed = rng.random() < 0.75
+            if viewed:
+                # opened within three days, and before the deal closed, so the view supports it
+                opened = min(sent_at + datetime.timedelta(hours=rng.randint(1, 72)), self.at_time(end, 23, 0))
+                link.first_viewed_at = self.capped(max(opened, sent_at + datetime.timedelta(minutes=5)))
+            links.append(link)
+            for position, info in enumerate(chosen):
+                items.append((link, info.asset, position))
+                if viewed and (position == 0 or rng.random() < 0.6):
+                    moment = link.first_viewed_at
+                    visitor = f"demo{rng.randrange(16**8):08x}"
+                    for repeat in range(rng.randint(1, 3)):
+                        at = self.capped(moment + datetime.timedelta(hours=repeat * rng.randint(1, 30)))
+                        views.append((link, info.asset, visitor, at, rng.randint(20, 400)))
+                    uses.append(
+                        Usage(
+                            asset_id=info.asset.pk,
+                            deal_id=deal.pk,
+                            user=deal.owner,
+                            action=UsageAction.BUYER_VIEWED,
+                            stage=self.stages[deal.extras["funnel"]],
+                            used_at=moment,
+                            note="The buyer opened a tracked link.",
+                        )
+                    )
+                    stamps.append(moment)
+        ShareLink.objects.bulk_create(links)
+        ShareLinkAsset.objects.bulk_create(
+            [ShareLinkAsset(link=link, asset=asset, position=position) for link, asset, position in items]
+        )
+        ShareView.objects.bulk_create(
+            [
+                ShareView(link=link, asset=asset, visitor=visitor, viewed_at=at, seconds=seconds)
+                for link, asset, visitor, at, seconds in views
+            ]
+        )
+        for usage in Usage.objects.bulk_create(uses):
+            Usage.objects.filter(pk=usage.pk).update(created_at=usage.used_at)
+        self.counts["share_links"] = len(links)
+        self.counts["buyer_views"] = len(uses)
+
     @staticmethod
     def _matches(info, query, filters):
         asset = info.asset
@@ -622,7 +737,8 @@ class DemoLoader:
 class Command(BaseCommand):
     help = (
         "Load the deterministic demo data set (people, competitors, ~60 assets, 300 deals, 3,000 usages, "
-        "40 content requests, 200 searches) into a database that has no assets yet; otherwise change nothing."
+        "40 content requests, 200 searches, a few tracked links with buyer views) into a database that has no "
+        "assets yet; otherwise change nothing."
     )
 
     def add_arguments(self, parser):
@@ -647,7 +763,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Created {counts['users']} users, {counts['competitors']} competitors, {counts['assets']} assets, "
                 f"{counts['deals']} deals, {counts['usages']} usages, {counts['requests']} requests, "
-                f"{counts['searches']} searches."
+                f"{counts['searches']} searches, {counts['share_links']} tracked links "
+                f"({counts['buyer_views']} buyer views)."
             )
         )
         self._print_logins(data)
