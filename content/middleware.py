@@ -15,10 +15,10 @@ from .views.errors import not_found
 
 request_log = logging.getLogger("enablement.requests")
 
-# The API authenticates by token or session inside DRF and answers 401/403 itself; the CRM
-# webhook is authenticated by its signature, the calendar feed by its secret, the health
-# check is for load balancers, a buyer's page by the secret token of its share link.
-OPEN_PREFIXES = ("/api/", "/healthz", "/calendar/feed/", "/s/")
+# The API authenticates by token or session inside DRF and answers 401/403 itself, the MCP endpoint
+# by the same token; the CRM webhook is authenticated by its signature, the calendar feed by its
+# secret, the health check is for load balancers, a buyer's page by the secret token of its share link.
+OPEN_PREFIXES = ("/api/", "/mcp", "/healthz", "/calendar/feed/", "/s/")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
