@@ -23,7 +23,7 @@ from content.models import (
 from content.taxonomy_defaults import FUNNEL_STAGES, GROUPS, PERSONAS
 from content.tokens import token_issue, token_revoke
 
-from .factories import AssetFactory, CompetitorFactory, DealFactory, UserFactory
+from .factories import AssetFactory, CompetitorFactory, ContentRequestFactory, DealFactory, UserFactory
 from .mcp_helpers import call_tool, http_failure, with_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -294,6 +294,7 @@ def test_share_links_follow_the_sharing_rules(world):
 
 
 def test_submit_request_files_a_request_for_marketing(world):
+    earlier = ContentRequestFactory(title="Ledgerly pricing sheet", requester=world.other_rep)
     arguments = {
         "title": "Ledgerly pricing comparison",
         "description": "Buyers ask how our price compares.",
@@ -303,7 +304,7 @@ def test_submit_request_files_a_request_for_marketing(world):
         "crm_id": "006REP0001",
     }
     result = world.call("rep", "submit_request", arguments)
-    request = ContentRequest.objects.get()
+    request = ContentRequest.objects.exclude(pk=earlier.pk).get()
     assert (request.requester, request.deal, request.stage, request.competitor, request.status) == (
         world.rep,
         world.rep_deal,
@@ -311,8 +312,14 @@ def test_submit_request_files_a_request_for_marketing(world):
         world.rival,
         "new",
     )
-    assert result.structuredContent["url"] == f"{world.base}/requests/{request.pk}/"
-    assert result.structuredContent["url"] in result.content[0].text
+    answer, text = result.structuredContent, result.content[0].text
+    assert answer["url"] == f"{world.base}/requests/{request.pk}/" and answer["url"] in text
+    # what already answers it, as the request form suggests while it is typed
+    assert world.battle_card.pk in {item["id"] for item in answer["matching_assets"]}
+    assert f"Battle card: Ledgerly — {world.asset_url(world.battle_card)}" in text
+    assert answer["open_requests"] == [
+        {"id": earlier.pk, "title": "Ledgerly pricing sheet", "url": f"{world.base}/requests/{earlier.pk}/"}
+    ]
 
 
 def test_submit_request_refuses_another_reps_deal_and_unknown_slugs(world):

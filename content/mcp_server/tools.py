@@ -16,7 +16,7 @@ from ..asset_selectors import attach_taxonomy
 from ..deal_prep import prepare_deal as deal_prep_for
 from ..models import MANUAL_USAGE_ACTIONS, AssetKind, Deal, ShareLinkAsset
 from ..permissions import visible_assets, visible_deals
-from ..requesting import request_submit
+from ..requesting import request_submit, suggestions_for
 from ..search import SEARCH_MODES, record_search, run_search
 from ..search.filters import MAX_QUERY_LENGTH, AssetFilterSet
 from ..search.paging import COUNT_CAP, CappedPaginator
@@ -283,6 +283,8 @@ def submit_request(request, arguments: dict):
     incoming = ContentRequestCreateSerializer(data=data, context={"request": request})
     if not incoming.is_valid():
         raise ToolError(serializer_sentence(incoming.errors))
+    # What the request form shows while it is typed: assets that may answer it, open requests to +1.
+    found = suggestions_for(user=request.user, title=incoming.validated_data["title"], limit=3)
     try:
         created = request_submit(requester=request.user, **incoming.validated_data)
     except (ValidationError, PermissionDenied) as error:
@@ -297,8 +299,20 @@ def submit_request(request, arguments: dict):
         "triage_due": created.triage_due.isoformat() if created.triage_due else None,
         "url": url,
     }
+    answer["matching_assets"] = [_cite(request, asset) for asset in found["assets"]]
+    answer["open_requests"] = [
+        {"id": other.pk, "title": other.title, "url": _absolute(request, other.get_absolute_url())}
+        for other in found["requests"]
+    ]
     due = f"; marketing triages it by {created.triage_due:%Y-%m-%d}" if created.triage_due else ""
-    return f"Request #{created.pk} “{created.title}” submitted{due}: {url}", answer
+    lines = [f"Request #{created.pk} “{created.title}” submitted{due}: {url}"]
+    if answer["matching_assets"]:
+        lines.append("Already in the library, and may answer it:")
+        lines += [f"- {_line(item)}" for item in answer["matching_assets"]]
+    if answer["open_requests"]:
+        lines.append("Open requests asking for something close (a +1 there helps marketing weigh it):")
+        lines += [f"- {_line(item)}" for item in answer["open_requests"]]
+    return "\n".join(lines), answer
 
 
 TOOLS = {
