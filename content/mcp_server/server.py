@@ -1,5 +1,5 @@
 """The MCP server for one HTTP request: the SDK's low-level Server with the tools and resources of
-tools.py and resources.py, bound to the authenticated Django request. Handlers are async (the SDK's
+catalog.py and resources.py, bound to the authenticated Django request. Handlers are async (the SDK's
 shape); the tools are the app's synchronous services, run by `sync_to_async` back on the request's
 own thread, with its database connection and its audit context."""
 
@@ -13,8 +13,8 @@ from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.shared.exceptions import McpError
 
 from . import resources
+from .catalog import TOOLS
 from .errors import ToolError, require
-from .tools import TOOLS
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,10 @@
-"""The MCP tools: each validates its arguments the way the matching API endpoint does and calls the
-same service, under the same rule (content.permissions). A tool returns a short text that cites
-every asset by title and absolute URL, and the same answer as structured content."""
-
-from dataclasses import dataclass
-from typing import Any
+"""What the MCP tools do (names and schemas: catalog.py). Each validates its arguments the way the
+matching API endpoint does and calls the same service; it returns a short text that cites every
+asset by title and absolute URL, and the same answer as structured content."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
+from django.urls import reverse
 
 from ..api.assets import AssetSerializer
 from ..api.requests import ContentRequestCreateSerializer
@@ -14,36 +12,18 @@ from ..api.share_links import ShareLinkWriteSerializer
 from ..api.usage import UsageWriteSerializer
 from ..asset_selectors import attach_taxonomy
 from ..deal_prep import prepare_deal as deal_prep_for
-from ..models import MANUAL_USAGE_ACTIONS, AssetKind, Deal, ShareLinkAsset
+from ..models import Deal, ShareLinkAsset
 from ..permissions import visible_assets, visible_deals
 from ..requesting import request_submit, suggestions_for
-from ..search import SEARCH_MODES, record_search, run_search
-from ..search.filters import MAX_QUERY_LENGTH, AssetFilterSet
+from ..search import record_search, run_search
+from ..search.filters import AssetFilterSet
 from ..search.paging import COUNT_CAP, CappedPaginator
 from ..semantic.fusion import attach_passages
-from ..sharing import MAX_ASSETS, MAX_NOTE, share_link_create
+from ..sharing import share_link_create
 from ..usage import log_usage as usage_log
 from .errors import ToolError, from_domain, serializer_sentence
 
 SEARCH_LIMIT = 10
-MAX_SEARCH_LIMIT = 20
-KINDS = list(AssetKind.values)
-SLUG = {"type": "string", "maxLength": 100}
-
-
-@dataclass(frozen=True)
-class Tool:
-    name: str
-    title: str
-    description: str
-    action: str  # the content.permissions rule the matching API endpoint applies
-    schema: dict
-    run: Any  # (request, arguments) -> (text, structured content)
-    read_only: bool = True
-
-
-def _schema(properties: dict, required: list[str]) -> dict:
-    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
 def _absolute(request, path: str) -> str:
@@ -178,7 +158,7 @@ def prepare_deal(request, arguments: dict):
         "personas": [p.name for p in deal.personas.all()],
         "competitors": [c.name for c in deal.competitors.all()],
         "url": _absolute(request, deal.get_absolute_url()),
-        "prep_url": _absolute(request, f"/prep/{deal.crm_id}/"),
+        "prep_url": _absolute(request, reverse("deal-prep-detail", args=[deal.crm_id])),
     }
     recommended = [
         {**_cite(request, a), "summary": a.summary, "won_deal_count": a.won_deal_count} for a in prep.recommended
@@ -313,122 +293,3 @@ def submit_request(request, arguments: dict):
         lines.append("Open requests asking for something close (a +1 there helps marketing weigh it):")
         lines += [f"- {_line(item)}" for item in answer["open_requests"]]
     return "\n".join(lines), answer
-
-
-TOOLS = {
-    tool.name: tool
-    for tool in (
-        Tool(
-            name="search_assets",
-            title="Search the content library",
-            description="Search the assets you may open (case studies, battle cards, one-pagers, objection "
-            "entries, …) with the library's own ranking, best first, each with its title, URL and the passage "
-            'that matches best. Words, "quoted phrases", -excluded words and `or` work as in the library.',
-            action="view_library",
-            schema=_schema(
-                {
-                    "query": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH},
-                    "kind": {"type": "string", "enum": KINDS},
-                    "stage": {**SLUG, "description": "A funnel stage slug (resource enablement://definitions/stages)."},
-                    "persona": {**SLUG, "description": "A persona slug (resource enablement://definitions/personas)."},
-                    "competitor": {**SLUG, "description": "A competitor slug."},
-                    "tag": {"type": "string", "maxLength": 100},
-                    "mode": {"type": "string", "enum": list(SEARCH_MODES), "description": "hybrid (default)."},
-                    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH_LIMIT, "default": SEARCH_LIMIT},
-                },
-                ["query"],
-            ),
-            run=search_assets,
-        ),
-        Tool(
-            name="get_asset",
-            title="Read one asset",
-            description="One asset you may open, by id: its fields as the API gives them (body in Markdown, "
-            "kind-specific fields, review state), with its URL.",
-            action="view_library",
-            schema=_schema({"asset_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}}, ["asset_id"]),
-            run=get_asset,
-        ),
-        Tool(
-            name="prepare_deal",
-            title="Prepare for a deal",
-            description="For a deal you may see, by CRM id: the assets that fit its stage, personas and "
-            "competitors (proven won-deal support first), the objections you may hear and a battle card per "
-            "competitor, each with its title and URL.",
-            action="view_deals",
-            schema=_schema({"crm_id": {"type": "string", "minLength": 1, "maxLength": 64}}, ["crm_id"]),
-            run=prepare_deal,
-        ),
-        Tool(
-            name="log_usage",
-            title="Log that you used an asset in a deal",
-            description="Record that you used an asset in one of your deals (shared, presented, sent, or heard "
-            "for an objection entry), optionally how helpful (1-5) and a note.",
-            action="log_usage",
-            schema=_schema(
-                {
-                    "asset_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
-                    "crm_id": {"type": "string", "minLength": 1, "maxLength": 64},
-                    "action": {"type": "string", "enum": list(MANUAL_USAGE_ACTIONS)},
-                    "stage": {**SLUG, "description": "Funnel stage slug; default: the deal's stage."},
-                    "helpful": {"type": "integer", "minimum": 1, "maximum": 5},
-                    "note": {"type": "string", "maxLength": 5000},
-                },
-                ["asset_id", "crm_id", "action"],
-            ),
-            run=log_usage,
-            read_only=False,
-        ),
-        Tool(
-            name="create_share_link",
-            title="Create a tracked link for a buyer",
-            description=f"A tracked link for a buyer in one of your deals, showing 1 to {MAX_ASSETS} published "
-            "assets written for buyers (case studies, one-pagers, decks, comparison guides); the buyer's views "
-            "are counted as uses.",
-            action="share_assets",
-            schema=_schema(
-                {
-                    "asset_ids": {
-                        "type": "array",
-                        "items": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
-                        "minItems": 1,
-                        "maxItems": MAX_ASSETS,
-                    },
-                    "crm_id": {"type": "string", "minLength": 1, "maxLength": 64},
-                    "note": {"type": "string", "maxLength": MAX_NOTE, "description": "Shown to the buyer as text."},
-                    "expires_at": {
-                        "type": "string",
-                        "description": "ISO 8601 date and time; default in 90 days, at most 365.",
-                    },
-                },
-                ["asset_ids", "crm_id"],
-            ),
-            run=create_share_link,
-            read_only=False,
-        ),
-        Tool(
-            name="submit_request",
-            title="Ask marketing for content",
-            description="Submit a content request to marketing: what is missing and why, optionally the kind, "
-            "stage, persona, competitor (slugs), the deal it blocks (CRM id) and a needed-by date.",
-            action="submit_request",
-            schema=_schema(
-                {
-                    "title": {"type": "string", "minLength": 1, "maxLength": 200},
-                    "description": {"type": "string", "minLength": 1},
-                    "kind": {"type": "string", "enum": KINDS},
-                    "stage": SLUG,
-                    "persona": SLUG,
-                    "competitor": SLUG,
-                    "crm_id": {"type": "string", "maxLength": 64},
-                    "needed_by": {"type": "string", "description": "YYYY-MM-DD"},
-                },
-                ["title", "description"],
-            ),
-            run=submit_request,
-            read_only=False,
-        ),
-    )
-}
-
-__all__ = ["TOOLS", "Tool"]
