@@ -67,6 +67,8 @@ bench: $(VENV)/.installed
 	$(PY) -c "import sys; sys.path.insert(0, 'bench'); from load import ensure_database; ensure_database('$(BENCH_PG_URL)')"
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/search_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/search_bench.py
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/mcp_bench.py
+	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/mcp_bench.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/reports_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/reports_bench.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/import_bench.py

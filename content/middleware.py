@@ -16,11 +16,12 @@ from .views.errors import not_found
 
 request_log = logging.getLogger("enablement.requests")
 
-# The API authenticates by token or session inside DRF and answers 401/403 itself; the CRM
-# webhook is authenticated by its signature, the calendar feed by its secret, the health
-# check is for load balancers, a buyer's page by the secret token of its share link; the CRM side
-# panel signs in its frame itself (content/panel.py: a sign-in page cannot be shown in a frame).
-OPEN_PREFIXES = ("/api/", "/healthz", "/calendar/feed/", "/s/", "/embed/")
+# The API authenticates by token or session inside DRF and answers 401/403 itself, the MCP endpoint
+# by the same token; the CRM webhook is authenticated by its signature, the calendar feed by its
+# secret, the health check is for load balancers, a buyer's page by the secret token of its share
+# link; the CRM side panel signs in its frame itself (content/panel.py: a sign-in page cannot be
+# shown in a frame).
+OPEN_PREFIXES = ("/api/", "/mcp", "/healthz", "/calendar/feed/", "/s/", "/embed/")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

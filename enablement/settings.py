@@ -419,6 +419,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # one JSON line per request with its duration; REQUEST_LOG_LEVEL=WARNING silences it
         "enablement.requests": {"level": env_str("REQUEST_LOG_LEVEL", "INFO")},
+        # the MCP SDK logs every session it opens and closes: one per call at /mcp/ (stateless)
+        "mcp": {"level": "WARNING"},
     },
 }
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", include("content.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("content.mcp_server")),
     path("", include("content.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, in any mode: only through the permission-checked
