@@ -272,7 +272,7 @@ def test_create_share_link_gives_the_buyer_url_and_cites_the_assets(world):
     result = world.call("rep", "create_share_link", arguments)
     link = ShareLink.objects.get()
     assert (link.deal, link.created_by, link.note) == (world.rep_deal, world.rep, "As promised")
-    assert result.structuredContent["url"] == f"{world.base}/s/{link.token}/"
+    assert result.structuredContent["url"] == link.public_url  # SITE_URL, as the API and the pages give it
     assert [item["id"] for item in result.structuredContent["assets"]] == [world.case_study.pk, world.one_pager.pk]
     assert f"Northwind cut invoice processing by 80% — {world.asset_url(world.case_study)}" in result.content[0].text
 

@@ -235,7 +235,7 @@ def create_share_link(request, arguments: dict):
         raise from_domain(error) from None
     items = ShareLinkAsset.objects.filter(link=link).select_related("asset").order_by("position")
     assets = [_cite(request, item.asset) for item in items]
-    url = _absolute(request, link.get_absolute_url())
+    url = link.public_url  # the buyer's address, as the API and the pages give it (SITE_URL)
     answer = {
         "id": link.pk,
         "url": url,
