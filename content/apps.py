@@ -15,6 +15,7 @@ class ContentConfig(AppConfig):
             importers,  # registers the deal import job handler for the workers
             people,  # records the sessions a user signs in with, so that deactivation can end them
             signals,  # keeps the search index and the report cache in step
+            slack,  # registers the Slack message job handler
             sso,  # checks OIDC_ROLE_MAP
             support,  # registers the support refresh job handler (a buyer's first views)
             tokens,  # revokes a user's API token when their password changes or they are deactivated

@@ -17,6 +17,7 @@ from .views import (
     reports,
     requests,
     sharing,
+    slack,
     sso,
 )
 
@@ -38,4 +39,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *requests.urlpatterns,
     *sharing.urlpatterns,
+    *slack.urlpatterns,
 ]
