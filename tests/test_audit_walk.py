@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from content import urls as page_urls
 from content.deals import signature_for
-from content.models import AuditEvent, ShareLink
+from content.models import AuditEvent, ShareLink, SlackRoute
 from content.sharing import share_link_create
 
 from .security_helpers import client_for
@@ -51,6 +51,10 @@ def _token_of(w):
 
 def _live_link(w):
     return share_link_create(user=w.rep, assets=[w.published], deal=w.rep_deal)
+
+
+def _slack_route(w):
+    return SlackRoute.objects.create(event="weekly_digest", channel="C0WALK")
 
 
 def _rep_password(w):
@@ -226,6 +230,13 @@ MORE_PAGE_WRITES = [
         _live_link,
     ),
     ("deactivate someone", "manager", lambda w: f"/people/{w.other_rep.pk}/deactivate/", lambda w: {}, None),
+    (
+        "remove a Slack channel route",
+        "manager",
+        lambda w: f"/settings/slack/routes/{SlackRoute.objects.get().pk}/delete/",
+        lambda w: {},
+        _slack_route,
+    ),
     (
         "decline a request (triage transition)",
         "marketer",

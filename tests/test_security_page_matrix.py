@@ -284,6 +284,17 @@ PAGES = [
     ("audit log as CSV", "get", lambda w: "/audit/?format=csv", None, only(200, "manager")),
     ("audit log, a hostile filter", "get", lambda w: "/audit/?object_id=-1", None, only(400, "manager")),
     ("audit log by POST", "post", lambda w: "/audit/", {}, only(405, "manager")),
+    ("Slack settings", "get", lambda w: "/settings/slack/", None, everyone(200)),
+    ("Slack settings, invalid post", "post", lambda w: "/settings/slack/", {"member_id": "nope"}, everyone(400)),
+    ("Slack channel route, invalid post", "post", lambda w: "/settings/slack/routes/", {}, only(400, "manager")),
+    ("Slack channel route by GET", "get", lambda w: "/settings/slack/routes/", None, only(405, "manager")),
+    (
+        "remove an unknown Slack channel route",
+        "post",
+        lambda w: "/settings/slack/routes/999999/delete/",
+        {},
+        only(404, "manager"),
+    ),
 ]
 
 CASES = matrix_cases(PAGES)
@@ -363,5 +374,8 @@ def test_every_routed_page_is_in_the_matrix():
         "s/<str:token>/pages/<int:asset_id>/<slug:version>/<int:page>-<int:width>.png",
         "share-links/new/",
         "share-links/<int:pk>/revoke/",
+        "settings/slack/",
+        "settings/slack/routes/",
+        "settings/slack/routes/<int:pk>/delete/",
     }
     assert routed - covered_prefixes == set()

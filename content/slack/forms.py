@@ -12,7 +12,6 @@ class SlackProfileForm(forms.Form):
         max_length=20,
         required=False,
         help_text="In Slack: your profile → ⋮ → Copy member ID (it looks like U012AB3CD). Leave empty to unlink.",
-        validators=[member_id_validator],
     )
     events = forms.MultipleChoiceField(
         label="Send me a direct message when",
@@ -22,7 +21,10 @@ class SlackProfileForm(forms.Form):
     )
 
     def clean_member_id(self):
-        return self.cleaned_data["member_id"].strip().upper()
+        member_id = self.cleaned_data["member_id"].strip().upper()
+        if member_id:
+            member_id_validator(member_id)
+        return member_id
 
 
 class SlackRouteForm(forms.Form):
