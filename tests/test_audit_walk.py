@@ -54,7 +54,7 @@ def _live_link(w):
 
 
 def _slack_route(w):
-    return SlackRoute.objects.create(event="weekly_digest", channel="C0WALK")
+    return SlackRoute.objects.get_or_create(event="weekly_digest", channel="C0WALK")[0]
 
 
 def _rep_password(w):
@@ -159,7 +159,11 @@ API_WRITES = {
     ("/api/v1/auth/token/", "delete"): [("rep", lambda w: "/api/v1/auth/token/", None, _token_of)],
 }
 # Write operations of the schema that change nothing, each with why. (None today.)
-API_NO_WRITE: dict[tuple[str, str], str] = {}
+API_NO_WRITE: dict[tuple[str, str], str] = {
+    # Slack's /library command searches the library: it writes only the search log (search analytics,
+    # never audited) and its signature into the replay cache
+    ("/integrations/slack/commands/", "post"): "a search, answered to Slack",
+}
 
 
 def schema_writes() -> set[tuple[str, str]]:
@@ -233,9 +237,9 @@ MORE_PAGE_WRITES = [
     (
         "remove a Slack channel route",
         "manager",
-        lambda w: f"/settings/slack/routes/{SlackRoute.objects.get().pk}/delete/",
+        lambda w: f"/settings/slack/routes/{_slack_route(w).pk}/delete/",
         lambda w: {},
-        _slack_route,
+        None,
     ),
     (
         "decline a request (triage transition)",
