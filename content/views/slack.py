@@ -5,7 +5,7 @@ command's endpoint is content/api/slack.py."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..models import SlackEvent, SlackRoute
@@ -27,7 +27,7 @@ def _page(request, *, profile_form=None, route_form=None, status=200):
         "configures": configures,
         "routes": list(SlackRoute.objects.order_by("event", "channel", "id")) if configures else [],
         "route_form": route_form or SlackRouteForm(),
-        "command_url": request.build_absolute_uri("/integrations/slack/commands/"),
+        "command_url": request.build_absolute_uri(reverse("slack-command")),
     }
     return render(request, "slack/settings.html", context, status=status)
 
