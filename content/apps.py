@@ -16,6 +16,7 @@ class ContentConfig(AppConfig):
             panel,  # checks that its CSRF middleware, which replaces Django's, is in MIDDLEWARE
             people,  # records the sessions a user signs in with, so that deactivation can end them
             signals,  # keeps the search index and the report cache in step
+            slack,  # registers the Slack message job handler
             sso,  # checks OIDC_ROLE_MAP
             support,  # registers the support refresh job handler (a buyer's first views)
             tokens,  # revokes a user's API token when their password changes or they are deactivated

@@ -3,7 +3,7 @@
 Reps (group Sales) read published assets, log usage, submit and +1 requests. Marketers (group
 Marketing) also edit assets, triage requests and plan the calendar. Managers (group Managers) also
 see every report, import deals, manage people (the people page, deactivation) and read the audit
-log. A signed-in user in no group sees nothing.
+log, and route notifications to Slack channels. A signed-in user in no group sees nothing.
 """
 
 from functools import wraps
@@ -45,6 +45,8 @@ RULES: dict[str, frozenset[str]] = {
     "view_all_jobs": frozenset({MANAGERS}),
     "manage_users": frozenset({MANAGERS}),
     "view_audit": frozenset({MANAGERS}),
+    "use_slack": ANY_ROLE,  # link one's Slack account, pick one's notifications, the /library command
+    "configure_slack_channels": frozenset({MANAGERS}),  # which events are posted to which channels
 }
 
 

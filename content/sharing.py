@@ -31,11 +31,14 @@ from .models import (
     ShareLink,
     ShareLinkAsset,
     ShareView,
+    SlackEvent,
     Usage,
     UsageAction,
 )
 from .models.sharing import ShareViewKind
 from .permissions import can, can_view_deal, visible_assets, visible_deals
+from .slack import escape, slack_later
+from .slack import link as slack_link
 from .support import refresh_support_later
 
 # Kinds a buyer may see; the others are written for the seller's side only.
@@ -342,6 +345,13 @@ def _tell_sender(link: ShareLink, assets) -> None:
     titles = ", ".join(asset.title for asset in assets)
     message = f"Your buyer at {deal.account or deal.name} opened the link you sent: {titles}"[:500]
     Notification.objects.create(user=link.created_by, url=deal.get_absolute_url(), message=message)
+    sender = link.created_by.get_full_name() or link.created_by.username
+    slack_later(
+        event=SlackEvent.BUYER_FIRST_VIEW,
+        text=f"{escape(sender)}'s buyer at {escape(deal.account or deal.name)} opened a tracked link for the first "
+        f"time: {escape(titles)}\n{slack_link(deal.get_absolute_url(), deal.name)}",
+        users=[link.created_by],
+    )
     address = link.created_by.email
     if address:
         body = f"{message}\n\n{settings.SITE_URL.rstrip('/')}{deal.get_absolute_url()}\n"

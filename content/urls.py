@@ -18,6 +18,7 @@ from .views import (
     reports,
     requests,
     sharing,
+    slack,
     sso,
 )
 
@@ -40,4 +41,5 @@ urlpatterns = [
     *requests.urlpatterns,
     *sharing.urlpatterns,
     *embed.urlpatterns,
+    *slack.urlpatterns,
 ]

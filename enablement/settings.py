@@ -341,6 +341,14 @@ PREVIEW_TIMEOUT_SECONDS = env_int("PREVIEW_TIMEOUT_SECONDS", 10)
 PREVIEW_MAX_PAGES = env_int("PREVIEW_MAX_PAGES", 50)
 DEAL_IMPORT_BACKGROUND_BYTES = env_int("DEAL_IMPORT_BACKGROUND_BYTES", 1_000_000)
 
+# Slack (content/slack/): notifications by direct message and to channels, and the /library slash
+# command. Off without SLACK_BOT_TOKEN; SLACK_SIGNING_SECRET verifies the slash command's requests;
+# SLACK_API_URL is the Web API's base URL (a proxy, or a fake Slack in tests).
+SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")
+SLACK_SIGNING_SECRET = env_str("SLACK_SIGNING_SECRET")
+SLACK_API_URL = env_str("SLACK_API_URL", "https://slack.com/api/")
+SLACK_TIMEOUT_SECONDS = env_int("SLACK_TIMEOUT_SECONDS", 10)
+
 # Background work: a database-backed queue; run `python manage.py db_worker` beside the web processes.
 # TASKS_BACKEND=immediate runs jobs inline (tests, or a one-process demo).
 TASKS = {

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from content.api.slack import SlackCommand
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -8,6 +11,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("content.mcp_server")),
+    # Slack's slash command: authenticated by Slack's request signature, not by a session.
+    path("integrations/slack/commands/", login_not_required(SlackCommand.as_view()), name="slack-command"),
     path("", include("content.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, in any mode: only through the permission-checked

@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from .factories import UserFactory
 from .semantic_helpers import counting_encoder, real_encoder, semantic  # noqa: F401 - fixtures
+from .slack_helpers import fake_slack  # noqa: F401 - fixtures
 from .sso_helpers import oidc_provider, sso  # noqa: F401 - fixtures
 
 

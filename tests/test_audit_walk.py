@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from content import urls as page_urls
 from content.deals import signature_for
-from content.models import AuditEvent, ShareLink
+from content.models import AuditEvent, ShareLink, SlackRoute
 from content.sharing import share_link_create
 
 from .security_helpers import client_for
@@ -51,6 +51,10 @@ def _token_of(w):
 
 def _live_link(w):
     return share_link_create(user=w.rep, assets=[w.published], deal=w.rep_deal)
+
+
+def _slack_route(w):
+    return SlackRoute.objects.get_or_create(event="weekly_digest", channel="C0WALK")[0]
 
 
 def _rep_password(w):
@@ -155,7 +159,11 @@ API_WRITES = {
     ("/api/v1/auth/token/", "delete"): [("rep", lambda w: "/api/v1/auth/token/", None, _token_of)],
 }
 # Write operations of the schema that change nothing, each with why. (None today.)
-API_NO_WRITE: dict[tuple[str, str], str] = {}
+API_NO_WRITE: dict[tuple[str, str], str] = {
+    # Slack's /library command searches the library: it writes only the search log (search analytics,
+    # never audited) and its signature into the replay cache
+    ("/integrations/slack/commands/", "post"): "a search, answered to Slack",
+}
 
 
 def schema_writes() -> set[tuple[str, str]]:
@@ -226,6 +234,13 @@ MORE_PAGE_WRITES = [
         _live_link,
     ),
     ("deactivate someone", "manager", lambda w: f"/people/{w.other_rep.pk}/deactivate/", lambda w: {}, None),
+    (
+        "remove a Slack channel route",
+        "manager",
+        lambda w: f"/settings/slack/routes/{_slack_route(w).pk}/delete/",
+        lambda w: {},
+        None,
+    ),
     (
         "decline a request (triage transition)",
         "marketer",

@@ -21,6 +21,8 @@ ROLE_EXPECTATIONS = {
     "view_reports": (False, True, True, False),
     "import_deals": (False, False, True, False),
     "manage_users": (False, False, True, False),
+    "use_slack": (True, True, True, False),
+    "configure_slack_channels": (False, False, True, False),
 }
 
 
@@ -55,6 +57,7 @@ PAGES = [
     ("library", [], (200, 200, 200, 403)),
     ("definitions", [], (200, 200, 200, 403)),
     ("people", [], (403, 403, 200, 403)),
+    ("slack-settings", [], (200, 200, 200, 403)),
 ]
 
 

@@ -303,6 +303,13 @@ ENDPOINTS = [
         lambda w: {"event_id": "e1", "crm_id": w.rep_deal.crm_id, "stage": "Closed Won"},
         {"anonymous": 401, "rep": 401, "marketer": 401, "manager": 401, "outsider": 401},
     ),
+    (
+        "unsigned Slack slash command (a session or token is no signature)",
+        "post",
+        lambda w: "/integrations/slack/commands/",
+        lambda w: {"command": "/library", "text": "pricing", "user_id": "U0REP"},
+        {"anonymous": 401, "rep": 401, "marketer": 401, "manager": 401, "outsider": 401},
+    ),
 ]
 
 CASES = matrix_cases(ENDPOINTS)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils.crypto import get_random_string
 
-from content.models import Asset, ContentRequest, Deal, RequestComment, RequestSupport, Usage
+from content.models import Asset, ContentRequest, Deal, RequestComment, RequestSupport, SlackProfile, SlackRoute, Usage
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +155,20 @@ FORMS = [
         lambda w: f"/requests/{w.rep_request.pk}/triage/transition/",
         lambda w: {"to_status": "triaged"},
         lambda w: ContentRequest.objects.get(pk=w.rep_request.pk).status,
+    ),
+    (
+        "link one's Slack account",
+        "rep",
+        lambda w: "/settings/slack/",
+        lambda w: {"member_id": "U0FORGED", "events": ["request_status"]},
+        lambda w: list(SlackProfile.objects.values_list("member_id", flat=True)),
+    ),
+    (
+        "route an event to a Slack channel",
+        "manager",
+        lambda w: "/settings/slack/routes/",
+        lambda w: {"event": "weekly_digest", "channel": "C0FORGED"},
+        lambda w: SlackRoute.objects.count(),
     ),
 ]
 

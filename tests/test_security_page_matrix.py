@@ -304,6 +304,17 @@ PAGES = [
     ("audit log as CSV", "get", lambda w: "/audit/?format=csv", None, only(200, "manager")),
     ("audit log, a hostile filter", "get", lambda w: "/audit/?object_id=-1", None, only(400, "manager")),
     ("audit log by POST", "post", lambda w: "/audit/", {}, only(405, "manager")),
+    ("Slack settings", "get", lambda w: "/settings/slack/", None, everyone(200)),
+    ("Slack settings, invalid post", "post", lambda w: "/settings/slack/", {"member_id": "nope"}, everyone(400)),
+    ("Slack channel route, invalid post", "post", lambda w: "/settings/slack/routes/", {}, only(400, "manager")),
+    ("Slack channel route by GET", "get", lambda w: "/settings/slack/routes/", None, only(405, "manager")),
+    (
+        "remove an unknown Slack channel route",
+        "post",
+        lambda w: "/settings/slack/routes/999999/delete/",
+        {},
+        only(404, "manager"),
+    ),
 ]
 
 CASES = matrix_cases(PAGES)
@@ -388,5 +399,8 @@ def test_every_routed_page_is_in_the_matrix():
         r"^embed/deals/(?P<crm_id>[A-Za-z0-9._\-]+)/share/$",
         "embed/disconnect/",
         "panel/connect/",
+        "settings/slack/",
+        "settings/slack/routes/",
+        "settings/slack/routes/<int:pk>/delete/",
     }
     assert routed - covered_prefixes == set()

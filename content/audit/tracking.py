@@ -24,6 +24,8 @@ from ..models import (
     RequestComment,
     RequestSupport,
     ShareLink,
+    SlackProfile,
+    SlackRoute,
     Usage,
 )
 from .writing import audit_event
@@ -64,6 +66,8 @@ def track() -> None:
         # not the password's hash, nor last_login (each sign-in is its own event); the groups are the roles
         (User, {"password", "last_login", "date_joined"}, {"groups"}),
         (Group, set(), set()),  # a group renamed (a role granted from the group's side: user.roles_changed)
+        (SlackProfile, set(), set()),  # whom the slash command answers as whom, and what they are sent
+        (SlackRoute, set(), set()),  # what is posted to which channel
     ]
     for model, left_out, m2m_fields in tracked:
         if auditlog.contains(model):

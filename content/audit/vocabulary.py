@@ -22,6 +22,8 @@ OBJECT_TYPES: dict[str, tuple[str, str, str]] = {
     "competitor": ("content", "competitor", "Competitor"),
     "user": ("auth", "user", "User"),
     "group": ("auth", "group", "Role group"),
+    "slack_profile": ("content", "slackprofile", "Slack settings"),
+    "slack_route": ("content", "slackroute", "Slack channel route"),
 }
 _TYPE_OF_MODEL = {(app_label, model): name for name, (app_label, model, _label) in OBJECT_TYPES.items()}
 

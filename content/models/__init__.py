@@ -27,6 +27,7 @@ from .requests import (
 )
 from .semantic import AssetEmbedding, Passage
 from .sharing import ShareLink, ShareLinkAsset, ShareView
+from .slack import SlackEvent, SlackProfile, SlackRoute
 from .taxonomy import Competitor, FunnelStage, Persona, TeamChoices
 
 __all__ = [
@@ -66,6 +67,9 @@ __all__ = [
     "RequestStatus",
     "RequestSupport",
     "SearchLog",
+    "SlackEvent",
+    "SlackProfile",
+    "SlackRoute",
     "TeamChoices",
     "Usage",
     "UsageAction",

@@ -18,6 +18,7 @@ from ..models import (
     RequestPriority,
     RequestStatus,
     RequestSupport,
+    SlackEvent,
 )
 from ..permissions import can, can_view_deal
 from .notify import notify
@@ -164,7 +165,7 @@ def request_transition(
     )
     if note:
         message += f" {note}"
-    notify(request, message, actor=actor)
+    notify(request, message, actor=actor, slack_event=SlackEvent.REQUEST_STATUS)
     return request
 
 
@@ -342,7 +343,12 @@ def request_comment(*, request, author, body) -> RequestComment:
         raise RequestError("Write a comment first.")
     comment = RequestComment.objects.create(request=request, author=author, body=body)
     excerpt = body if len(body) <= 200 else body[:197] + "…"
-    notify(request, f"{_actor_name(author)} commented on “{request.title}”: {excerpt}", actor=author)
+    notify(
+        request,
+        f"{_actor_name(author)} commented on “{request.title}”: {excerpt}",
+        actor=author,
+        slack_event=SlackEvent.REQUEST_COMMENT,
+    )
     return comment
 
 

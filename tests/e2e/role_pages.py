@@ -12,6 +12,7 @@ REP_PAGES = [
     "/calendar/?view=list",
     "/definitions/",
     "/account/token/",
+    "/settings/slack/",
 ]
 MARKETER_PAGES = [
     "/",
@@ -33,4 +34,5 @@ MANAGER_PAGES = [
     "/deals/import/",
     "/requests/",
     "/people/",
+    "/settings/slack/",
 ]
