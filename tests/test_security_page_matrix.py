@@ -177,6 +177,7 @@ PAGES = [
         {"anonymous": LOGIN, "rep": 200, "marketer": 404, "manager": 200, "outsider": 404},
     ),
     ("reports index", "get", lambda w: "/reports/", None, only(200, "marketer", "manager")),
+    ("reports at a glance", "get", lambda w: "/reports/glance/", None, only(200, "marketer", "manager")),
     *[
         (f"report {name}", "get", (lambda n: lambda w: f"/reports/{n}/")(name), None, only(200, "marketer", "manager"))
         for name in REPORTS
@@ -377,6 +378,7 @@ def test_every_routed_page_is_in_the_matrix():
         "people/<int:pk>/deactivate/",
         "audit/",
         "reports/",
+        "reports/glance/",
         *[f"reports/{name}/" for name in REPORTS],
         "requests/",
         "requests/new/",
