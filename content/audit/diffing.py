@@ -7,7 +7,9 @@ as it is loaded and after each save, and puts the diff against that copy in audi
 
 A save the copy cannot answer for (a field deferred at loading, then read or set) falls back to
 auditlog's re-read. The diff is what this save changed from what this instance read: a row read
-without a lock and changed by someone else meanwhile shows this save's values over what it read."""
+without a lock and changed by someone else meanwhile shows this save's values over what it read,
+and so does a save after `refresh_from_db()` (which sends no signal to take a new copy by); the
+services lock the row they change, and nothing here saves after a refresh."""
 
 import copy
 
