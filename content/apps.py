@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ContentConfig(AppConfig):
@@ -31,3 +32,11 @@ def _create_cache_table(sender, using, **kwargs):
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=0)
+
+
+class EnablementAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose site writes every edit to the audit log (content/audit/admin_edits.py);
+    named in INSTALLED_APPS in its place."""
+
+    default = False  # not the content app's own configuration
+    default_site = "content.audit.admin_edits.AuditedAdminSite"

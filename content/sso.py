@@ -7,6 +7,7 @@ Off entirely when OIDC_ISSUER is unset."""
 import hashlib
 import logging
 from dataclasses import asdict, dataclass
+from urllib.parse import urlencode
 
 import jwt
 import requests
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from .audit import audit_event
 from .models import Person
 from .permissions import ROLE_GROUPS
 
@@ -73,6 +75,7 @@ class Provider:
     token_endpoint: str
     userinfo_endpoint: str
     jwks_uri: str
+    end_session_endpoint: str = ""  # RP-initiated logout; not every provider has one
 
 
 def _cache_key() -> str:
@@ -94,7 +97,10 @@ def provider() -> Provider:
         response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
         response.raise_for_status()
         document = response.json()
-        found = Provider(**{field: document[field] for field in Provider.__dataclass_fields__})
+        found = Provider(
+            **{field: document[field] for field in Provider.__dataclass_fields__ if field != "end_session_endpoint"},
+            end_session_endpoint=str(document.get("end_session_endpoint") or ""),
+        )
         if found.issuer.rstrip("/") != settings.OIDC_ISSUER:
             raise ValueError(f"the document names the issuer {found.issuer!r}")
     except (requests.RequestException, ValueError, KeyError, TypeError) as error:
@@ -113,6 +119,22 @@ def provider_status() -> str | None:
         name = provider_name()
         return f"Signing in with {name} is not possible right now: it is not answering. Try again in a few minutes."
     return None
+
+
+def end_session_url(*, id_token: str, return_to: str) -> str | None:
+    """Where to send a browser signing out of the library after signing in with the provider, so that
+    its session there ends too (OpenID Connect RP-Initiated Logout): the provider's
+    end_session_endpoint with the ID token it issued (`id_token_hint`) and where to come back
+    (`post_logout_redirect_uri`, which the provider must have registered for the client). None when
+    the provider has no such endpoint or does not answer: the library's session is over anyway."""
+    try:
+        endpoint = provider().end_session_endpoint
+    except ProviderUnavailable:
+        return None
+    if not endpoint:
+        return None
+    query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": return_to})
+    return endpoint + ("&" if "?" in endpoint else "?") + query
 
 
 # -- who signs in ---------------------------------------------------------------------------------
@@ -159,26 +181,77 @@ def _username(claims: dict) -> str:
     return name
 
 
-def _linked_user(*, issuer: str, subject: str, username: str):
-    """The user this identity signs in as: the one already linked to it, else (for a first sign-in)
-    the user of that username if nobody else's identity and not an administrator's; None for a
-    new user."""
+class IssuerChanged(SignInRefused):
+    """The account this sign-in would be is linked to an identity at another issuer (OIDC_ISSUER was
+    changed since), and OIDC_RELINK_BY does not allow moving it, or the new identity does not match."""
+
+    def __init__(self, username: str, old_issuer: str, reason: str = ""):
+        message = (
+            f"Your library account “{username}” was set up with a sign-in at another provider "
+            f"({old_issuer}). It is not moved to {provider_name()} automatically{reason}: ask your "
+            "administrator to link it (they can allow it with the OIDC_RELINK_BY setting)."
+        )
+        super().__init__(message)
+        self.old_issuer = old_issuer
+
+
+def _verified_email(claims: dict) -> str:
+    verified = claims.get("email_verified")
+    if verified is True or str(verified).lower() == "true":
+        return str(claims.get("email") or "").strip()
+    return ""
+
+
+def _relinkable(*, username: str, claims: dict):
+    """The user whose identity at a former issuer this sign-in takes over, by OIDC_RELINK_BY: the
+    user of that username, or the one user with that verified email address; None when none is."""
     User = get_user_model()
-    person = Person.objects.select_related("user").filter(sso_issuer=issuer, sso_subject=subject).first()
-    if person is not None:
-        return person.user
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        return None
+    if settings.OIDC_RELINK_BY == "username":
+        return User.objects.filter(username=username).first()
+    if settings.OIDC_RELINK_BY == "email":
+        email = _verified_email(claims)
+        found = list(User.objects.filter(email__iexact=email)[:2]) if email else []
+        return found[0] if len(found) == 1 else None
+    return None
+
+
+def _refuse_administrators(user, username: str) -> None:
     if user.is_staff or user.is_superuser:
         # An administrator's local account is never taken over by a name at the provider.
         raise SignInRefused(
             f"The username “{username}” belongs to an administrator's local account, which cannot be "
             f"signed in to with {provider_name()}. Use the admin's own sign-in."
         )
-    if Person.objects.filter(user=user).exclude(sso_subject="").exists():
+
+
+def _linked_user(*, issuer: str, subject: str, username: str, claims: dict):
+    """The user this identity signs in as, and the issuer they were linked to before when this sign-in
+    moves them from another one: the user already linked to it; else (a first sign-in here) one
+    linked at a former issuer when OIDC_RELINK_BY allows and matches (IssuerChanged otherwise); else
+    the user of that username if nobody's identity yet and not an administrator's; None for a new
+    user."""
+    person = Person.objects.select_related("user").filter(sso_issuer=issuer, sso_subject=subject).first()
+    if person is not None:
+        return person.user, None
+    User = get_user_model()
+    by_name = User.objects.filter(username=username).first()
+    moved = _relinkable(username=username, claims=claims)
+    elsewhere = Person.objects.filter(user__in=[u for u in (by_name, moved) if u is not None]).exclude(sso_subject="")
+    former = {link.user_id: link.sso_issuer for link in elsewhere.exclude(sso_issuer=issuer)}
+    if moved is not None and moved.pk in former:
+        _refuse_administrators(moved, moved.username)
+        return moved, former[moved.pk]
+    if by_name is None:
+        return None, None
+    if by_name.pk in former:
+        reason = ""
+        if settings.OIDC_RELINK_BY == "email":
+            reason = ": your verified email address at the new provider is not the account's"
+        raise IssuerChanged(username, former[by_name.pk], reason)
+    _refuse_administrators(by_name, username)
+    if elsewhere.filter(user=by_name).exists():
         raise SignInRefused(f"The username “{username}” is already linked to another {provider_name()} account.")
-    return user
+    return by_name, None
 
 
 def user_from_claims(*, issuer: str, claims: dict):
@@ -193,7 +266,7 @@ def user_from_claims(*, issuer: str, claims: dict):
     groups = claimed_groups(claims)
     roles = roles_for(groups)
     with transaction.atomic():
-        user = _linked_user(issuer=issuer, subject=subject, username=username)
+        user, former_issuer = _linked_user(issuer=issuer, subject=subject, username=username, claims=claims)
         if user is None:
             if not roles:
                 raise NoRole(groups)
@@ -201,6 +274,15 @@ def user_from_claims(*, issuer: str, claims: dict):
         if not user.is_active:
             raise SignInRefused("Your account in the library is deactivated. Ask a manager if this is a mistake.")
         Person.objects.update_or_create(user=user, defaults={"sso_issuer": issuer, "sso_subject": subject})
+        if former_issuer is not None:
+            audit_event(
+                actor=user,
+                verb="user.sso_relinked",
+                obj=user,
+                from_issuer=former_issuer,
+                to_issuer=issuer,
+                by=settings.OIDC_RELINK_BY,
+            )
         names = {
             "first_name": str(claims.get("given_name") or user.first_name)[:150],
             "last_name": str(claims.get("family_name") or user.last_name)[:150],

@@ -80,7 +80,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "content.apps.EnablementAdminConfig",  # django.contrib.admin, its edits audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -189,11 +189,20 @@ OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
 OIDC_ROLE_MAP = env_map("OIDC_ROLE_MAP")
 OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 4)
+# Accounts are linked to (issuer, subject). After OIDC_ISSUER changes, an account linked at the former
+# issuer is moved to the new one at its first sign-in only if OIDC_RELINK_BY allows: `username` (the
+# same username claim) or `email` (the same email address, verified by the provider); empty (the
+# default): refused with a page saying so, until an administrator links it.
+OIDC_RELINK_BY = env_str("OIDC_RELINK_BY", "").strip().lower()
+if OIDC_RELINK_BY not in ("", "username", "email"):
+    raise ImproperlyConfigured("OIDC_RELINK_BY must be empty, `username` or `email`.")
 if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
     raise ImproperlyConfigured("OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too.")
 # mozilla-django-oidc's own knobs, fixed: the code flow with PKCE and a nonce, RS256 ID tokens.
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
 OIDC_USE_PKCE = True
+# kept in the session for signing out at the provider too (its id_token_hint; content/views/auth.py)
+OIDC_STORE_ID_TOKEN = True
 OIDC_RP_SIGN_ALGO = "RS256"
 # PASSWORD_SIGN_IN=0: the sign-in page has no password form and every password sign-in is refused
 # (page, API token endpoint), except staff at /admin/login/ while ADMIN_PASSWORD_SIGN_IN is on:

@@ -22,6 +22,7 @@ CLIENT_SECRET = "test-client-secret"  # noqa: S105
 CONTROL_SECRET = "test-control-secret"  # noqa: S105
 APP = "http://testserver"
 CALLBACK = APP + "/sso/callback/"
+SIGNED_OUT = APP + "/login/"  # where the provider sends a browser back after signing out
 PASSWORD = "provider-pass-123"  # noqa: S105
 
 
@@ -44,9 +45,11 @@ class ProviderControl:
         response.raise_for_status()
         return response.json()
 
-    def user(self, username: str, *, groups: list[str], first_name="", last_name="", email=None) -> str:
+    def user(
+        self, username: str, *, groups: list[str], first_name="", last_name="", email=None, email_verified=True
+    ) -> str:
         """Create or update the provider's user; returns their subject."""
-        data = {"username": username, "password": PASSWORD, "groups": groups}
+        data = {"username": username, "password": PASSWORD, "groups": groups, "email_verified": email_verified}
         data.update(first_name=first_name, last_name=last_name, email=email or f"{username}@example.com")
         return self._post("/control/user/", data)["sub"]
 
@@ -83,7 +86,16 @@ def oidc_provider(tmp_path_factory):
     log = home / "provider.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.oidc_provider.serve", str(port), CLIENT_ID, CLIENT_SECRET, CALLBACK],
+            [
+                sys.executable,
+                "-m",
+                "tests.oidc_provider.serve",
+                str(port),
+                CLIENT_ID,
+                CLIENT_SECRET,
+                CALLBACK,
+                SIGNED_OUT,
+            ],
             cwd=REPO,
             env=env,
             stdout=output,
@@ -115,11 +127,12 @@ def sso(settings, oidc_provider):
     oidc_provider.answer()
 
 
-def sign_in_with_sso(client, username: str, *, next_url: str = ""):
-    """Sign in as the provider's `username` and return the app's answer to the callback."""
+def sign_in_with_sso(client, username: str, *, next_url: str = "", browser=None):
+    """Sign in as the provider's `username` and return the app's answer to the callback; `browser`
+    (a requests.Session) keeps the provider's cookies for the test to go on with."""
     start = client.get("/sso/start/" + (f"?next={next_url}" if next_url else ""))
     assert start.status_code == 302, start.status_code
-    browser = requests.Session()
+    browser = browser if browser is not None else requests.Session()
     authorize = browser.get(start["Location"], allow_redirects=False, timeout=5)
     assert authorize.status_code == 302, authorize.text[:500]
     login_url = urljoin(start["Location"], authorize.headers["Location"])

@@ -5,20 +5,26 @@ events. A page route not walked must refuse a POST (403/404/405) as every role, 
 no form; the few routes that take a POST yet change nothing are allow-listed below, each saying why.
 A new write route fails here until it is walked (and audited) or allow-listed."""
 
+import io
 import json
 import re
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.urls import resolve
+from django.urls import resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework.test import APIClient
+from taggit.models import Tag
 
 from content import urls as page_urls
 from content.deals import signature_for
-from content.models import AuditEvent, ShareLink, SlackRoute
+from content.models import AuditEvent, CalendarFeed, ShareLink, SlackRoute
 from content.sharing import share_link_create
 
 from .security_helpers import client_for
@@ -453,3 +459,124 @@ def _api_address(path: str, w) -> str:
                 value = {"stages": first_stage, "personas": first_persona, "competitors": competitor}[area](w)
             path = path.replace(placeholder, str(value))
     return path
+
+
+# -- the admin ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(security_world):
+    root = get_user_model().objects.create_superuser("walk-root", "root@example.com", PASSWORD)
+    client = Client()
+    client.force_login(root)
+    return client
+
+
+def _admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+# Admin forms walked with valid data: (name, url, data), each must add audit events.
+ADMIN_WRITES = [
+    ("token added", lambda w: _admin_url(TokenProxy, "add"), lambda w: {"user": w.rep.pk}),
+    ("calendar feed added", lambda w: _admin_url(CalendarFeed, "add"), lambda w: {"user": w.marketer.pk}),
+    ("group added", lambda w: _admin_url(Group, "add"), lambda w: {"name": "Partners"}),
+    (
+        "password set",
+        lambda w: _admin_url(get_user_model(), "password_change", w.rep.pk),
+        lambda w: {"password1": "walk-new-pass-2026", "password2": "walk-new-pass-2026", "usable_password": "true"},
+    ),
+    (
+        "user's roles changed",
+        lambda w: _admin_url(get_user_model(), "change", w.rep.pk),
+        lambda w: {
+            "username": w.rep.username,
+            "is_active": "on",
+            "groups": [Group.objects.get(name="Marketing").pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "09:00:00",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("name,url,data", ADMIN_WRITES, ids=[row[0] for row in ADMIN_WRITES])
+def test_each_admin_form_adds_audit_events(security_world, admin_client, name, url, data):
+    w = security_world
+    before = AuditEvent.objects.count()
+    with WrittenTables() as written:
+        answer = admin_client.post(url(w), data(w))
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert AuditEvent.objects.count() > before, f"the admin's {name} left no audit event"
+    assert unaudited(written.tables) == set()
+
+
+def test_an_admin_edit_of_a_token_names_its_user_never_its_key(security_world, admin_client):
+    w = security_world
+    admin_client.post(_admin_url(TokenProxy, "add"), {"user": w.rep.pk})
+    key = Token.objects.get(user=w.rep).key
+    admin_client.post(_admin_url(TokenProxy, "delete", w.rep.pk), {"post": "yes"})  # the admin's id: the user's
+    assert not Token.objects.filter(user=w.rep).exists()
+    made, revoked = AuditEvent.objects.filter(event__startswith="token.").order_by("id")
+    assert (made.event, revoked.event) == ("token.created", "token.revoked")
+    assert made.object_id == revoked.object_id == w.rep.pk
+    assert not AuditEvent.objects.filter(object_repr__contains=key).exists()
+    assert not AuditEvent.objects.filter(additional_data__icontains=key).exists()
+
+
+def _one_row_of_each_admin_model(w) -> list:
+    """A row of each model the admin edits (made here when the world has none)."""
+    Token.objects.get_or_create(user=w.rep)
+    CalendarFeed.objects.get_or_create(user=w.marketer)
+    Tag.objects.get_or_create(name="walk", slug="walk")
+    rows = []
+    for model in admin.site._registry:
+        row = model._default_manager.order_by("pk").first()
+        if row is not None:
+            rows.append((model, row))
+    return rows
+
+
+def test_every_deletion_in_the_admin_is_audited(security_world, admin_client):
+    """Each model of the admin, by its delete page: a deletion it allows adds audit events and no
+    table changes without one."""
+    deleted = []
+    for model, row in _one_row_of_each_admin_model(security_world):
+        before = AuditEvent.objects.count()
+        with WrittenTables() as written:
+            answer = admin_client.post(_admin_url(model, "delete", row.pk), {"post": "yes"})
+        assert answer.status_code in (200, 302, 403), (model, answer.status_code)  # 200: refused, rows protect it
+        assert unaudited(written.tables) == set(), model
+        if answer.status_code == 302:
+            assert AuditEvent.objects.count() > before, f"deleting a {model._meta.label} left no audit event"
+            deleted.append(model._meta.label)
+    assert {"authtoken.TokenProxy", "content.CalendarFeed", "taggit.Tag", "content.Asset"} <= set(deleted)
+
+
+# -- the commands that load data ------------------------------------------------------------------
+
+
+def test_loading_demo_or_synthetic_data_leaves_a_summary_event(db):
+    call_command("load_demo", stdout=io.StringIO())
+    demo = AuditEvent.objects.get(event="data.loaded")
+    assert demo.additional_data["command"] == "load_demo" and demo.additional_data["assets"] > 0
+
+    AuditEvent.objects.all().delete()
+    options = ["--assets=40", "--deals=3", "--usages=5", "--requests=1", "--searches=1", "--reps=2", "--seed=3"]
+    get_user_model().objects.filter(username="seed-marketer").exists() or get_user_model().objects.create_user(
+        "seed-marketer"
+    ).groups.add(Group.objects.get(name="Marketing"))
+    call_command("generate_synthetic", *options, stdout=io.StringIO())
+    synthetic = AuditEvent.objects.get(event="data.loaded")
+    assert synthetic.additional_data == {
+        "command": "generate_synthetic",
+        "assets": 40,
+        "deals": 3,
+        "usages": 5,
+        "requests": 1,
+        "searches": 1,
+        "reps": 2,
+        "seed": 3,
+    }

@@ -6,15 +6,18 @@ down or slow named on the sign-in page, and password sign-in switched off."""
 import socket
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
+import requests
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 
-from content.models import Person, SignedInSession
+from content.models import AuditEvent, Person, SignedInSession
 from content.people import user_deactivate
 
 from .factories import UserFactory
@@ -313,3 +316,128 @@ def test_the_role_map_is_read_as_pairs():
         assert env_map("MAP") == {"sales-team": "Sales", "sales-managers": "Managers"}
         with pytest.raises(ImproperlyConfigured):
             env_map("BAD")
+
+
+# -- signing out ----------------------------------------------------------------------------------
+
+
+def provider_session_is_open(client, browser) -> bool:
+    """Whether the provider still knows `browser`: its authorize answers straight to the callback
+    (signed in there) rather than with its sign-in form."""
+    start = client.get("/sso/start/")
+    authorize = browser.get(start["Location"], allow_redirects=False, timeout=5)
+    return authorize.headers["Location"].startswith("http://testserver/sso/callback/")
+
+
+def test_signing_out_after_sso_ends_the_session_at_the_provider_too(client, sso):
+    sso.user("lena", groups=["sales-team"])
+    browser = requests.Session()
+    sign_in_with_sso(client, "lena", browser=browser)
+    assert provider_session_is_open(Client(), browser)
+
+    response = client.post("/logout/")
+    assert not is_signed_in(client)  # the library's session is over before the browser leaves
+    assert response.status_code == 302
+    there = urlsplit(response["Location"])
+    assert f"{there.scheme}://{there.netloc}{there.path}" == sso.issuer + "/end-session"
+    query = parse_qs(there.query)
+    assert query["post_logout_redirect_uri"] == ["http://testserver/login/"]
+    hint = jwt.decode(query["id_token_hint"][0], options={"verify_signature": False})
+    assert hint["sub"] == Person.objects.get(user__username="lena").sso_subject  # the token it issued her
+
+    back = browser.get(response["Location"], allow_redirects=False, timeout=5)
+    assert back.status_code == 302 and back.headers["Location"] == "http://testserver/login/"
+    assert not provider_session_is_open(Client(), browser)  # signing in again asks for the password
+    assert AuditEvent.objects.filter(event="user.signed_out", object_id=User.objects.get(username="lena").pk).exists()
+
+
+def test_a_password_user_signs_out_as_before(client, sso, rep):
+    client.post("/login/", {"username": "rep", "password": "pass-1234-word"})
+    response = client.post("/logout/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert not is_signed_in(client)
+
+
+def test_signing_out_while_the_provider_is_down_still_ends_the_librarys_session(client, settings, sso):
+    sso.user("mona", groups=["sales-team"])
+    sign_in_with_sso(client, "mona")
+    settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/openid"  # the provider is gone
+    response = client.post("/logout/", follow=True)
+    assert response.redirect_chain[-1][0] == "/login/"
+    assert "could not be asked to end your session" in response.content.decode()
+    assert not is_signed_in(client)
+
+
+# -- the issuer changes ---------------------------------------------------------------------------
+
+FORMER_ISSUER = "https://old-login.example.com/realms/corp"
+
+
+def linked_at_the_former_issuer(username, **fields):
+    user = UserFactory(username=username, groups=["Sales"], **fields)
+    Person.objects.update_or_create(user=user, defaults={"sso_issuer": FORMER_ISSUER, "sso_subject": "old-42"})
+    return user
+
+
+def test_after_the_issuer_changes_an_account_is_not_moved_unless_allowed(client, settings, sso):
+    settings.OIDC_RELINK_BY = ""
+    nora = linked_at_the_former_issuer("nora", email="nora@example.com")
+    sso.user("nora", groups=["sales-team"])
+    response = sign_in_with_sso(client, "nora")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "set up with a sign-in at another provider" in page and FORMER_ISSUER in page
+    assert not is_signed_in(client)
+    assert not User.objects.filter(username="nora").exclude(pk=nora.pk).exists()  # no second account
+    person = Person.objects.get(user=nora)
+    assert (person.sso_issuer, person.sso_subject) == (FORMER_ISSUER, "old-42")  # still as it was
+
+
+def test_with_relinking_by_username_the_account_moves_to_the_new_issuer(client, settings, sso):
+    settings.OIDC_RELINK_BY = "username"
+    olga = linked_at_the_former_issuer("olga")
+    subject = sso.user("olga", groups=["sales-team"])
+    assert sign_in_with_sso(client, "olga").status_code == 302
+    assert is_signed_in(client)
+    person = Person.objects.get(user=olga)
+    assert (person.sso_issuer, person.sso_subject) == (sso.issuer, subject)
+    moved = AuditEvent.objects.get(event="user.sso_relinked")
+    assert moved.object_id == olga.pk and moved.actor == olga
+    assert moved.additional_data == {"from_issuer": FORMER_ISSUER, "to_issuer": sso.issuer, "by": "username"}
+    assert sign_in_with_sso(Client(), "olga").status_code == 302  # and is found by subject from now on
+    assert AuditEvent.objects.filter(event="user.sso_relinked").count() == 1
+
+
+def test_with_relinking_by_email_only_a_verified_matching_address_moves_the_account(client, settings, sso):
+    settings.OIDC_RELINK_BY = "email"
+    pia = linked_at_the_former_issuer("pia.old", email="Pia@Example.com")
+    subject = sso.user("pia", groups=["sales-team"], email="pia@example.com")
+    assert sign_in_with_sso(client, "pia").status_code == 302
+    person = Person.objects.get(user=pia)
+    assert (person.sso_issuer, person.sso_subject) == (sso.issuer, subject)
+    assert not User.objects.filter(username="pia").exists()  # the same account, its username kept
+
+    # an address the provider has not verified proves nothing: someone new, not the former account
+    rolf = linked_at_the_former_issuer("rolf.old", email="rolf@example.com")
+    sso.user("rolf", groups=["sales-team"], email="rolf@example.com", email_verified=False)
+    assert sign_in_with_sso(Client(), "rolf").status_code == 302
+    assert Person.objects.get(user=rolf).sso_issuer == FORMER_ISSUER
+    assert Person.objects.get(user__username="rolf").sso_issuer == sso.issuer
+
+
+def test_with_relinking_by_email_a_username_linked_elsewhere_and_no_matching_address_is_refused(client, settings, sso):
+    settings.OIDC_RELINK_BY = "email"
+    linked_at_the_former_issuer("quinn", email="quinn@old.example.com")
+    sso.user("quinn", groups=["sales-team"], email="quinn@example.com")
+    response = sign_in_with_sso(client, "quinn")
+    assert response.status_code == 403
+    assert "verified email address at the new provider is not the account" in response.content.decode()
+
+
+def test_an_administrator_is_never_moved_to_a_new_issuer(client, settings, sso):
+    settings.OIDC_RELINK_BY = "username"
+    linked_at_the_former_issuer("rita", is_staff=True)
+    sso.user("rita", groups=["sales-team"])
+    response = sign_in_with_sso(client, "rita")
+    assert response.status_code == 403 and "local account, which cannot be" in response.content.decode()
+    assert Person.objects.get(user__username="rita").sso_issuer == FORMER_ISSUER

@@ -28,6 +28,7 @@ from ..models import (
     SlackRoute,
     Usage,
 )
+from . import diffing
 from .writing import audit_event
 
 USERNAME_LIMIT = 150
@@ -74,6 +75,7 @@ def track() -> None:
             continue
         shown = [field.name for field in model._meta.concrete_fields if field.name not in NEVER | left_out]
         auditlog.register(model, include_fields=shown, m2m_fields=m2m_fields)
+        diffing.follow(model)  # an update diffed against the values loaded, not the row read again
 
 
 def _username(credentials) -> str:

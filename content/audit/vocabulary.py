@@ -20,6 +20,7 @@ OBJECT_TYPES: dict[str, tuple[str, str, str]] = {
     "stage": ("content", "funnelstage", "Funnel stage"),
     "persona": ("content", "persona", "Persona"),
     "competitor": ("content", "competitor", "Competitor"),
+    "calendar_feed": ("content", "calendarfeed", "Calendar feed"),
     "user": ("auth", "user", "User"),
     "group": ("auth", "group", "Role group"),
     "slack_profile": ("content", "slackprofile", "Slack settings"),
@@ -57,10 +58,15 @@ EVENTS.update(
         "user.sign_in_failed": (Action.ACCESS, "User: sign-in failed"),
         "user.locked_out": (Action.ACCESS, "User: locked out after failed sign-ins"),
         "user.signed_out": (Action.ACCESS, "User: signed out"),
+        "user.sso_relinked": (Action.UPDATE, "User: single sign-on moved to a new issuer"),
         "token.created": (Action.CREATE, "API token: created"),
         "token.revoked": (Action.DELETE, "API token: revoked"),
         "calendar_feed.reset": (Action.UPDATE, "Calendar feed: new secret"),
         "audit.pruned": (Action.DELETE, "Audit log: events past retention deleted"),
+        "admin.added": (Action.CREATE, "Admin: added"),
+        "admin.changed": (Action.UPDATE, "Admin: changed"),
+        "admin.deleted": (Action.DELETE, "Admin: deleted"),
+        "data.loaded": (Action.CREATE, "Data: demo or synthetic data loaded"),
     }
 )
 MAX_VERB_LENGTH = 40

@@ -2,6 +2,8 @@
 
 from oidc_provider.lib.claims import ScopeClaims
 
+from .control import unverified_emails
+
 
 def userinfo(claims, user):
     claims["preferred_username"] = user.username
@@ -9,7 +11,7 @@ def userinfo(claims, user):
     claims["family_name"] = user.last_name
     claims["name"] = f"{user.first_name} {user.last_name}".strip()
     claims["email"] = user.email
-    claims["email_verified"] = True
+    claims["email_verified"] = user.username not in unverified_emails
     return claims
 
 

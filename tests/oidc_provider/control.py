@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 _lock = threading.Lock()
 _state = {"id_token": "normal", "token_delay": 0.0}
+unverified_emails: set[str] = set()  # usernames whose email the provider says it has not verified
 
 ID_TOKEN_MODES = {
     "normal",
@@ -89,7 +90,8 @@ def _allowed(request) -> bool:
 @csrf_exempt
 @require_POST
 def set_user(request):
-    """{"username", "password", "email", "first_name", "last_name", "groups": [...]}: create or update."""
+    """{"username", "password", "email", "email_verified", "first_name", "last_name", "groups": [...]}:
+    create or update."""
     if not _allowed(request):
         return HttpResponseForbidden()
     data = json.loads(request.body)
@@ -100,6 +102,8 @@ def set_user(request):
     user.set_password(data["password"])
     user.save()
     user.groups.set([Group.objects.get_or_create(name=name)[0] for name in data.get("groups", [])])
+    with _lock:
+        (unverified_emails.discard if data.get("email_verified", True) else unverified_emails.add)(user.username)
     return JsonResponse({"sub": str(user.pk)})
 
 

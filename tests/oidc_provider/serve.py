@@ -1,7 +1,7 @@
 """Run the test provider: migrate its own SQLite database, give it an RSA key and register the app
 as a confidential client, then serve on 127.0.0.1:PORT until killed.
 
-    python -m tests.oidc_provider.serve PORT CLIENT_ID CLIENT_SECRET REDIRECT_URI
+    python -m tests.oidc_provider.serve PORT CLIENT_ID CLIENT_SECRET REDIRECT_URI POST_LOGOUT_REDIRECT_URI
 
 with PROVIDER_DB and PROVIDER_CONTROL_SECRET in the environment (tests/sso_helpers.py does it)."""
 
@@ -9,7 +9,7 @@ import os
 import sys
 
 
-def main(port: str, client_id: str, client_secret: str, redirect_uri: str) -> None:
+def main(port: str, client_id: str, client_secret: str, redirect_uri: str, post_logout_redirect_uri: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.oidc_provider.settings"
     os.environ["PROVIDER_URL"] = f"http://127.0.0.1:{port}"
     import django
@@ -31,6 +31,7 @@ def main(port: str, client_id: str, client_secret: str, redirect_uri: str) -> No
             "require_consent": False,
             "reuse_consent": True,
             "_redirect_uris": redirect_uri,
+            "_post_logout_redirect_uris": post_logout_redirect_uri,
             "_scope": "openid email profile groups",
         },
     )
@@ -39,4 +40,4 @@ def main(port: str, client_id: str, client_secret: str, redirect_uri: str) -> No
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

@@ -17,6 +17,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from content.assets import asset_stamps
+from content.audit import audit_event
 from content.caching import reports_changed
 from content.models import (
     Asset,
@@ -209,6 +210,14 @@ class Command(BaseCommand):
             self._step("search logs", lambda: self._searches(options["searches"], reps))
             self._reset_sequences()
             self._step("search index", rebuild_index)
+            # written in bulk (no model signal for a diff): one event says what was made
+            audit_event(
+                actor=None,
+                verb="data.loaded",
+                command="generate_synthetic",
+                **{name: options[name] for name in ("assets", "usages", "requests", "searches", "reps", "seed")},
+                deals=len(deal_ids),
+            )
         reports_changed(again_on_commit=True)  # bulk inserts send no model signal: cached reports are stale now
         self.stdout.write(
             f"Created {options['assets']} assets, {len(deal_ids)} deals, {options['usages']} usages, "

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from content.assets import asset_create, asset_update, asset_verify
+from content.audit import audit_event
 from content.demo import DemoData, DemoDataError, RelativeDate, read_demo
 from content.models import (
     Asset,
@@ -759,6 +760,8 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             counts = DemoLoader(data).load()
+            # the loader's writes are mostly in bulk (no model signal for a diff): one event says what it made
+            audit_event(actor=None, verb="data.loaded", command="load_demo", **counts)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {counts['users']} users, {counts['competitors']} competitors, {counts['assets']} assets, "
