@@ -18,6 +18,7 @@ from .views import (
     requests,
     sharing,
     sso,
+    triage,
 )
 
 urlpatterns = [
@@ -37,5 +38,6 @@ urlpatterns = [
     *audit.urlpatterns,
     *reports.urlpatterns,
     *requests.urlpatterns,
+    *triage.urlpatterns,
     *sharing.urlpatterns,
 ]
