@@ -52,6 +52,28 @@ def test_a_rep_submits_a_request_and_lands_on_its_page(rep_client, rep):
     assert created.triage_due is not None
 
 
+def test_filing_the_same_request_again_warns_and_offers_the_first_and_writes_nothing(rep_client, rep):
+    form = {"title": "ROI calculator for CFOs", "description": "CFOs ask for numbers."}
+    first = rep_client.post(reverse("request-new"), form)
+    existing = ContentRequest.objects.get()
+    again = rep_client.post(reverse("request-new"), {**form, "title": "roi calculator for cfos "})
+    assert again.status_code == 409
+    html = again.content.decode()
+    assert 'id="duplicate-warning"' in html and f'href="{existing.get_absolute_url()}"' in html
+    assert f"Open #{existing.pk} ROI calculator for CFOs" in html
+    assert 'name="confirm_duplicate" value="true"' in html
+    assert "CFOs ask for numbers." in html  # what was typed is kept
+    assert first.status_code == 302 and ContentRequest.objects.count() == 1
+
+
+def test_confirming_files_a_second_request(rep_client):
+    form = {"title": "ROI calculator for CFOs", "description": "CFOs ask for numbers."}
+    rep_client.post(reverse("request-new"), form)
+    response = rep_client.post(reverse("request-new"), {**form, "confirm_duplicate": "true"})
+    assert response.status_code == 302
+    assert ContentRequest.objects.filter(title="ROI calculator for CFOs").count() == 2
+
+
 def test_the_form_refuses_an_unknown_deal_and_keeps_what_was_typed(rep_client):
     response = rep_client.post(reverse("request-new"), {"title": "Something", "description": "Why", "deal": "nope"})
     assert response.status_code == 400

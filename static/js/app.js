@@ -104,3 +104,10 @@ document.addEventListener("input", function (event) {
     }
   });
 })();
+
+// The board's tab for the closed requests (phones) opens their disclosure, which loads them.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest ? event.target.closest('a[href="#column-closed"]') : null;
+  var details = link && document.querySelector("#column-closed details");
+  if (details) { details.open = true; }
+});
