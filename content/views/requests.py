@@ -61,13 +61,9 @@ def decorate(request_obj, today=None):
     those split into the next step of the workflow (`primary_action`) and the rest (`menu_actions`)."""
     today = today or timezone.localdate()
     allowed = REQUEST_TRANSITIONS.get(request_obj.status, set())
-    actions = [
-        (s.value, "Back to accepted" if request_obj.status == RequestStatus.IN_PROGRESS else label)
-        if s == RequestStatus.ACCEPTED
-        else (s.value, label)
-        for s, label in TRANSITION_LABELS.items()
-        if s in allowed
-    ]
+    actions = [(s.value, label) for s, label in TRANSITION_LABELS.items() if s in allowed]
+    if request_obj.status == RequestStatus.IN_PROGRESS:
+        actions = [(s, "Back to accepted" if s == RequestStatus.ACCEPTED else label) for s, label in actions]
     step = NEXT_STEP.get(request_obj.status)
     request_obj.next_actions = actions
     request_obj.primary_action = next((a for a in actions if a[0] == step), None)
