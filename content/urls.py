@@ -20,6 +20,7 @@ from .views import (
     sharing,
     slack,
     sso,
+    triage,
 )
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     *audit.urlpatterns,
     *reports.urlpatterns,
     *requests.urlpatterns,
+    *triage.urlpatterns,
     *sharing.urlpatterns,
     *embed.urlpatterns,
     *slack.urlpatterns,

@@ -331,6 +331,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "enablement@localhost")
 
 # Domain rules that operators tune.
 REQUEST_TRIAGE_SLA_DAYS = env_int("REQUEST_TRIAGE_SLA_DAYS", 2)  # business days
+# The same requester filing the same title again within this many hours, the first still open, is
+# asked to confirm it is a second request (0 turns the check off).
+REQUEST_DUPLICATE_WINDOW_HOURS = env_int("REQUEST_DUPLICATE_WINDOW_HOURS", 24)
 EFFECTIVENESS_MIN_SAMPLE = env_int("EFFECTIVENESS_MIN_SAMPLE", 5)  # closed deals
 FRESHNESS_TARGET_PERCENT = env_int("FRESHNESS_TARGET_PERCENT", 80)
 # Amounts are added per currency, never across currencies. influenced_revenue and business_impact,

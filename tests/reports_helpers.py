@@ -106,7 +106,11 @@ def make_requests(rep, marketer):
     from content.models import RequestEvent
 
     def request(created, *, status="new", assignee=None, due=None, events=(), **fields):
-        item = ContentRequestFactory(requester=rep, assignee=assignee, status=status, triage_due=due, **fields)
+        # triaged_at is the first move out of "new", as request_transition records it
+        triaged_at = next((when for from_status, _, when in events if from_status == "new"), None)
+        item = ContentRequestFactory(
+            requester=rep, assignee=assignee, status=status, triage_due=due, triaged_at=triaged_at, **fields
+        )
         type(item).objects.filter(pk=item.pk).update(created_at=created)
         for from_status, to_status, when in events:
             event = RequestEvent.objects.create(

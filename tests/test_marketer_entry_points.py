@@ -253,7 +253,8 @@ def test_the_deliver_form_offers_the_linked_asset(marketer_client, rep):
 
     body = marketer_client.get(content_request.get_absolute_url()).content.decode()
 
-    assert f'name="delivered_asset" list="asset-options-{content_request.pk}" required value="{asset.pk}"' in body
+    assert f'name="delivered_asset" list="asset-options-{content_request.pk}"' in body
+    assert f'value="#{asset.pk} {asset.title}"' in body
 
 
 # The services

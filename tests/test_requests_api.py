@@ -47,7 +47,8 @@ def test_a_rep_submits_a_request_and_gets_its_figures_back(rep):
     assert body["status"] == "new"
     assert body["requester"] == "rep"
     assert (body["stage"], body["deal"], body["business_impact"]) == (stage.slug, "006XYZ", "25000.00")
-    assert body["triage_due"] and body["sla_state"] in ("on_time", "due_soon")
+    assert body["triage_due"] and body["sla_state"] in ("on_track", "due_soon")
+    assert body["sla_label"] in ("Triage on track", "Triage due soon")
     assert body["is_overdue"] is False
     assert body["url"].endswith(f"/requests/{body['id']}/")
 
@@ -239,7 +240,80 @@ def test_a_rep_cannot_comment_on_another_reps_closed_request(rep, other_rep):
 def test_the_list_exposes_the_sla_clock(marketer):
     request_in(RequestStatus.NEW, triage_due=timezone.localdate() - datetime.timedelta(days=2))
     row = api_for(marketer).get(LIST).json()["results"][0]
-    assert (row["is_overdue"], row["sla_state"]) == (True, "overdue")
+    assert (row["is_overdue"], row["sla_state"], row["sla_label"]) == (True, "overdue", "Triage overdue")
+
+
+def test_a_request_in_progress_past_its_needed_by_date_is_not_overdue_it_was_triaged_in_time(marketer):
+    today = timezone.localdate()
+    request_in(
+        RequestStatus.IN_PROGRESS,
+        triage_due=today - datetime.timedelta(days=5),
+        triaged_at=timezone.now() - datetime.timedelta(days=6),
+        needed_by=today - datetime.timedelta(days=1),
+    )
+    row = api_for(marketer).get(LIST).json()["results"][0]
+    assert (row["is_overdue"], row["sla_state"], row["sla_label"]) == (False, "met", "Triaged in time")
+
+
+# The same request filed twice
+
+
+def _file(client, title="Migration guide", **extra):
+    return client.post(LIST, {"title": title, "description": "Buyers fear the switch.", **extra}, format="json")
+
+
+def test_filing_the_same_request_again_is_a_409_naming_the_first_and_writes_nothing(rep):
+    client = api_for(rep)
+    first = _file(client).json()
+    again = _file(client, title="  migration GUIDE ")
+    assert again.status_code == 409
+    body = again.json()
+    assert (body["code"], body["existing_id"]) == ("duplicate_request", first["id"])
+    assert body["existing_url"].endswith(f"/requests/{first['id']}/")
+    assert f"request #{first['id']}" in body["detail"]
+    assert ContentRequest.objects.count() == 1
+
+
+def test_confirm_duplicate_files_it_anyway(rep):
+    client = api_for(rep)
+    _file(client)
+    second = _file(client, confirm_duplicate=True)
+    assert second.status_code == 201
+    assert ContentRequest.objects.filter(title="Migration guide").count() == 2
+
+
+@pytest.mark.parametrize(
+    "why",
+    ["another requester", "another title", "the first is closed", "the first is older than the window"],
+)
+def test_only_the_same_requester_title_open_and_recent_counts_as_the_same_request(rep, other_rep, why):
+    first = ContentRequestFactory(requester=rep, title="Migration guide")
+    client = api_for(rep)
+    title = "Migration guide"
+    if why == "another requester":
+        client = api_for(other_rep)
+    elif why == "another title":
+        title = "Migration guide for CFOs"
+    elif why == "the first is closed":
+        ContentRequest.objects.filter(pk=first.pk).update(status=RequestStatus.DECLINED, decline_reason="No.")
+    else:
+        ContentRequest.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    assert _file(client, title=title).status_code == 201
+
+
+def test_a_window_of_zero_turns_the_check_off(rep, settings):
+    settings.REQUEST_DUPLICATE_WINDOW_HOURS = 0
+    client = api_for(rep)
+    _file(client)
+    assert _file(client).status_code == 201
+
+
+def test_the_schema_documents_the_409_and_confirm_duplicate(marketer):
+    schema = api_for(marketer).get("/api/schema/", {"format": "json"}).json()
+    create = schema["paths"]["/api/v1/requests/"]["post"]
+    assert "409" in create["responses"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "confirm_duplicate" in schema["components"]["schemas"][body]["properties"]
 
 
 @pytest.mark.parametrize("count", [10, 1000])

@@ -16,6 +16,7 @@ from content.models import (
     RequestSupport,
 )
 from content.requesting import (
+    DuplicateRequest,
     RequestError,
     request_assign,
     request_comment,
@@ -230,3 +231,13 @@ def test_a_rep_may_reword_their_own_request_only_while_it_is_new(rep, other_rep,
     request_transition(request=request, actor=marketer, to_status=RequestStatus.TRIAGED)
     with pytest.raises(RequestError, match="comment instead"):
         request_edit(request=request, actor=rep, title="Too late")
+
+
+def test_submitting_the_same_open_request_again_within_the_window_raises_naming_the_first(rep):
+    first = request_submit(requester=rep, title="Migration guide", description="Why.")
+    with pytest.raises(DuplicateRequest) as raised:
+        request_submit(requester=rep, title="MIGRATION guide ", description="Why again.")
+    assert raised.value.existing == first
+    assert "request #" in raised.value.text and ContentRequest.objects.count() == 1
+    second = request_submit(requester=rep, title="Migration guide", description="Why.", confirm_duplicate=True)
+    assert second.pk != first.pk and ContentRequest.objects.count() == 2

@@ -93,8 +93,13 @@ class ContentRequestSerializer(serializers.ModelSerializer):
         help_text="Every currency of the open deals it would help that you may open, e.g. "
         '{"EUR": "7000.00", "USD": "1000.00"}: on GET /api/v1/requests/{id}/ only, null in lists.'
     )
-    is_overdue = serializers.BooleanField(read_only=True)
-    sla_state = serializers.ChoiceField(choices=list(SlaState.LABELS), read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True, help_text="Still new and past its triage due date.")
+    sla_state = serializers.ChoiceField(
+        choices=SlaState.choices,
+        read_only=True,
+        help_text="The triage SLA: on_track, due_soon or overdue while new; met or missed once triaged.",
+    )
+    sla_label = serializers.SerializerMethodField(help_text="sla_state in words, as the pages show it.")
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -103,10 +108,13 @@ class ContentRequestSerializer(serializers.ModelSerializer):
             "id", "title", "description", "kind", "stage", "persona", "competitor", "deal", "needed_by",
             "status", "priority", "requester", "assignee", "supporters_count", "business_impact",
             "business_impact_currency", "business_impact_by_currency",
-            "triage_due", "is_overdue", "sla_state", "decline_reason", "duplicate_of", "delivered_asset",
+            "triage_due", "is_overdue", "sla_state", "sla_label", "decline_reason", "duplicate_of", "delivered_asset",
             "created_at", "updated_at", "url",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_sla_label(self, obj) -> str:
+        return SlaState(obj.sla_state).label
 
     def get_business_impact_currency(self, obj) -> str:
         return reporting_currency()
@@ -129,6 +137,19 @@ class ContentRequestCreateSerializer(serializers.Serializer):
     competitor = serializers.SlugRelatedField(slug_field="slug", queryset=Competitor.objects.all(), required=False)
     deal = VisibleDealField(required=False)
     needed_by = serializers.DateField(required=False, allow_null=True)
+    confirm_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true files the request even though you filed one of the same title that is still open "
+        "within REQUEST_DUPLICATE_WINDOW_HOURS (otherwise that is a 409 naming it).",
+    )
+
+
+class DuplicateRequestSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["duplicate_request"])
+    existing_id = serializers.IntegerField(help_text="The request already filed.")
+    existing_url = serializers.URLField()
 
 
 class ContentRequestUpdateSerializer(serializers.Serializer):
@@ -202,7 +223,16 @@ class ContentRequestViewSet(
 
     @extend_schema(
         request=ContentRequestCreateSerializer,
-        responses={201: ContentRequestSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        responses={
+            201: ContentRequestSerializer,
+            400: ERRORS[400],
+            403: ERRORS[403],
+            409: OpenApiResponse(
+                DuplicateRequestSerializer,
+                description="You filed a request of the same title that is still open, within "
+                "REQUEST_DUPLICATE_WINDOW_HOURS: nothing was written; send confirm_duplicate=true to file it anyway.",
+            ),
+        },
     )
     def create(self, request, *args, **kwargs):
         incoming = ContentRequestCreateSerializer(data=request.data, context={"request": request})

@@ -15,6 +15,7 @@ from .selectors import (
     with_figures,
 )
 from .services import (
+    DuplicateRequest,
     RequestError,
     request_assign,
     request_comment,
@@ -27,10 +28,12 @@ from .services import (
     request_support,
     request_transition,
 )
-from .sla import SlaState, add_business_days, sla_annotations, sla_state_of, triage_due_for
+from .sla import Sla, SlaState, add_business_days, needed_by_passed, sla_annotations, sla_state, triage_due_for
 
 __all__ = [
+    "DuplicateRequest",
     "RequestError",
+    "Sla",
     "SlaState",
     "add_business_days",
     "by_urgency",
@@ -50,7 +53,8 @@ __all__ = [
     "request_transition",
     "requests_of",
     "sla_annotations",
-    "sla_state_of",
+    "needed_by_passed",
+    "sla_state",
     "suggestions_for",
     "triage_due_for",
     "impact_by_currency",

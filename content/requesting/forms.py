@@ -5,11 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from ..models import (
-    Asset,
     AssetKind,
-    AssetStatus,
     Competitor,
-    ContentRequest,
     Deal,
     FunnelStage,
     Persona,
@@ -17,6 +14,7 @@ from ..models import (
 )
 from ..models.requests import DESCRIPTION_MAX_LENGTH
 from ..permissions import MARKETING, visible_deals
+from .picker import MAX_TYPED, picked_asset, picked_original
 
 
 class DealByCrmIdField(forms.CharField):
@@ -59,7 +57,13 @@ class RequestSubmitForm(_DealFormMixin, forms.Form):
         label="Deal (CRM id)",
         help_text="Optional: the deal it would help; its amount counts.",
     )
-    needed_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    needed_by = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional: when you need it for the deal. Marketing's SLA is to triage the request, "
+        "not to deliver by this date.",
+    )
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_needed_by(self):
         value = self.cleaned_data.get("needed_by")
@@ -93,25 +97,22 @@ class PriorityForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    """A status change from a page: the original of a duplicate and the delivered asset are each
+    one field, "#12 Title" as the pickers offer them, a bare number, or a whole title."""
+
     note = forms.CharField(required=False, max_length=2000)
     decline_reason = forms.CharField(required=False, max_length=2000)
-    duplicate_of = forms.IntegerField(required=False, min_value=1)
-    delivered_asset = forms.IntegerField(required=False, min_value=1)
+    duplicate_of = forms.CharField(required=False, max_length=MAX_TYPED)
+    delivered_asset = forms.CharField(required=False, max_length=MAX_TYPED)
+
+    def __init__(self, *args, request_pk=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_pk = request_pk
 
     def clean_duplicate_of(self):
-        pk = self.cleaned_data.get("duplicate_of")
-        if pk is None:
-            return None
-        try:
-            return ContentRequest.objects.get(pk=pk)
-        except ContentRequest.DoesNotExist:
-            raise forms.ValidationError(f"There is no request #{pk}.") from None
+        text = self.cleaned_data.get("duplicate_of", "").strip()
+        return picked_original(text, exclude=self.request_pk) if text else None
 
     def clean_delivered_asset(self):
-        pk = self.cleaned_data.get("delivered_asset")
-        if pk is None:
-            return None
-        try:
-            return Asset.objects.get(pk=pk, status=AssetStatus.PUBLISHED)
-        except Asset.DoesNotExist:
-            raise forms.ValidationError(f"There is no published asset #{pk}.") from None
+        text = self.cleaned_data.get("delivered_asset", "").strip()
+        return picked_asset(text) if text else None

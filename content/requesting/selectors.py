@@ -98,8 +98,8 @@ def impact_by_currency(request, viewer) -> dict[str, str]:
 
 
 def by_urgency(queryset):
-    """Most urgent first: overdue and soonest deadlines, then the biggest business impact."""
-    return queryset.order_by(F("sla_deadline").asc(nulls_last=True), "-business_impact", "-priority", "id")
+    """Most urgent first: the soonest date to move by (`urgent_by`), then the biggest business impact."""
+    return queryset.order_by(F("urgent_by").asc(nulls_last=True), "-business_impact", "-priority", "id")
 
 
 def for_lists(queryset):

@@ -2,6 +2,10 @@
 comment and link the asset written for one. Each is atomic, records a RequestEvent and notifies the
 people concerned; the workflow table REQUEST_TRANSITIONS is enforced here and nowhere else."""
 
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +35,19 @@ class RequestError(ValidationError):
     @property
     def text(self) -> str:
         return " ".join(self.messages)
+
+
+class DuplicateRequest(RequestError):
+    """The requester filed the same request a moment ago and it is still open: `existing` is that
+    one. Nothing was written; submitting again with `confirm_duplicate=True` files a second one."""
+
+    def __init__(self, existing: ContentRequest):
+        self.existing = existing
+        super().__init__(
+            f"You already asked for “{existing.title}” (request #{existing.pk}, "
+            f"{_label(existing.status).lower()}) on {timezone.localtime(existing.created_at):%a %d %b at %H:%M}. "
+            "Open it to add what is missing, or confirm that this is a second, different request."
+        )
 
 
 def _label(status: str) -> str:
@@ -90,13 +107,21 @@ def request_submit(
     competitor=None,
     deal=None,
     needed_by=None,
+    confirm_duplicate=False,
 ) -> ContentRequest:
+    """File a request. The same requester filing the same title again while the first is open and
+    younger than REQUEST_DUPLICATE_WINDOW_HOURS raises DuplicateRequest (a double submit, or a
+    request forgotten since), unless `confirm_duplicate`."""
     if not can(requester, "submit_request"):
         raise PermissionDenied("You may not submit content requests.")
     today = timezone.localdate()
     if needed_by is not None and needed_by < today:
         raise RequestError("The needed-by date is in the past.")
     _check_deal(requester, deal)
+    if not confirm_duplicate:
+        existing = _recent_same_request(requester, title)
+        if existing is not None:
+            raise DuplicateRequest(existing)
     request = ContentRequest(
         requester=requester,
         title=(title or "").strip(),
@@ -113,6 +138,23 @@ def request_submit(
     request.save()
     _event(request, requester, "", RequestStatus.NEW)
     return request
+
+
+def _recent_same_request(requester, title) -> ContentRequest | None:
+    """The requester's open request of the same title (case aside) filed within the window. The
+    requester's row is locked first, so two submissions of one form at once cannot both pass."""
+    title = (title or "").strip()
+    hours = settings.REQUEST_DUPLICATE_WINDOW_HOURS
+    if not title or hours <= 0:
+        return None
+    list(get_user_model().objects.select_for_update().filter(pk=requester.pk).values_list("pk", flat=True))
+    since = timezone.now() - datetime.timedelta(hours=hours)
+    return (
+        ContentRequest.objects.open()
+        .filter(requester=requester, title__iexact=title, created_at__gte=since)
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 @transaction.atomic

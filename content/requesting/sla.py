@@ -1,28 +1,77 @@
-"""The request SLA: triage within N business days of submission, delivery by the needed-by date.
+"""The request SLA, defined once: marketing triages a request within N business days of its
+submission (`REQUEST_TRIAGE_SLA_DAYS`). It is the only service level; the requester's needed-by
+date is their wish, shown as such and never called an SLA.
 
-Business days skip Saturday and Sunday. The clock is computed in SQL (`sla_annotations`) so the
-board and the API can sort and filter thousands of requests in one query.
+One request's state is `sla_state(request, now)`; lists, sorting and the requests report use its
+SQL twin `sla_annotations(today)`, which gives the same answer row by row (tests hold them
+together). The five states: while a request waits for its first triage (status new) it is on
+track, due soon (due within one business day) or overdue; once triaged it met or missed the SLA,
+for good. Business days skip Saturday and Sunday.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, CharField, DateField, F, Q, Value, When
+from django.db import models
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from ..models import OPEN_REQUEST_STATUSES, RequestStatus
 
-AWAITING_TRIAGE = (RequestStatus.NEW, RequestStatus.TRIAGED)
-AWAITING_DELIVERY = (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS)
+
+class SlaState(models.TextChoices):
+    ON_TRACK = "on_track", "Triage on track"
+    DUE_SOON = "due_soon", "Triage due soon"
+    OVERDUE = "overdue", "Triage overdue"
+    MET = "met", "Triaged in time"
+    MISSED = "missed", "Triaged late"
 
 
-class SlaState:
-    ON_TIME = "on_time"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    CLOSED = "closed"
+# The colour of each state's badge (always beside its words, never alone).
+TONES = {
+    SlaState.ON_TRACK: "ok",
+    SlaState.DUE_SOON: "warn",
+    SlaState.OVERDUE: "bad",
+    SlaState.MET: "ok",
+    SlaState.MISSED: "muted",
+}
 
-    LABELS = {ON_TIME: "On time", DUE_SOON: "Due soon", OVERDUE: "Overdue", CLOSED: "Closed"}
+
+@dataclass(frozen=True)
+class Sla:
+    """A request's SLA as every page shows it: the state, its words and the triage due date."""
+
+    state: str
+    due: datetime.date | None
+
+    @property
+    def label(self) -> str:
+        return SlaState(self.state).label
+
+    @property
+    def tone(self) -> str:
+        return TONES[self.state]
+
+    @property
+    def waiting(self) -> bool:
+        """Still waiting for triage: the clock runs."""
+        return self.state in (SlaState.ON_TRACK, SlaState.DUE_SOON, SlaState.OVERDUE)
+
+    def __str__(self) -> str:
+        return self.label
 
 
 def add_business_days(date: datetime.date, n: int) -> datetime.date:
@@ -41,57 +90,86 @@ def triage_due_for(submitted: datetime.date) -> datetime.date:
     return add_business_days(submitted, settings.REQUEST_TRIAGE_SLA_DAYS)
 
 
-def sla_deadline():
-    """The date the request must next move by: the earlier of triage due and needed-by while it
-    waits for triage, the needed-by date while it is being made, none once it is closed."""
+def _fallback_days() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.REQUEST_TRIAGE_SLA_DAYS)
+
+
+def triage_due_of(request) -> datetime.date:
+    """The recorded triage due date; for a row written without one (an import, a fixture),
+    submission plus the SLA in calendar days."""
+    if request.triage_due is not None:
+        return request.triage_due
+    return timezone.localdate(request.created_at + _fallback_days())
+
+
+def _triaged_at(request):
+    """When it left "new": `triaged_at`, set by request_transition; a row that left "new" without
+    one recorded counts from its last change, the latest moment it can have been triaged."""
+    return request.triaged_at or request.updated_at
+
+
+def sla_state(request, now: datetime.datetime | datetime.date | None = None) -> Sla:
+    """The SLA of one request at `now` (a datetime or a date; default: now)."""
+    if now is None:
+        today = timezone.localdate()
+    elif isinstance(now, datetime.datetime):
+        today = timezone.localdate(now)
+    else:
+        today = now
+    due = triage_due_of(request)
+    if request.status == RequestStatus.NEW:
+        if due < today:
+            return Sla(SlaState.OVERDUE, due)
+        if due <= add_business_days(today, 1):
+            return Sla(SlaState.DUE_SOON, due)
+        return Sla(SlaState.ON_TRACK, due)
+    met = timezone.localdate(_triaged_at(request)) <= due
+    return Sla(SlaState.MET if met else SlaState.MISSED, due)
+
+
+def urgent_by():
+    """The date a request must next move by, for sorting lists most urgent first: the triage due
+    date (or the needed-by date if earlier) while it waits for triage, the needed-by date while it
+    is being made, none once closed."""
+    waiting = Q(status=RequestStatus.NEW)
     return Case(
-        When(
-            Q(status__in=AWAITING_TRIAGE, needed_by__isnull=False, needed_by__lt=F("triage_due"))
-            | Q(status__in=AWAITING_TRIAGE, triage_due__isnull=True),
-            then=F("needed_by"),
-        ),
-        When(status__in=AWAITING_TRIAGE, then=F("triage_due")),
-        When(status__in=AWAITING_DELIVERY, then=F("needed_by")),
+        When(waiting & Q(needed_by__isnull=False, needed_by__lt=F("triage_deadline")), then=F("needed_by")),
+        When(waiting, then=F("triage_deadline")),
+        When(status__in=OPEN_REQUEST_STATUSES, then=F("needed_by")),
         default=Value(None, output_field=DateField()),
         output_field=DateField(),
     )
 
 
 def sla_annotations(today: datetime.date | None = None) -> dict:
-    """`sla_deadline`, `is_overdue` and `sla_state` as SQL expressions (annotate them in order)."""
+    """`sla_state` and what it needs as SQL, in the order to annotate them: `triage_deadline`,
+    `triaged_on`, `sla_state`, `is_overdue` (sla_state is overdue) and `urgent_by` (see there).
+    The same rules as `sla_state`, row by row."""
     today = today or timezone.localdate()
     soon = add_business_days(today, 1)
+    fallback = TruncDate(ExpressionWrapper(F("created_at") + _fallback_days(), output_field=DateTimeField()))
     return {
-        "sla_deadline": sla_deadline(),
+        "triage_deadline": Coalesce(F("triage_due"), fallback, output_field=DateField()),
+        "triaged_on": TruncDate(Coalesce(F("triaged_at"), F("updated_at"))),
+        "sla_state": Case(
+            When(status=RequestStatus.NEW, triage_deadline__lt=today, then=Value(SlaState.OVERDUE.value)),
+            When(status=RequestStatus.NEW, triage_deadline__lte=soon, then=Value(SlaState.DUE_SOON.value)),
+            When(status=RequestStatus.NEW, then=Value(SlaState.ON_TRACK.value)),
+            When(triaged_on__lte=F("triage_deadline"), then=Value(SlaState.MET.value)),
+            default=Value(SlaState.MISSED.value),
+            output_field=CharField(),
+        ),
         "is_overdue": Case(
-            When(status__in=OPEN_REQUEST_STATUSES, sla_deadline__lt=today, then=Value(True)),
+            When(status=RequestStatus.NEW, triage_deadline__lt=today, then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
-        "sla_state": Case(
-            When(~Q(status__in=OPEN_REQUEST_STATUSES), then=Value(SlaState.CLOSED)),
-            When(sla_deadline__lt=today, then=Value(SlaState.OVERDUE)),
-            When(sla_deadline__lte=soon, then=Value(SlaState.DUE_SOON)),
-            default=Value(SlaState.ON_TIME),
-            output_field=CharField(),
-        ),
+        "urgent_by": urgent_by(),
     }
 
 
-def sla_state_of(request, today: datetime.date | None = None) -> str:
-    """The same clock for one request in memory (used after a change, before re-reading it)."""
+def needed_by_passed(request, today: datetime.date | None = None) -> bool:
+    """The requester's needed-by date has gone by while the request is still open (not an SLA:
+    the board and the request page say "needed by …, passed")."""
     today = today or timezone.localdate()
-    if request.status not in OPEN_REQUEST_STATUSES:
-        return SlaState.CLOSED
-    if request.status in AWAITING_TRIAGE:
-        dates = [d for d in (request.triage_due, request.needed_by) if d]
-    else:
-        dates = [request.needed_by] if request.needed_by else []
-    if not dates:
-        return SlaState.ON_TIME
-    deadline = min(dates)
-    if deadline < today:
-        return SlaState.OVERDUE
-    if deadline <= add_business_days(today, 1):
-        return SlaState.DUE_SOON
-    return SlaState.ON_TIME
+    return bool(request.is_open and request.needed_by and request.needed_by < today)

@@ -67,3 +67,47 @@ document.addEventListener("input", function (event) {
   }
   hidden.value = chosen;
 });
+
+// The triage board (templates/requests/triage.html): an action answers with the card, in place or
+// moved to its new column. Focus stays where the marketer was working: on the card when it stayed,
+// on the next card of the column (or the column's heading) when it moved away.
+(function () {
+  var pending = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var card = event.detail.target;
+    if (!card || !card.classList || !card.classList.contains("request-card")) { return; }
+    var column = card.parentElement;
+    var next = card.nextElementSibling;
+    while (next && !next.classList.contains("request-card")) { next = next.nextElementSibling; }
+    var previous = card.previousElementSibling;
+    var heading = card.closest(".board-column") && card.closest(".board-column").querySelector("h2[tabindex]");
+    pending = { id: card.id, column: column, fallback: next || previous || heading };
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!pending) { return; }
+    var where = pending;
+    pending = null;
+    var card = document.getElementById(where.id);
+    if (card && card.parentElement === where.column) {
+      card.focus();
+    } else if (where.fallback && document.contains(where.fallback)) {
+      where.fallback.focus();
+    }
+  });
+  // Escape closes an open card menu and returns to its summary.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) { return; }
+    var menu = event.target.closest("details.card-menu[open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+})();
+
+// The board's tab for the closed requests (phones) opens their disclosure, which loads them.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest ? event.target.closest('a[href="#column-closed"]') : null;
+  var details = link && document.querySelector("#column-closed details");
+  if (details) { details.open = true; }
+});
