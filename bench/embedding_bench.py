@@ -210,16 +210,17 @@ def main() -> None:
                 directory=semantic.cache_dir(),
                 quantization=args.quantization,
             )
-            runner.encode(texts[: 32 * workers])  # the processes start and load the model
+            runner.encode(texts[: 2 * workers])  # the processes start and load the model
+        pool_before = pool_cpu_seconds(runner, 0.0) if workers > 1 else 0.0
         before = os.times()
         started = time.perf_counter()
-        runner.encode(texts, batch_size=32)
+        runner.encode(texts)
         seconds = time.perf_counter() - started
         after = os.times()
         cpu_seconds = sum(after[i] - before[i] for i in range(4))  # this process and its children
         peaks = []
         if workers > 1:
-            cpu_seconds = pool_cpu_seconds(runner, cpu_seconds)
+            cpu_seconds = pool_cpu_seconds(runner, cpu_seconds + pool_before) - pool_before
             peaks = pool_peak_mb(runner)
             runner.close()
         rate = len(texts) / seconds
