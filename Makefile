@@ -12,6 +12,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement
 PYTEST_WORKERS ?= 2
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement_bench
 BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/.bench.sqlite3
+# embed_assets --rebuild is timed on its own smaller synthetic library (a projection to 100,000 assets).
+BENCH_EMBED_URL ?= sqlite:///$(CURDIR)/.bench-embed.sqlite3
+EMBED_ASSETS ?= 5000
 # The audit log's bench: 10M events on PostgreSQL (`make bench AUDIT_EVENTS=1000000` for a quicker
 # run), fewer on SQLite, where they are written from Python.
 AUDIT_EVENTS ?= 10000000
@@ -60,8 +63,8 @@ e2e: $(VENV)/.installed-e2e
 # Benchmarks (scripts, not timed tests) on PostgreSQL and SQLite: search at 100,000 assets against
 # the naive way, every report at 100,000 assets / 50,000 deals / 1,000,000 usages, deal import of
 # 100,000 rows, the buyer's page of a tracked link and what recording a view adds; the sentence
-# encoder's latency, throughput and memory on one thread. The data sets are generated on first run
-# and reused after. The audit log: its page and API at 10,000,000 events (AUDIT_EVENTS) and what
+# encoder's latency, throughput and memory, and embed_assets --rebuild's passages per second on
+# EMBED_ASSETS synthetic assets. The data sets are generated on first run and reused after. The audit log: its page and API at 10,000,000 events (AUDIT_EVENTS) and what
 # writing an event costs.
 bench: $(VENV)/.installed
 	$(PY) -c "import sys; sys.path.insert(0, 'bench'); from load import ensure_database; ensure_database('$(BENCH_PG_URL)')"
@@ -75,7 +78,7 @@ bench: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/import_bench.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/buyer_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/buyer_bench.py
-	$(PY) bench/embedding_bench.py
+	DATABASE_URL=$(BENCH_EMBED_URL) $(PY) bench/embedding_bench.py --workers 1 2 --index-assets $(EMBED_ASSETS)
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/audit_bench.py --events $(AUDIT_EVENTS)
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/audit_bench.py --events $(AUDIT_EVENTS_SQLITE)
 

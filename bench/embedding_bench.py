@@ -1,7 +1,8 @@
-"""Sentence encoder: load time, single-query latency, batch throughput and memory.
+"""Sentence encoder: load time, single-query latency, batch throughput, memory, and the
+throughput of `manage.py embed_assets --rebuild` on the synthetic library.
 
     python bench/embedding_bench.py [--quantization int8|fp32] [--passages 1000] [--words 180]
-                                    [--workers 1 2] [--threads 1]
+                                    [--workers 1 2] [--threads 1] [--index-assets 1000]
 
 Builds the cached graph first if it is missing (timed separately, in a child process so its memory
 does not count), then in this process: loads the encoder, encodes the ~200 queries of
@@ -11,8 +12,18 @@ demo library's text, once per --workers count (1: this process, with --threads o
 threads; more: `embed_assets --workers`' process pool), and prints the passages' word-piece
 length, passages per second of wall time and per CPU second (the processes' own CPU time, which a
 busy machine inflates less), the time 176,000 passages (100,000 assets) would take at that rate,
-and the resident memory before loading, after loading and after the passages. Targets: p95 <= 5 ms
-per query, <= 300 MB resident growth, a 176,000-passage re-embed <= 20 minutes on 2 cores.
+and the resident memory before loading, after loading and after the passages (for a pool, each
+process's peak). --quantization picks the graph of the passages part (the queries always run the
+int8 graph the web workers use; `embed_assets` runs float32).
+
+--index-assets N (in the database DATABASE_URL names: give it a scratch one) generates the synthetic
+library (`generate_synthetic`, bench/search_bench.py's data set) up to N assets if it has fewer,
+then runs `embed_assets --rebuild` once per --workers count over its published assets, database
+writes included, and prints passages per second and the time 100,000 assets would take at that
+rate (their passages in proportion: a projection, not a run of 100,000).
+
+Targets: p95 <= 5 ms per query, <= 300 MB resident growth, re-embedding 100,000 assets <= 20
+minutes on 2 cores.
 """
 
 import argparse
@@ -37,6 +48,7 @@ from content.semantic.bulk import EncoderPool  # noqa: E402
 from content.semantic.passages import PASSAGE_WORDS  # noqa: E402
 
 LIBRARY_PASSAGES = 176_000  # 100,000 assets (bench/search_bench.py's data set)
+LIBRARY_ASSETS = 100_000
 
 
 def resident_mb() -> float:
@@ -68,7 +80,7 @@ def passages(count: int, words: int = 200) -> list[str]:
 
 
 def ensure_graph(quantization: str) -> None:
-    path = semantic.graph_path(semantic.cache_dir(), semantic.model_version(quantization))
+    path = semantic.graph_path(semantic.cache_dir(), quantization)
     if path.exists():
         print(f"graph (cached)            {path.name}, {path.stat().st_size / 1e6:.0f} MB")
         return
@@ -84,32 +96,86 @@ def pool_cpu_seconds(pool, fallback: float) -> float:
     """The pool processes' CPU time (alive children are not in os.times()), from /proc."""
     total = 0.0
     try:
-        for pid in pool._pool._processes:
+        for pid in pool.process_ids():
             with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, AttributeError):
+    except OSError:
         return fallback
     return total or fallback
 
 
+def pool_peak_mb(pool) -> list[float]:
+    """Each pool process's peak resident memory (VmHWM), in MB."""
+    peaks = []
+    for pid in pool.process_ids():
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                peaks += [int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:")]
+        except OSError:
+            continue
+    return peaks
+
+
+def index_throughput(assets: int, workers_counts: list[int]) -> None:
+    """`embed_assets --rebuild` over the synthetic library's published assets, once per workers count."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from content.models import Asset, Passage
+
+    call_command("migrate", verbosity=0)
+    if Asset.objects.count() < assets:
+        call_command("generate_synthetic", assets=assets, deals=100, usages=100, requests=10, searches=10, seed=1)
+    published = Asset.objects.published().count()
+    total = Asset.objects.count()
+    print(f"library                   {connection.vendor}: {total} assets, {published} published")
+    for workers in workers_counts:
+        before, load = os.times(), os.getloadavg()[0]
+        started = time.perf_counter()
+        call_command("embed_assets", "--rebuild", "--no-progress", "--workers", str(workers), stdout=sys.stderr)
+        seconds = time.perf_counter() - started
+        after = os.times()
+        cpu_seconds = sum(after[i] - before[i] for i in range(4))  # this process and the reaped pool
+        passages = Passage.objects.count()
+        rate = passages / seconds
+        projected = passages / total * LIBRARY_ASSETS / rate
+        print(
+            f"embed_assets --rebuild, --workers {workers}: {passages} passages ({passages / total:.2f} per asset) "
+            f"in {seconds:.0f} s = {rate:.1f} passages/s wall, {passages / cpu_seconds:.1f} per CPU second; "
+            f"100,000 assets in {projected / 60:.0f} min at this rate   (load {load:.1f} -> {os.getloadavg()[0]:.1f})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quantization", choices=["int8", "fp32"], default=semantic.QUANTIZATION)
+    parser.add_argument("--quantization", choices=["int8", "fp32"], default=semantic.BULK_QUANTIZATION)
     parser.add_argument("--passages", type=int, default=1000)
     parser.add_argument("--words", type=int, default=PASSAGE_WORDS)
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument("--threads", type=int, default=1, help="onnxruntime threads with 1 worker")
+    parser.add_argument("--index-assets", type=int, default=0, help="time embed_assets on this many assets")
+    parser.add_argument("--index-only", action="store_true", help="only the embed_assets part")
     args = parser.parse_args()
 
+    if args.index_assets:
+        ensure_graph(semantic.QUANTIZATION)
+        ensure_graph(semantic.BULK_QUANTIZATION)
+        index_throughput(args.index_assets, args.workers)
+        if args.index_only:
+            return
+    ensure_graph(semantic.QUANTIZATION)
     ensure_graph(args.quantization)
     texts, queries_ = passages(args.passages, args.words), queries()
     base = resident_mb()
     started = time.perf_counter()
-    encoder = semantic.load_encoder(quantization=args.quantization)
+    encoder = semantic.load_encoder()
     load_seconds = time.perf_counter() - started
     after_load = resident_mb()
-    print(f"model                     {encoder.model_name} ({encoder.model_version}), 1 thread for queries")
+    print(
+        f"model                     {encoder.model_name} ({encoder.model_version}); queries int8, 1 thread; "
+        f"passages {args.quantization}"
+    )
     print(f"load                      {load_seconds * 1000:.0f} ms")
 
     for query in queries_:  # warm-up: first runs allocate the arena and pick kernels
@@ -138,16 +204,24 @@ def main() -> None:
         if workers == 1:
             runner = semantic.load_encoder(quantization=args.quantization, threads=args.threads)
         else:
-            runner = EncoderPool(encoder, workers=workers, directory=semantic.cache_dir())
+            runner = EncoderPool(
+                workers=workers,
+                model_version=encoder.model_version,
+                directory=semantic.cache_dir(),
+                quantization=args.quantization,
+            )
             runner.encode(texts[: 2 * workers])  # the processes start and load the model
+        pool_before = pool_cpu_seconds(runner, 0.0) if workers > 1 else 0.0
         before = os.times()
         started = time.perf_counter()
-        runner.encode(texts, batch_size=32)
+        runner.encode(texts)
         seconds = time.perf_counter() - started
         after = os.times()
         cpu_seconds = sum(after[i] - before[i] for i in range(4))  # this process and its children
+        peaks = []
         if workers > 1:
-            cpu_seconds = pool_cpu_seconds(runner, cpu_seconds)
+            cpu_seconds = pool_cpu_seconds(runner, cpu_seconds + pool_before) - pool_before
+            peaks = pool_peak_mb(runner)
             runner.close()
         rate = len(texts) / seconds
         label = f"{workers} worker{'s' if workers > 1 else ''}" + (f", {args.threads} threads" if workers == 1 else "")
@@ -155,6 +229,7 @@ def main() -> None:
             f"passages, {label:<17s} {rate:6.1f} passages/s wall, {len(texts) / cpu_seconds:5.1f} per CPU second; "
             f"{LIBRARY_PASSAGES:,} passages in {LIBRARY_PASSAGES / rate / 60:.0f} min   "
             f"(load {os.getloadavg()[0]:.1f})"
+            + (f"; peak resident memory per process {', '.join(f'{mb:.0f}' for mb in peaks)} MB" if peaks else "")
         )
     after_passages = resident_mb()
     print(

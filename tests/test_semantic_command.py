@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from content.models import Asset, AssetEmbedding, AssetStatus, Passage
+from content.models import Asset, AssetEmbedding, AssetStatus, BackgroundJob, JobStatus, Passage
+from content.semantic.bulk import InProcess
 
 from .factories import AssetFactory
 
@@ -71,6 +72,55 @@ def test_rebuild_embeds_everything_again(counting_encoder):
     counting_encoder.encoded.clear()
     assert run("--rebuild") == "embedded 3, unchanged 0, failed 0, removed 0"
     assert len(counting_encoder.encoded) == 3
+    job = BackgroundJob.objects.get(kind="embed_rebuild")
+    assert (job.status, job.progress_done, job.progress_total) == (JobStatus.SUCCEEDED, 3, 3)
+    assert job.result == {"embedded": 3, "unchanged": 0, "failed": 0}
+
+
+def test_a_stopped_rebuild_is_continued_by_the_next_one(counting_encoder, monkeypatch):
+    bulk_assets(6, status=AssetStatus.PUBLISHED)
+    run()  # every asset embedded before the rebuild: all of them are due again
+    counting_encoder.encoded.clear()
+    original, calls = counting_encoder.encode, []
+
+    def stop_on_third_batch(texts, **kwargs):
+        calls.append(texts)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(texts, **kwargs)
+
+    monkeypatch.setattr(counting_encoder, "encode", stop_on_third_batch)
+    with pytest.raises(KeyboardInterrupt):
+        run("--rebuild", "--batch-size", "2")
+    assert BackgroundJob.objects.get(kind="embed_rebuild").status == JobStatus.RUNNING
+    assert counting_encoder.encoded == [
+        "Bulk 0\nSummary 0.",
+        "Bulk 1\nSummary 1.",
+        "Bulk 2\nSummary 2.",
+        "Bulk 3\nSummary 3.",
+    ]
+    monkeypatch.setattr(counting_encoder, "encode", original)
+    counting_encoder.encoded.clear()
+    assert run("--rebuild", "--batch-size", "2") == "embedded 2, unchanged 4, failed 0, removed 0"
+    assert counting_encoder.encoded == ["Bulk 4\nSummary 4.", "Bulk 5\nSummary 5."]
+    assert BackgroundJob.objects.get(kind="embed_rebuild").status == JobStatus.SUCCEEDED
+    counting_encoder.encoded.clear()
+    assert run("--rebuild") == "embedded 6, unchanged 0, failed 0, removed 0"  # a finished one is not continued
+    assert BackgroundJob.objects.filter(kind="embed_rebuild").count() == 2
+
+
+def test_it_uses_every_core_by_default(counting_encoder, monkeypatch):
+    opened = []
+
+    def open_bulk_encoder(encoder, *, workers):
+        opened.append(workers)
+        return InProcess(encoder)
+
+    monkeypatch.setattr("content.management.commands.embed_assets.open_bulk_encoder", open_bulk_encoder)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2})
+    call_command("embed_assets", "--no-progress", stdout=io.StringIO())
+    call_command("embed_assets", "--no-progress", "--workers", "1", stdout=io.StringIO())
+    assert opened == [3, 1]
 
 
 def test_it_removes_the_passages_of_assets_no_longer_published(counting_encoder):
@@ -96,7 +146,7 @@ def test_workers_embed_the_same_vectors_as_one_process(real_encoder):
     bulk_assets(3, status=AssetStatus.PUBLISHED)
     assert run("--workers", "2") == "embedded 3, unchanged 0, failed 0, removed 0"
     pooled = {p.asset_id: bytes(p.vector) for p in Passage.objects.all()}
-    run("--rebuild")
+    run("--rebuild", "--workers", "1")
     alone = {p.asset_id: bytes(p.vector) for p in Passage.objects.all()}
     for asset_id, vector in alone.items():
         cosine = np.frombuffer(vector, dtype=np.float32) @ np.frombuffer(pooled[asset_id], dtype=np.float32)

@@ -4,6 +4,7 @@ a stored vector is reused whenever the same passage text was embedded by the sam
 """
 
 import logging
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
@@ -76,51 +77,68 @@ def _record_error(asset_ids, reason: str, states: dict) -> None:
             AssetEmbedding.objects.create(asset_id=asset_id, error=reason[:2000], changed_at=now)
 
 
-def embed_assets(*, assets, inline_limit: int | None = None, rebuild: bool = False, encoder=None) -> dict:
-    """Embed a batch of published assets at once ({asset id: outcome}): one encoder call for the
-    passages of them all that have no stored vector, one transaction for the writes."""
-    assets = list(assets)
+STATE_FIELDS = ["content_hash", "model_version", "passage_count", "embedded_at", "error", "changed_at"]
+
+
+@dataclass
+class EmbeddingPlan:
+    """What a batch of assets needs: `settled` outcomes need no work; `todo` assets get new
+    passages, whose vectors are `known` already or computed from `missing` (text hash -> text)."""
+
+    version: str
+    states: dict
+    settled: dict = field(default_factory=dict)
+    todo: list = field(default_factory=list)
+    known: dict = field(default_factory=dict)
+    missing: dict = field(default_factory=dict)
+
+
+def plan_embedding(*, assets, version: str, rebuild: bool = False, embedded_since=None) -> EmbeddingPlan:
+    """Which assets of the batch need embedding and which texts need encoding. An asset whose
+    text and model are unchanged is skipped, unless rebuilding, where only those embedded at or
+    after `embedded_since` (this rebuild's start) are."""
     states = {s.asset_id: s for s in AssetEmbedding.objects.filter(asset_id__in=[a.pk for a in assets])}
-    try:
-        encoder = encoder or runtime.encoder()
-    except runtime.SemanticUnavailable as exc:
-        _record_error([a.pk for a in assets], exc.reason, states)
-        return dict.fromkeys((a.pk for a in assets), FAILED)
-    version = encoder.model_version
-    outcomes, todo = {}, []
+    plan = EmbeddingPlan(version=version, states=states)
     for asset in assets:
         passages = split_asset(asset)
         digest = content_hash(passages)
         state = states.get(asset.pk)
         current = state and state.content_hash == digest and state.model_version == version and not state.error
-        if current and not rebuild:
-            outcomes[asset.pk] = UNCHANGED
+        if current and rebuild:  # embedded again by this rebuild already?
+            current = bool(embedded_since and state.embedded_at and state.embedded_at >= embedded_since)
+        if current:
+            plan.settled[asset.pk] = UNCHANGED
         else:
-            todo.append((asset, passages, digest))
-    if not todo:
-        return outcomes
+            plan.todo.append((asset, passages, digest))
     # Vectors of identical text embedded by this model before (by any asset), unless rebuilding.
-    known = {}
-    if not rebuild:
-        hashes = {p.text_hash for _, passages, _ in todo for p in passages}
+    if plan.todo and not rebuild:
+        hashes = {p.text_hash for _, passages, _ in plan.todo for p in passages}
         stored = Passage.objects.filter(text_hash__in=hashes, model_version=version)
         for text_hash, vector in stored.values_list("text_hash", "vector"):
-            known.setdefault(text_hash, bytes(vector))
-    missing = {p.text_hash: p.text for _, passages, _ in todo for p in passages if p.text_hash not in known}
-    if inline_limit is not None and len(missing) > inline_limit:
-        for asset, _, _ in todo:
-            job_start(kind="embed_asset", params={"asset_id": asset.pk})
-            outcomes[asset.pk] = QUEUED
+            plan.known.setdefault(text_hash, bytes(vector))
+    plan.missing = {
+        p.text_hash: p.text for _, passages, _ in plan.todo for p in passages if p.text_hash not in plan.known
+    }
+    return plan
+
+
+def complete_embedding(plan: EmbeddingPlan, vectors_of) -> dict:
+    """Store the plan's passages ({asset id: outcome}) in one transaction; `vectors_of()` gives
+    the vectors of `plan.missing` in order. If it raises, the assets keep their old passages and
+    the reason."""
+    outcomes = dict(plan.settled)
+    if not plan.todo:
         return outcomes
-    if missing:
+    known = dict(plan.known)
+    if plan.missing:
         try:
-            vectors = np.asarray(encoder.encode(list(missing.values())), dtype=np.float32)
+            vectors = np.asarray(vectors_of(), dtype=np.float32)
         except Exception as exc:  # noqa: BLE001 - a model that fails at run time: keywords still find it
             reason = f"the model failed to encode: {exc}"
-            log.warning("Could not embed assets %s: %s", [a.pk for a, _, _ in todo], reason)
-            _record_error([a.pk for a, _, _ in todo], reason, states)
-            return outcomes | dict.fromkeys((a.pk for a, _, _ in todo), FAILED)
-        for text_hash, vector in zip(missing, vectors, strict=True):
+            log.warning("Could not embed assets %s: %s", [a.pk for a, _, _ in plan.todo], reason)
+            _record_error([a.pk for a, _, _ in plan.todo], reason, plan.states)
+            return outcomes | dict.fromkeys((a.pk for a, _, _ in plan.todo), FAILED)
+        for text_hash, vector in zip(plan.missing, vectors, strict=True):
             known[text_hash] = vector.tobytes()
     now = timezone.now()
     rows = [
@@ -131,29 +149,48 @@ def embed_assets(*, assets, inline_limit: int | None = None, rebuild: bool = Fal
             page=p.page,
             text_hash=p.text_hash,
             vector=known[p.text_hash],
-            model_version=version,
+            model_version=plan.version,
         )
-        for asset, passages, _ in todo
+        for asset, passages, _ in plan.todo
         for p in passages
     ]
+    states = [
+        AssetEmbedding(
+            asset_id=asset.pk,
+            content_hash=digest,
+            model_version=plan.version,
+            passage_count=len(passages),
+            embedded_at=now,
+            error="",
+            changed_at=now,
+        )
+        for asset, passages, digest in plan.todo
+    ]
     with transaction.atomic():
-        Passage.objects.filter(asset_id__in=[a.pk for a, _, _ in todo]).delete()
+        Passage.objects.filter(asset_id__in=[a.pk for a, _, _ in plan.todo]).delete()
         index.store(Passage.objects.bulk_create(rows, batch_size=500))
-        for asset, passages, digest in todo:
-            fields = {
-                "content_hash": digest,
-                "model_version": version,
-                "passage_count": len(passages),
-                "embedded_at": now,
-                "error": "",
-                "changed_at": now,
-            }
-            if asset.pk in states:
-                AssetEmbedding.objects.filter(asset_id=asset.pk).update(**fields)
-            else:
-                AssetEmbedding.objects.create(asset_id=asset.pk, **fields)
-            outcomes[asset.pk] = EMBEDDED
-    return outcomes
+        AssetEmbedding.objects.bulk_create(
+            states, batch_size=500, update_conflicts=True, unique_fields=["asset"], update_fields=STATE_FIELDS
+        )
+    return outcomes | dict.fromkeys((a.pk for a, _, _ in plan.todo), EMBEDDED)
+
+
+def embed_assets(*, assets, inline_limit: int | None = None, rebuild: bool = False, encoder=None) -> dict:
+    """Embed a batch of published assets at once ({asset id: outcome}): one encoder call for the
+    passages of them all that have no stored vector, one transaction for the writes."""
+    assets = list(assets)
+    try:
+        encoder = encoder or runtime.encoder()
+    except runtime.SemanticUnavailable as exc:
+        states = {s.asset_id: s for s in AssetEmbedding.objects.filter(asset_id__in=[a.pk for a in assets])}
+        _record_error([a.pk for a in assets], exc.reason, states)
+        return dict.fromkeys((a.pk for a in assets), FAILED)
+    plan = plan_embedding(assets=assets, version=encoder.model_version, rebuild=rebuild)
+    if plan.todo and inline_limit is not None and len(plan.missing) > inline_limit:
+        for asset, _, _ in plan.todo:
+            job_start(kind="embed_asset", params={"asset_id": asset.pk})
+        return plan.settled | dict.fromkeys((a.pk for a, _, _ in plan.todo), QUEUED)
+    return complete_embedding(plan, lambda: encoder.encode(list(plan.missing.values())))
 
 
 def refresh_asset(asset_id: int) -> str:
