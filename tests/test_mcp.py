@@ -330,6 +330,14 @@ def test_submit_request_refuses_another_reps_deal_and_unknown_slugs(world):
     assert not ContentRequest.objects.exists()
 
 
+def test_submitting_the_same_open_request_again_is_refused_naming_the_first(world):
+    base = {"title": "Need a deck", "description": "For the board."}
+    assert not world.call("rep", "submit_request", base).isError
+    first = ContentRequest.objects.get()
+    assert f"request #{first.pk}" in refusal(world.call("rep", "submit_request", base))
+    assert ContentRequest.objects.count() == 1
+
+
 # Roles --------------------------------------------------------------------------------------------
 
 

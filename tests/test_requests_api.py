@@ -259,7 +259,8 @@ def test_a_request_in_progress_past_its_needed_by_date_is_not_overdue_it_was_tri
 
 
 def _file(client, title="Migration guide", **extra):
-    return client.post(LIST, {"title": title, "description": "Buyers fear the switch.", **extra}, format="json")
+    body = {"title": title, "description": "Buyers fear the switch.", "check_duplicate": True, **extra}
+    return client.post(LIST, body, format="json")
 
 
 def test_filing_the_same_request_again_is_a_409_naming_the_first_and_writes_nothing(rep):
@@ -274,12 +275,14 @@ def test_filing_the_same_request_again_is_a_409_naming_the_first_and_writes_noth
     assert ContentRequest.objects.count() == 1
 
 
-def test_confirm_duplicate_files_it_anyway(rep):
+def test_without_check_duplicate_the_api_files_it_as_before(rep):
     client = api_for(rep)
     _file(client)
-    second = _file(client, confirm_duplicate=True)
+    second = _file(client, check_duplicate=False)
     assert second.status_code == 201
-    assert ContentRequest.objects.filter(title="Migration guide").count() == 2
+    third = client.post(LIST, {"title": "Migration guide", "description": "Again."}, format="json")
+    assert third.status_code == 201
+    assert ContentRequest.objects.filter(title="Migration guide").count() == 3
 
 
 @pytest.mark.parametrize(
@@ -308,12 +311,12 @@ def test_a_window_of_zero_turns_the_check_off(rep, settings):
     assert _file(client).status_code == 201
 
 
-def test_the_schema_documents_the_409_and_confirm_duplicate(marketer):
+def test_the_schema_documents_the_409_and_check_duplicate(marketer):
     schema = api_for(marketer).get("/api/schema/", {"format": "json"}).json()
     create = schema["paths"]["/api/v1/requests/"]["post"]
     assert "409" in create["responses"]
     body = create["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-    assert "confirm_duplicate" in schema["components"]["schemas"][body]["properties"]
+    assert "check_duplicate" in schema["components"]["schemas"][body]["properties"]
 
 
 @pytest.mark.parametrize("count", [10, 1000])

@@ -137,11 +137,12 @@ class ContentRequestCreateSerializer(serializers.Serializer):
     competitor = serializers.SlugRelatedField(slug_field="slug", queryset=Competitor.objects.all(), required=False)
     deal = VisibleDealField(required=False)
     needed_by = serializers.DateField(required=False, allow_null=True)
-    confirm_duplicate = serializers.BooleanField(
+    check_duplicate = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="true files the request even though you filed one of the same title that is still open "
-        "within REQUEST_DUPLICATE_WINDOW_HOURS (otherwise that is a 409 naming it).",
+        help_text="true refuses the request with a 409 naming the first when you filed one of the same title "
+        "that is still open, within REQUEST_DUPLICATE_WINDOW_HOURS (the request form always checks; API clients "
+        "ask for it, so that integrations written before the check keep their behaviour).",
     )
 
 
@@ -229,15 +230,17 @@ class ContentRequestViewSet(
             403: ERRORS[403],
             409: OpenApiResponse(
                 DuplicateRequestSerializer,
-                description="You filed a request of the same title that is still open, within "
-                "REQUEST_DUPLICATE_WINDOW_HOURS: nothing was written; send confirm_duplicate=true to file it anyway.",
+                description="With check_duplicate=true: you filed a request of the same title that is still open, "
+                "within REQUEST_DUPLICATE_WINDOW_HOURS; nothing was written.",
             ),
         },
     )
     def create(self, request, *args, **kwargs):
         incoming = ContentRequestCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
-        created = request_submit(requester=request.user, **incoming.validated_data)
+        fields = dict(incoming.validated_data)
+        check = fields.pop("check_duplicate")
+        created = request_submit(requester=request.user, confirm_duplicate=not check, **fields)
         body = ContentRequestSerializer(self._read(created.pk), context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -265,8 +265,10 @@ def submit_request(request, arguments: dict):
         raise ToolError(serializer_sentence(incoming.errors))
     # What the request form shows while it is typed: assets that may answer it, open requests to +1.
     found = suggestions_for(user=request.user, title=incoming.validated_data["title"], limit=3)
+    fields = dict(incoming.validated_data)
+    fields.pop("check_duplicate", None)  # an assistant's repeat of an open request is always refused
     try:
-        created = request_submit(requester=request.user, **incoming.validated_data)
+        created = request_submit(requester=request.user, **fields)
     except (ValidationError, PermissionDenied) as error:
         raise from_domain(error) from None
     url = _absolute(request, created.get_absolute_url())
