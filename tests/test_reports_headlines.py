@@ -67,16 +67,24 @@ def test_no_asset_above_the_baseline_says_so_instead_of_a_list(world):
     assert helps.value == "none yet" and helps.items == []
 
 
-def test_the_adoption_headline_counts_and_names_the_reps_without_a_use(world, rep, other_rep):
+def rarely(report):
+    return headline(report, "Reps rarely using it")
+
+
+def test_the_adoption_headline_counts_and_names_the_reps_rarely_using_the_library(world, rep, other_rep):
     idle = UserFactory(first_name="Ida", last_name="Idle", groups=["Sales"])
     report = run_report("adoption", period_filters())
-    quiet = headline(report, "Reps not using it")
-    assert report.totals["reps_without_uses"] == 1
-    assert quiet.value == "1" and quiet.items == [("Ida Idle", "", "")]
+    assert report.totals["reps_rarely_using"] == 1
+    assert rarely(report).value == "1" and rarely(report).items == [("Ida Idle", "", "no use in the period")]
     assert headline(report, "Reps using the library").value == f"{report.totals['reps'] - 1} of {report.totals['reps']}"
-    # one use in the period and she is no longer idle
+    # one use in the one deal she works: content in all of her deals
     UsageFactory(user=idle, deal=DealFactory(owner=idle), used_at=at(datetime.date(2026, 2, 2)))
-    assert run_report("adoption", period_filters()).totals["reps_without_uses"] == 0
+    assert run_report("adoption", period_filters()).totals["reps_rarely_using"] == 0
+    # four more open deals with no content: content in 1 of 5, under a quarter
+    for _ in range(4):
+        DealFactory(owner=idle)
+    again = run_report("adoption", period_filters())
+    assert rarely(again).items == [("Ida Idle", "", "content in 1 of 5 deals")]
 
 
 def test_ids_and_usernames_stay_in_the_api_and_csv_but_not_on_the_page(manager_client, world, rep):
@@ -119,6 +127,7 @@ def test_the_index_glance_shows_who_helps_win_and_who_does_not_use_the_library(m
     assert f'<a href="{reverse("asset-detail", args=[helper.pk])}">Winning story</a>' in glance
     assert "Lost cause" not in glance
     assert "Quinn Quiet" in glance and other_rep.get_full_name() in glance  # other_rep used nothing
+    assert rep.get_full_name() not in glance  # content in every deal rep worked
 
 
 @pytest.mark.parametrize(("role", "expected"), [("rep", 403), ("marketer", 200), ("manager", 200)])

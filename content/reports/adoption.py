@@ -23,7 +23,8 @@ COLUMNS = [
     Column("won_with_content", "Won with content", "int"),
 ]
 
-IDLE_LISTED = 8  # reps without a use named on the page; the count covers them all
+IDLE_LISTED = 8  # reps rarely using the library named on the page; the count covers them all
+RARELY = 4  # "rarely": content in fewer than one deal in RARELY of the deals worked
 
 NOTES = [
     "Reps are the users in the Sales group. Deals worked: deals the rep owns that are open, or closed in the period.",
@@ -36,7 +37,8 @@ NOTES = [
     "Kind and stage narrow the uses counted; kind also narrows links to those holding an asset of that kind "
     "(a link has no stage); persona and competitor narrow deals, uses and links to deals with them; owner "
     "shows one rep.",
-    "Reps without a use: reps who logged no use and whose links no buyer opened in the period.",
+    "Reps rarely using the library: no use in the period (none logged, no link of theirs opened), or "
+    "content logged in fewer than a quarter of the deals they worked.",
 ]
 
 
@@ -124,14 +126,16 @@ def adoption_report(filters) -> Report:
         reps.annotate(sent=_count(links.filter(created_by_id=rep))).aggregate(reps=Count("pk"), links_sent=Sum("sent"))
     )
     totals["links_sent"] = totals["links_sent"] or 0
-    # The reps who used no content in the period: how many, and the first names of the list.
+    # The reps who rarely use the library: no use in the period, or content in fewer than a quarter
+    # of the deals they worked. How many, and the first of them by name (one query).
     idle = list(
-        annotated.filter(uses=0)
+        annotated.annotate(backed=F("deals_with_content") * RARELY)
+        .filter(Q(uses=0) | Q(backed__lt=F("deals_worked")))
         .annotate(idle_total=Window(Count("pk")))
-        .values("username", "first_name", "last_name", "idle_total")
+        .values("username", "first_name", "last_name", "uses", "deals_worked", "deals_with_content", "idle_total")
         .order_by("last_name", "first_name", "username")[:IDLE_LISTED]
     )
-    totals["reps_without_uses"] = idle[0]["idle_total"] if idle else 0
+    totals["reps_rarely_using"] = idle[0]["idle_total"] if idle else 0
     return Report(
         name="adoption",
         title=TITLES["adoption"],
@@ -155,5 +159,15 @@ def adoption_report(filters) -> Report:
             y_label="Deals",
         ),
         notes=NOTES,
-        extra={"idle_reps": [f"{r['first_name']} {r['last_name']}".strip() or r["username"] for r in idle]},
+        extra={
+            "idle_reps": [
+                (
+                    f"{r['first_name']} {r['last_name']}".strip() or r["username"],
+                    "no use in the period"
+                    if not r["uses"]
+                    else f"content in {r['deals_with_content']} of {r['deals_worked']} deals",
+                )
+                for r in idle
+            ]
+        },
     )

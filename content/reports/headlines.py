@@ -70,13 +70,23 @@ def _effectiveness(report: Report) -> list[Headline]:
 
 def _adoption(report: Report) -> list[Headline]:
     t = report.totals
-    idle, reps = t.get("reps_without_uses", 0), t["reps"]
+    idle, reps = t.get("reps_rarely_using", 0), t["reps"]
     names = report.extra.get("idle_reps", [])
     more = idle - len(names)
-    items = [(name, "", "") for name in names] + ([(f"and {more} more (sort by uses)", "", "")] if more > 0 else [])
+    items = [(name, "", why) for name, why in names]
+    items += [(f"and {more} more (sort the details by uses)", "", "")] if more > 0 else []
     return [
-        Headline("Reps using the library", f"{_int(reps - idle)} of {_int(reps)}", "reps with at least one use"),
-        Headline("Reps not using it", _int(idle), "no use logged and no link opened in the period", items),
+        Headline(
+            "Reps using the library",
+            f"{_int(reps - idle)} of {_int(reps)}",
+            "with content in at least a quarter of their deals",
+        ),
+        Headline(
+            "Reps rarely using it",
+            _int(idle),
+            "no use in the period, or content in fewer than a quarter of their deals",
+            items,
+        ),
         Headline(
             "Won deals backed by content",
             _percent(t["won_with_content_share"]),

@@ -18,7 +18,7 @@ def reports_index(request):
 
 
 # The index's "at a glance": which assets help win, and which reps do not use the library.
-GLANCE = [("effectiveness", "Assets that help win most"), ("adoption", "Reps not using it")]
+GLANCE = [("effectiveness", "Assets that help win most"), ("adoption", "Reps rarely using it")]
 
 
 @require("view_reports")
