@@ -154,8 +154,9 @@ def search_queries(api, expected_count: int) -> int:
 def test_a_hybrid_search_over_the_api_runs_a_constant_number_of_queries(api, real_encoder):
     # SQLite: the index's "anything new?" check; "objections" names a kind, and no objection entry
     # here says "pricing", so the keyword search runs twice (within the kind, then widened to every
-    # kind with that kind lifted), each time: a competitor or customer named exactly?, how many
-    # assets have the words?, the ranked ids; between them, the spelling dictionary; then the
+    # kind with that kind lifted), each time: a competitor or customer named exactly?, then the
+    # ranked ids (in the kind: one query; widened: the best matches by text, then their assets);
+    # between them, the spelling dictionary; then the
     # visible, filtered, published semantic hits; the page of assets; their taxonomy; their best
     # passages; the search log = 13 (PostgreSQL 18: no count, but each ranking's savepoint, planner
     # setting and release).

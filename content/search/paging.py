@@ -69,6 +69,8 @@ class RankedAssets:
     order, values) is asked of `queryset`, the whole list as an ordinary QuerySet, so its slices are
     ordinary SQL slices and its count a count query."""
 
+    ordered = True  # by the list itself: a paginator need not build the whole list's query to ask
+
     def __init__(self, queryset, ids: list[int]):
         self._base = queryset  # before the ranked ids narrow it
         self.ids = list(ids)

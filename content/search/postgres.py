@@ -167,6 +167,11 @@ def match_ids_sql(parsed: ParsedQuery):
     return f"SELECT asset_id FROM {SEARCH_TABLE} WHERE search_vector @@ {tsquery}", params  # noqa: S608
 
 
+def rows_of(rows, ids: list[int]) -> list[tuple]:
+    """The rows of `rows` (a values_list of an asset queryset) whose asset is one of `ids`."""
+    return list(rows.filter(pk__in=ids))
+
+
 def search_rows():
     """The search rows, filtered like assets: they carry the visibility columns under the asset's
     names (status, kind, published_at, expires_on), so `visible_assets` and the filters apply."""

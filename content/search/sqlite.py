@@ -1,8 +1,11 @@
 """SQLite backend: an FTS5 table (porter stemming, bm25) and a trigram FTS5 table over titles for
 typos, both keyed by the asset id and kept in step by `update_index` / `remove_from_index`."""
 
+import json
+
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Lookup, Q
+from django.db.models import F, Lookup, Value
 
 from ..models import Asset, AssetText
 from .paging import COUNT_CAP, RankedAssets
@@ -129,14 +132,18 @@ AssetText._meta.get_field("document").register_lookup(Match)
 # A broad query ("pricing") matches a tenth of the library, and reading every match's asset to
 # blend its score costs more than the full-text match itself. Only the RANK_CANDIDATES best matches
 # by text are read and blended: enough for a capped count (COUNT_CAP + 1) once visibility has
-# taken its share, and the ones the blend (at most × 1.5 for support) would favour.
+# taken its share, and the ones the blend (at most × 1.5 for support) would favour. The full-text
+# table picks them in one pass, bm25 computed once per match; their assets are then read by
+# primary key, and the blend is finished in Python (see `_bounded`).
 RANK_CANDIDATES = 2 * (COUNT_CAP + 1)
+# The text relevance of a match, as AssetText.relevance (the view of migration 0017) computes it.
+RELEVANCE_SQL = f"-bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 2.0, 1.0)"
 
 
 def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
-    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from one query that
-    picks, ranks and sorts them: the page is then read by primary key, and the caller needs no
-    existence check nor count query of its own. `boosts`: see ranking.
+    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from at most two
+    queries: the page is then read by primary key, and the caller needs no existence check nor
+    count query of its own. `boosts`: see ranking.
 
     By relevance, an unfiltered search ranks the RANK_CANDIDATES best matches by text (and any
     pinned asset); when visibility leaves fewer than COUNT_CAP + 1 of them while more assets match,
@@ -147,17 +154,75 @@ def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, 
     matches = queryset.filter(full_text__document__match=query)
     if ordering in ORDERINGS_BY_COLUMN:
         return _ids(order_queryset(matches, ordering))
+    if not filtered:
+        ids, complete = _bounded(queryset, query, today, boosts)
+        if complete or len(ids) > COUNT_CAP:
+            ids = ids[: COUNT_CAP + 1]
+            return RankedAssets.of(Asset, ids), len(ids)
     matches = order_queryset(
         matches.alias(score=blended(F("full_text__relevance"), today=today, boosts=boosts)), ordering
     )
-    texts = AssetText.objects.filter(document__match=query)
-    if not filtered and texts.count() > RANK_CANDIDATES:
-        best = texts.order_by("-relevance").values("id")[:RANK_CANDIDATES]
-        pinned = list(boosts.pinned) if boosts else []
-        ranked_ids, count = _ids(matches.filter(Q(full_text__id__in=best) | Q(pk__in=pinned)))
-        if count > COUNT_CAP:
-            return ranked_ids, count
     return _ids(matches)
+
+
+def _bounded(queryset, query: str, today, boosts) -> tuple[list[int], bool]:
+    """(the ids of the RANK_CANDIDATES best matches by text and of the pinned matches that
+    `queryset` holds, in the blend's order; whether those candidates are every match). Two
+    queries: the candidates and their relevance from the full-text table; then, by primary key,
+    each visible candidate's blend factor (support × freshness × boosts, the blend of a relevance
+    of 1) in the order that breaks ties (newest, then highest id). Relevance × factor is the score
+    of `ranking.blended`; a stable sort by it keeps that tie order."""
+    pinned = [int(pk) for pk in (boosts.pinned if boosts else ())]
+    sql = (
+        f"SELECT rowid, {RELEVANCE_SQL} AS relevance, 0 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+        "ORDER BY relevance DESC, rowid DESC LIMIT %s"
+    )
+    params = [query, RANK_CANDIDATES]
+    if pinned:
+        marks = ",".join(["%s"] * len(pinned))
+        sql = (
+            f"SELECT * FROM ({sql}) UNION ALL SELECT rowid, {RELEVANCE_SQL}, 1 FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})"
+        )
+        params += [query, *pinned]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    relevance = {pk: score for pk, score, _ in rows}
+    complete = sum(1 for *_, extra in rows if not extra) < RANK_CANDIDATES
+    if not relevance:
+        return [], complete
+    factors = (
+        queryset.annotate(factor=blended(Value(1.0), today=today, boosts=boosts))
+        .order_by(F("published_at").desc(nulls_last=True), "-id")
+        .values_list("pk", "factor")
+    )
+    scored = sorted(rows_of(factors, list(relevance)), key=lambda row: -(relevance[row[0]] * row[1]))
+    return [pk for pk, _ in scored], complete
+
+
+def rows_of(rows, ids: list[int]) -> list[tuple]:
+    """The rows of `rows` (a values_list of an asset queryset) whose asset is one of `ids`, each
+    asset read by primary key: the ids (one JSON parameter) drive the query, joined to the assets
+    by CROSS JOIN, which SQLite never reorders. Asked as `id IN (...)` instead, SQLite takes an
+    index on status for the more selective-looking condition (a rep sees published assets) and
+    tests every published asset against the list. Values are converted as the ORM would."""
+    compiler = rows.query.get_compiler(using=rows.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return []
+    table = connection.ops.quote_name(Asset._meta.db_table)
+    head, found, tail = sql.partition(f" FROM {table} ")
+    if not found:
+        raise ValueError("not a query over the assets")
+    joined = f' FROM json_each(%s) AS candidate CROSS JOIN {table} ON {table}."id" = candidate.value '  # noqa: S608
+    at = head.count("%s")  # the parameters of the select list come first
+    with connection.cursor() as cursor:
+        cursor.execute(head + joined + tail, [*params[:at], json.dumps([int(pk) for pk in ids]), *params[at:]])
+        found_rows = cursor.fetchall()
+    converters = compiler.get_converters([column for column, *_ in compiler.select[: compiler.col_count]])
+    return [tuple(row) for row in compiler.apply_converters(found_rows, converters)] if converters else found_rows
 
 
 def _ids(ordered):

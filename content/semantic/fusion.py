@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..models import Asset, Passage
+from ..search.indexing import backend
 from ..search.paging import RankedAssets
 from ..search.ranking import blend
 from ..search.ranking import order_queryset as _order
@@ -173,7 +174,7 @@ def combine(result, *, assets, params, pending=None):
         result.semantic_note = f"unavailable: {exc.reason}"
         return result
     today = timezone.localdate()
-    allowed = assets.published().filter(pk__in=list(hits)).values_list("pk", "won_deal_count", "review_by")
+    allowed = backend().rows_of(assets.published().values_list("pk", "won_deal_count", "review_by"), list(hits))
     scored = {
         pk: blend(hits[pk].score, won_deal_count=won, stale=review_by is not None and review_by < today)
         for pk, won, review_by in allowed
@@ -183,8 +184,11 @@ def combine(result, *, assets, params, pending=None):
     weight = W_KEYWORD_PARTIAL if result.partial_match else W_KEYWORD
     fused = fuse(keyword, semantic, keyword_weight=weight, pinned=result.pinned if keyword else ())
     ids = [pk for pk, _ in fused]
-    ranked = Asset.objects.filter(pk__in=ids).annotate(score=_rank_position(ids))
-    result.assets = _order(ranked, params.ordering).defer("file_text")
+    if params.ordering == "relevance":  # the fused order itself: a page reads its own assets by id
+        result.assets = RankedAssets.of(Asset, ids).defer("file_text")
+    else:
+        ranked = Asset.objects.filter(pk__in=ids).annotate(score=_rank_position(ids))
+        result.assets = _order(ranked, params.ordering).defer("file_text")
     result.match_count = len(ids)
     result.passages = {pk: hits[pk].best for pk in semantic}
     if params.mode == "semantic" or not keyword:
