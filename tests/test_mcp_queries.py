@@ -58,13 +58,13 @@ def setting(rep):
 #   count, the ranked page's ids, its assets, their taxonomy, and writes the search log row (8 on
 #   SQLite; PostgreSQL's backend plans its own, as constant);
 # - prepare_deal: the deal, its personas, its competitors, the recommended assets, the objection
-#   entries, the battle cards (8);
+#   entries, the battle cards, and the two that give each pick its reasons (10);
 # - get_asset: the asset, its stages, personas, competitors and tags (7).
 @pytest.mark.parametrize(
     "tool,arguments,expected",
     [
         ("search_assets", {"query": "invoice"}, 8),
-        ("prepare_deal", {"crm_id": "006REP0001"}, 8),
+        ("prepare_deal", {"crm_id": "006REP0001"}, 10),
         ("get_asset", None, 7),
     ],
 )
