@@ -98,8 +98,19 @@ def test_the_rep_marketer_and_manager_journeys(demo, live_server, browser, sign_
     )
     screenshot(rep_page, "journey-b-rep-sees-delivery")
 
-    # (c) The manager opens every report, changes the date range, sees the chart, downloads CSV.
+    # (c) The manager tells from the reports page which three assets help win and which reps
+    # rarely use the library, then opens every report, changes the date range, sees its headlines
+    # and chart, opens the details, downloads CSV.
     sign_in(manager_page, "manager")
+    manager_page.goto(f"{live_server.url}/reports/")
+    glance = manager_page.locator("#glance")
+    helps = glance.locator(".headline", has_text="Assets that help win most")
+    expect(helps.locator(".headline-items li")).to_have_count(3)
+    expect(helps.locator(".headline-items li a").first).to_have_attribute("href", re.compile(r"^/assets/\d+/$"))
+    expect(
+        glance.locator(".headline", has_text="Reps rarely using it").locator(".headline-items li")
+    ).not_to_have_count(0)
+    screenshot(manager_page, "journey-c-reports-glance")
     start = (datetime.date.today() - datetime.timedelta(days=365)).isoformat()
     for name in REPORTS:
         manager_page.goto(f"{live_server.url}/reports/")
@@ -107,8 +118,12 @@ def test_the_rep_marketer_and_manager_journeys(demo, live_server, browser, sign_
         manager_page.get_by_label("From").fill(start)
         manager_page.get_by_role("button", name="Apply").click()
         manager_page.wait_for_url(re.compile(f"start={start}"))
+        expect(manager_page.locator(".headline").first).to_be_visible()
         expect(manager_page.locator("#report-chart")).to_be_visible()
-        expect(manager_page.locator("table").first).to_be_visible()
+        details = manager_page.locator("#details")
+        expect(details.locator("table").first).to_be_hidden()  # the details wait behind their toggle
+        details.locator("summary").click()
+        expect(details.locator("table").first).to_be_visible()
         with manager_page.expect_download() as download_info:
             manager_page.get_by_role("link", name="Download CSV").click()
         csv_text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
