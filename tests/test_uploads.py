@@ -132,7 +132,7 @@ def test_an_accepted_upload_is_stored_under_a_safe_name_and_its_text_indexed(mar
     asset = Asset.objects.get()
     assert response.status_code == 302
     assert asset.file.name.startswith("assets/") and asset.file.name.endswith("/Onboarding_guide.docx")
-    assert "Forty percent faster onboarding" in asset.file_text
+    assert "Forty percent faster onboarding" in asset.file_text, asset.file_text_error
     assert [p.name for p in stored_files(media)] == ["Onboarding_guide.docx"]
 
 
