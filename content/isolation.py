@@ -3,7 +3,6 @@ so that a hostile upload can exhaust only that process. Text extraction (content
 file previews (content/previews.py) both parse files this way; the limits are the EXTRACT_* settings."""
 
 import math
-import resource
 import subprocess
 import sys
 
@@ -14,23 +13,31 @@ class IsolatedFailure(Exception):
     """The child did not finish; the message says why, in words for the asset page."""
 
 
-def _limit_child() -> None:  # runs in the child, before its interpreter starts
-    memory = settings.EXTRACT_MEMORY_MB * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    seconds = max(1, math.ceil(settings.EXTRACT_TIMEOUT_SECONDS))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+# The child's first lines, before the parser's module is imported: its limits, then the module as
+# `python -m` would run it. Set by the child itself rather than by a hook between fork and exec, which
+# is not safe in a process with threads (a test server, a job runner) and sometimes failed there.
+BOOTSTRAP = """\
+import resource, runpy, sys
+memory, seconds, module = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+sys.argv = [module, *sys.argv[4:]]
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
 
 
 def run_isolated(module: str, args: list[str], data: bytes, *, timeout: float, doing: str = "reading it") -> bytes:
-    """`python -m module *args` with `data` on its standard input; its standard output, or
-    IsolatedFailure saying what `doing` ran into (too slow, too much memory, an error)."""
+    """`python -m module *args` with `data` on its standard input, bounded by the EXTRACT_* limits; its
+    standard output, or IsolatedFailure saying what `doing` ran into (too slow, too much memory, an
+    error)."""
+    memory = settings.EXTRACT_MEMORY_MB * 1024 * 1024
+    seconds = max(1, math.ceil(settings.EXTRACT_TIMEOUT_SECONDS))
     try:
         result = subprocess.run(
-            [sys.executable, "-m", module, *args],
+            [sys.executable, "-c", BOOTSTRAP, str(memory), str(seconds), module, *args],
             input=data,
             capture_output=True,
             timeout=timeout,
-            preexec_fn=_limit_child,  # sets resource limits only, before the child's interpreter starts
             cwd=settings.BASE_DIR,
         )
     except subprocess.TimeoutExpired:
