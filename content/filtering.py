@@ -61,6 +61,17 @@ def user_options(users):
     return lambda: [(user.get_username(), user.get_full_name() or user.get_username()) for user in users()]
 
 
+def people_options(*, with_inactive=False):
+    """Everyone who signs in, by full name, for a LazySelect of people; `with_inactive` adds the
+    deactivated (the audit log still names them)."""
+
+    def people():
+        users = get_user_model().objects.all() if with_inactive else get_user_model().objects.filter(is_active=True)
+        return users.order_by("first_name", "last_name", "username").only("username", "first_name", "last_name")
+
+    return user_options(people)
+
+
 class UserByUsernameField(forms.CharField):
     """A user given by username; with `legacy_ids`, a whole number that is nobody's username is
     read as a user id (deprecated: the calendar's `owner` took ids before it took usernames)."""

@@ -249,3 +249,20 @@ def test_a_bad_report_filter_is_named_beside_its_field(manager_client, world):
     body = response.content.decode()
     assert 'id="f-owner-error">No user named &#x27;nobody-here&#x27;.' in body
     assert 'aria-describedby="f-start-error"' in body
+
+
+def test_the_owner_filter_names_people_by_full_name_and_filters_by_the_one_chosen(
+    client, manager, rep, other_rep, world
+):
+    from django.contrib.auth import get_user_model
+
+    rep.first_name, rep.last_name = "Riley", "Rep"
+    rep.save()
+    get_user_model().objects.create_user("gone", first_name="Gone", last_name="Away", is_active=False)
+    client.force_login(manager)
+    page = client.get(page_url("adoption")).content.decode()
+    assert f'<option value="{rep.username}">Riley Rep</option>' in page
+    assert 'value="gone"' not in page  # a deactivated person is no one to filter reports by
+    chosen = client.get(page_url("adoption"), {"owner": rep.username}).content.decode()
+    assert f'<option value="{rep.username}" selected>Riley Rep</option>' in chosen
+    assert client.get(page_url("adoption"), {"owner": "nobody-here"}).status_code == 400

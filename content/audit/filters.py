@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from ..filtering import FilterForm, IsoDateFilter, OwnerFilter
+from ..filtering import FilterForm, IsoDateFilter, LazySelect, OwnerFilter, people_options
 from ..models import AuditEvent
 from .vocabulary import EVENTS, OBJECT_TYPES
 
@@ -51,7 +51,12 @@ def _moment(day: datetime.date) -> datetime.datetime | None:
 
 
 class AuditFilterSet(django_filters.FilterSet):
-    actor = OwnerFilter(field_name="actor", label="Who (username)", help_text="The username of whoever did it.")
+    actor = OwnerFilter(
+        field_name="actor",
+        label="Who",
+        help_text="The username of whoever did it.",
+        widget=LazySelect(people_options(with_inactive=True), empty_label="Anyone"),
+    )
     event = django_filters.ChoiceFilter(
         choices=sorted((verb, label) for verb, (_action, label) in EVENTS.items()),
         empty_label="Any event",

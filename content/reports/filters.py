@@ -12,7 +12,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from ..filtering import FilterError, FilterForm, IsoDateFilter, OwnerFilter
+from ..filtering import FilterError, FilterForm, IsoDateFilter, LazySelect, OwnerFilter, people_options
 from ..models import Asset, AssetKind, Competitor, FunnelStage, Persona
 
 # Where a use comes from: logged by a rep (by hand, or through the API), or a buyer's first view of
@@ -202,7 +202,11 @@ class ReportFilterSet(django_filters.FilterSet):
     stage = _term(FunnelStage, "Funnel stage")
     persona = _term(Persona, "Persona")
     competitor = _term(Competitor, "Competitor")
-    owner = OwnerFilter(label="Owner or rep (username)", help_text="Username of the rep or owner.")
+    owner = OwnerFilter(
+        label="Owner or rep",
+        help_text="Username of the rep or owner.",
+        widget=LazySelect(people_options(), empty_label="Anyone"),
+    )
     source = django_filters.ChoiceFilter(
         choices=SOURCES,
         label="Source of use",
