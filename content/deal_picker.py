@@ -4,6 +4,8 @@
 The picker's script fills a hidden deal id when an option is chosen, which tells apart two deals
 with the same label; without the script the label alone is matched, and an unknown or ambiguous
 label is an error on the `deal` field that says what to do.
+
+The request forms use the same picker and also accept any deal their author may open (`named_deal`).
 """
 
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from .models import Deal
 SEPARATOR = " — "
 MAX_LABEL = 600  # a name and an account of 255 characters each, and the separator
 SUGGESTIONS = 10
+MAX_CRM_ID = Deal._meta.get_field("crm_id").max_length
 
 
 def pickable_deals(user):
@@ -53,6 +56,18 @@ def _shown(label: str) -> str:
     return label if len(label) <= 80 else label[:79] + "…"
 
 
+def _by_hidden_id(deals, deal_id, label: str) -> Deal | None:
+    """The deal of `deals` whose id the script set, while the label still reads as that deal (typing
+    something else after choosing names another deal). An id no database column holds is none."""
+    deal_id = str(deal_id or "")
+    if not (deal_id.isascii() and deal_id.isdigit() and len(deal_id) < 19):
+        return None
+    chosen = deals.filter(pk=int(deal_id)).first()
+    if chosen is not None and label.casefold() in (deal_label(chosen).casefold(), chosen.name.casefold()):
+        return chosen
+    return None
+
+
 def picked_deal(*, user, label: str, deal_id=None) -> Deal:
     """The open deal of `user` the picker names: by `deal_id` when the script set it and the label
     still reads the same, otherwise by the label. ValidationError on `deal` when no deal or several
@@ -63,10 +78,9 @@ def picked_deal(*, user, label: str, deal_id=None) -> Deal:
     if len(label) > MAX_LABEL:
         raise ValidationError({"deal": "That is longer than any deal name: pick a deal from the list."})
     deals = pickable_deals(user).select_related("funnel_stage")
-    if str(deal_id or "").isdigit() and len(str(deal_id)) < 19:
-        chosen = deals.filter(pk=int(deal_id)).first()
-        if chosen is not None and label.casefold() in (deal_label(chosen).casefold(), chosen.name.casefold()):
-            return chosen
+    chosen = _by_hidden_id(deals, deal_id, label)
+    if chosen is not None:
+        return chosen
     found = list(deals.filter(_is_label(label)).order_by("-updated_at", "-id")[:2])
     if not found:
         raise ValidationError(
@@ -82,4 +96,28 @@ def picked_deal(*, user, label: str, deal_id=None) -> Deal:
     return found[0]
 
 
-__all__ = ["deal_label", "pickable_deals", "picked_deal", "suggested_deals"]
+def named_deal(*, user, label: str, deal_id=None, allowed) -> Deal:
+    """The deal a request form's picker names, among `allowed` (the deals the user may open, their
+    own among them: a manager may ask content for a rep's deal). In this order:
+    - the deal of `allowed` whose id the page set with its label: chosen from the list, or filled
+      in by a link from the deal's page;
+    - one of the user's open deals by its label, as the usage forms pick it (`picked_deal`);
+    - the deal of `allowed` whose CRM id the text is, exactly, as integrations and older links
+      name deals.
+    Otherwise the picker's ValidationError on `deal`, which says the same of a CRM id outside
+    `allowed` as of one that does not exist."""
+    text = (label or "").strip()
+    if 0 < len(text) <= MAX_LABEL:
+        chosen = _by_hidden_id(allowed, deal_id, text)
+        if chosen is not None:
+            return chosen
+    try:
+        return picked_deal(user=user, label=text)
+    except ValidationError:
+        by_crm_id = allowed.filter(crm_id=text).first() if 0 < len(text) <= MAX_CRM_ID else None
+        if by_crm_id is None:
+            raise
+        return by_crm_id
+
+
+__all__ = ["deal_label", "named_deal", "pickable_deals", "picked_deal", "suggested_deals"]

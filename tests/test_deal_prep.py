@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from content.deal_picker import deal_label
 from content.models import AssetKind, Competitor, DealStatus, FunnelStage, Persona
 
 from .assets_helpers import fast_passwords  # noqa: F401 - autouse
@@ -229,10 +230,11 @@ def test_each_competitor_gets_its_best_supported_battle_card_or_a_gap(rep_client
     )
     assert f'<a href="{request_form}">request one</a>' in html
     form = rep_client.get(request_form.replace("&amp;", "&")).context["form"]
-    assert (form["kind"].value(), form["competitor"].value(), form["deal"].value()) == (
+    assert (form["kind"].value(), form["competitor"].value(), form["deal"].value(), form["deal_id"].value()) == (
         "battle_card",
         "initech",
-        deal.crm_id,
+        deal_label(deal),  # the deal's name and account in the picker, never its CRM id
+        deal.pk,
     )
 
 

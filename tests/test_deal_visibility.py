@@ -67,7 +67,10 @@ def test_the_api_refuses_a_request_naming_another_reps_deal(rep, deals):
 def test_the_page_refuses_a_request_naming_another_reps_deal(rep_client, deals):
     response = rep_client.post(reverse("request-new"), {"title": "Guide", "description": "Why.", "deal": "006THEIRS"})
     assert response.status_code == 400
-    assert "that you can open" in " ".join(response.context["form"].errors["deal"])
+    assert response.context["form"].errors["deal"] == [
+        "None of your open deals is called “006THEIRS”. Type part of its name or account and pick it from the list."
+    ]
+    assert deals["theirs"].name not in response.content.decode()
     assert not ContentRequest.objects.exists()
 
 

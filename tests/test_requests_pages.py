@@ -77,7 +77,7 @@ def test_confirming_files_a_second_request(rep_client):
 def test_the_form_refuses_an_unknown_deal_and_keeps_what_was_typed(rep_client):
     response = rep_client.post(reverse("request-new"), {"title": "Something", "description": "Why", "deal": "nope"})
     assert response.status_code == 400
-    assert "No deal with CRM id" in response.content.decode()
+    assert "None of your open deals is called “nope”" in response.content.decode()
     assert 'value="Something"' in response.content.decode()
     assert ContentRequest.objects.count() == 0
 

@@ -232,6 +232,12 @@ def test_a_use_logged_without_javascript_goes_back_to_the_asset_page(rep_client,
     assert Usage.objects.get().deal == deal
 
 
+@pytest.mark.parametrize("hidden", ["²", "٣", "9" * 40])
+def test_a_hidden_id_that_is_no_plain_number_is_ignored_and_the_label_names_the_deal(rep_client, deal, asset, hidden):
+    response = rep_client.post(use_url(asset), {"deal_name": "Acme renewal", "deal_id": hidden, "action": "sent"})
+    assert response.status_code == 302 and Usage.objects.get().deal == deal
+
+
 def test_the_rep_never_sees_a_crm_id_in_the_box_its_options_or_its_errors(rep_client, rep, deal, asset):
     DealFactory(crm_id="006BETA", name="Beta pilot", account="Beta", owner=rep)
     answers = [

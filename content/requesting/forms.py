@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ..deal_picker import named_deal
 from ..models import (
     AssetKind,
     Competitor,
-    Deal,
     FunnelStage,
     Persona,
     RequestPriority,
@@ -17,29 +18,33 @@ from ..permissions import MARKETING, visible_deals
 from .picker import MAX_TYPED, picked_asset, picked_original
 
 
-class DealByCrmIdField(forms.CharField):
-    """A deal named by its CRM id, as reps see it in their CRM: one the user may open (the form
-    sets `deals` to content.permissions.visible_deals of its user)."""
+class _DealPickerForm:
+    """The deal field of the request forms, optional: the deal picker of the usage forms, whose
+    `deal` is the label the rep typed or picked and `deal_id` the hidden id its script sets. Any
+    deal the user may open is accepted (content.deal_picker.named_deal); cleaned, `deal` is a Deal
+    or None, and the picker's errors are on `deal`."""
 
-    deals = Deal.objects.none()
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        deal = self.deals.filter(crm_id=value.strip()).first()
-        if deal is None:
-            raise forms.ValidationError(f"No deal with CRM id “{value}” that you can open.")
-        return deal
-
-
-class _DealFormMixin:
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deal"].deals = visible_deals(user)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        deal_id = cleaned.pop("deal_id", "")
+        if "deal" not in cleaned:  # refused by the field itself (a NUL character)
+            return cleaned
+        label, cleaned["deal"] = cleaned["deal"], None
+        if label:
+            try:
+                cleaned["deal"] = named_deal(
+                    user=self.user, label=label, deal_id=deal_id, allowed=visible_deals(self.user)
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
-class RequestSubmitForm(_DealFormMixin, forms.Form):
+class RequestSubmitForm(_DealPickerForm, forms.Form):
     title = forms.CharField(max_length=200, help_text="What is needed, in a line.")
     description = forms.CharField(
         max_length=DESCRIPTION_MAX_LENGTH,
@@ -52,11 +57,12 @@ class RequestSubmitForm(_DealFormMixin, forms.Form):
     competitor = forms.ModelChoiceField(
         Competitor.objects.all(), required=False, to_field_name="slug", empty_label="None"
     )
-    deal = DealByCrmIdField(
+    deal = forms.CharField(
         required=False,
-        label="Deal (CRM id)",
-        help_text="Optional: the deal it would help; its amount counts.",
+        label="Deal",
+        help_text="Optional: one of your open deals it would help, by its name or account; its amount counts.",
     )
+    deal_id = forms.CharField(required=False, widget=forms.HiddenInput)
     needed_by = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -76,8 +82,9 @@ class CommentForm(forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-class SupportForm(_DealFormMixin, forms.Form):
-    deal = DealByCrmIdField(required=False, label="Your deal (CRM id, optional)")
+class SupportForm(_DealPickerForm, forms.Form):
+    deal = forms.CharField(required=False, label="Your deal (optional)")
+    deal_id = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 def marketers():

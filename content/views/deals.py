@@ -257,8 +257,9 @@ def deal_import(request):
 @require_GET
 def deal_autocomplete(request):
     """htmx: up to 10 of the user's open deals matching what was typed, as <option>s of the deal
-    picker, each named by its name and account (content.deal_picker)."""
-    typed = request.GET.get("q") or request.GET.get("deal_name", "")  # the picker's own field, under htmx
+    picker, each named by its name and account (content.deal_picker). Under htmx the picker sends
+    its own field: `deal_name` in the usage forms, `deal` in the request forms."""
+    typed = request.GET.get("q") or request.GET.get("deal_name") or request.GET.get("deal", "")
     return render(request, "deals/_deal_options.html", {"deals": suggested_deals(request.user, typed)})
 
 

@@ -3,6 +3,7 @@ just filed), "My requests", and one request with its history and, for marketing,
 actions. The board is content.views.triage; the rules live in content.requesting."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from ..deal_picker import deal_label, named_deal
 from ..models import (
     REQUEST_TRANSITIONS,
     Notification,
@@ -18,7 +20,7 @@ from ..models import (
     RequestStatus,
     RequestSupport,
 )
-from ..permissions import can, can_view_deal, require
+from ..permissions import can, can_view_deal, require, visible_deals
 from ..requesting import (
     DuplicateRequest,
     RequestError,
@@ -115,7 +117,7 @@ def request_new(request):
                 return redirect(created)
     else:
         initial = {key: request.GET.get(key, "") for key in ("title", "kind", "stage", "persona", "competitor")}
-        initial["deal"] = request.GET.get("deal", "")
+        initial.update(_prefilled_deal(request.user, request.GET.get("deal", "")))
         form = RequestSubmitForm(initial={k: v for k, v in initial.items() if v}, user=request.user)
     title = form["title"].value() or ""
     status = 409 if duplicate else 400 if form.is_bound and form.errors else 200
@@ -125,6 +127,19 @@ def request_new(request):
         {"form": form, "duplicate": duplicate, **suggestions_for(user=request.user, title=title)},
         status=status,
     )
+
+
+def _prefilled_deal(user, named):
+    """The deal a link names (`?deal=`, a CRM id from the deal prep page or an integration), shown in
+    the picker by its label and id; text that names no deal the user may open is left as typed, to
+    be refused on submit."""
+    if not named.strip():
+        return {}
+    try:
+        deal = named_deal(user=user, label=named, allowed=visible_deals(user))
+    except ValidationError:
+        return {"deal": named}
+    return {"deal": deal_label(deal), "deal_id": deal.pk}
 
 
 @require_GET
