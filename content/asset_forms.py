@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from .assets import asset_rule_errors, kind_fields
-from .form_fields import IdsChoiceField
+from .form_fields import IdsChoiceField, row_id
 from .models import Asset, AssetKind, Competitor, FunnelStage, Persona
 from .permissions import MARKETING
 from .uploads import ALLOWED_LABEL, validate_asset_file
@@ -118,7 +118,7 @@ class AssetForm(forms.ModelForm):
         if "proof_points" not in self.fields:
             return []
         if self.is_bound:
-            ids = [v for v in self.data.getlist("proof_points") if str(v).isdigit()]
+            ids = [row_id(v) for v in self.data.getlist("proof_points") if row_id(v)]
         elif self.instance.pk:
             return list(self.instance.proof_points.only("id", "title", "kind"))
         else:

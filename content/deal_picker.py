@@ -11,6 +11,7 @@ The request forms use the same picker and also accept any deal their author may 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from .form_fields import row_id
 from .models import Deal
 
 SEPARATOR = " — "
@@ -59,10 +60,10 @@ def _shown(label: str) -> str:
 def _by_hidden_id(deals, deal_id, label: str) -> Deal | None:
     """The deal of `deals` whose id the script set, while the label still reads as that deal (typing
     something else after choosing names another deal). An id no database column holds is none."""
-    deal_id = str(deal_id or "")
-    if not (deal_id.isascii() and deal_id.isdigit() and len(deal_id) < 19):
+    pk = row_id(deal_id)
+    if pk is None:
         return None
-    chosen = deals.filter(pk=int(deal_id)).first()
+    chosen = deals.filter(pk=pk).first()
     if chosen is not None and label.casefold() in (deal_label(chosen).casefold(), chosen.name.casefold()):
         return chosen
     return None

@@ -7,6 +7,16 @@ from django.core.exceptions import ValidationError
 MAX_ID = 2**63 - 1
 
 
+def row_id(value) -> int | None:
+    """A row's id as a page, a link or a script sends it: plain digits 0-9 within 64 bits, else None.
+    (str.isdigit() also takes "²" and "٣", which int() refuses or reads; an id is neither.)"""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 class IdsChoiceField(forms.ModelMultipleChoiceField):
     """A multiple choice of rows by id; a value that is no id is a validation error, not a 500."""
 

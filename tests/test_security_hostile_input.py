@@ -424,3 +424,29 @@ def test_a_report_period_at_the_ends_of_the_calendar_is_a_400(security_world, pa
     response = client_for("manager", security_world).get("/api/v1/reports/usage/", params)
     assert response.status_code == 400
     assert "between 1900-01-01" in str(response.json())
+
+
+# Digits str.isdigit() takes and int() refuses ("²") or reads ("٣"), and an id past 64 bits.
+NOT_IDS = ["²", "٣", "9" * 40, "-1", " 7"]
+
+
+@pytest.mark.parametrize("value", NOT_IDS)
+def test_an_id_that_is_no_plain_number_is_ignored_or_refused_never_a_server_error(
+    value, rep_client, marketer_client, rep
+):
+    from content.form_fields import row_id
+
+    from .factories import DealFactory
+
+    assert row_id(value) is None
+    assert row_id("12") == 12
+    deal = DealFactory(owner=rep)
+    asset = AssetFactory()
+    assert rep_client.get("/", {"q": "pricing", "log": value}).status_code == 200
+    assert marketer_client.get("/assets/new/", {"request": value}).status_code == 200
+    assert marketer_client.get("/requests/lookup/", {"q": "pr", "exclude": value}).status_code == 200
+    shared = rep_client.post("/share-links/new/", {"assets": [asset.pk], "deal_id": value})
+    assert shared.status_code == 302  # back to the library with the picker's message; no link made
+    assert not deal.share_links.exists()
+    logged = rep_client.get(f"/deals/{deal.crm_id}/", {"asset_q": "x", "assets": value})
+    assert logged.status_code == 200

@@ -19,6 +19,7 @@ from ..asset_selectors import related_assets, usage_figures
 from ..assets import asset_create, asset_transition, asset_update, asset_verify, download_name, may_verify
 from ..audit import audit_event
 from ..filtering import FilterError
+from ..form_fields import row_id
 from ..markdown import render_markdown
 from ..models import Asset, AssetKind, AssetStatus
 from ..permissions import can, can_open_asset, require, visible_assets
@@ -138,11 +139,11 @@ def _save_form(form, service, **arguments):
 
 def _request_to_answer(request):
     """The content request a new asset is written for (`?request=<id>`, from the request's page), or None."""
-    value = request.GET.get("request", "")
-    if not value.isdigit():
+    pk = row_id(request.GET.get("request"))
+    if pk is None:
         return None
     requests = readable_requests(request.user).select_related("stage", "persona", "competitor")
-    return get_object_or_404(requests, pk=value)
+    return get_object_or_404(requests, pk=pk)
 
 
 def _initial_for(answering, user) -> dict:

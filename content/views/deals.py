@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..asset_selectors import usage_figures
 from ..deal_filters import DealFilterSet
 from ..deal_picker import picked_deal, suggested_deals
+from ..form_fields import row_id
 from ..importers import ImportFileError, import_deals, import_deals_later
 from ..models import MANUAL_USAGE_ACTIONS, Asset, AssetKind, Deal, Usage, UsageAction, supports_deal
 from ..permissions import can, can_open_asset, require, sees_all_deals, visible_assets, visible_deals
@@ -82,7 +83,7 @@ def _asset_choices(user, q: str, checked=()):
     q = (q or "").strip()
     matching = assets.filter(Q(title__icontains=q) | Q(summary__icontains=q)) if q else assets
     choices = list(matching.order_by("title", "id")[:ASSET_CHOICES])
-    ticked = {int(value) for value in checked if str(value).isdigit() and len(str(value)) < 19}
+    ticked = {row_id(value) for value in checked} - {None}
     missing = ticked - {asset.pk for asset in choices}
     if missing:
         choices = list(assets.filter(pk__in=missing).order_by("title", "id")) + choices

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
+from ..form_fields import row_id
 from ..models import AssetKind, AssetStatus
 from ..permissions import can, require, visible_assets
 from ..search import facet_counts, record_search, run_search
@@ -51,7 +52,7 @@ def library(request):
 def _log_from(request):
     """Later pages of the same search keep attributing clicks to the search that showed them."""
     value = request.GET.get("log", "")
-    return {"pk": int(value)} if value.isdigit() else None
+    return {"pk": row_id(value)} if row_id(value) else None
 
 
 def _request_link(params):

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..assets import download_name
+from ..form_fields import row_id
 from ..markdown import render_markdown
 from ..models import ShareLink
 from ..models.sharing import ShareViewKind
@@ -233,9 +234,7 @@ def _posted_deal(request):
     deal_id = request.POST.get("deal_id", "")
     if not deal_id:
         return request.POST.get("deal", "")
-    deal = (
-        visible_deals(request.user).filter(pk=int(deal_id)).first() if deal_id.isdigit() and len(deal_id) < 19 else None
-    )
+    deal = visible_deals(request.user).filter(pk=row_id(deal_id)).first() if row_id(deal_id) else None
     if deal is None:
         raise ValidationError({"deal": "Choose one of your open deals."})
     return deal

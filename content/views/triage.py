@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from ..form_fields import row_id
 from ..models import ContentRequest, RequestPriority, RequestStatus
 from ..permissions import require
 from ..requesting import RequestError, by_urgency, request_assign, request_set_priority, request_transition
@@ -210,7 +211,7 @@ def request_lookup(request):
     ones first, never the request itself (`exclude`) nor a duplicate."""
     typed = request.GET.get("q") or request.GET.get("duplicate_of", "")
     exclude = request.GET.get("exclude", "")
-    found = suggested_originals(typed, exclude=int(exclude) if exclude.isdigit() and len(exclude) < 19 else None)
+    found = suggested_originals(typed, exclude=row_id(exclude))
     return render(request, "requests/_options.html", {"options": [option_label(r) for r in found]})
 
 
