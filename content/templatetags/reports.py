@@ -6,7 +6,7 @@ import datetime
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from ..money import format_amounts, format_money, reporting_currency
@@ -49,9 +49,10 @@ def format_value(value, kind):
     if kind == "bool":
         return "yes" if value else "no"
     if kind == "datetime" and isinstance(value, datetime.datetime):
-        return formats.date_format(value, "Y-m-d H:i")
+        shown = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(shown, "DATETIME_FORMAT")
     if kind == "date" and isinstance(value, datetime.date):
-        return value.isoformat()
+        return formats.date_format(value, "DATE_FORMAT")
     return str(value)
 
 
