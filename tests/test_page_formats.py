@@ -1,5 +1,5 @@
-"""How pages write dates: one date format, one date-time format, and report cells in those formats
-while the CSV and the API keep ISO dates."""
+"""How pages write dates and people: one date format, one date-time format, a person's full name
+(else the username), and report cells in those formats while the CSV and the API keep ISO dates."""
 
 import csv
 import datetime
@@ -7,13 +7,16 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from content.audit import audit_event
 from content.templatetags.reports import format_value
 
-from .factories import AssetFactory, DealFactory, UsageFactory
+from .factories import AssetFactory, ContentRequestFactory, DealFactory, UsageFactory, UserFactory
 from .reports_helpers import PERIOD
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +26,7 @@ MOMENT = datetime.datetime(2026, 2, 5, 13, 3, tzinfo=datetime.UTC)
 
 
 def render(source, **context):
-    return Template(source).render(Context(context))
+    return Template("{% load enablement %}" + source).render(Context(context))
 
 
 # Dates
@@ -72,3 +75,33 @@ def test_the_usage_report_page_writes_the_last_use_in_the_datetime_format_and_th
     assert rows[1][rows[0].index("last_used")] == "2026-02-05T14:30:00+00:00"
     api_row = manager_client.get("/api/v1/reports/usage/", PERIOD).json()["rows"][0]
     assert api_row["last_used"] == "2026-02-05T14:30:00Z"
+
+
+# People
+
+
+def test_a_person_is_their_full_name_else_their_username_and_nobody_is_a_dash():
+    assert render("{{ user|person }}", user=UserFactory(username="rrep", first_name="Riley", last_name="Rep")) == (
+        "Riley Rep"
+    )
+    assert render("{{ user|person }}", user=UserFactory(username="jdoe", first_name="", last_name="")) == "jdoe"
+    assert render("{{ user|person }}", user=None) == "—"
+    assert render("{{ user|person }}", user=AnonymousUser()) == "—"
+
+
+def test_the_request_page_names_people_by_their_full_name(rep_client, rep):
+    assignee = UserFactory(username="mkt7", first_name="", last_name="", groups=["Marketing"])
+    request = ContentRequestFactory(requester=rep, assignee=assignee)
+
+    html = rep_client.get(request.get_absolute_url()).content.decode()
+
+    created = timezone.localdate(request.created_at)
+    assert f"Asked by Riley Rep on {created.day} {created:%b %Y}</p>" in html
+    assert "<dt>Assignee</dt><dd>mkt7</dd>" in html  # no name given: the username
+    assert "Asked by rep " not in html
+
+
+def test_the_audit_list_keeps_the_username_under_the_name(manager_client, rep):
+    audit_event(actor=rep, verb="asset.downloaded", obj=AssetFactory(), file="deck.pdf")
+    html = manager_client.get(reverse("audit")).content.decode()
+    assert 'Riley Rep<div class="muted small">rep</div>' in html
