@@ -272,6 +272,12 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One date and one date-time format on every page ({{ value|date }}, {{ value|date:"DATETIME_FORMAT" }},
+# report cells). Localization is on, so Django reads them from the formats module, which takes them
+# from here; the settings themselves apply where localization is turned off.
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+FORMAT_MODULE_PATH = ["enablement.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

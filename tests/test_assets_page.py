@@ -106,7 +106,7 @@ def test_it_shows_stored_support_and_distinct_reps_and_deals(rep_client):
         "reps": 2,
         "deals": 2,
     }
-    assert "EUR 4,000 · USD 125,000" in response.content.decode()
+    assert "$125,000 · €4,000" in response.content.decode()
 
 
 def test_a_stale_asset_says_who_verified_it_when_and_that_it_is_still_approved(rep_client, marketer):

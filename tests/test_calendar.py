@@ -55,7 +55,7 @@ def test_support_figures_match_hand_computed_deals(marketer, rep):
     # won_a (60,000) + won_b (24,000); the use after close and the lost deal do not count
     assert (event.won_deals, event.influenced_revenue) == (2, Decimal("84000.00"))
     assert event.state == "supports_won"
-    assert event.state_label == "✓ supports 2 won · USD 84k"
+    assert event.state_label == "✓ supports 2 won · $84k"
 
 
 def test_the_three_support_states(marketer, rep):
@@ -73,7 +73,7 @@ def test_the_three_support_states(marketer, rep):
 
     states = {e.title: (e.state, e.state_label) for e in events_of(marketer) if e.type == "published"}
     assert states == {
-        "Winner": ("supports_won", "✓ supports 1 won · USD 1k"),
+        "Winner": ("supports_won", "✓ supports 1 won · $1k"),
         "Used": ("used_no_wins", "used, no wins yet"),
         "Piloted before release": ("unused", "unused since publishing"),
         "Unused": ("unused", "unused since publishing"),
@@ -238,13 +238,14 @@ def test_month_and_date_range_parsing():
 
 def test_money_is_compact_in_badges_and_kept_per_currency():
     assert [compact_money({"USD": v}) for v in ("0", "840", "84000", "1200000", "3000000")] == [
-        "0",
-        "USD 840",
-        "USD 84k",
-        "USD 1.2M",
-        "USD 3M",
+        "$0",
+        "$840",
+        "$84k",
+        "$1.2M",
+        "$3M",
     ]
-    assert compact_money({"EUR": "1200000", "USD": "84000"}) == "EUR 1.2M · USD 84k"
+    # the reporting currency first, then the others by code
+    assert compact_money({"GBP": "950", "EUR": "1200000", "USD": "84000"}) == "$84k · €1.2M · £950"
 
 
 def test_planned_assets_next_month_are_on_the_calendar(marketer):

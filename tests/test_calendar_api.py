@@ -41,7 +41,7 @@ def test_it_returns_the_events_with_their_support(marketer_client, rep):
         "influenced_revenue": "12500.00",
         "influenced_revenue_by_currency": {"USD": "12500.00"},
         "state": "supports_won",
-        "state_label": "✓ supports 1 won · USD 12k",
+        "state_label": "✓ supports 1 won · $12.5k",
         "url": f"/assets/{asset.pk}/",
     }
     assert body["events"][1]["type"] == "request"

@@ -63,9 +63,9 @@ def test_the_feed_parses_into_all_day_events_with_stable_uids(client, marketer, 
     published = events[f"asset-{shipped.pk}-published@enablement"]
     assert published.decoded("DTSTART") == today - datetime.timedelta(days=3)
     assert published.decoded("DTEND") == today - datetime.timedelta(days=2)
-    assert str(published["SUMMARY"]) == "Published: Pricing one-pager [One-pager · ✓ supports 1 won · USD 84k]"
+    assert str(published["SUMMARY"]) == "Published: Pricing one-pager [One-pager · ✓ supports 1 won · $84k]"
     description = str(published["DESCRIPTION"])
-    assert "1 closed-won deal(s), influenced revenue USD 84,000" in description
+    assert "1 closed-won deal(s), influenced revenue $84,000" in description
     assert f"https://enablement.example.com/assets/{shipped.pk}/" in description
     assert str(events[f"asset-{planned.pk}-planned@enablement"]["SUMMARY"]) == "Planned: Q3 deck [Deck · planned]"
 

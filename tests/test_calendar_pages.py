@@ -32,7 +32,8 @@ def test_the_month_grid_is_a_table_of_weeks_with_badged_events(marketer_client, 
     assert response.status_code == 200
     assert html.count("<tr>") == 1 + 6  # the weekday header and six week rows (March 2026)
     assert '<th scope="col"><abbr title="Monday">Mon</abbr></th>' in html
-    assert "Churn case study" in html and "✓ supports 1 won · USD 84k" in html
+    assert "Churn case study" in html and "✓ supports 1 won · $84k" in html
+    assert 'title="influenced revenue $84,000">✓ supports 1 won · $84k</span>' in html
     assert "unused since publishing" in html
     assert "<strong>1 of 2</strong> assets published this month support won deals" in html
     assert 'href="?month=2026-02"' in html and 'href="?month=2026-04"' in html

@@ -107,7 +107,7 @@ def test_the_deal_header_shows_account_amount_stage_product_industry_personas_an
     for text in (
         "Globex expansion",
         "Globex",
-        "48,000 USD",
+        "$48,000",
         stage.name,
         persona.name,
         "Acme",

@@ -257,7 +257,7 @@ def test_the_panel_shows_the_deal_preps_recommendations(rep, deal, stage, case_s
     assert "Globex expansion" in html and "Initech saved 40%" in html and "A draft" not in html
     assert "Fits nothing" not in html
     assert html.count('name="action" value="presented"') == 2  # one click per asset and action
-    assert "Connected as rep" in html
+    assert "Connected as Riley Rep" in html
 
 
 def test_the_panel_shows_the_buyers_recent_views_of_this_deals_links(rep, other_rep, deal, case_study):

@@ -81,7 +81,7 @@ def test_a_rep_on_a_page_of_another_role_gets_the_styled_403(settings, rep_clien
     assert response.status_code == 403
     body = response.content.decode()
     assert "This page is not part of your role" in body
-    assert "you are signed in as rep, in Sales" in body
+    assert "you are signed in as Riley Rep, in Sales" in body
     assert 'aria-label="Main"' in body
 
 

@@ -33,7 +33,7 @@ def test_the_library_lists_released_assets_with_badges_and_support(rep_client, l
     assert "Battle card: Globex pricing" in html
     assert "Draft battle card" not in html and "Future pricing" not in html and "Expired pricing" not in html
     assert "review due — still approved" in html
-    assert "Supported 4 won deals · USD 120k" in html
+    assert 'Supported 4 won deals · <span title="$120,000">$120k</span>' in html
 
 
 def test_a_search_shows_matches_and_facet_counts(rep_client, library):

@@ -245,7 +245,7 @@ def test_the_weekly_digest_lists_the_assets_that_helped_win_with_the_report_figu
         f"1. <http://127.0.0.1:8000/assets/{winner.pk}/|Healthcare ROI story> (One-pager): supported 2 won deals"
         in text
     )
-    assert "2 closed, not enough data for a win rate; influenced USD 24,000" in text
+    assert "2 closed, not enough data for a win rate; influenced $24,000" in text
     assert "Old pricing sheet" not in text  # it helped lose, not win
 
 

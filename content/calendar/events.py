@@ -46,7 +46,7 @@ TYPE_LABELS = {"planned": "Planned", "published": "Published", "review": "Review
 
 
 def compact_money(totals: dict) -> str:
-    """USD 840, USD 84k, EUR 1.2M · USD 3k: per currency, short enough for a badge in a day cell."""
+    """$840, $84k, $3k · €1.2M: per currency, short enough for a badge in a day cell."""
     return format_amounts(totals, short=True)
 
 

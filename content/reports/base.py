@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from .filters import ReportFilterError, ReportFilters
 
-# Column types: text, int, decimal, money, amounts ({currency: amount}), percent (a 0..1 fraction),
-# lift (a signed relative change, -0.25 = 25% lower), date, datetime, bool.
+# Column types: text, int, decimal, money (in the reporting currency), amounts ({currency: amount}),
+# percent (a 0..1 fraction), lift (a signed relative change, -0.25 = 25% lower), date, datetime, bool.
 
 
 # Each report's title, written once: the report itself, the index page and the report page use it.

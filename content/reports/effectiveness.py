@@ -51,7 +51,7 @@ COLUMNS = [
         help="The ranking: the interval's low end, so that three lucky wins do not beat thirty steady ones.",
     ),
     Column("influenced_revenue", "Influenced revenue (reporting currency)", "money"),
-    Column("currency", "Currency", sortable=False),
+    Column("currency", "Currency", sortable=False, page=False),  # the money cell shows it
     Column("influenced_revenue_by_currency", "Influenced revenue by currency", "amounts", sortable=False),
     Column("enough_data", "Enough data", "bool", sortable=False),
 ]

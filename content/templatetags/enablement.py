@@ -65,3 +65,12 @@ def querystring_with(context, **changes):
 @register.filter
 def lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def person(user):
+    """A user as every page names them: the full name, else the username; "—" for nobody."""
+    if not user:
+        return "—"
+    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full_name or user.get_username() or "—"

@@ -1,15 +1,15 @@
-"""Formatting report cells: percentages, money, durations, and "not enough data" instead of a number."""
+"""Formatting report cells on the pages: percentages, money, dates, and "not enough data" instead of a
+number. The CSV and the API keep the raw values (numbers, codes, ISO dates)."""
 
 import datetime
-from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 
-from ..money import format_amounts
+from ..money import format_amounts, format_money, reporting_currency
 
 register = template.Library()
 
@@ -30,7 +30,8 @@ def cell(row, column):
 
 @register.filter
 def on_page(columns):
-    """The columns the page shows: ids and usernames stay in the API and the CSV."""
+    """The columns the page shows: ids, usernames and codes the page writes otherwise stay in the API
+    and the CSV."""
     return [column for column in columns if column.page]
 
 
@@ -39,8 +40,8 @@ def format_value(value, kind):
         return f"{value * 100:.1f}%"
     if kind == "lift":
         return f"{value * 100:+.1f}%"
-    if kind == "money":
-        return intcomma(f"{Decimal(value):.2f}")
+    if kind == "money":  # the sortable single figure, kept in the reporting currency
+        return format_money(value, reporting_currency())
     if kind == "amounts":
         return format_amounts(value, empty="—")
     if kind == "int":
@@ -48,9 +49,10 @@ def format_value(value, kind):
     if kind == "bool":
         return "yes" if value else "no"
     if kind == "datetime" and isinstance(value, datetime.datetime):
-        return formats.date_format(value, "Y-m-d H:i")
+        shown = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(shown, "DATETIME_FORMAT")
     if kind == "date" and isinstance(value, datetime.date):
-        return value.isoformat()
+        return formats.date_format(value, "DATE_FORMAT")
     return str(value)
 
 

@@ -1,7 +1,5 @@
 """Template helpers of the library search: facet and page links that keep the other parameters,
-and short money figures for result lists."""
-
-from decimal import Decimal
+and the plural of an asset kind."""
 
 from django import template
 
@@ -42,14 +40,3 @@ def kind_plural(kind):
     """ "case_study" -> "Case studies", "deck" -> "Decks"."""
     label = dict(AssetKind.choices).get(kind, kind)
     return label[:-1] + "ies" if label.endswith("y") else label + "s"
-
-
-@register.filter
-def money_short(value):
-    """120000 -> "$120k", 2500000 -> "$2.5M"."""
-    amount = Decimal(value or 0)
-    if amount >= 1_000_000:
-        return f"${amount / 1_000_000:.1f}M".replace(".0M", "M")
-    if amount >= 1_000:
-        return f"${amount / 1_000:.0f}k"
-    return f"${amount:.0f}"

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
 from ..asset_filters import DueFilterSet
@@ -237,7 +237,7 @@ def asset_mark_verified(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Verified. Next review by {asset.review_by:%d %b %Y}.")
+        messages.success(request, f"Verified. Next review by {formats.date_format(asset.review_by)}.")
     target = request.POST.get("next", "")
     if target == "due":
         return redirect("assets-due")

@@ -106,7 +106,7 @@ def test_a_rep_connects_the_framed_panel_and_logs_a_use(demo, live_server, brows
         panel.get_by_role("link", name="Continue").click()
 
     expect(panel.get_by_role("heading", name=deal.name)).to_be_visible()
-    expect(panel.get_by_text("Connected as rep")).to_be_visible()
+    expect(panel.get_by_text(f"Connected as {rep.get_full_name() or rep.username}")).to_be_visible()
     cookies = {cookie["name"]: cookie for cookie in context.cookies()}
     assert cookies["panel_session"]["sameSite"] == "None" and cookies["panel_session"]["secure"]
     assert cookies["panel_session"]["path"] == "/embed/"

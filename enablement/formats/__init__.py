@@ -1,0 +1,1 @@
+"""The project's date formats, found by Django through FORMAT_MODULE_PATH."""
