@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from .assets import asset_rule_errors, kind_fields
 from .form_fields import IdsChoiceField, row_id
 from .models import Asset, AssetKind, Competitor, FunnelStage, Persona
+from .names import person_name
 from .permissions import MARKETING
 from .uploads import ALLOWED_LABEL, validate_asset_file
 
@@ -74,7 +75,7 @@ class AssetForm(forms.ModelForm):
         self.fields["owner"].queryset = (
             get_user_model().objects.filter(groups__name=MARKETING, is_active=True).order_by("username")
         )
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["owner"].label_from_instance = person_name
         if "proof_points" in self.fields:
             self.fields["proof_points"].queryset = Asset.objects.exclude(kind=AssetKind.OBJECTION)
             self.fields["proof_points"].help_text = "Case studies and one-pagers that back the response."

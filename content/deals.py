@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from .crm import StageMapper, parse_amount, parse_date
 from .models import Deal, DealStatus, WebhookEvent
+from .names import person_name
 from .support import refresh_support_for_deals
 
 UPSERT_FIELDS = (
@@ -73,7 +74,7 @@ def _upsert_once(*, crm_id: str, source: str, mapper, values: dict) -> tuple[Dea
             if "status" not in values:
                 deal.status = mapper.status(deal.stage)
         if "owner" in values and deal.owner and not values.get("owner_name"):
-            deal.owner_name = deal.owner.get_full_name() or deal.owner.get_username()
+            deal.owner_name = person_name(deal.owner)
         if deal.status != DealStatus.OPEN and deal.close_date is None:
             raise ValidationError({"close_date": f"A {deal.status} deal needs a close date."})
         deal.full_clean(validate_unique=False)

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema_field
 
+from .names import person_name
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A legacy numeric user id (the calendar's `owner` before it took a username).
 _USER_ID = re.compile(r"[1-9][0-9]{0,8}")
@@ -58,7 +60,7 @@ def slug_options(model):
 
 def user_options(users):
     """(username, full name) pairs of the users `users()` returns, for a LazySelect."""
-    return lambda: [(user.get_username(), user.get_full_name() or user.get_username()) for user in users()]
+    return lambda: [(user.get_username(), person_name(user)) for user in users()]
 
 
 def people_options(*, with_inactive=False):

@@ -22,6 +22,7 @@ from rest_framework.authtoken.models import Token
 from .assets import asset_owner_transfer
 from .calendar import calendar_feed_revoke
 from .models import OPEN_REQUEST_STATUSES, Asset, CalendarFeed, ContentRequest, Person, SignedInSession
+from .names import person_name
 from .permissions import MARKETING, ROLE_GROUPS, can, is_marketer
 from .requesting import request_hand_over
 from .tokens import token_revoke
@@ -175,31 +176,28 @@ def sessions_end(*, user) -> int:
 # -- deactivation ---------------------------------------------------------------------------------
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.username
-
-
 def _check(*, actor, user, successor, handover: Handover) -> None:
     if user.pk == actor.pk:
         raise PeopleError("You cannot deactivate yourself; ask another manager.")
     if not user.is_active:
-        raise PeopleError(f"{_name(user)} is already deactivated.")
+        raise PeopleError(f"{person_name(user)} is already deactivated.")
     if user.is_superuser and not actor.is_superuser:
-        raise PeopleError(f"{_name(user)} is a superuser; only a superuser can deactivate them.")
+        raise PeopleError(f"{person_name(user)} is a superuser; only a superuser can deactivate them.")
     if successor is None:
         if handover.needs_successor:
             raise PeopleError(
-                f"{_name(user)} has {handover.open_requests} open requests and {handover.assets} assets: "
+                f"{person_name(user)} has {handover.open_requests} open requests and {handover.assets} assets: "
                 "choose who takes them over."
             )
         return
     if successor.pk == user.pk:
         raise PeopleError("The successor must be someone else than the person leaving.")
     if not successor.is_active:
-        raise PeopleError(f"{_name(successor)} is deactivated and cannot take anything over.")
+        raise PeopleError(f"{person_name(successor)} is deactivated and cannot take anything over.")
     if handover.needs_successor and not is_marketer(successor):
         raise PeopleError(
-            f"{_name(successor)} is not in marketing, so cannot take over requests or own assets: choose a marketer."
+            f"{person_name(successor)} is not in marketing, so cannot take over requests or own assets: "
+            "choose a marketer."
         )
 
 
@@ -218,7 +216,7 @@ def user_deactivate(*, actor, user, successor=None) -> Handover:
         successor = User.objects.select_for_update().get(pk=successor.pk)
     planned = handover_for(user)
     _check(actor=actor, user=user, successor=successor, handover=planned)
-    reason = f"{_name(user)} was deactivated."
+    reason = f"{person_name(user)} was deactivated."
     requests = list(_open_assigned(user).order_by("pk"))
     for request in requests:
         request_hand_over(request=request, actor=actor, assignee=successor, reason=reason)

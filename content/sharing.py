@@ -36,6 +36,7 @@ from .models import (
     UsageAction,
 )
 from .models.sharing import ShareViewKind
+from .names import person_name
 from .permissions import can, can_view_deal, visible_assets, visible_deals
 from .slack import escape, slack_later
 from .slack import link as slack_link
@@ -345,7 +346,7 @@ def _tell_sender(link: ShareLink, assets) -> None:
     titles = ", ".join(asset.title for asset in assets)
     message = f"Your buyer at {deal.account or deal.name} opened the link you sent: {titles}"[:500]
     Notification.objects.create(user=link.created_by, url=deal.get_absolute_url(), message=message)
-    sender = link.created_by.get_full_name() or link.created_by.username
+    sender = person_name(link.created_by)
     slack_later(
         event=SlackEvent.BUYER_FIRST_VIEW,
         text=f"{escape(sender)}'s buyer at {escape(deal.account or deal.name)} opened a tracked link for the first "

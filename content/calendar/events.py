@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ..models import Asset, AssetStatus, ContentRequest, RequestStatus, Usage
 from ..money import format_amounts
+from ..names import person_name
 from ..permissions import can, visible_assets
 
 EVENT_TYPES = ("planned", "published", "review", "request")
@@ -101,12 +102,6 @@ class CalendarEvent:
         return self.asset_id is not None
 
 
-def _display_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def _request_url(pk) -> str:
     try:
         return reverse("request-detail", args=[pk])
@@ -183,7 +178,7 @@ def _asset_event(asset, event_type, date, state) -> CalendarEvent:
         asset_id=asset.pk,
         kind=asset.kind,
         kind_label=asset.get_kind_display(),
-        owner=_display_name(asset.owner),
+        owner=person_name(asset.owner),
         won_deals=asset.won_deal_count if published else 0,
         influenced_revenue=asset.influenced_revenue if published else Decimal("0.00"),
         influenced_revenue_by_currency=asset.influenced_revenue_by_currency if published else {},
@@ -259,7 +254,7 @@ def calendar_events(
                 request_id=item.pk,
                 kind=item.kind,
                 kind_label=item.get_kind_display() if item.kind else "Request",
-                owner=_display_name(item.assignee),
+                owner=person_name(item.assignee),
                 state="requested",
                 url=_request_url(item.pk) if link_requests else "",
             )

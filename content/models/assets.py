@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from ..names import person_name
 from .taxonomy import Competitor, FunnelStage, Persona
 
 
@@ -248,7 +249,7 @@ class Asset(models.Model):
     def verification_text(self) -> str:
         """ "Verified 3 Mar 2026 by Dana Whitfield", or since when nobody has."""
         if self.verified_at:
-            who = self.verified_by.get_full_name() or self.verified_by.username if self.verified_by_id else ""
+            who = person_name(self.verified_by) if self.verified_by_id else ""
             return f"Verified {_day(timezone.localdate(self.verified_at))}" + (f" by {who}" if who else "")
         if self.published_at:
             return f"Published {_day(timezone.localdate(self.published_at))}, never verified"
@@ -263,7 +264,7 @@ class Asset(models.Model):
         verified = self.verification_text()
         who = {"verified_at": self.verified_at}
         if self.verified_at and self.verified_by_id:
-            who["verified_by"] = self.verified_by.get_full_name() or self.verified_by.username
+            who["verified_by"] = person_name(self.verified_by)
         if self.status != AssetStatus.PUBLISHED:
             return ReviewStatus("unpublished", False, f"{self.get_status_display()} — not for use", **who)
         if self.is_expired(today):

@@ -24,6 +24,7 @@ from ..models import (
     RequestSupport,
     SlackEvent,
 )
+from ..names import person_name
 from ..permissions import can, can_view_deal
 from .notify import notify
 from .sla import triage_due_for
@@ -89,10 +90,6 @@ def _check_deal(user, deal) -> None:
     business impact, which others read."""
     if deal is not None and not can_view_deal(user, deal):
         raise RequestError({"deal": f"No deal with CRM id “{deal.crm_id}” that you can open."})
-
-
-def _actor_name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 @transaction.atomic
@@ -202,7 +199,7 @@ def request_transition(
     request.save()
     _event(request, actor, from_status, to_status, note)
     message = (
-        f"{_actor_name(actor)} moved the request “{request.title}” "
+        f"{person_name(actor)} moved the request “{request.title}” "
         f"from {_label(from_status).lower()} to {_label(to_status).lower()}."
     )
     if note:
@@ -301,7 +298,7 @@ def request_assign(*, request, actor, assignee) -> ContentRequest:
         return request
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
-    note = f"Assigned to {_actor_name(assignee)}." if assignee else "Unassigned."
+    note = f"Assigned to {person_name(assignee)}." if assignee else "Unassigned."
     _event(request, actor, request.status, request.status, note)
     notify(request, f"The request “{request.title}”: {note}", actor=actor)
     return request
@@ -322,9 +319,9 @@ def request_hand_over(*, request, actor, assignee, reason="") -> ContentRequest:
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
     note = (
-        f"Handed over from {_actor_name(before)} to {_actor_name(assignee)}."
+        f"Handed over from {person_name(before)} to {person_name(assignee)}."
         if before
-        else f"Assigned to {_actor_name(assignee)}."
+        else f"Assigned to {person_name(assignee)}."
     )
     if reason:
         note += f" {reason}"
@@ -370,7 +367,7 @@ def request_support(*, request, user, deal=None) -> tuple[RequestSupport, bool]:
     if request.status not in OPEN_REQUEST_STATUSES:
         raise RequestError(f"This request is {_label(request.status).lower()}; only open requests take a +1.")
     support = RequestSupport.objects.create(request=request, user=user, deal=deal)
-    note = f"+1 from {_actor_name(user)}" + (f" for deal {deal.name}." if deal else ".")
+    note = f"+1 from {person_name(user)}" + (f" for deal {deal.name}." if deal else ".")
     _event(request, user, request.status, request.status, note)
     notify(request, f"The request “{request.title}”: {note}", actor=user)
     return support, True
@@ -387,7 +384,7 @@ def request_comment(*, request, author, body) -> RequestComment:
     excerpt = body if len(body) <= 200 else body[:197] + "…"
     notify(
         request,
-        f"{_actor_name(author)} commented on “{request.title}”: {excerpt}",
+        f"{person_name(author)} commented on “{request.title}”: {excerpt}",
         actor=author,
         slack_event=SlackEvent.REQUEST_COMMENT,
     )

@@ -2,6 +2,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from ..markdown import render_markdown
+from ..names import person_name
 
 register = template.Library()
 
@@ -70,7 +71,4 @@ def lines(text):
 @register.filter
 def person(user):
     """A user as every page names them: the full name, else the username; "—" for nobody."""
-    if not user:
-        return "—"
-    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full_name or user.get_username() or "—"
+    return person_name(user or None, nobody="—")

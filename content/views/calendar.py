@@ -33,6 +33,7 @@ from ..calendar import (
 from ..calendar.filters import CalendarFilterSet
 from ..filtering import FilterError, error_sentence
 from ..models import Asset, AssetKind
+from ..names import person_name
 from ..permissions import can, require
 
 LIST_PAGE_SIZE = 50
@@ -49,7 +50,7 @@ class PlanAssetForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = planning_owners()
-        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.fields["owner"].label_from_instance = person_name
 
 
 class RescheduleForm(forms.Form):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from ..names import person_name
 from ..people import PeopleError, handover_for, people_list, successor_choices, user_deactivate
 from ..people_filters import PeopleFilterSet
 from ..permissions import require
@@ -47,7 +48,7 @@ def deactivate(request, pk):
             except PeopleError as refusal:
                 error = refusal.text
             else:
-                messages.success(request, f"{user.get_full_name() or user.username} is deactivated: {done.summary()}")
+                messages.success(request, f"{person_name(user)} is deactivated: {done.summary()}")
                 return redirect("people")
     context = {
         "person": user,
