@@ -174,6 +174,24 @@ def test_search_analytics_lists_frequent_zero_result_and_low_click_searches(mark
     ]
 
 
+def test_a_search_that_found_nothing_becomes_a_new_asset_or_a_request_in_one_click(
+    client, persona_users, marketer_client, rep
+):
+    SearchLog.objects.create(user=rep, query="GDPR proof", result_count=0)
+    page = marketer_client.get(reverse("search-analytics")).content.decode()
+    assert f'href="{reverse("asset-create")}?title=gdpr%20proof">New asset</a>' in page
+    assert f'href="{reverse("request-new")}?title=gdpr%20proof">Request it</a>' in page
+    # the kind is chosen first; the title goes along to the form
+    kinds = marketer_client.get(reverse("asset-create"), {"title": "gdpr proof"}).content.decode()
+    assert "?kind=case_study&amp;title=gdpr%20proof" in kinds
+    form = marketer_client.get(reverse("asset-create"), {"kind": "case_study", "title": "gdpr proof"})
+    assert form.context["form"]["title"].value() == "gdpr proof"
+    # a manager may not write assets: only the request is offered
+    client.force_login(persona_users["manager"])
+    managers = client.get(reverse("search-analytics")).content.decode()
+    assert "Request it" in managers and "New asset</a>" not in managers
+
+
 def _queries_for(client, params):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("library"), params).status_code == 200

@@ -146,9 +146,12 @@ def _request_to_answer(request):
     return get_object_or_404(requests, pk=pk)
 
 
-def _initial_for(answering, user) -> dict:
-    """The new asset's form, prefilled with what the request asks for."""
+def _initial_for(answering, user, title="") -> dict:
+    """The new asset's form, prefilled with what the request asks for, or with the title a link
+    gives (`?title=`, from a search that found nothing)."""
     initial = {"owner": user}
+    if title:
+        initial["title"] = title
     if answering is not None:
         initial["title"] = answering.title
         for field, value in (
@@ -169,8 +172,10 @@ def asset_new(request):
         messages.error(request, f"Request #{answering.pk} is {status}: it needs no new asset.")
         return redirect(answering)
     kind = request.GET.get("kind", "") or (answering.kind if answering else "")
+    title = request.GET.get("title", "").strip()[: Asset._meta.get_field("title").max_length]
     if kind not in AssetKind.values:
-        return render(request, "assets/choose_kind.html", {"kinds": AssetKind.choices, "answering": answering})
+        context = {"kinds": AssetKind.choices, "answering": answering, "title": title}
+        return render(request, "assets/choose_kind.html", context)
     form_class = asset_form_class(kind)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, instance=Asset(kind=kind, owner=request.user))
@@ -184,7 +189,7 @@ def asset_new(request):
             messages.success(request, f"“{asset.title}” was created as a draft{for_request}.")
             return redirect(asset)
     else:
-        form = form_class(initial=_initial_for(answering, request.user))
+        form = form_class(initial=_initial_for(answering, request.user, title))
     context = {"form": form, "kind": kind, "kind_label": AssetKind(kind).label, "answering": answering}
     return render(request, "assets/form.html", context, status=400 if form.errors else 200)
 
