@@ -40,3 +40,20 @@ def test_the_asset_page_has_an_anchor_for_each_passage(counting_encoder, rep_cli
     html = rep_client.get(asset.get_absolute_url()).content.decode()
     assert 'id="passage-0"' in html
     assert '<p id="passage-2" class="passage"><span class="badge">page 2</span> We encrypt data at rest.</p>' in html
+
+
+def _asset_page_queries(rep_client, pages: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    text = "\f".join(f"Page {n} says something different about encryption." for n in range(1, pages + 1))
+    asset = AssetFactory(title=f"Whitepaper of {pages} pages", body="", file_text=text)
+    rep_client.get(asset.get_absolute_url())  # the session's first read
+    with CaptureQueriesContext(connection) as queries:
+        html = rep_client.get(asset.get_absolute_url()).content.decode()
+    assert html.count('class="passage"') == pages
+    return len(queries)
+
+
+def test_the_asset_page_reads_its_passages_in_one_query_however_many_there_are(counting_encoder, rep_client):
+    assert _asset_page_queries(rep_client, 2) == _asset_page_queries(rep_client, 9)
