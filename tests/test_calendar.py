@@ -82,6 +82,23 @@ def test_the_three_support_states(marketer, rep):
     assert piloted.usage_count == 1  # which is why usage_count alone cannot tell "unused since publishing"
 
 
+def test_an_asset_published_with_a_release_date_ahead_goes_live_and_is_not_yet_unused(marketer, rep):
+    from django.utils import timezone
+
+    next_week = timezone.localdate() + datetime.timedelta(days=7)
+    scheduled = published_on(next_week, title="Next week's battle card")
+    won = DealFactory(status="won", close_date=next_week, amount=Decimal("1000"))
+    UsageFactory(asset=scheduled, deal=won, user=rep, used_at=at(next_week))
+    refresh_support()
+    (event,) = [e for e in events_of(marketer, start=next_week, end=next_week) if e.type == "published"]
+    assert (event.state, event.state_label, event.type_label) == ("scheduled", "not live yet", "Goes live")
+    assert (event.won_deals, event.influenced_revenue_by_currency) == (0, {})  # no figures before release
+    # once its day has come, it is an ordinary publication
+    live = published_on(datetime.date(2026, 3, 10), title="Live")
+    (event,) = [e for e in events_of(marketer) if e.asset_id == live.pk]
+    assert (event.state, event.type_label) == ("unused", "Published")
+
+
 def test_events_cover_planned_published_review_and_requests_by_date(marketer):
     planned = AssetFactory(status="draft", published_at=None, planned_publish_date=datetime.date(2026, 3, 5))
     shipped = published_on(datetime.date(2026, 3, 6))

@@ -15,7 +15,7 @@ from ..names import person_name
 from ..permissions import can, visible_assets
 
 EVENT_TYPES = ("planned", "published", "review", "request")
-EVENT_STATES = ("supports_won", "used_no_wins", "unused", "planned", "requested")
+EVENT_STATES = ("supports_won", "used_no_wins", "unused", "planned", "requested", "scheduled")
 # The order events of one day are listed in.
 _TYPE_ORDER = {name: index for index, name in enumerate(EVENT_TYPES)}
 CALENDAR_REQUEST_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS)
@@ -25,6 +25,7 @@ STATE_LABELS = {
     "unused": "unused since publishing",
     "planned": "planned",
     "requested": "requested",
+    "scheduled": "not live yet",
 }
 # The columns an event needs: bodies and extracted file text stay in the database.
 _ASSET_FIELDS = (
@@ -77,7 +78,7 @@ class CalendarEvent:
     won_deals: int | None = None
     influenced_revenue: Decimal | None = None  # in the reporting currency
     influenced_revenue_by_currency: dict = field(default_factory=dict, hash=False)
-    state: str = ""  # supports_won | used_no_wins | unused | planned | requested
+    state: str = ""  # supports_won | used_no_wins | unused | planned | requested | scheduled
     url: str = ""
 
     @property
@@ -89,6 +90,8 @@ class CalendarEvent:
 
     @property
     def type_label(self) -> str:
+        if self.type == "published" and self.state == "scheduled":
+            return "Goes live"
         return TYPE_LABELS[self.type]
 
     @property
@@ -159,9 +162,12 @@ def with_use_since_publishing(queryset):
     )
 
 
-def support_state(asset) -> str:
-    """supports_won / used_no_wins / unused, from the stored figures and the SQL-computed
+def support_state(asset, now=None) -> str:
+    """scheduled (published with a release date still ahead: reps cannot open it yet), else
+    supports_won / used_no_wins / unused, from the stored figures and the SQL-computed
     `used_since_publishing` annotation (usage_count alone would count uses in pre-release pilots)."""
+    if asset.published_at and asset.published_at > (now or timezone.now()):
+        return "scheduled"
     if asset.won_deal_count:
         return "supports_won"
     if asset.used_since_publishing:
@@ -170,7 +176,7 @@ def support_state(asset) -> str:
 
 
 def _asset_event(asset, event_type, date, state) -> CalendarEvent:
-    published = state != "planned"
+    published = state not in ("planned", "scheduled")
     return CalendarEvent(
         type=event_type,
         date=date,

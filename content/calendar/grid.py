@@ -83,7 +83,7 @@ def month_summary(events, year: int | None = None, month: int | None = None) -> 
         events = [e for e in events if (e.date.year, e.date.month) == (year, month)]
     states = {}
     for event in events:
-        if event.type == "published":
+        if event.type == "published" and event.state != "scheduled":  # not live yet: no figures to tell
             states[event.asset_id] = event.state
     values = list(states.values())
     return MonthSummary(
