@@ -254,6 +254,47 @@ def _linked_user(*, issuer: str, subject: str, username: str, claims: dict):
     return by_name, None
 
 
+BEARER_SECONDS = 60  # how long an access token's answer from the provider is kept
+MAX_ACCESS_TOKEN = 4096
+
+
+def user_for_access_token(access_token: str):
+    """The library's user an access token of the provider stands for, as an assistant sends it
+    (`Authorization: Bearer`, /mcp/): the provider's userinfo endpoint says whose it is, and that
+    identity must already be linked to an active account here (by a sign-in through the browser);
+    None otherwise. The provider's answer, either way, is kept BEARER_SECONDS under a hash of the
+    token, so that an assistant's calls do not each wait on the provider. ProviderUnavailable when
+    the provider does not answer."""
+    if not sso_enabled() or not access_token or len(access_token) > MAX_ACCESS_TOKEN:
+        return None
+    key = "sso:bearer:" + hashlib.sha256(access_token.encode()).hexdigest()
+    subject = cache.get(key)
+    if subject is None:
+        try:
+            response = requests.get(
+                provider().userinfo_endpoint,
+                headers={"Authorization": f"Bearer {access_token}"},
+                timeout=settings.OIDC_TIMEOUT,
+            )
+        except requests.RequestException as error:
+            raise ProviderUnavailable(f"{provider_name()} did not answer: {error.__class__.__name__}") from None
+        if response.status_code >= 500:
+            raise ProviderUnavailable(f"{provider_name()} answered {response.status_code}.")
+        try:
+            subject = str(response.json().get("sub") or "") if response.status_code == 200 else ""
+        except (ValueError, AttributeError):
+            subject = ""
+        cache.set(key, subject, BEARER_SECONDS)
+    if not subject:
+        return None
+    person = (
+        Person.objects.select_related("user")
+        .filter(sso_issuer=settings.OIDC_ISSUER, sso_subject=subject, user__is_active=True)
+        .first()
+    )
+    return person.user if person else None
+
+
 def user_from_claims(*, issuer: str, claims: dict):
     """The library's user for verified `claims`: found by the provider's subject (or, the first time,
     by username), created when new, their name and email refreshed and their role groups set from the

@@ -53,6 +53,10 @@ class ProviderControl:
         data.update(first_name=first_name, last_name=last_name, email=email or f"{username}@example.com")
         return self._post("/control/user/", data)["sub"]
 
+    def access_token(self, username: str, *, expired: bool = False) -> str:
+        """An access token of the provider for `username`, as an assistant holds after its own sign-in."""
+        return self._post("/control/access-token/", {"username": username, "expired": expired})["access_token"]
+
     def answer(self, *, id_token="normal", token_delay=0.0) -> None:  # noqa: S107 - a mode, not a secret
         """What the token endpoint answers from now on (tests/oidc_provider/control.py)."""
         self._post("/control/mode/", {"id_token": id_token, "token_delay": token_delay})

@@ -426,3 +426,46 @@ def test_the_endpoint_opens_no_stream(world):
     headers = {"Authorization": f"Bearer {world.tokens['rep']}", "Accept": "text/event-stream"}
     response = httpx.get(world.url, headers=headers, timeout=10)
     assert response.status_code == 405 and response.headers["Allow"] == "POST"
+
+
+# Single sign-on: the company's provider's access token ---------------------------------------------
+
+
+def _linked_at_the_provider(sso, user, provider_groups):
+    """The state a first sign-in through single sign-on leaves: the provider's identity linked here."""
+    from content.models import Person
+
+    subject = sso.user(user.username, groups=provider_groups)
+    Person.objects.update_or_create(user=user, defaults={"sso_issuer": sso.issuer, "sso_subject": subject})
+    return sso.access_token(user.username)
+
+
+def test_an_access_token_of_the_provider_works_for_a_linked_account_with_its_roles(world, sso):
+    access_token = _linked_at_the_provider(sso, world.rep, ["sales-team"])
+    tools = with_session(world.url, access_token, lambda session: session.list_tools())
+    assert {tool.name for tool in tools.tools} == TOOL_NAMES
+    found = call_tool(world.url, access_token, "search_assets", {"query": "invoice"}).structuredContent
+    titles = {asset["title"] for asset in found["results"]}
+    assert world.one_pager.title in titles and world.draft.title not in titles  # the rep's rules
+    refused = call_tool(world.url, access_token, "prepare_deal", {"crm_id": world.other_deal.crm_id})
+    assert "Globex" not in refusal(refused)
+
+
+def test_a_provider_token_is_refused_unlinked_expired_or_once_the_account_is_deactivated(world, sso):
+    sso.user("stranger", groups=["sales-team"])  # known to the provider, never signed in here
+    stranger = sso.access_token("stranger")
+    assert http_failure(world.url, stranger) == 401
+    raw = httpx.post(world.url, json={}, headers={"Authorization": f"Bearer {stranger}"})
+    assert "neither an API token nor an access token of Example Corp" in raw.json()["error"]["message"]
+    access_token = _linked_at_the_provider(sso, world.rep, ["sales-team"])
+    assert http_failure(world.url, sso.access_token("rep", expired=True)) == 401
+    assert with_session(world.url, access_token, lambda session: session.send_ping()) is not None
+    world.rep.is_active = False
+    world.rep.save()
+    assert http_failure(world.url, access_token) == 401  # the provider's answer is kept; the account is read
+
+
+def test_without_single_sign_on_a_bearer_is_only_an_api_token(world, settings):
+    settings.OIDC_ISSUER = ""
+    raw = httpx.post(world.url, json={}, headers={"Authorization": "Bearer some-provider-token"})
+    assert raw.status_code == 401 and raw.json()["error"]["message"] == "Invalid token."

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from rest_framework.exceptions import AuthenticationFailed
 
+from ..sso import ProviderUnavailable, provider_name, sso_enabled, user_for_access_token
 from ..tokens import ExpiringTokenAuthentication
 from .server import build_server
 
@@ -24,11 +25,27 @@ _HOP_HEADERS = {"content-length", "transfer-encoding", "connection"}
 
 
 def authenticate(request):
-    """The token's user, by the API's own token authentication (expiry, inactive users)."""
+    """The token's user, by the API's own token authentication (expiry, inactive users); with single
+    sign-on on, a bearer that is no API token may be an access token of the company's provider
+    (content.sso.user_for_access_token), for an account already linked to it."""
     scheme, _, key = request.headers.get("Authorization", "").strip().partition(" ")
-    if scheme.lower() not in SCHEMES or not key.strip():
+    key = key.strip()
+    if scheme.lower() not in SCHEMES or not key:
         raise AuthenticationFailed("Send your API token as 'Authorization: Bearer <token>'.")
-    user, _token = ExpiringTokenAuthentication().authenticate_credentials(key.strip())
+    try:
+        user, _token = ExpiringTokenAuthentication().authenticate_credentials(key)
+    except AuthenticationFailed:
+        if scheme.lower() != "bearer" or not sso_enabled():
+            raise
+        try:
+            user = user_for_access_token(key)
+        except ProviderUnavailable as error:
+            raise AuthenticationFailed(f"{error} Use your API token meanwhile.") from None
+        if user is None:
+            raise AuthenticationFailed(
+                f"That bearer is neither an API token nor an access token of {provider_name()} for an account "
+                "linked to it: sign in to the library once through single sign-on, or use your API token."
+            ) from None
     return user
 
 

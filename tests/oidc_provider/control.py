@@ -121,3 +121,32 @@ def set_mode(request):
         _state["id_token"] = mode
         _state["token_delay"] = float(data.get("token_delay", 0))
     return JsonResponse(dict(_state))
+
+
+@csrf_exempt
+@require_POST
+def issue_access_token(request):
+    """{"username", "expired": bool}: an access token of the provider for that user, as an assistant
+    would hold after its own OAuth flow with the provider; its userinfo answers with the user's sub."""
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+    from oidc_provider.models import Client, Token
+
+    if not _allowed(request):
+        return HttpResponseForbidden()
+    data = json.loads(request.body)
+    user = User.objects.get(username=data["username"])
+    expires = timezone.now() + datetime.timedelta(hours=-1 if data.get("expired") else 1)
+    token = Token(
+        user=user,
+        client=Client.objects.get(),  # the library, the provider's one client
+        expires_at=expires,
+        access_token=uuid.uuid4().hex,
+        refresh_token=uuid.uuid4().hex,
+    )
+    token.scope = ["openid", "profile", "email"]
+    token.id_token = {"sub": str(user.pk)}
+    token.save()
+    return JsonResponse({"access_token": token.access_token})

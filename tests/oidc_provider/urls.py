@@ -8,4 +8,5 @@ urlpatterns = [
     path("openid/", include("oidc_provider.urls", namespace="oidc_provider")),
     path("control/user/", control.set_user),
     path("control/mode/", control.set_mode),
+    path("control/access-token/", control.issue_access_token),
 ]
