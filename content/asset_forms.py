@@ -119,7 +119,7 @@ class AssetForm(forms.ModelForm):
         if "proof_points" not in self.fields:
             return []
         if self.is_bound:
-            ids = [row_id(v) for v in self.data.getlist("proof_points") if row_id(v)]
+            ids = [pk for pk in map(row_id, self.data.getlist("proof_points")) if pk]
         elif self.instance.pk:
             return list(self.instance.proof_points.only("id", "title", "kind"))
         else:

@@ -162,11 +162,11 @@ def with_use_since_publishing(queryset):
     )
 
 
-def support_state(asset, now=None) -> str:
+def support_state(asset) -> str:
     """scheduled (published with a release date still ahead: reps cannot open it yet), else
     supports_won / used_no_wins / unused, from the stored figures and the SQL-computed
     `used_since_publishing` annotation (usage_count alone would count uses in pre-release pilots)."""
-    if asset.published_at and asset.published_at > (now or timezone.now()):
+    if asset.published_at and asset.published_at > timezone.now():
         return "scheduled"
     if asset.won_deal_count:
         return "supports_won"

@@ -52,7 +52,8 @@ def library(request):
 def _log_from(request):
     """Later pages of the same search keep attributing clicks to the search that showed them."""
     value = request.GET.get("log", "")
-    return {"pk": row_id(value)} if row_id(value) else None
+    pk = row_id(value)
+    return {"pk": pk} if pk else None
 
 
 def _request_link(params):

@@ -234,7 +234,8 @@ def _posted_deal(request):
     deal_id = request.POST.get("deal_id", "")
     if not deal_id:
         return request.POST.get("deal", "")
-    deal = visible_deals(request.user).filter(pk=row_id(deal_id)).first() if row_id(deal_id) else None
+    pk = row_id(deal_id)
+    deal = visible_deals(request.user).filter(pk=pk).first() if pk else None
     if deal is None:
         raise ValidationError({"deal": "Choose one of your open deals."})
     return deal
