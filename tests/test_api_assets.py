@@ -265,6 +265,39 @@ def test_the_assets_api_runs_a_constant_number_of_queries(marketer, params, most
     assert few == many <= most
 
 
+def _detail_queries(user, asset):
+    client = APIClient()
+    client.force_authenticate(type(user).objects.get(pk=user.pk))
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(f"{ASSETS}{asset.pk}/").json()
+    return len(ctx.captured_queries), body
+
+
+def test_one_asset_reads_its_taxonomy_in_one_query_however_much_it_has(marketer, db):
+    # roles; the asset with its owner and verifier; its stages, personas, competitors and tags
+    small = make_asset(title="Small", tags=["a"], stages=["evaluating"], personas=["economic-buyer"])
+    large = make_asset(
+        title="Large",
+        tags=[f"t{i}" for i in range(8)],
+        stages=["curious", "engaged", "evaluating"],
+        personas=["economic-buyer", "champion"],
+        competitors=[f"Rival {i}" for i in range(5)],
+    )
+    few, small_body = _detail_queries(marketer, small)
+    many, large_body = _detail_queries(marketer, large)
+    assert few == many == 3
+    assert small_body["tags"] == ["a"] and small_body["stages"] == ["evaluating"]
+    assert large_body["tags"] == sorted(f"t{i}" for i in range(8))
+    assert large_body["stages"] == ["curious", "engaged", "evaluating"]  # funnel order
+    assert large_body["competitors"] == [f"rival-{i}" for i in range(5)]
+
+
+def test_an_edit_answers_with_the_taxonomy_it_saved(api, db):
+    asset = make_asset(title="Edited", tags=["old"], stages=["curious"])
+    body = api("marketer").patch(f"{ASSETS}{asset.pk}/", {"tags": ["new"], "stages": ["engaged"]}, format="json").json()
+    assert (body["tags"], body["stages"]) == (["new"], ["engaged"])
+
+
 # The capped count -----------------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """GET/POST /api/v1/assets/ and GET/PATCH/DELETE /api/v1/assets/{id}/: the library over the API,
 searched and filtered by the same function and parameters as the library page."""
 
-from functools import partial
+from functools import cached_property, partial
 
 from django.urls import reverse
 from django.utils.text import slugify
@@ -234,7 +234,14 @@ class AssetSerializer(serializers.ModelSerializer):
         match = getattr(asset, "best_passage", None)
         if match is None:
             return None
-        return PassageMatchSerializer(match, context={**self.context, "asset": asset}).data
+        # one passage serializer for the whole page (building one per asset cost more than the page)
+        passages = self._passages
+        passages.context["asset"] = asset
+        return passages.to_representation(match)
+
+    @cached_property
+    def _passages(self):
+        return PassageMatchSerializer(context={**self.context})
 
     def validate_file(self, upload):
         if upload is None:
@@ -294,12 +301,14 @@ class AssetViewSet(viewsets.ModelViewSet):
     filterset = None  # the FilterSet used, set by the filter backend (content.api.filtering)
 
     def get_queryset(self):
-        return (
-            visible_assets(self.request.user)
-            .select_related("owner", "verified_by")
-            .prefetch_related("stages", "personas", "competitors", "tags")
-            .order_by("-id")
-        )
+        assets = visible_assets(self.request.user).select_related("owner", "verified_by").order_by("-id")
+        if self.action in ("list", "retrieve"):
+            return assets  # their stages, personas, competitors and tags: one query (attach_taxonomy)
+        return assets.prefetch_related("stages", "personas", "competitors", "tags")
+
+    def get_object(self):
+        asset = super().get_object()
+        return attach_taxonomy([asset])[0] if self.action == "retrieve" else asset
 
     def perform_destroy(self, instance):
         asset_delete(actor=self.request.user, asset=instance)
