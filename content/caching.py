@@ -15,23 +15,47 @@ from django.core.cache import cache, caches
 from django.db import transaction
 
 DATA_VERSION_KEY = "enablement:data-version"
+LIBRARY_VERSION_KEY = "enablement:library-version"
 
 
-def data_version() -> int:
+def _version(key: str) -> int:
     shared = caches["shared"]
-    version = shared.get(DATA_VERSION_KEY)
+    version = shared.get(key)
     if version is None:
-        shared.add(DATA_VERSION_KEY, 1, timeout=None)
-        version = shared.get(DATA_VERSION_KEY, 1)
+        shared.add(key, 1, timeout=None)
+        version = shared.get(key, 1)
     return version
 
 
-def bump_data_version() -> None:
+def _bump(key: str) -> None:
     shared = caches["shared"]
     try:
-        shared.incr(DATA_VERSION_KEY)
+        shared.incr(key)
     except ValueError:  # not there yet (or evicted): any new number invalidates old entries
-        shared.set(DATA_VERSION_KEY, data_version() + 1, timeout=None)
+        shared.set(key, _version(key) + 1, timeout=None)
+
+
+def data_version() -> int:
+    return _version(DATA_VERSION_KEY)
+
+
+def bump_data_version() -> None:
+    _bump(DATA_VERSION_KEY)
+
+
+def library_version() -> int:
+    """The version of what a search ranks by: the assets' text, status, taxonomy and vectors, and
+    their won-deal support (content/search/snapshots.py). Logging a use does not move it."""
+    return _version(LIBRARY_VERSION_KEY)
+
+
+def library_changed() -> None:
+    """Every write that can change a search's results ends here: the search index and the vectors
+    (their only writers), an asset saved or deleted, won-deal support recomputed. The version moves
+    at once (this process reads its own write) and again when the transaction commits, so that a
+    search another process ran on the rows as they were before is not kept afterwards."""
+    _bump(LIBRARY_VERSION_KEY)
+    transaction.on_commit(lambda: _bump(LIBRARY_VERSION_KEY))
 
 
 def reports_changed(*, again_on_commit: bool = False) -> None:

@@ -92,16 +92,23 @@ def can_open_asset(user, asset) -> bool:
     return asset.is_released()
 
 
+def asset_audience(user) -> str:
+    """Which assets the user may see in lists and search: "all", "released" (what a rep may open)
+    or "" (none). Users of one audience see the same assets."""
+    if not can(user, "view_library"):
+        return ""
+    return "all" if can(user, "view_unpublished_assets") else "released"
+
+
 def visible_assets(user, queryset=None):
     """The assets the user may see in lists and search."""
     from .models import Asset
 
     queryset = Asset.objects.all() if queryset is None else queryset
-    if not can(user, "view_library"):
+    audience = asset_audience(user)
+    if not audience:
         return queryset.none()
-    if can(user, "view_unpublished_assets"):
-        return queryset
-    return queryset.released()
+    return queryset if audience == "all" else queryset.released()
 
 
 def sees_all_deals(user) -> bool:

@@ -4,7 +4,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
-from .caching import reports_changed
+from .caching import library_changed, reports_changed
 from .models import (
     Asset,
     Competitor,
@@ -32,6 +32,12 @@ from .semantic import embedding
 @receiver([post_save, post_delete], sender=RequestEvent)
 def invalidate_reports(sender, **kwargs):
     reports_changed()
+
+
+@receiver([post_save, post_delete], sender=Asset)
+def invalidate_searches(sender, **kwargs):
+    # status, dates, kind, owner: what a search lists and ranks (text changes also pass the index)
+    library_changed()
 
 
 @receiver([post_save, post_delete], sender=ShareLink)

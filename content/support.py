@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Count, DecimalField, Exists, F, IntegerField, JSONField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .caching import reports_changed
+from .caching import library_changed, reports_changed
 from .jobs import job_handler, job_start
 from .models import Asset, Deal, DealStatus, Usage, supports_deal
 from .money import by_currency, reporting_currency
@@ -90,6 +90,8 @@ def refresh_support(asset_ids=None) -> int:
     asset_ids = None if asset_ids is None else list(asset_ids)
     assets = Asset.objects.all() if asset_ids is None else Asset.objects.filter(pk__in=asset_ids)
     annotations = support_annotations()
+    # search ranks by won deals (content/search/ranking.py): a kept search is stale when they move
+    won_moves = asset_ids is None or assets.exclude(won_deal_count=annotations["live_won_deal_count"]).exists()
     updated = assets.update(
         usage_count=annotations["live_usage_count"],
         won_deal_count=annotations["live_won_deal_count"],
@@ -104,6 +106,8 @@ def refresh_support(asset_ids=None) -> int:
     )
     # bulk writes skip model signals: say here that every cached figure is now stale
     reports_changed()
+    if won_moves:
+        library_changed()
     return updated
 
 

@@ -114,7 +114,18 @@ def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
 
 
 def run_search(*, user, params: SearchParams) -> SearchResult:
-    """The assets `user` may see that match `params`, best first, with what facets need."""
+    """The assets `user` may see that match `params`, best first, with what facets need. A text
+    search's ranking is kept until the library changes (content/search/snapshots.py)."""
+    from .snapshots import keep_search, kept_search
+
+    result, key = kept_search(user, params)
+    if result is None:
+        result = _ranked_search(user=user, params=params)
+        keep_search(key, result)
+    return result
+
+
+def _ranked_search(*, user, params: SearchParams) -> SearchResult:
     # Fusion step: semantic hits fused with the keyword results (content/semantic/fusion.py); the
     # semantic half starts first and runs beside the keyword search.
     parsed = parse(params.q)

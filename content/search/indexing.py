@@ -4,6 +4,7 @@ of its tags, personas and competitors, so saves, M2M changes and renames all ref
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from ..caching import library_changed
 from . import postgres, sqlite
 
 TEXT_FIELDS = frozenset({"title", "summary", "body", "file_text"})
@@ -25,11 +26,13 @@ def update_index(asset_ids) -> None:
     asset_ids = [pk for pk in asset_ids if pk is not None]
     if asset_ids:
         backend().update_index(asset_ids, _asset_content_type_id())
+        library_changed()
 
 
 def rebuild_index() -> None:
     """Rebuild the whole index in one SQL statement per index table: for bulk loads."""
     backend().update_index(None, _asset_content_type_id())
+    library_changed()
 
 
 # Signal receivers, connected from content/signals.py ---------------------------------------------

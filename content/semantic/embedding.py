@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ..caching import library_changed
 from ..jobs import job_handler, job_start
 from ..models import Asset, AssetEmbedding, AssetStatus, Passage
 from . import index, runtime
@@ -53,6 +54,8 @@ def remove_passages(*, asset_id: int) -> str:
         if deleted:
             changes["changed_at"] = timezone.now()
         AssetEmbedding.objects.filter(asset_id=asset_id).update(**changes)
+    if deleted:
+        library_changed()
     return REMOVED
 
 
@@ -172,6 +175,7 @@ def complete_embedding(plan: EmbeddingPlan, vectors_of) -> dict:
         AssetEmbedding.objects.bulk_create(
             states, batch_size=500, update_conflicts=True, unique_fields=["asset"], update_fields=STATE_FIELDS
         )
+    library_changed()
     return outcomes | dict.fromkeys((a.pk for a, _, _ in plan.todo), EMBEDDED)
 
 

@@ -1,0 +1,56 @@
+"""A search's ranking, kept while the library does not change.
+
+Ranking a text search (the keyword match, the query's vector against the passages, their fusion and
+the blend with won-deal support and freshness) is most of a search's cost, and its outcome depends
+only on what the library holds, the words, filters and mode, who is asking (the assets their role
+may see) and the day (freshness). `run_search` keeps that outcome, the ranked ids and what the page
+says of them, keyed by all of these and by the library version (content/caching.py), which every
+write that can change a ranking moves: the search index and the vectors (their only writers), an
+asset saved or deleted, won-deal support recomputed. Logging a use does not move it.
+
+The page's assets are still read for each request, through the asking user's visibility rule, so
+their figures (uses, won deals, review state) are as of the request. A kept ranking lives at most
+SEARCH_CACHE_SECONDS (default 60): an asset released at a set time joins the results within that.
+"""
+
+import dataclasses
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from ..caching import library_version
+from ..permissions import asset_audience, visible_assets
+from .paging import RankedAssets
+
+
+def _key(user, params) -> str | None:
+    audience = asset_audience(user)
+    if not audience or not params.q.strip() or settings.SEARCH_CACHE_SECONDS <= 0:
+        return None
+    described = json.dumps([audience, dataclasses.asdict(params), str(timezone.localdate())], sort_keys=True)
+    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
+    return f"enablement:search:{library_version()}:{digest}"
+
+
+def kept_search(user, params):
+    """The SearchResult kept for this user's audience and `params` (None: not kept, or not keepable)."""
+    key = _key(user, params)
+    kept = cache.get(key) if key else None
+    if kept is None:
+        return None, key
+    ids, found = kept
+    from . import SearchResult
+
+    return SearchResult(assets=RankedAssets(visible_assets(user), ids), **found), key
+
+
+def keep_search(key, result) -> None:
+    """Keep a ranked result (a text match, its ids at hand) under `key`; other results, and one
+    without the semantic half because the model was unavailable, are not kept."""
+    if key is None or not isinstance(result.assets, RankedAssets) or result.semantic_note:
+        return
+    found = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name != "assets"}
+    cache.set(key, (result.assets.ids, found), settings.SEARCH_CACHE_SECONDS)

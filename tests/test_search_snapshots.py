@@ -1,0 +1,118 @@
+"""A text search's ranking is kept until the library changes (content/search/snapshots.py): a
+repeated search skips the ranking, and every write that can change a result shows at once."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from content.models import AssetStatus, Usage
+from content.search import SearchParams, run_search
+from content.support import refresh_support
+
+from .factories import DealFactory, UsageFactory
+from .search_helpers import make_asset
+
+pytestmark = pytest.mark.django_db
+
+
+def search(user, q, **params):
+    result = run_search(user=user, params=SearchParams(q=q, **params))
+    return [asset.title for asset in result.assets[:20]], result
+
+
+def queries_of(user, q, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        titles, _ = search(user, q, **params)
+    return titles, len(ctx.captured_queries)
+
+
+def test_a_repeated_search_skips_the_ranking_and_finds_the_same(rep):
+    make_asset(title="Pricing objection answer", body="When they say we are too expensive.")
+    make_asset(title="Pricing sheet", body="List prices per seat.")
+    make_asset(title="Security review", body="SOC 2 report.")
+    search(rep, "security", mode="keyword")  # the rep's roles, read once per user object
+    first, ranked = queries_of(rep, "pricing", mode="keyword")
+    again, kept = queries_of(rep, "pricing", mode="keyword")
+    assert again == first and len(first) == 2
+    assert kept < ranked
+    _, result = search(rep, "pricing", mode="keyword")
+    assert result.match_count == 2 and not result.partial_match
+
+
+def test_another_query_filter_or_mode_is_ranked_on_its_own(rep):
+    make_asset(title="Pricing objection answer", body="Too expensive.", kind="objection")
+    make_asset(title="Pricing sheet", body="List prices.", kind="one_pager")
+    assert search(rep, "pricing", mode="keyword")[0] != search(rep, "pricing", kind="objection", mode="keyword")[0]
+    assert search(rep, "pricing", kind="objection", mode="keyword")[0] == ["Pricing objection answer"]
+    assert search(rep, "security", mode="keyword")[0] == []
+
+
+def test_a_new_published_asset_shows_at_once(rep):
+    make_asset(title="Pricing sheet", body="List prices.")
+    assert search(rep, "pricing", mode="keyword")[0] == ["Pricing sheet"]
+    make_asset(title="Pricing objection answer", body="Too expensive.")
+    assert set(search(rep, "pricing", mode="keyword")[0]) == {"Pricing sheet", "Pricing objection answer"}
+
+
+def test_an_unpublished_or_edited_asset_leaves_at_once(rep):
+    sheet = make_asset(title="Pricing sheet", body="List prices.")
+    card = make_asset(title="Pricing card", body="Prices against Globex.")
+    assert set(search(rep, "pricing", mode="keyword")[0]) == {"Pricing sheet", "Pricing card"}
+    sheet.status = AssetStatus.ARCHIVED
+    sheet.save(update_fields=["status"])
+    card.title, card.body = "Battle card", "Against Globex."
+    card.save()
+    assert search(rep, "pricing", mode="keyword")[0] == []
+
+
+def test_roles_that_see_different_assets_never_share_a_ranking(rep, marketer):
+    make_asset(title="Pricing sheet", body="List prices.")
+    make_asset(title="Pricing draft", body="New prices.", status=AssetStatus.DRAFT)
+    assert set(search(marketer, "pricing", mode="keyword")[0]) == {"Pricing draft", "Pricing sheet"}
+    assert search(rep, "pricing", mode="keyword")[0] == ["Pricing sheet"]
+
+
+def test_an_asset_that_expires_leaves_a_kept_ranking_at_once(rep):
+    sheet = make_asset(title="Pricing sheet", body="List prices.")
+    make_asset(title="Pricing card", body="Prices.")
+    assert len(search(rep, "pricing", mode="keyword")[0]) == 2
+    # a write no signal sees: the page still reads its assets through the rep's visibility rule
+    type(sheet).objects.filter(pk=sheet.pk).update(expires_on=timezone.localdate() - datetime.timedelta(days=1))
+    assert search(rep, "pricing", mode="keyword")[0] == ["Pricing card"]
+
+
+def test_won_deal_support_moves_a_kept_ranking(rep):
+    plain = make_asset(title="Pricing sheet one", body="List prices.")
+    proven = make_asset(title="Pricing sheet two", body="List prices.")
+    before = search(rep, "pricing", mode="keyword")[0]
+    first = before[0]
+    lifted = proven if first == plain.title else plain
+    for _ in range(3):
+        deal = DealFactory(status="won", close_date=timezone.localdate(), amount=Decimal("1000"))
+        UsageFactory(asset=lifted, deal=deal, user=rep, used_at=timezone.now() - datetime.timedelta(days=1))
+    refresh_support([lifted.pk])
+    assert search(rep, "pricing", mode="keyword")[0][0] == lifted.title
+
+
+def test_logging_a_use_keeps_the_ranking_and_shows_the_new_count(rep):
+    sheet = make_asset(title="Pricing sheet", body="List prices.")
+    search(rep, "pricing", mode="keyword")
+    UsageFactory(asset=sheet, deal=DealFactory(), user=rep)
+    refresh_support([sheet.pk])  # uses only: no won deal moved
+    titles, kept = queries_of(rep, "pricing", mode="keyword")
+    assert titles == ["Pricing sheet"]
+    _, result = search(rep, "pricing", mode="keyword")
+    assert result.assets[:1][0].usage_count == Usage.objects.filter(asset=sheet).count() == 1
+
+
+def test_keeping_can_be_turned_off(rep, settings):
+    settings.SEARCH_CACHE_SECONDS = 0
+    make_asset(title="Pricing sheet", body="List prices.")
+    search(rep, "security", mode="keyword")  # the rep's roles, read once per user object
+    _, ranked = queries_of(rep, "pricing", mode="keyword")
+    _, again = queries_of(rep, "pricing", mode="keyword")
+    assert again == ranked
