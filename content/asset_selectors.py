@@ -3,17 +3,21 @@ for review, and the taxonomy of a page of assets in one query. Writes live in co
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import TaggedItem
 
+from .caching import cache_key, library_version
 from .models import Asset, AssetStatus, Usage
-from .permissions import can, visible_assets
+from .permissions import asset_audience, can, visible_assets
 
 RELATED_LIMIT = 5
+RELATED_FIELDS = ("id", "kind", "title", "summary", "status", "won_deal_count", "usage_count")
 
 
 def usage_figures(asset: Asset) -> dict:
@@ -91,9 +95,22 @@ def sharing_any(*, stage_ids=(), persona_ids=(), competitor_ids=(), tag_ids=()) 
     return condition
 
 
-def related_assets(*, asset: Asset, user, limit: int = RELATED_LIMIT):
+def related_assets(*, asset: Asset, user, limit: int = RELATED_LIMIT) -> list:
     """Other assets the user may open that share the most stages, personas, competitors and tags
-    with this one, then the best won-deal support. Reads the asset's prefetched taxonomy."""
+    with this one, then the best won-deal support. Reads the asset's prefetched taxonomy. Which
+    they are is kept per asset and audience until the library changes (content/caching.py); the
+    assets themselves are read each time, so their figures are current."""
+    key = cache_key("related", [asset.pk, asset_audience(user), limit], library_version)
+    ids = cache.get(key)
+    if ids is not None:
+        listed = {a.pk: a for a in visible_assets(user).filter(pk__in=ids).only(*RELATED_FIELDS)}
+        return [listed[pk] for pk in ids if pk in listed]
+    related = _related(asset=asset, user=user, limit=limit)
+    cache.set(key, [a.pk for a in related], settings.SEARCH_CACHE_SECONDS)
+    return related
+
+
+def _related(*, asset: Asset, user, limit: int) -> list:
     terms = {
         "stage_ids": [s.pk for s in asset.stages.all()],
         "persona_ids": [p.pk for p in asset.personas.all()],
@@ -101,14 +118,14 @@ def related_assets(*, asset: Asset, user, limit: int = RELATED_LIMIT):
         "tag_ids": [t.pk for t in asset.tags.all()],
     }
     if not any(terms.values()):
-        return Asset.objects.none()
+        return []
     candidates = visible_assets(user).filter(sharing_any(**terms)).exclude(pk=asset.pk)
     if can(user, "view_unpublished_assets"):
         candidates = candidates.exclude(status=AssetStatus.ARCHIVED)
     return list(
         candidates.annotate(overlap=overlap_annotation(**terms))
         .order_by("-overlap", "-won_deal_count", "-influenced_revenue", "-id")
-        .only("id", "kind", "title", "summary", "status", "won_deal_count", "usage_count")[:limit]
+        .only(*RELATED_FIELDS)[:limit]
     )
 
 

@@ -68,10 +68,15 @@ def reports_changed(*, again_on_commit: bool = False) -> None:
         transaction.on_commit(bump_data_version)
 
 
-def cached(namespace: str, params: dict, compute, timeout: int | None = None):
-    """`compute()` once per (namespace, params, data version), then from the cache."""
+def cache_key(namespace: str, params, version) -> str:
+    """The key of `params` (anything JSON can write) under `version` (`data_version` or `library_version`)."""
     digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:24]
-    key = f"enablement:{namespace}:{data_version()}:{digest}"
+    return f"enablement:{namespace}:{version()}:{digest}"
+
+
+def cached(namespace: str, params, compute, timeout: int | None = None, *, version=data_version):
+    """`compute()` once per (namespace, params, version), then from the cache."""
+    key = cache_key(namespace, params, version)
     result = cache.get(key)
     if result is None:
         result = compute()

@@ -90,8 +90,14 @@ def refresh_support(asset_ids=None) -> int:
     asset_ids = None if asset_ids is None else list(asset_ids)
     assets = Asset.objects.all() if asset_ids is None else Asset.objects.filter(pk__in=asset_ids)
     annotations = support_annotations()
-    # search ranks by won deals (content/search/ranking.py): a kept search is stale when they move
-    won_moves = asset_ids is None or assets.exclude(won_deal_count=annotations["live_won_deal_count"]).exists()
+    # searches rank by won deals, related assets also by their revenue: kept ones are stale when these move
+    won_moves = (
+        asset_ids is None
+        or assets.exclude(
+            won_deal_count=annotations["live_won_deal_count"],
+            influenced_revenue=annotations["live_influenced_revenue"],
+        ).exists()
+    )
     updated = assets.update(
         usage_count=annotations["live_usage_count"],
         won_deal_count=annotations["live_won_deal_count"],

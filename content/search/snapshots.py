@@ -14,14 +14,12 @@ SEARCH_CACHE_SECONDS (default 60): an asset released at a set time joins the res
 """
 
 import dataclasses
-import hashlib
-import json
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from ..caching import library_version
+from ..caching import cache_key, library_version
 from ..permissions import asset_audience, visible_assets
 from .paging import RankedAssets
 
@@ -30,9 +28,7 @@ def _key(user, params) -> str | None:
     audience = asset_audience(user)
     if not audience or not params.q.strip() or settings.SEARCH_CACHE_SECONDS <= 0:
         return None
-    described = json.dumps([audience, dataclasses.asdict(params), str(timezone.localdate())], sort_keys=True)
-    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
-    return f"enablement:search:{library_version()}:{digest}"
+    return cache_key("search", [audience, dataclasses.asdict(params), timezone.localdate()], library_version)
 
 
 def kept_search(user, params):
