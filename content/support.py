@@ -85,11 +85,17 @@ def revenue_by_currency(asset_ids=None) -> dict[int, dict[str, str]]:
     return {asset_id: by_currency(amounts) for asset_id, amounts in rows.items()}
 
 
-def refresh_support(asset_ids=None) -> int:
-    """Recompute the stored support figures of the given assets (all when None). Returns rows updated."""
+def refresh_support(asset_ids=None, *, uses_only: bool = False) -> int:
+    """Recompute the stored support figures of the given assets (all when None). Returns rows updated.
+    `uses_only`: only the use count can have moved (uses logged in deals that are not won, which
+    support no won deal), so the won-deal figures are left as they are."""
     asset_ids = None if asset_ids is None else list(asset_ids)
     assets = Asset.objects.all() if asset_ids is None else Asset.objects.filter(pk__in=asset_ids)
     annotations = support_annotations()
+    if uses_only:
+        updated = assets.update(usage_count=annotations["live_usage_count"])
+        reports_changed()  # a bulk write sends no model signal
+        return updated
     # searches rank by won deals, related assets also by their revenue: kept ones are stale when these move
     won_moves = (
         asset_ids is None

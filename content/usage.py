@@ -84,9 +84,15 @@ def _subject(user, on_behalf_of):
     return user
 
 
-def _refresh_after_commit(asset_ids):
+def _refresh_after_commit(asset_ids, deal):
     ids = sorted(set(asset_ids))
-    transaction.on_commit(lambda: refresh_support(ids))
+
+    def refresh():
+        # a use supports a won deal only: in any other deal only the assets' use counts move
+        won = Deal.objects.filter(pk=deal.pk, status=DealStatus.WON).exists()
+        refresh_support(ids, uses_only=not won)
+
+    transaction.on_commit(refresh)
 
 
 def log_usage(
@@ -109,7 +115,7 @@ def log_usage(
     )
     with transaction.atomic():
         usage.save()
-        _refresh_after_commit([asset.pk])
+        _refresh_after_commit([asset.pk], deal)
     return usage
 
 
@@ -146,7 +152,7 @@ def log_usages(*, user, assets, deal, action, stage=None, helpful=None, note="",
     with transaction.atomic():
         Usage.objects.bulk_create(usages)
         audit_created(objects=usages, actor=user)  # a bulk insert sends no signal for auditlog
-        _refresh_after_commit(u.asset_id for u in usages)
+        _refresh_after_commit((u.asset_id for u in usages), deal)
     return usages
 
 

@@ -41,6 +41,28 @@ def test_a_rep_logs_a_use_on_their_deal_and_the_asset_support_is_refreshed(
     assert asset.usage_count == 1
 
 
+def test_a_use_in_a_won_deal_moves_its_won_figures_and_one_in_an_open_deal_only_the_count(
+    rep, deal, django_capture_on_commit_callbacks
+):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    won = DealFactory(crm_id="006WON", owner=rep, status="won", close_date=timezone.localdate(), amount=Decimal("900"))
+    asset = AssetFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        log_usage(user=rep, asset=asset.pk, deal="006ACME", action="shared")
+    asset.refresh_from_db()
+    assert (asset.usage_count, asset.won_deal_count, asset.influenced_revenue) == (1, 0, Decimal("0"))
+    with django_capture_on_commit_callbacks(execute=True):
+        used_at = timezone.now() - datetime.timedelta(days=2)  # before the close: it supported the win
+        log_usage(user=rep, asset=asset.pk, deal=won.crm_id, action="presented", used_at=used_at)
+    asset.refresh_from_db()
+    assert (asset.usage_count, asset.won_deal_count, asset.influenced_revenue) == (2, 1, Decimal("900"))
+    assert asset.influenced_revenue_by_currency == {"USD": "900.00"}
+
+
 def test_the_stage_defaults_to_the_deals_funnel_stage(rep, deal):
     from content.models import FunnelStage
 
