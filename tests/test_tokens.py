@@ -6,7 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient
+
+from content.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,18 @@ def test_the_token_page_shows_and_revokes_the_token(rep, rep_client):
     assert response.status_code == 302
     assert not Token.objects.filter(user=rep).exists()
     assert "no API token" in rep_client.get(reverse("account-token")).content.decode()
+
+
+def test_a_token_reads_its_user_and_its_age_in_one_query(rep, django_assert_num_queries):
+    from content.tokens import ExpiringTokenAuthentication
+
+    token = token_issue(user=rep)
+    with django_assert_num_queries(1):
+        user, found = ExpiringTokenAuthentication().authenticate_credentials(token.key)
+    assert (user.pk, user.username, found.key, found.user is user) == (rep.pk, "rep", token.key, True)
+    assert found.created == Token.objects.get(key=token.key).created  # an aware datetime, the stored one
+    with pytest.raises(AuthenticationFailed, match="Invalid token."):
+        ExpiringTokenAuthentication().authenticate_credentials("0" * 40)
+    type(rep).objects.filter(pk=rep.pk).update(is_active=False)  # no signal: the token is still there
+    with pytest.raises(AuthenticationFailed, match="User inactive or deleted."):
+        ExpiringTokenAuthentication().authenticate_credentials(token.key)
