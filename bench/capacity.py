@@ -309,6 +309,11 @@ def main() -> int:
     parser.add_argument("--p95-ms", type=float, default=200)
     parser.add_argument("--timeout", type=float, default=5)
     parser.add_argument("--in-flight", type=int, default=256, help="Connections open at once, at most.")
+    parser.add_argument(
+        "--search-cache-seconds",
+        type=int,
+        help="SEARCH_CACHE_SECONDS for the app (default: the app's own, 60); 0 ranks every search anew.",
+    )
     args = parser.parse_args()
 
     url = args.database_url or DATASETS[args.dataset]
@@ -323,6 +328,8 @@ def main() -> int:
             "LOGIN_MAX_FAILURES": "1000",
         }
     )
+    if args.search_cache_seconds is not None:
+        env["SEARCH_CACHE_SECONDS"] = str(args.search_cache_seconds)
     ensure_database(url)
     manage("collectstatic", "--noinput", "-v0", env=env)
     rep, manager = prepare(env, args.dataset)
@@ -348,7 +355,8 @@ def main() -> int:
     )
     print(
         f"\nCapacity on PostgreSQL, {args.dataset} data ({assets}), gunicorn {args.workers} sync workers, "
-        f"DEBUG=0; knee = highest offered rate with p95 <= {args.p95_ms:.0f} ms and no error"
+        f"DEBUG=0, SEARCH_CACHE_SECONDS={env.get('SEARCH_CACHE_SECONDS', 'default (60)')}; "
+        f"knee = highest offered rate with p95 <= {args.p95_ms:.0f} ms and no error"
     )
     print(f"{'workload':<12} {'knee req/s':>10} {'p50 ms':>8} {'p95 ms':>8}")
     for name, knee in results.items():
