@@ -170,7 +170,8 @@ def test_a_wrongly_signed_request_is_refused(slack_on, client, rep, library, cha
     assert not SearchLog.objects.exists()
 
 
-@pytest.mark.parametrize("offset", [-301, 301, -3600])
+# 10 s past the window either way: a busy machine may take a second or two between signing and checking
+@pytest.mark.parametrize("offset", [-310, 310, -3600])
 def test_a_request_signed_outside_the_five_minute_window_is_refused(slack_on, client, rep, library, offset):
     link_slack(rep)
     stale = int(time.time()) + offset
