@@ -5,7 +5,7 @@ import json
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Lookup
+from django.db.models import Lookup
 from django.db.models.expressions import RawSQL
 
 from ..models import Asset, AssetText
@@ -135,11 +135,14 @@ AssetText._meta.get_field("document").register_lookup(Match)
 # by text are read and blended: enough for a capped count (COUNT_CAP + 1) once visibility has
 # taken its share, and the ones the blend (at most × 1.5 for support) would favour. One statement
 # picks them from the full-text table (bm25 computed once per match), reads each one's asset by
-# primary key, blends and sorts them, and returns the ids of the first COUNT_CAP + 1 (see
-# `_bounded`): no candidate leaves the database.
+# id, blends and sorts them, and returns the ids of the first COUNT_CAP + 1 (see `_best`): no
+# candidate leaves the database.
 RANK_CANDIDATES = 2 * (COUNT_CAP + 1)
 # The text relevance of a match, as AssetText.relevance (the view of migration 0017) computes it.
 RELEVANCE_SQL = f"-bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 2.0, 1.0)"
+# What a search reads of each matching asset (visibility, kind, support, dates), keyed by its id
+# (migration 0026): a narrow index instead of the asset's whole row.
+SEARCH_COLUMNS_INDEX = "asset_search_columns"
 
 
 def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
@@ -153,25 +156,21 @@ def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, 
     status) ranks every match at once: a filter keeps a fraction of the best matches by text, and
     must lose none of its own matches to the cut. By another order, every match is sorted by it."""
     query = fts_query(parsed)
-    matches = queryset.filter(full_text__document__match=query)
     if ordering in ORDERINGS_BY_COLUMN:
-        return _ids(order_queryset(matches, ordering))
+        return _ids(order_queryset(queryset.filter(full_text__document__match=query), ordering))
     if not filtered:
-        ids = _bounded(queryset, query, today, boosts)
+        ids = _best(queryset, *_candidates_sql(query, boosts), today=today, boosts=boosts)
         if len(ids) > COUNT_CAP or _fewer_matches_than(query, RANK_CANDIDATES):
             return RankedAssets.of(Asset, ids), len(ids)
-    matches = order_queryset(
-        matches.alias(score=blended(F("full_text__relevance"), today=today, boosts=boosts)), ordering
-    )
-    return _ids(matches)
+    # every match: the subquery merges into the statement, so bm25 is computed only for the
+    # matches that pass the filters
+    every = f"(SELECT rowid AS id, {RELEVANCE_SQL} AS relevance FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+    ids = _best(queryset, every, [query], today=today, boosts=boosts)
+    return RankedAssets.of(Asset, ids), len(ids)
 
 
-def _bounded(queryset, query: str, today, boosts) -> list[int]:
-    """The ids of the first COUNT_CAP + 1 assets of `queryset`, in the blend's order, among the
-    RANK_CANDIDATES best matches by text and the pinned matches: one statement. The candidates
-    come from the full-text table with their relevance; each one's asset is read by primary key
-    and filtered as `queryset` filters; the score is `ranking.blended` of that relevance, the same
-    expression and the same tie order (newest, then highest id) as the ranking of every match."""
+def _candidates_sql(query: str, boosts) -> tuple[str, list]:
+    """The RANK_CANDIDATES best matches by text and the pinned matches, with their relevance."""
     pinned = [int(pk) for pk in (boosts.pinned if boosts else ())]
     sql = (
         f"SELECT rowid AS id, {RELEVANCE_SQL} AS relevance FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
@@ -186,9 +185,17 @@ def _bounded(queryset, query: str, today, boosts) -> list[int]:
             f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})"
         )
         params += [query, *pinned]
+    return f"({sql})", params
+
+
+def _best(queryset, source: str, params: list, *, today, boosts) -> list[int]:
+    """The ids of the first COUNT_CAP + 1 assets of `queryset` that are rows of `source` (SQL of
+    full-text matches: their id and relevance), in the blend's order: one statement. Each match's
+    asset is read by id from SEARCH_COLUMNS_INDEX and filtered as `queryset` filters; the score is
+    `ranking.blended` of the match's relevance, tied by newest, then highest id."""
     score = blended(RawSQL("candidate.relevance", ()), today=today, boosts=boosts)  # noqa: S611 - constant SQL
     best = order_queryset(queryset.alias(score=score), "relevance").values_list("pk")[: COUNT_CAP + 1]
-    return [pk for (pk,) in _joined(best, f"({sql})", params, key="id")]
+    return [pk for (pk,) in _joined(best, source, params, key="id", index=SEARCH_COLUMNS_INDEX)]
 
 
 def _fewer_matches_than(query: str, limit: int) -> bool:
@@ -210,12 +217,12 @@ def rows_of(rows, ids: list[int]) -> list[tuple]:
     return _joined(rows, "json_each(%s)", [json.dumps([int(pk) for pk in ids])], key="value")
 
 
-def _joined(rows, source: str, source_params: list, *, key: str) -> list[tuple]:
+def _joined(rows, source: str, source_params: list, *, key: str, index: str = "") -> list[tuple]:
     """The rows of `rows` (a values_list of an asset queryset) whose asset is a row of `source`
     (SQL of a table or a subquery, named `candidate` here, its asset id in column `key`): the
-    source drives the query, each of its rows joined to its asset by primary key (CROSS JOIN,
-    which SQLite never reorders). The source's columns may appear in `rows` as RawSQL
-    ("candidate.relevance"). Values are converted as the ORM would."""
+    source drives the query, each of its rows joined to its asset by id (CROSS JOIN, which SQLite
+    never reorders), through `index` when one is named (else by primary key). The source's columns
+    may appear in `rows` as RawSQL ("candidate.relevance"). Values are converted as the ORM would."""
     compiler = rows.query.get_compiler(using=rows.db)
     try:
         sql, params = compiler.as_sql()
@@ -225,7 +232,8 @@ def _joined(rows, source: str, source_params: list, *, key: str) -> list[tuple]:
     head, found, tail = sql.partition(f" FROM {table} ")
     if not found:
         raise ValueError("not a query over the assets")
-    joined = f' FROM {source} AS candidate CROSS JOIN {table} ON {table}."id" = candidate.{key} '  # noqa: S608
+    by = f" INDEXED BY {connection.ops.quote_name(index)}" if index else ""
+    joined = f' FROM {source} AS candidate CROSS JOIN {table}{by} ON {table}."id" = candidate.{key} '  # noqa: S608
     at = head.count("%s")  # the parameters of the select list come first
     with connection.cursor() as cursor:
         cursor.execute(head + joined + tail, [*params[:at], *source_params, *params[at:]])
