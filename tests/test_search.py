@@ -494,9 +494,11 @@ class TestTheBestMatchesByTextAreRanked:
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the candidates of the SQLite backend")
 @pytest.mark.parametrize("weak_matches", [3, 30])
-def test_a_broad_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, weak_matches, monkeypatch):
+@pytest.mark.parametrize("filtered", [False, True])
+def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, weak_matches, filtered, monkeypatch):
     # Four candidates, a page of three plus one to tell there are more: however many assets match,
-    # one statement returns four ids, the blend's order of the four best matches by text.
+    # one statement returns four ids, the blend's order of the four best matches by text; a filtered
+    # search ranks every match in its statement, and returns the same four.
     from content.search import sqlite
 
     monkeypatch.setattr(sqlite, "RANK_CANDIDATES", 4)
@@ -506,15 +508,18 @@ def test_a_broad_search_reads_the_same_few_rows_whatever_the_number_of_matches(r
     for name, won, review_by in (("none", 0, None), ("five", 5, None), ("fifty", 50, None), ("stale", 0, yesterday)):
         best[name] = make_asset(title="Pricing pricing pricing", won_deal_count=won)
         Asset.objects.filter(pk=best[name].pk).update(review_by=review_by)
-    for i in range(weak_matches):  # once in the body, more won deals than any: below every best one
-        make_asset(title=f"Renewals {i}", body="A word on pricing.", won_deal_count=100)
+    for i in range(weak_matches):  # once in the body: below every best one, even with 5 won deals
+        make_asset(title=f"Renewals {i}", body="A word on pricing.", won_deal_count=5)
     visible_assets(rep)  # the roles, read once
     with CaptureQueriesContext(connection) as ctx:
-        ranked, count = sqlite.ranked(visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance")
+        ranked, count = sqlite.ranked(
+            visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance", filtered=filtered
+        )
     # by the blend, by hand: 50 won deals × 1.45, 5 × 1.25, none × 1, review due × 0.95
     assert ranked.ids == [best[name].pk for name in ("fifty", "five", "none", "stale")]
     assert count == 4  # more than the cap of 3: shown as "3+"
-    # 1. the candidates picked, their assets read, blended and sorted: four rows leave the database
+    # 1. the candidates (or every match) picked, their assets read, blended and sorted: four rows
+    # leave the database
     assert len(ctx.captured_queries) == 1
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({ctx.captured_queries[0]['sql']})")  # noqa: S608 - the captured statement
