@@ -415,16 +415,20 @@ def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, l
     visible_assets(rep)  # the roles, read once
     with CaptureQueriesContext(connection) as ctx:
         assets = _sqlite_ranked(rep, q)
-    # the best matches by text, their assets (bounded), then the ranking of every match
+    # the best matches by text ranked in one statement, the count of the matches when it listed
+    # no more than the cap, then the ranking of every match
     assert 1 <= len(ctx.captured_queries) <= 3
     for query in ctx.captured_queries:
         sql, params = query["sql"], ()
         plan = _plan(sql, params)
-        # the full-text match first, or the candidates it picked (a JSON list of ids) ...
-        assert plan[0].startswith(("SCAN content_asset_fts VIRTUAL TABLE", "SCAN candidate VIRTUAL TABLE")), plan
+        # the full-text match first (in a subquery, for the candidates or the count) ...
+        steps = plan[1:] if plan[0].startswith("CO-ROUTINE") else plan
+        assert steps[0].startswith("SCAN content_asset_fts VIRTUAL TABLE"), plan
         if '"content_asset"' in sql:
-            # ... then each one's asset by primary key, never a walk through the assets or an index of them
-            assert "SEARCH content_asset USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+            # ... then each one's asset by id, from the narrow index of what a search reads (migration
+            # 0026), never a walk through the assets or an index of them
+            by_id = "SEARCH content_asset USING COVERING INDEX asset_search_columns (id=?"
+            assert any(step.startswith(by_id) for step in plan), plan
             assert not any(step.startswith("SCAN content_asset ") for step in plan), plan
             assert not any("USING INDEX asset_" in step for step in plan), plan
     # a page reads its assets by primary key, without the full-text table
@@ -485,6 +489,41 @@ class TestTheBestMatchesByTextAreRanked:
         monkeypatch.setattr(sqlite, "COUNT_CAP", 1000)
         ranked, count = sqlite.ranked(visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance")
         assert count == 4 and ranked.ids[-1] == sheets[1].pk
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the candidates of the SQLite backend")
+@pytest.mark.parametrize("weak_matches", [3, 30])
+@pytest.mark.parametrize("filtered", [False, True])
+def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, weak_matches, filtered, monkeypatch):
+    # Four candidates, a page of three plus one to tell there are more: however many assets match,
+    # one statement returns four ids, the blend's order of the four best matches by text; a filtered
+    # search ranks every match in its statement, and returns the same four.
+    from content.search import sqlite
+
+    monkeypatch.setattr(sqlite, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(sqlite, "COUNT_CAP", 3)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    best = {}  # "pricing" three times in the title, the same words each: the same relevance
+    for name, won, review_by in (("none", 0, None), ("five", 5, None), ("fifty", 50, None), ("stale", 0, yesterday)):
+        best[name] = make_asset(title="Pricing pricing pricing", won_deal_count=won)
+        Asset.objects.filter(pk=best[name].pk).update(review_by=review_by)
+    for i in range(weak_matches):  # once in the body: below every best one, even with 5 won deals
+        make_asset(title=f"Renewals {i}", body="A word on pricing.", won_deal_count=5)
+    visible_assets(rep)  # the roles, read once
+    with CaptureQueriesContext(connection) as ctx:
+        ranked, count = sqlite.ranked(
+            visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance", filtered=filtered
+        )
+    # by the blend, by hand: 50 won deals × 1.45, 5 × 1.25, none × 1, review due × 0.95
+    assert ranked.ids == [best[name].pk for name in ("fifty", "five", "none", "stale")]
+    assert count == 4  # more than the cap of 3: shown as "3+"
+    # 1. the candidates (or every match) picked, their assets read, blended and sorted: four rows
+    # leave the database
+    assert len(ctx.captured_queries) == 1
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({ctx.captured_queries[0]['sql']})")  # noqa: S608 - the captured statement
+        assert cursor.fetchone()[0] == 4
 
 
 @pytest.mark.django_db

@@ -70,7 +70,7 @@ def blend_sql(relevance_sql: str, table: str = "content_asset", *, id_column: st
 
 def blended(relevance, *, today, boosts=None):
     """The blend of `blend_sql` as an ORM expression over an asset queryset, `relevance` being an
-    expression of the text score (the SQLite backend's `full_text__relevance`)."""
+    expression of the text score (the SQLite backend: the bm25 relevance of each match)."""
     won = Cast("won_deal_count", FloatField())
     support = Value(1.0) + won * Value(SUPPORT_WEIGHT) / (won + Value(SUPPORT_HALF))
     freshness = Case(

@@ -5,7 +5,8 @@ import json
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Lookup, Value
+from django.db.models import Lookup
+from django.db.models.expressions import RawSQL
 
 from ..models import Asset, AssetText
 from .paging import COUNT_CAP, RankedAssets
@@ -132,73 +133,79 @@ AssetText._meta.get_field("document").register_lookup(Match)
 # A broad query ("pricing") matches a tenth of the library, and reading every match's asset to
 # blend its score costs more than the full-text match itself. Only the RANK_CANDIDATES best matches
 # by text are read and blended: enough for a capped count (COUNT_CAP + 1) once visibility has
-# taken its share, and the ones the blend (at most × 1.5 for support) would favour. The full-text
-# table picks them in one pass, bm25 computed once per match; their assets are then read by
-# primary key, and the blend is finished in Python (see `_bounded`).
+# taken its share, and the ones the blend (at most × 1.5 for support) would favour. One statement
+# picks them from the full-text table (bm25 computed once per match), reads each one's asset by
+# id, blends and sorts them, and returns the ids of the first COUNT_CAP + 1 (see `_best`): no
+# candidate leaves the database.
 RANK_CANDIDATES = 2 * (COUNT_CAP + 1)
 # The text relevance of a match, as AssetText.relevance (the view of migration 0017) computes it.
 RELEVANCE_SQL = f"-bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 2.0, 1.0)"
+# What a search reads of each matching asset (visibility, kind, support, dates), keyed by its id
+# (migration 0026): a narrow index instead of the asset's whole row.
+SEARCH_COLUMNS_INDEX = "asset_search_columns"
 
 
 def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
-    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from at most two
+    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from at most three
     queries: the page is then read by primary key, and the caller needs no existence check nor
     count query of its own. `boosts`: see ranking.
 
     By relevance, an unfiltered search ranks the RANK_CANDIDATES best matches by text (and any
-    pinned asset); when visibility leaves fewer than COUNT_CAP + 1 of them while more assets match,
+    pinned asset); when visibility leaves no more than COUNT_CAP of them while more assets match,
     it ranks every match instead. A `filtered` search (kind, stage, persona, competitor, tag,
     status) ranks every match at once: a filter keeps a fraction of the best matches by text, and
     must lose none of its own matches to the cut. By another order, every match is sorted by it."""
     query = fts_query(parsed)
-    matches = queryset.filter(full_text__document__match=query)
     if ordering in ORDERINGS_BY_COLUMN:
-        return _ids(order_queryset(matches, ordering))
+        return _ids(order_queryset(queryset.filter(full_text__document__match=query), ordering))
     if not filtered:
-        ids, complete = _bounded(queryset, query, today, boosts)
-        if complete or len(ids) > COUNT_CAP:
-            ids = ids[: COUNT_CAP + 1]
+        ids = _best(queryset, *_candidates_sql(query, boosts), today=today, boosts=boosts)
+        if len(ids) > COUNT_CAP or _fewer_matches_than(query, RANK_CANDIDATES):
             return RankedAssets.of(Asset, ids), len(ids)
-    matches = order_queryset(
-        matches.alias(score=blended(F("full_text__relevance"), today=today, boosts=boosts)), ordering
-    )
-    return _ids(matches)
+    # every match: the subquery merges into the statement, so bm25 is computed only for the
+    # matches that pass the filters
+    every = f"(SELECT rowid AS id, {RELEVANCE_SQL} AS relevance FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+    ids = _best(queryset, every, [query], today=today, boosts=boosts)
+    return RankedAssets.of(Asset, ids), len(ids)
 
 
-def _bounded(queryset, query: str, today, boosts) -> tuple[list[int], bool]:
-    """(the ids of the RANK_CANDIDATES best matches by text and of the pinned matches that
-    `queryset` holds, in the blend's order; whether those candidates are every match). Two
-    queries: the candidates and their relevance from the full-text table; then, by primary key,
-    each visible candidate's blend factor (support × freshness × boosts, the blend of a relevance
-    of 1) in the order that breaks ties (newest, then highest id). Relevance × factor is the score
-    of `ranking.blended`; a stable sort by it keeps that tie order."""
+def _candidates_sql(query: str, boosts) -> tuple[str, list]:
+    """The RANK_CANDIDATES best matches by text and the pinned matches, with their relevance."""
     pinned = [int(pk) for pk in (boosts.pinned if boosts else ())]
     sql = (
-        f"SELECT rowid, {RELEVANCE_SQL} AS relevance, 0 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+        f"SELECT rowid AS id, {RELEVANCE_SQL} AS relevance FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
         "ORDER BY relevance DESC, rowid DESC LIMIT %s"
     )
     params = [query, RANK_CANDIDATES]
     if pinned:
         marks = ",".join(["%s"] * len(pinned))
+        # UNION: a pinned asset among the best by text is one candidate (its two rows are equal)
         sql = (
-            f"SELECT * FROM ({sql}) UNION ALL SELECT rowid, {RELEVANCE_SQL}, 1 FROM {FTS_TABLE} "  # noqa: S608
+            f"SELECT * FROM ({sql}) UNION SELECT rowid, {RELEVANCE_SQL} FROM {FTS_TABLE} "  # noqa: S608
             f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})"
         )
         params += [query, *pinned]
+    return f"({sql})", params
+
+
+def _best(queryset, source: str, params: list, *, today, boosts) -> list[int]:
+    """The ids of the first COUNT_CAP + 1 assets of `queryset` that are rows of `source` (SQL of
+    full-text matches: their id and relevance), in the blend's order: one statement. Each match's
+    asset is read by id from SEARCH_COLUMNS_INDEX and filtered as `queryset` filters; the score is
+    `ranking.blended` of the match's relevance, tied by newest, then highest id."""
+    score = blended(RawSQL("candidate.relevance", ()), today=today, boosts=boosts)  # noqa: S611 - constant SQL
+    best = order_queryset(queryset.alias(score=score), "relevance").values_list("pk")[: COUNT_CAP + 1]
+    return [pk for (pk,) in _joined(best, source, params, key="id", index=SEARCH_COLUMNS_INDEX)]
+
+
+def _fewer_matches_than(query: str, limit: int) -> bool:
+    """Whether fewer than `limit` assets match (the full-text rows alone, no ranking)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    relevance = {pk: score for pk, score, _ in rows}
-    complete = sum(1 for *_, extra in rows if not extra) < RANK_CANDIDATES
-    if not relevance:
-        return [], complete
-    factors = (
-        queryset.annotate(factor=blended(Value(1.0), today=today, boosts=boosts))
-        .order_by(F("published_at").desc(nulls_last=True), "-id")
-        .values_list("pk", "factor")
-    )
-    scored = sorted(rows_of(factors, list(relevance)), key=lambda row: -(relevance[row[0]] * row[1]))
-    return [pk for pk, _ in scored], complete
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)",  # noqa: S608
+            [query, limit],
+        )
+        return cursor.fetchone()[0] < limit
 
 
 def rows_of(rows, ids: list[int]) -> list[tuple]:
@@ -207,6 +214,15 @@ def rows_of(rows, ids: list[int]) -> list[tuple]:
     by CROSS JOIN, which SQLite never reorders. Asked as `id IN (...)` instead, SQLite takes an
     index on status for the more selective-looking condition (a rep sees published assets) and
     tests every published asset against the list. Values are converted as the ORM would."""
+    return _joined(rows, "json_each(%s)", [json.dumps([int(pk) for pk in ids])], key="value")
+
+
+def _joined(rows, source: str, source_params: list, *, key: str, index: str = "") -> list[tuple]:
+    """The rows of `rows` (a values_list of an asset queryset) whose asset is a row of `source`
+    (SQL of a table or a subquery, named `candidate` here, its asset id in column `key`): the
+    source drives the query, each of its rows joined to its asset by id (CROSS JOIN, which SQLite
+    never reorders), through `index` when one is named (else by primary key). The source's columns
+    may appear in `rows` as RawSQL ("candidate.relevance"). Values are converted as the ORM would."""
     compiler = rows.query.get_compiler(using=rows.db)
     try:
         sql, params = compiler.as_sql()
@@ -216,10 +232,11 @@ def rows_of(rows, ids: list[int]) -> list[tuple]:
     head, found, tail = sql.partition(f" FROM {table} ")
     if not found:
         raise ValueError("not a query over the assets")
-    joined = f' FROM json_each(%s) AS candidate CROSS JOIN {table} ON {table}."id" = candidate.value '  # noqa: S608
+    by = f" INDEXED BY {connection.ops.quote_name(index)}" if index else ""
+    joined = f' FROM {source} AS candidate CROSS JOIN {table}{by} ON {table}."id" = candidate.{key} '  # noqa: S608
     at = head.count("%s")  # the parameters of the select list come first
     with connection.cursor() as cursor:
-        cursor.execute(head + joined + tail, [*params[:at], json.dumps([int(pk) for pk in ids]), *params[at:]])
+        cursor.execute(head + joined + tail, [*params[:at], *source_params, *params[at:]])
         found_rows = cursor.fetchall()
     converters = compiler.get_converters([column for column, *_ in compiler.select[: compiler.col_count]])
     return [tuple(row) for row in compiler.apply_converters(found_rows, converters)] if converters else found_rows
