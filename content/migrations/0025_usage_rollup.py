@@ -85,7 +85,7 @@ END $$""",
     """
 CREATE OR REPLACE FUNCTION content_usageday_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  TRUNCATE content_usageday;
+  DELETE FROM content_usageday;  -- not TRUNCATE: a TRUNCATE of both tables at once is still using it
   RETURN NULL;
 END $$""",
     "CREATE TRIGGER content_usageday_insert AFTER INSERT ON content_usage REFERENCING NEW TABLE AS new_usage "
