@@ -2,11 +2,12 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-from ..models import BUYER_VIEW, Asset, AssetKind, FunnelStage
+from ..models import BUYER_VIEW, Asset, AssetKind, Deal, FunnelStage
 from . import scope
 from .base import TITLES, Column, Report, Table, chart, complete_weeks, order_by_for, sliced
 from .sql import fetch_dicts, materialized, subquery_sql
@@ -94,6 +95,22 @@ def uses_by_stage(per_stage) -> list[dict]:
     )
 
 
+def distinct_people(uses) -> dict:
+    """The reps and the deals with a use among `uses`: each rep and deal asked whether it has one
+    (an index probe each, stopping at the first), rather than sorting every use of the period by
+    rep and by deal; the same numbers as counting them distinct. One query."""
+    users = get_user_model().objects.order_by()
+    reps, rep_params = subquery_sql(users.filter(Exists(uses.filter(user_id=OuterRef("pk")))).values("pk"))
+    deals, deal_params = subquery_sql(
+        Deal.objects.order_by().filter(Exists(uses.filter(deal_id=OuterRef("pk")))).values("pk")
+    )
+    row = fetch_dicts(
+        f"SELECT (SELECT COUNT(*) FROM ({reps}) r) AS reps, (SELECT COUNT(*) FROM ({deals}) d) AS deals",  # noqa: S608
+        rep_params + deal_params,
+    )[0]
+    return {"reps": int(row["reps"]), "deals": int(row["deals"])}
+
+
 def weeks_of(per_day) -> list[dict]:
     """The days' figures added up per week (weeks start on Monday), in order."""
     weeks = {}
@@ -176,7 +193,7 @@ def usage_report(filters) -> Report:
         for row in uses_by_kind(tally.rows.values("asset_id").annotate(n=tally.counts()["uses"]))
     ]
     weekly = weeks_of(tally.rows.values(on_day=tally.day()).annotate(**tally.counts()).order_by())
-    people = uses.aggregate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True))
+    people = distinct_people(uses)
     # Each asset has one kind and each day one week, so the kinds' figures add up to the period's
     # uses and assets, and the weeks' to its logged uses and buyer views.
     totals = {
