@@ -244,3 +244,17 @@ def test_the_report_runs_the_same_number_of_queries_at_two_data_sizes(world, rep
             asset=AssetFactory(), deal=deal, user=rep, stage=FunnelStage.objects.first(), used_at=at(START, 8 + i % 12)
         )
     assert [count_report_queries(rolled), count_report_queries(raw)] == small == [7, 7]
+
+
+def test_freshness_reads_the_same_uses_from_the_rollup(world, monkeypatch):
+    from content.reports.freshness import freshness_report
+
+    Asset.objects.update(review_by=datetime.date(2026, 1, 1))  # every asset overdue: each row shows its uses
+    for params in ({}, {"kind": "battle_card"}, {"stage": world["evaluating"].slug}, {"source": "logged"}):
+        filters = ReportFilters.from_params({**PERIOD, **params, "sort": "uses"})
+        with monkeypatch.context() as patch:
+            patch.setattr(scope, "rollup_answers", lambda *args, **kwargs: False)
+            raw = freshness_report(filters)
+        rolled = freshness_report(filters)
+        assert rolled.rows == raw.rows, params
+        assert any(row["uses"] for row in rolled.rows)

@@ -6,7 +6,7 @@ owner is the rep who logged a use or owns a deal; source keeps the uses logged b
 buyers' views of tracked links.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from ..models import (
@@ -81,6 +81,14 @@ def usage_days(filters):
     elif filters.source == "buyer":
         queryset = queryset.filter(BUYER_VIEW)
     return queryset
+
+
+def uses_per_asset(filters, *, by_owner=True):
+    """The period's uses per asset as `usages` would count them (asset_id, n), from the rollup
+    when it answers the filters."""
+    if rollup_answers(filters, by_owner=by_owner):
+        return usage_days(filters).values("asset_id").annotate(n=Sum("use_count"))
+    return usages(filters, by_owner=by_owner).values("asset_id").annotate(n=Count("id"))
 
 
 def closed_deals(filters, *, owner=True):
