@@ -43,6 +43,9 @@ def _pg_add(rows: str) -> str:
 def _pg_remove(rows: str) -> str:
     cells = _pg_cells(rows)
     return (
+        # the rows locked in key order first, as the upsert locks them, so two writers never wait on each other
+        f"PERFORM 1 FROM content_usageday d, ({cells}) c WHERE {_PG_SAME_ROW} "
+        "ORDER BY d.asset_id, d.day, d.stage_id, d.action FOR UPDATE OF d;\n"
         f"DELETE FROM content_usageday d USING ({cells}) c WHERE {_PG_SAME_ROW} AND d.use_count <= c.n;\n"
         f"UPDATE content_usageday d SET use_count = d.use_count - c.n, last_used = CASE WHEN c.latest >= d.last_used "
         "THEN COALESCE(content_usageday_latest(d.asset_id, d.day, d.stage_id, d.action), d.last_used) "
