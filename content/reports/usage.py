@@ -111,6 +111,26 @@ def distinct_people(uses) -> dict:
     return {"reps": int(row["reps"]), "deals": int(row["deals"])}
 
 
+def page_people(uses, asset_ids) -> dict:
+    """{asset id: row} with the distinct reps and deals of each of the page's assets, and its title
+    and kind: grouped on the asset id alone and named afterwards (grouping on the title and kind
+    too sorts wider rows, a fifth slower). No query for an empty page."""
+    if not asset_ids:
+        return {}
+    grouped, params = subquery_sql(
+        uses.filter(asset_id__in=asset_ids)
+        .values("asset_id")
+        .annotate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True))
+    )
+    asset_table = connection.ops.quote_name(Asset._meta.db_table)
+    rows = fetch_dicts(
+        f"SELECT g.asset_id AS asset_id, g.reps AS reps, g.deals AS deals, a.title AS title, a.kind AS kind "  # noqa: S608
+        f"FROM ({grouped}) g JOIN {asset_table} a ON a.id = g.asset_id",
+        params,
+    )
+    return {row["asset_id"]: row for row in rows}
+
+
 def weeks_of(per_day) -> list[dict]:
     """The days' figures added up per week (weeks start on Monday), in order."""
     weeks = {}
@@ -159,17 +179,7 @@ def usage_report(filters) -> Report:
     if sort in ("title", "kind"):
         per_asset = per_asset.annotate(title=F("asset__title"), kind=F("asset__kind"))
     page = list(sliced(per_asset.order_by(*ordering), filters))
-    details = {
-        row["asset_id"]: row
-        for row in uses.filter(asset_id__in=[row["asset_id"] for row in page])
-        .values("asset_id")
-        .annotate(
-            reps=Count("user_id", distinct=True),
-            deals=Count("deal_id", distinct=True),
-            title=F("asset__title"),
-            kind=F("asset__kind"),
-        )
-    }
+    details = page_people(uses, [row["asset_id"] for row in page])
     kind_labels = dict(AssetKind.choices)
     rows = []
     for row in page:
