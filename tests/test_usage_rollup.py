@@ -258,3 +258,23 @@ def test_freshness_reads_the_same_uses_from_the_rollup(world, monkeypatch):
         rolled = freshness_report(filters)
         assert rolled.rows == raw.rows, params
         assert any(row["uses"] for row in rolled.rows)
+
+
+def test_objections_read_the_same_stages_from_the_rollup(world, rep, monkeypatch):
+    from content.reports.objections import objections_report
+
+    UsageFactory(
+        asset=world["objection"],
+        deal=world["open"][0],
+        user=rep,
+        action=UsageAction.HEARD,
+        used_at=at(datetime.date(2026, 3, 2)),
+    )  # no stage logged
+    for params in ({}, {"stage": world["evaluating"].slug}, {"source": "logged"}, {"start": "2026-02-01"}):
+        filters = ReportFilters.from_params({**PERIOD, **params})
+        with monkeypatch.context() as patch:
+            patch.setattr(scope, "rollup_answers", lambda *args, **kwargs: False)
+            raw = objections_report(filters)
+        rolled = objections_report(filters)
+        assert report_figures(rolled) == report_figures(raw), params
+    assert [row["stage"] for row in rolled.tables[0].rows] == ["Evaluating", "(no stage logged)"]
