@@ -12,6 +12,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement
 PYTEST_WORKERS ?= 2
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/enablement_bench
 BENCH_SQLITE_URL ?= sqlite:///$(CURDIR)/.bench.sqlite3
+# The reports at 10,000,000 usages: a PostgreSQL database of their own, kept between runs.
+BENCH_PG_10M_URL ?= postgres://postgres@127.0.0.1:5432/enablement_bench_10m
 # embed_assets --rebuild is timed on its own smaller synthetic library (a projection to 100,000 assets).
 BENCH_EMBED_URL ?= sqlite:///$(CURDIR)/.bench-embed.sqlite3
 EMBED_ASSETS ?= 5000
@@ -61,19 +63,21 @@ e2e: $(VENV)/.installed-e2e
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/e2e -p no:schemathesis -o addopts="" -q
 
 # Benchmarks (scripts, not timed tests) on PostgreSQL and SQLite: search at 100,000 assets against
-# the naive way, every report at 100,000 assets / 50,000 deals / 1,000,000 usages, deal import of
+# the naive way, every report at 100,000 assets / 50,000 deals / 1,000,000 usages (and at 10,000,000
+# usages on PostgreSQL), deal import of
 # 100,000 rows, the buyer's page of a tracked link and what recording a view adds; the sentence
 # encoder's latency, throughput and memory, and embed_assets --rebuild's passages per second on
 # EMBED_ASSETS synthetic assets. The data sets are generated on first run and reused after. The audit log: its page and API at 10,000,000 events (AUDIT_EVENTS) and what
 # writing an event costs.
 bench: $(VENV)/.installed
-	$(PY) -c "import sys; sys.path.insert(0, 'bench'); from load import ensure_database; ensure_database('$(BENCH_PG_URL)')"
+	$(PY) -c "import sys; sys.path.insert(0, 'bench'); from load import ensure_database; ensure_database('$(BENCH_PG_URL)'); ensure_database('$(BENCH_PG_10M_URL)')"
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/search_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/search_bench.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/mcp_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/mcp_bench.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/reports_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/reports_bench.py
+	DATABASE_URL=$(BENCH_PG_10M_URL) $(PY) bench/reports_bench.py --usages 10000000
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/import_bench.py
 	DATABASE_URL=$(BENCH_SQLITE_URL) $(PY) bench/import_bench.py
 	DATABASE_URL=$(BENCH_PG_URL) $(PY) bench/buyer_bench.py

@@ -11,7 +11,17 @@ from .assets import (
     default_verification_days,
 )
 from .audit import AuditEvent
-from .deals import BUYER_VIEW, MANUAL_USAGE_ACTIONS, Deal, DealStatus, Usage, UsageAction, WebhookEvent, supports_deal
+from .deals import (
+    BUYER_VIEW,
+    MANUAL_USAGE_ACTIONS,
+    Deal,
+    DealStatus,
+    Usage,
+    UsageAction,
+    UsageDay,
+    WebhookEvent,
+    supports_deal,
+)
 from .jobs import FINISHED_JOB_STATUSES, BackgroundJob, JobStatus
 from .people import Person, SignedInSession
 from .requests import (
@@ -73,6 +83,7 @@ __all__ = [
     "TeamChoices",
     "Usage",
     "UsageAction",
+    "UsageDay",
     "WebhookEvent",
     "default_verification_days",
 ]

@@ -170,6 +170,39 @@ class Usage(models.Model):
         return f"{self.user} {self.action} {self.asset} in {self.deal}"
 
 
+class UsageDay(models.Model):
+    """The uses of one asset on one day (UTC), at one stage as logged (0: none), with one action:
+    the usage report's figures that add up over days, read from here rather than from every use.
+
+    Kept exact by database triggers on the usage table (migration 0025), so every write counts,
+    bulk inserts, cascades and updates included; nothing in Python writes it. Distinct reps and
+    deals, and anything that goes through the deal, do not add up over days: reports read those
+    from the uses themselves."""
+
+    # No foreign key: the triggers own the rows, and an asset's rows go with its uses.
+    asset = models.ForeignKey(Asset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    day = models.DateField()
+    stage_id = models.IntegerField(help_text="The funnel stage the uses were logged at; 0 when none was.")
+    action = models.CharField(max_length=12, choices=UsageAction.choices)
+    use_count = models.PositiveIntegerField()
+    last_used = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # the triggers' upsert target: one row per asset, day, stage and action
+            models.UniqueConstraint(fields=["asset", "day", "stage_id", "action"], name="usageday_cell"),
+        ]
+        indexes = [
+            # the usage report over a period: every column it groups, filters or sums, from the index alone
+            models.Index(
+                fields=["day", "asset", "stage_id", "action", "use_count", "last_used"], name="usageday_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.asset_id} {self.day} {self.action}: {self.use_count}"
+
+
 class WebhookEvent(models.Model):
     """A CRM event already applied, kept so a replayed delivery has no second effect."""
 

@@ -73,9 +73,7 @@ def overdue_page(filters, overdue, order_sql):
     assets_sql, assets_params = subquery_sql(
         overdue.values("id", "title", "kind", "review_by", owner_name=F("owner__username"))
     )
-    uses_sql, uses_params = subquery_sql(
-        scope.usages(filters, by_owner=False).values("asset_id").annotate(n=Count("id"))
-    )
+    uses_sql, uses_params = subquery_sql(scope.uses_per_asset(filters, by_owner=False))
     clicks_sql, clicks_params = subquery_sql(
         SearchLog.objects.order_by()
         .filter(clicked_asset__isnull=False, created_at__gte=filters.start_at, created_at__lt=filters.end_before)

@@ -3,12 +3,14 @@ the objection entries that answer them."""
 
 from dataclasses import replace
 
-from django.db.models import Count, F, Max
+from django.db import connection
+from django.db.models import Count, F, Max, Sum
 
-from ..models import AssetKind, UsageAction
+from ..models import AssetKind, FunnelStage, UsageAction
 from . import scope
 from .base import TITLES, Column, Report, Table, chart, order_by_for, sliced
 from .effectiveness import asset_figures, baseline, describe
+from .sql import fetch_dicts, subquery_sql
 
 COLUMNS = [
     Column("asset_id", "Entry id", "int", page=False),
@@ -37,9 +39,31 @@ NOTES = [
 ]
 
 
+def heard_by_stage(entries, heard) -> list[dict]:
+    """Times heard per stage as logged, in the stages' order: from the daily rollup when it answers
+    the filters, else from the uses; grouped on the stage id, then named."""
+    if scope.rollup_answers(entries):
+        per_stage = (
+            scope.usage_days(entries)
+            .filter(action=UsageAction.HEARD)
+            .values("stage_id")
+            .annotate(heard=Sum("use_count"))
+        )
+    else:
+        per_stage = heard.values("stage_id").annotate(heard=Count("id"))
+    sql, params = subquery_sql(per_stage)
+    stage_table = connection.ops.quote_name(FunnelStage._meta.db_table)
+    order = connection.ops.quote_name("order")
+    return fetch_dicts(
+        f"SELECT s.name AS name, g.heard AS heard FROM ({sql}) g "  # noqa: S608
+        f"LEFT JOIN {stage_table} s ON s.id = g.stage_id ORDER BY s.{order} ASC NULLS LAST",
+        params,
+    )
+
+
 def objections_report(filters) -> Report:
     # Queries: totals; per-entry page; effectiveness baseline; effectiveness of the page's entries;
-    # heard by stage; heard by competitor (6).
+    # heard by stage (from the daily rollup when it answers the filters); heard by competitor (6).
     entries = replace(filters, kind=AssetKind.OBJECTION)
     heard = scope.usages(entries).filter(action=UsageAction.HEARD)
     totals = heard.aggregate(
@@ -91,14 +115,10 @@ def objections_report(filters) -> Report:
         effect = figures.get(row["asset_id"], empty)
         rows.append({**row, **{key: effect[key] for key in empty}})
 
-    by_stage = list(
-        heard.values(stage_name=F("stage__name"))
-        .annotate(heard=Count("id"), order=Max("stage__order"))
-        .order_by(F("order").asc(nulls_last=True))
-    )
-    for row in by_stage:
-        row["stage"] = row.pop("stage_name") or "(no stage logged)"
-        del row["order"]
+    by_stage = [
+        {"heard": int(row["heard"]), "stage": row["name"] or "(no stage logged)"}
+        for row in heard_by_stage(entries, heard)
+    ]
     by_competitor = list(
         heard.filter(deal__competitors__isnull=False)
         .values(competitor=F("deal__competitors__name"))

@@ -6,9 +6,23 @@ owner is the rep who logged a use or owns a deal; source keeps the uses logged b
 buyers' views of tracked links.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Sum
+from django.utils import timezone
 
-from ..models import Asset, ContentRequest, Deal, ShareLink, ShareLinkAsset, Usage
+from ..models import (
+    BUYER_VIEW,
+    MANUAL_USAGE_ACTIONS,
+    Asset,
+    ContentRequest,
+    Deal,
+    ShareLink,
+    ShareLinkAsset,
+    Usage,
+    UsageDay,
+)
+
+# The zones whose days are the rollup's days (UsageDay counts uses per UTC day).
+UTC_ZONES = {"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
 
 
 def _deal_has(filters, deal_ref):
@@ -43,6 +57,38 @@ def usages(filters, *, in_period=True, by_owner=True):
     elif filters.source == "buyer":
         queryset = queryset.buyer_views()
     return queryset.filter(*_deal_has(filters, "deal_id"))
+
+
+def rollup_answers(filters, *, by_owner=True) -> bool:
+    """Whether the daily rollup (UsageDay) gives exactly what `usages(filters)` would add up: its
+    days are the period's days (the current time zone is UTC) and no filter goes through the deal
+    (persona, competitor) or the rep (owner), which the rollup does not keep."""
+    if filters.persona or filters.competitor or (by_owner and filters.owner):
+        return False
+    return timezone.get_current_timezone_name() in UTC_ZONES
+
+
+def usage_days(filters):
+    """The rollup rows of the period (UsageDay), narrowed as `usages` narrows uses; only where
+    `rollup_answers(filters)` says they add up to the same figures."""
+    queryset = UsageDay.objects.order_by().filter(day__gte=filters.start, day__lte=filters.end)
+    if filters.kind:
+        queryset = queryset.filter(asset__kind=filters.kind)
+    if filters.stage:
+        queryset = queryset.filter(stage_id=filters.stage.pk)
+    if filters.source == "logged":
+        queryset = queryset.filter(action__in=MANUAL_USAGE_ACTIONS)
+    elif filters.source == "buyer":
+        queryset = queryset.filter(BUYER_VIEW)
+    return queryset
+
+
+def uses_per_asset(filters, *, by_owner=True):
+    """The period's uses per asset as `usages` would count them (asset_id, n), from the rollup
+    when it answers the filters."""
+    if rollup_answers(filters, by_owner=by_owner):
+        return usage_days(filters).values("asset_id").annotate(n=Sum("use_count"))
+    return usages(filters, by_owner=by_owner).values("asset_id").annotate(n=Count("id"))
 
 
 def closed_deals(filters, *, owner=True):

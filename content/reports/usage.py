@@ -1,10 +1,13 @@
 """Usage: which assets reps use, how widely, and when — per asset, per week, by kind, stage and persona."""
 
-from django.db import connection
-from django.db.models import Count, F, Max
-from django.db.models.functions import TruncWeek
+import datetime
 
-from ..models import BUYER_VIEW, Asset, AssetKind, FunnelStage
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, Exists, F, Max, OuterRef, Sum
+from django.db.models.functions import Coalesce, TruncDate
+
+from ..models import BUYER_VIEW, Asset, AssetKind, Deal, FunnelStage
 from . import scope
 from .base import TITLES, Column, Report, Table, chart, complete_weeks, order_by_for, sliced
 from .sql import fetch_dicts, materialized, subquery_sql
@@ -40,10 +43,36 @@ def by_source() -> dict:
     return {"logged": Count("id", filter=~BUYER_VIEW), "buyer_views": Count("id", filter=BUYER_VIEW)}
 
 
-def uses_by_kind(uses) -> list[dict]:
-    """Uses and distinct assets per asset kind: grouped per asset first (one row each), then joined
+class Tally:
+    """Where the figures that add up over days are read from: the uses themselves, or the daily
+    rollup (UsageDay) when it answers the filters (scope.rollup_answers). Both give the same
+    numbers; distinct reps and deals are always counted from the uses."""
+
+    def __init__(self, filters, uses):
+        self.rollup = scope.rollup_answers(filters)
+        self.rows = scope.usage_days(filters) if self.rollup else uses
+
+    def counts(self) -> dict:
+        """Uses, and the two sources of use apart."""
+        if self.rollup:
+            return {
+                "uses": Sum("use_count"),
+                "logged": Coalesce(Sum("use_count", filter=~BUYER_VIEW), 0),
+                "buyer_views": Coalesce(Sum("use_count", filter=BUYER_VIEW), 0),
+            }
+        return {"uses": Count("id"), **by_source()}
+
+    def latest(self):
+        return Max("last_used" if self.rollup else "used_at")
+
+    def day(self):
+        return F("day") if self.rollup else TruncDate("used_at")
+
+
+def uses_by_kind(per_asset) -> list[dict]:
+    """Uses and distinct assets per asset kind from the uses per asset (`n`, one row each), joined
     to the assets for their kind, rather than joining every use to its asset before grouping."""
-    per_asset, params = subquery_sql(uses.values("asset_id").annotate(n=Count("id")))
+    per_asset, params = subquery_sql(per_asset)
     asset_table = connection.ops.quote_name(Asset._meta.db_table)
     return fetch_dicts(
         f"WITH p AS {materialized()}({per_asset}) "  # noqa: S608
@@ -53,12 +82,10 @@ def uses_by_kind(uses) -> list[dict]:
     )
 
 
-def uses_by_stage(uses) -> list[dict]:
-    """Uses and distinct assets per stage as logged: grouped on the stage id, then named, rather
-    than sorting every use by its stage's name and order."""
-    per_stage, params = subquery_sql(
-        uses.values("stage_id").annotate(uses=Count("id"), assets=Count("asset_id", distinct=True))
-    )
+def uses_by_stage(per_stage) -> list[dict]:
+    """Uses and distinct assets per stage as logged (grouped on the stage id: NULL in the uses, 0
+    in the rollup, neither a stage), then named, rather than sorting every use by its stage."""
+    per_stage, params = subquery_sql(per_stage)
     stage_table = connection.ops.quote_name(FunnelStage._meta.db_table)
     order = connection.ops.quote_name("order")
     return fetch_dicts(
@@ -68,11 +95,62 @@ def uses_by_stage(uses) -> list[dict]:
     )
 
 
+def distinct_people(uses) -> dict:
+    """The reps and the deals with a use among `uses`: each rep and deal asked whether it has one
+    (an index probe each, stopping at the first), rather than sorting every use of the period by
+    rep and by deal; the same numbers as counting them distinct. One query."""
+    users = get_user_model().objects.order_by()
+    reps, rep_params = subquery_sql(users.filter(Exists(uses.filter(user_id=OuterRef("pk")))).values("pk"))
+    deals, deal_params = subquery_sql(
+        Deal.objects.order_by().filter(Exists(uses.filter(deal_id=OuterRef("pk")))).values("pk")
+    )
+    row = fetch_dicts(
+        f"SELECT (SELECT COUNT(*) FROM ({reps}) r) AS reps, (SELECT COUNT(*) FROM ({deals}) d) AS deals",  # noqa: S608
+        rep_params + deal_params,
+    )[0]
+    return {"reps": int(row["reps"]), "deals": int(row["deals"])}
+
+
+def page_people(uses, asset_ids) -> dict:
+    """{asset id: row} with the distinct reps and deals of each of the page's assets, and its title
+    and kind: grouped on the asset id alone and named afterwards (grouping on the title and kind
+    too sorts wider rows, a fifth slower). No query for an empty page."""
+    if not asset_ids:
+        return {}
+    grouped, params = subquery_sql(
+        uses.filter(asset_id__in=asset_ids)
+        .values("asset_id")
+        .annotate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True))
+    )
+    asset_table = connection.ops.quote_name(Asset._meta.db_table)
+    rows = fetch_dicts(
+        f"SELECT g.asset_id AS asset_id, g.reps AS reps, g.deals AS deals, a.title AS title, a.kind AS kind "  # noqa: S608
+        f"FROM ({grouped}) g JOIN {asset_table} a ON a.id = g.asset_id",
+        params,
+    )
+    return {row["asset_id"]: row for row in rows}
+
+
+def weeks_of(per_day) -> list[dict]:
+    """The days' figures added up per week (weeks start on Monday), in order."""
+    weeks = {}
+    for row in per_day:
+        day = row["on_day"].date() if hasattr(row["on_day"], "date") else row["on_day"]
+        week = weeks.setdefault(
+            day - datetime.timedelta(days=day.weekday()), {"uses": 0, "logged": 0, "buyer_views": 0}
+        )
+        for key in week:
+            week[key] += row[key]
+    return [{"week": week, **figures} for week, figures in sorted(weeks.items())]
+
+
 def usage_report(filters) -> Report:
     # Queries: per-asset page; the page's distinct reps and deals with the asset names; distinct reps
-    # and deals, logged uses and buyer views in total; weekly; by kind (which also gives the total uses
-    # and assets); by stage; by persona (7).
+    # and deals in total; per day (for the weeks, and the logged uses and buyer views in total); by
+    # kind (which also gives the total uses and assets); by stage; by persona (7). The per-asset page,
+    # days, kinds and stages come from the daily rollup when it answers the filters (Tally).
     uses = scope.usages(filters)
+    tally = Tally(filters, uses)
     sortable = {
         "uses": (F("uses"), F("asset_id").asc()),
         "logged": (F("logged"), F("asset_id").asc()),
@@ -87,24 +165,21 @@ def usage_report(filters) -> Report:
     sort, direction, ordering = order_by_for(filters, sortable, "uses")
     # Rank the assets on what the sort needs and nothing more: distinct reps and deals per asset
     # need every (asset, rep) and (asset, deal) pair of the period, so they are counted for all
-    # assets only when the sort is on them, and otherwise for the page's assets alone.
-    per_asset = uses.values("asset_id").annotate(uses=Count("id"), last_used=Max("used_at"), **by_source())
+    # assets (from the uses) only when the sort is on them, and otherwise for the page's assets alone.
     if sort in ("reps", "deals"):
-        per_asset = per_asset.annotate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True))
+        per_asset = uses.values("asset_id").annotate(
+            uses=Count("id"),
+            last_used=Max("used_at"),
+            **by_source(),
+            reps=Count("user_id", distinct=True),
+            deals=Count("deal_id", distinct=True),
+        )
+    else:
+        per_asset = tally.rows.values("asset_id").annotate(**tally.counts(), last_used=tally.latest())
     if sort in ("title", "kind"):
         per_asset = per_asset.annotate(title=F("asset__title"), kind=F("asset__kind"))
     page = list(sliced(per_asset.order_by(*ordering), filters))
-    details = {
-        row["asset_id"]: row
-        for row in uses.filter(asset_id__in=[row["asset_id"] for row in page])
-        .values("asset_id")
-        .annotate(
-            reps=Count("user_id", distinct=True),
-            deals=Count("deal_id", distinct=True),
-            title=F("asset__title"),
-            kind=F("asset__kind"),
-        )
-    }
+    details = page_people(uses, [row["asset_id"] for row in page])
     kind_labels = dict(AssetKind.choices)
     rows = []
     for row in page:
@@ -125,31 +200,27 @@ def usage_report(filters) -> Report:
 
     by_kind = [
         {"kind": kind_labels.get(row["kind"], row["kind"]), "uses": int(row["uses"]), "assets": int(row["assets"])}
-        for row in uses_by_kind(uses)
+        for row in uses_by_kind(tally.rows.values("asset_id").annotate(n=tally.counts()["uses"]))
     ]
-    people = uses.aggregate(reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True), **by_source())
-    # Each asset has one kind, so the kinds' figures add up to the period's uses and assets.
+    weekly = weeks_of(tally.rows.values(on_day=tally.day()).annotate(**tally.counts()).order_by())
+    people = distinct_people(uses)
+    # Each asset has one kind and each day one week, so the kinds' figures add up to the period's
+    # uses and assets, and the weeks' to its logged uses and buyer views.
     totals = {
         "uses": sum(row["uses"] for row in by_kind),
-        "logged": people.pop("logged"),
-        "buyer_views": people.pop("buyer_views"),
+        "logged": sum(row["logged"] for row in weekly),
+        "buyer_views": sum(row["buyer_views"] for row in weekly),
         "assets": sum(row["assets"] for row in by_kind),
         **people,
     }
 
-    weekly = list(
-        uses.annotate(week=TruncWeek("used_at"))
-        .values("week")
-        .annotate(uses=Count("id"), **by_source())
-        .order_by("week")
-    )
-    for row in weekly:
-        row["week"] = row["week"].date() if hasattr(row["week"], "date") else row["week"]
     by_week = {row["week"]: row for row in weekly}
     charted_weeks = complete_weeks(filters.start, filters.end)  # a week without a use is a zero
     by_stage = [
         {"stage": row["name"] or "(no stage logged)", "uses": row["uses"], "assets": row["assets"]}
-        for row in uses_by_stage(uses)
+        for row in uses_by_stage(
+            tally.rows.values("stage_id").annotate(uses=tally.counts()["uses"], assets=Count("asset_id", distinct=True))
+        )
     ]
     by_persona = list(
         uses.filter(deal__personas__isnull=False)

@@ -1,0 +1,280 @@
+"""The daily usage rollup (UsageDay): kept exact by the database on every write path, and the
+usage report reads the same figures from it as from the uses themselves."""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from content.models import Asset, Deal, FunnelStage, Usage, UsageAction, UsageDay
+from content.reports import ReportFilters, scope
+from content.reports.usage import usage_report
+from content.sharing import record_views, share_link_create
+from content.usage import log_usage, log_usages
+
+from .factories import AssetFactory, DealFactory, UsageFactory
+from .reports_helpers import END, PERIOD, START, at, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def raw_cells() -> dict:
+    """The rollup as it should be, computed in Python from every use."""
+    cells = {}
+    for use in Usage.objects.all():
+        key = (use.asset_id, use.used_at.astimezone(datetime.UTC).date(), use.stage_id or 0, use.action)
+        count, latest = cells.get(key, (0, use.used_at))
+        cells[key] = (count + 1, max(latest, use.used_at))
+    return cells
+
+
+def rollup_cells() -> dict:
+    return {
+        (row.asset_id, row.day, row.stage_id, row.action): (row.use_count, row.last_used)
+        for row in UsageDay.objects.all()
+    }
+
+
+def assert_rollup_exact():
+    assert rollup_cells() == raw_cells()
+
+
+@pytest.fixture
+def world(rep, other_rep):
+    return build_world(rep, other_rep)
+
+
+def test_the_rollup_counts_uses_per_asset_day_stage_and_action(world):
+    playbook, evaluating = world["playbook"], world["evaluating"]
+    day = datetime.date(2026, 1, 29)  # won[0] closed on Feb 1: used three days before
+    row = UsageDay.objects.get(asset=playbook, day=day, stage_id=evaluating.pk, action=UsageAction.SHARED)
+    assert (row.use_count, row.last_used) == (1, at(day))
+    # a use with no stage is rolled up under stage 0
+    assert UsageDay.objects.get(asset=playbook, day=datetime.date(2026, 3, 15)).stage_id == 0
+    assert_rollup_exact()
+
+
+def test_two_uses_on_one_day_add_up_and_keep_the_latest(world, rep):
+    playbook, deal = world["playbook"], world["open"][0]
+    for hour in (15, 9):
+        UsageFactory(asset=playbook, deal=deal, user=rep, used_at=at(datetime.date(2026, 3, 16), hour))
+    row = UsageDay.objects.get(asset=playbook, day=datetime.date(2026, 3, 16))
+    assert (row.use_count, row.last_used) == (2, at(datetime.date(2026, 3, 16), 15))
+    assert_rollup_exact()
+
+
+def test_the_services_and_bulk_inserts_keep_it_exact(world, rep):
+    deal = world["open"][0]
+    log_usage(user=rep, asset=world["case_a"], deal=deal, action=UsageAction.PRESENTED)
+    log_usages(user=rep, assets=[world["playbook"], world["case_a"]], deal=deal, action=UsageAction.SENT)
+    Usage.objects.bulk_create(
+        [Usage(asset=world["shelf"], deal=deal, user=rep, used_at=at(START, hour)) for hour in range(8, 14)]
+    )
+    assert UsageDay.objects.get(asset=world["shelf"]).use_count == 6
+    assert_rollup_exact()
+
+
+def test_a_buyer_view_of_a_tracked_link_is_rolled_up_once(world, rep, rf):
+    link = share_link_create(user=rep, assets=[world["case_a"]], deal=world["open"][0])
+    for _ in range(2):
+        request = rf.get("/s/", HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0) Firefox/120.0")
+        record_views(request=request, link=link, assets=[world["case_a"]])
+    assert UsageDay.objects.filter(asset=world["case_a"], action=UsageAction.BUYER_VIEWED).get().use_count == 1
+    assert_rollup_exact()
+
+
+def test_updates_move_uses_between_rows(world):
+    playbook, evaluating = world["playbook"], world["evaluating"]
+    use = Usage.objects.filter(asset=playbook, stage=evaluating).order_by("used_at").first()
+    use.used_at = at(datetime.date(2026, 3, 20), 11)
+    use.action = UsageAction.PRESENTED
+    use.save()
+    assert_rollup_exact()
+    Usage.objects.filter(asset=playbook).update(stage=world["engaged"])
+    assert_rollup_exact()
+    Usage.objects.filter(asset=playbook, deal=world["lost"][0]).update(asset=world["shelf"])
+    assert_rollup_exact()
+    Usage.objects.update(note="edited")  # no figure changes: the rollup is left as it was
+    assert_rollup_exact()
+
+
+def test_removing_the_latest_use_of_a_day_reads_the_latest_again(world, rep):
+    playbook, deal, day = world["playbook"], world["open"][0], datetime.date(2026, 3, 15)
+    later = UsageFactory(asset=playbook, deal=deal, user=rep, used_at=at(day, 17))
+    assert UsageDay.objects.get(asset=playbook, day=day).last_used == at(day, 17)
+    later.delete()
+    assert (UsageDay.objects.get(asset=playbook, day=day).last_used) == at(day)
+    assert_rollup_exact()
+
+
+def test_deletes_and_cascades_keep_it_exact(world):
+    Usage.objects.filter(asset=world["objection"]).first().delete()
+    assert_rollup_exact()
+    world["won"][0].delete()  # its uses go with the deal
+    assert_rollup_exact()
+    Asset.objects.filter(pk=world["case_a"].pk).delete()  # and with the asset
+    assert not UsageDay.objects.filter(asset_id=world["case_a"].pk).exists()
+    assert_rollup_exact()
+    world["evaluating"].delete()  # its uses keep no stage
+    assert not UsageDay.objects.filter(stage_id=world["evaluating"].pk).exists()
+    assert_rollup_exact()
+    Deal.objects.all().delete()
+    assert not UsageDay.objects.exists()
+
+
+def test_a_batch_of_inserts_deletes_and_moves_stays_exact(world, rep):
+    deal = DealFactory(owner=rep)
+    asset = AssetFactory(title="Busy")
+    uses = Usage.objects.bulk_create(
+        [
+            Usage(asset=asset, deal=deal, user=rep, used_at=at(START + datetime.timedelta(days=i % 3), i))
+            for i in range(9)
+        ]
+    )
+    Usage.objects.filter(pk__in=[u.pk for u in uses[:4]]).delete()
+    Usage.objects.filter(pk__in=[u.pk for u in uses[4:6]]).update(used_at=at(END, 8))
+    assert_rollup_exact()
+
+
+def report_figures(report):
+    return (
+        report.rows,
+        report.totals,
+        report.row_count,
+        report.chart,
+        [(table.key, table.rows) for table in report.tables],
+    )
+
+
+def both_ways(filters, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(scope, "rollup_answers", lambda *args, **kwargs: False)
+        raw = usage_report(filters)
+    return raw, usage_report(filters)
+
+
+SORTS = ["uses", "logged", "buyer_views", "reps", "deals", "last_used", "title", "kind", "asset_id"]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_the_report_reads_the_same_figures_from_the_rollup_for_every_sort(world, monkeypatch, sort, direction):
+    filters = ReportFilters.from_params({**PERIOD, "sort": sort, "dir": direction, "page_size": "2"})
+    assert scope.rollup_answers(filters)
+    raw, rolled = both_ways(filters, monkeypatch)
+    assert report_figures(rolled) == report_figures(raw)
+    assert rolled.rows  # the comparison is of something
+
+
+def filter_combinations(world):
+    kinds = ["", "battle_card", "objection"]
+    stages = ["", world["evaluating"].slug, world["engaged"].slug]
+    sources = ["", "logged", "buyer"]
+    periods = [PERIOD, {"start": "2026-01-26", "end": "2026-02-04"}]
+    for kind, stage, source, period in itertools.product(kinds, stages, sources, periods):
+        yield {key: value for key, value in {**period, "kind": kind, "stage": stage, "source": source}.items() if value}
+
+
+def test_the_report_reads_the_same_figures_from_the_rollup_for_every_filter(world, rep, monkeypatch):
+    deal = world["open"][0]
+    Usage.objects.create(
+        asset=world["playbook"],
+        deal=deal,
+        user=rep,
+        action=UsageAction.BUYER_VIEWED,
+        stage=world["evaluating"],
+        used_at=at(datetime.date(2026, 2, 2), 23),
+    )
+    compared = 0
+    for params in filter_combinations(world):
+        filters = ReportFilters.from_params(params)
+        raw, rolled = both_ways(filters, monkeypatch)
+        assert report_figures(rolled) == report_figures(raw), params
+        distinct = scope.usages(filters).aggregate(
+            reps=Count("user_id", distinct=True), deals=Count("deal_id", distinct=True)
+        )
+        assert (rolled.totals["reps"], rolled.totals["deals"]) == (distinct["reps"], distinct["deals"]), params
+        compared += bool(raw.rows)
+    assert compared > 10
+
+
+def test_filters_the_rollup_cannot_answer_read_the_uses(world, rep):
+    for params in ({"persona": world["buyer"].slug}, {"competitor": world["rival"].slug}, {"owner": rep.username}):
+        assert not scope.rollup_answers(ReportFilters.from_params({**PERIOD, **params}))
+    with timezone.override("Europe/Paris"):  # the rollup's days are UTC days
+        assert not scope.rollup_answers(ReportFilters.from_params(PERIOD))
+
+
+def test_a_day_that_is_not_a_utc_day_is_counted_from_the_uses(world, rep):
+    # Paris midnight is 23:00 UTC: a use at 23:30 UTC on Jan 31 is on Feb 1 in Paris.
+    UsageFactory(
+        asset=world["shelf"],
+        deal=world["open"][0],
+        user=rep,
+        used_at=at(datetime.date(2026, 1, 31), 23) + datetime.timedelta(minutes=30),
+    )
+    feb_first = ReportFilters.from_params({"start": "2026-02-01", "end": "2026-02-01"})
+    with timezone.override("Europe/Paris"):
+        in_paris = usage_report(feb_first)
+    in_utc = usage_report(feb_first)
+    assert {row["title"]: row["uses"] for row in in_paris.rows} == {"Playbook": 1, "Shelf": 1}
+    assert {row["title"]: row["uses"] for row in in_utc.rows} == {"Playbook": 1}
+
+
+def count_report_queries(filters):
+    with CaptureQueriesContext(connection) as queries:
+        usage_report(filters)
+    return len(queries)
+
+
+def test_the_report_runs_the_same_number_of_queries_at_two_data_sizes(world, rep):
+    # Per-asset page (rollup); the page's distinct reps and deals with names; distinct reps and deals in
+    # total; per day; by kind; by stage (rollup); by persona (uses) = 7, on either path.
+    rolled = ReportFilters.from_params(PERIOD)
+    raw = ReportFilters.from_params({**PERIOD, "persona": world["buyer"].slug})
+    small = [count_report_queries(rolled), count_report_queries(raw)]
+    for i in range(30):
+        deal = DealFactory(owner=rep)
+        deal.personas.add(world["buyer"])
+        UsageFactory(
+            asset=AssetFactory(), deal=deal, user=rep, stage=FunnelStage.objects.first(), used_at=at(START, 8 + i % 12)
+        )
+    assert [count_report_queries(rolled), count_report_queries(raw)] == small == [7, 7]
+
+
+def test_freshness_reads_the_same_uses_from_the_rollup(world, monkeypatch):
+    from content.reports.freshness import freshness_report
+
+    Asset.objects.update(review_by=datetime.date(2026, 1, 1))  # every asset overdue: each row shows its uses
+    for params in ({}, {"kind": "battle_card"}, {"stage": world["evaluating"].slug}, {"source": "logged"}):
+        filters = ReportFilters.from_params({**PERIOD, **params, "sort": "uses"})
+        with monkeypatch.context() as patch:
+            patch.setattr(scope, "rollup_answers", lambda *args, **kwargs: False)
+            raw = freshness_report(filters)
+        rolled = freshness_report(filters)
+        assert rolled.rows == raw.rows, params
+        assert any(row["uses"] for row in rolled.rows)
+
+
+def test_objections_read_the_same_stages_from_the_rollup(world, rep, monkeypatch):
+    from content.reports.objections import objections_report
+
+    UsageFactory(
+        asset=world["objection"],
+        deal=world["open"][0],
+        user=rep,
+        action=UsageAction.HEARD,
+        used_at=at(datetime.date(2026, 3, 2)),
+    )  # no stage logged
+    for params in ({}, {"stage": world["evaluating"].slug}, {"source": "logged"}, {"start": "2026-02-01"}):
+        filters = ReportFilters.from_params({**PERIOD, **params})
+        with monkeypatch.context() as patch:
+            patch.setattr(scope, "rollup_answers", lambda *args, **kwargs: False)
+            raw = objections_report(filters)
+        rolled = objections_report(filters)
+        assert report_figures(rolled) == report_figures(raw), params
+    assert [row["stage"] for row in rolled.tables[0].rows] == ["Evaluating", "(no stage logged)"]
