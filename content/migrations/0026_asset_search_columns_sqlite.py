@@ -24,6 +24,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("content", "0024_audit_type_time_sqlite")]
+    dependencies = [("content", "0025_usage_rollup")]
 
     operations = [migrations.RunPython(create_index, drop_index)]
