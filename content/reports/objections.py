@@ -3,14 +3,13 @@ the objection entries that answer them."""
 
 from dataclasses import replace
 
-from django.db import connection
 from django.db.models import Count, F, Max, Sum
 
-from ..models import AssetKind, FunnelStage, UsageAction
+from ..models import AssetKind, UsageAction
 from . import scope
 from .base import TITLES, Column, Report, Table, chart, order_by_for, sliced
 from .effectiveness import asset_figures, baseline, describe
-from .sql import fetch_dicts, subquery_sql
+from .sql import named_by_stage
 
 COLUMNS = [
     Column("asset_id", "Entry id", "int", page=False),
@@ -51,14 +50,7 @@ def heard_by_stage(entries, heard) -> list[dict]:
         )
     else:
         per_stage = heard.values("stage_id").annotate(heard=Count("id"))
-    sql, params = subquery_sql(per_stage)
-    stage_table = connection.ops.quote_name(FunnelStage._meta.db_table)
-    order = connection.ops.quote_name("order")
-    return fetch_dicts(
-        f"SELECT s.name AS name, g.heard AS heard FROM ({sql}) g "  # noqa: S608
-        f"LEFT JOIN {stage_table} s ON s.id = g.stage_id ORDER BY s.{order} ASC NULLS LAST",
-        params,
-    )
+    return named_by_stage(per_stage, "g.heard AS heard")
 
 
 def objections_report(filters) -> Report:

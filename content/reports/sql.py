@@ -50,3 +50,19 @@ def grouped_medians(queryset, *, group: str, value_sql: str) -> dict:
             ") w WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY g"
         )
     return {row["g"]: float(row["median"]) for row in fetch_dicts(sql, params) if row["median"] is not None}
+
+
+def named_by_stage(grouped, columns: str) -> list[dict]:
+    """The rows of `grouped` (a queryset grouped on `stage_id`; NULL or 0 for no stage) with each
+    stage's name as `name`, in funnel order, no stage last; `columns`: the grouped values to keep,
+    as SQL over the alias `g` ("g.uses AS uses")."""
+    from ..models import FunnelStage
+
+    sql, params = subquery_sql(grouped)
+    stage_table = connection.ops.quote_name(FunnelStage._meta.db_table)
+    order = connection.ops.quote_name("order")
+    return fetch_dicts(
+        f"SELECT s.name AS name, {columns} FROM ({sql}) g "  # noqa: S608 - table and column names only
+        f"LEFT JOIN {stage_table} s ON s.id = g.stage_id ORDER BY s.{order} ASC NULLS LAST",
+        params,
+    )

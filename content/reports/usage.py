@@ -7,10 +7,10 @@ from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-from ..models import BUYER_VIEW, Asset, AssetKind, Deal, FunnelStage
+from ..models import BUYER_VIEW, Asset, AssetKind, Deal
 from . import scope
 from .base import TITLES, Column, Report, Table, chart, complete_weeks, order_by_for, sliced
-from .sql import fetch_dicts, materialized, subquery_sql
+from .sql import fetch_dicts, materialized, named_by_stage, subquery_sql
 
 COLUMNS = [
     Column("asset_id", "Asset id", "int", page=False),
@@ -85,14 +85,7 @@ def uses_by_kind(per_asset) -> list[dict]:
 def uses_by_stage(per_stage) -> list[dict]:
     """Uses and distinct assets per stage as logged (grouped on the stage id: NULL in the uses, 0
     in the rollup, neither a stage), then named, rather than sorting every use by its stage."""
-    per_stage, params = subquery_sql(per_stage)
-    stage_table = connection.ops.quote_name(FunnelStage._meta.db_table)
-    order = connection.ops.quote_name("order")
-    return fetch_dicts(
-        f"SELECT s.name AS name, g.uses AS uses, g.assets AS assets FROM ({per_stage}) g "  # noqa: S608
-        f"LEFT JOIN {stage_table} s ON s.id = g.stage_id ORDER BY s.{order} ASC NULLS LAST",
-        params,
-    )
+    return named_by_stage(per_stage, "g.uses AS uses, g.assets AS assets")
 
 
 def distinct_people(uses) -> dict:
