@@ -307,8 +307,9 @@ def test_long_texts_run_in_smaller_batches_so_attention_memory_stays_bounded():
     assert [len(batch) for batch in batches[:2]] == [32, 8]  # the short texts fill whole batches
 
 
-def test_a_pool_of_processes_encodes_like_one_float32_encoder(encoder, fp32_encoder, graph_dir):
+def test_a_pool_of_processes_encodes_like_one_bulk_encoder(encoder, graph_dir):
     from content.semantic.bulk import EncoderPool, open_bulk_encoder
+    from content.semantic.encoder import BULK_QUANTIZATION
 
     texts = [item["text"] for item in REFERENCE["sentences"]] * 20  # several tasks per process
     pool = open_bulk_encoder(encoder, workers=2, directory=graph_dir)
@@ -319,13 +320,17 @@ def test_a_pool_of_processes_encodes_like_one_float32_encoder(encoder, fp32_enco
     finally:
         pool.close()
     assert pool.model_version == encoder.model_version
-    assert np.min(np.sum(pooled * fp32_encoder.encode(texts), axis=1)) > 0.9999
+    alone = load_encoder(graph_dir, quantization=BULK_QUANTIZATION)
+    # int8 activations are quantized per batch: other batch-mates move a vector a little (see above)
+    assert np.min(np.sum(pooled * alone.encode(texts), axis=1)) > 0.998
 
 
-def test_one_worker_encodes_in_process_with_the_float32_graph(encoder, fp32_encoder, graph_dir):
+def test_one_worker_encodes_in_process_with_the_bulk_graph(encoder, graph_dir):
     from content.semantic.bulk import open_bulk_encoder
+    from content.semantic.encoder import BULK_QUANTIZATION
 
     texts = [item["text"] for item in REFERENCE["sentences"]]
     single = open_bulk_encoder(encoder, workers=1, directory=graph_dir)
-    assert single.encoder.quantization == "fp32"
-    assert np.min(np.sum(single.encode(texts) * fp32_encoder.encode(texts), axis=1)) > 0.99999
+    assert single.encoder.quantization == BULK_QUANTIZATION == "int8"  # the faster on batches (encoder.py)
+    alone = load_encoder(graph_dir, quantization=BULK_QUANTIZATION)
+    assert np.min(np.sum(single.encode(texts) * alone.encode(texts), axis=1)) > 0.99999
