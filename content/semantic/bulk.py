@@ -1,5 +1,5 @@
-"""Bulk encoding for `manage.py embed_assets`: the float32 graph (faster than int8 on batches of
-passages, same vectors to rounding), one onnxruntime thread per process, on `workers` processes.
+"""Bulk encoding for `manage.py embed_assets`: the bulk graph (`encoder.BULK_QUANTIZATION`, the
+faster on batches of passages), one onnxruntime thread per process, on `workers` processes.
 Processes rather than threads: threads of one run wait for each other on a busy machine.
 
 `open_bulk_encoder()` gives an object with `submit(texts)` (start encoding, get the vectors later
@@ -119,7 +119,7 @@ class EncoderPool:
 
 
 def open_bulk_encoder(encoder, *, workers: int, directory: Path | None = None):
-    """What `embed_assets` encodes with: for the real model, its float32 graph in this process
+    """What `embed_assets` encodes with: for the real model, its bulk graph in this process
     (one worker) or in a pool of processes; any other encoder (a stand-in) as it is, in process.
     The caller closes it."""
     if not isinstance(encoder, Encoder):

@@ -2,7 +2,8 @@
 
 The encoder builds them on first use anyway; running this at deploy time moves those seconds (and
 the memory of holding the float32 weights twice) out of the first request and the first
-`embed_assets`. Two graphs: int8 for queries and saves, float32 for bulk embedding.
+`embed_assets`. The graphs of `QUANTIZATION` (queries and saves) and `BULK_QUANTIZATION` (bulk
+embedding): today both int8, so one graph.
 """
 
 import time
