@@ -193,7 +193,7 @@ def usage_report(filters) -> Report:
 
     by_kind = [
         {"kind": kind_labels.get(row["kind"], row["kind"]), "uses": int(row["uses"]), "assets": int(row["assets"])}
-        for row in uses_by_kind(tally.rows.values("asset_id").annotate(n=tally.counts()["uses"]))
+        for row in uses_by_kind(scope.uses_per_asset(filters))
     ]
     weekly = weeks_of(tally.rows.values(on_day=tally.day()).annotate(**tally.counts()).order_by())
     people = distinct_people(uses)

@@ -116,8 +116,6 @@ def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
 def run_search(*, user, params: SearchParams) -> SearchResult:
     """The assets `user` may see that match `params`, best first, with what facets need. A text
     search's ranking is kept until the library changes (content/search/snapshots.py)."""
-    from .snapshots import keep_search, kept_search
-
     result, key = kept_search(user, params)
     if result is None:
         result = _ranked_search(user=user, params=params)
@@ -266,6 +264,7 @@ def search_assets(*, user, params: SearchParams):
 
 from .analytics import record_search  # noqa: E402
 from .facets import facet_counts  # noqa: E402
+from .snapshots import keep_search, kept_search  # noqa: E402
 
 __all__ = [
     "ORDERINGS",

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ..caching import cache_key, library_version
 from ..permissions import asset_audience, visible_assets
+from . import SearchResult  # this module is imported at the end of the package's __init__
 from .paging import RankedAssets
 
 
@@ -38,8 +39,6 @@ def kept_search(user, params):
     if kept is None:
         return None, key
     ids, found = kept
-    from . import SearchResult
-
     return SearchResult(assets=RankedAssets(visible_assets(user), ids), **found), key
 
 
