@@ -27,6 +27,7 @@ from ..semantic.fusion import attach_passages
 from ..uploads import validate_asset_file
 from .answers import PassageMatchSerializer
 from .pagination import StandardPagination
+from .serializers import ModelSerializer
 
 
 class SearchPagination(StandardPagination):
@@ -127,7 +128,7 @@ class ReviewSerializer(serializers.Serializer):
     verified_by = serializers.CharField(help_text="The verifier's name; empty when unknown.")
 
 
-class AssetSerializer(serializers.ModelSerializer):
+class AssetSerializer(ModelSerializer):
     stages = TermSlugField(many=True, slug_field="slug", queryset=FunnelStage.objects.all(), required=False)
     personas = TermSlugField(many=True, slug_field="slug", queryset=Persona.objects.all(), required=False)
     competitors = TermSlugField(many=True, slug_field="slug", queryset=Competitor.objects.all(), required=False)

@@ -11,6 +11,7 @@ from ..audit.reading import COUNT_CAP, AuditPaginator, audit_events
 from ..models import AuditEvent
 from ..permissions import Can
 from .pagination import StandardPagination
+from .serializers import ModelSerializer
 
 
 class AuditPagination(StandardPagination):
@@ -28,7 +29,7 @@ class AuditPagination(StandardPagination):
         return schema
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     actor = serializers.SerializerMethodField(help_text="The username of whoever did it; null for nobody signed in.")
     action = serializers.CharField(source="get_action_display", help_text="create, update, delete or access.")
     object_type = serializers.SerializerMethodField(help_text="asset, deal, request, share_link, user, …")

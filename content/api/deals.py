@@ -12,9 +12,10 @@ from ..deals import CRM_ID_REGEX, apply_crm_event, signature_is_valid, upsert_de
 from ..limits import InputRejected, load_json
 from ..models import Deal, DealStatus
 from ..permissions import Can, visible_deals
+from .serializers import ModelSerializer
 
 
-class DealSerializer(serializers.ModelSerializer):
+class DealSerializer(ModelSerializer):
     funnel_stage = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 

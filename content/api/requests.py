@@ -42,6 +42,7 @@ from ..requesting import (
     with_figures,
 )
 from ..requesting.filters import RequestFilterSet
+from .serializers import ModelSerializer
 
 TRIAGE_FIELDS = ("status", "assignee", "priority", "decline_reason", "duplicate_of", "delivered_asset")
 ERRORS = {
@@ -73,7 +74,7 @@ class VisibleDealField(serializers.SlugRelatedField):
         return deal if deal is not None and can_view_deal(self._user(), deal) else None
 
 
-class ContentRequestSerializer(serializers.ModelSerializer):
+class ContentRequestSerializer(ModelSerializer):
     kind = serializers.ChoiceField(choices=AssetKind.choices, allow_blank=True, read_only=True)
     stage = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     persona = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
@@ -180,7 +181,7 @@ class SupportResultSerializer(serializers.Serializer):
     created = serializers.BooleanField()
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:

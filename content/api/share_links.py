@@ -12,16 +12,17 @@ from ..models import ShareLink, ShareLinkAsset, ShareView
 from ..permissions import Can
 from ..sharing import MAX_ASSETS, MAX_NOTE, share_link_create, share_link_revoke, visible_share_links
 from . import idempotency
+from .serializers import ModelSerializer
 
 
-class ShareViewSerializer(serializers.ModelSerializer):
+class ShareViewSerializer(ModelSerializer):
     class Meta:
         model = ShareView
         fields = ["asset", "kind", "viewed_at", "seconds", "visitor"]
         read_only_fields = fields
 
 
-class ShareLinkSerializer(serializers.ModelSerializer):
+class ShareLinkSerializer(ModelSerializer):
     url = serializers.CharField(source="public_url", read_only=True, help_text="The absolute address for the buyer.")
     assets = serializers.SerializerMethodField(help_text="The shared assets' ids, in the order shown.")
     deal = serializers.CharField(source="deal.crm_id", read_only=True)

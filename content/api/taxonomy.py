@@ -9,27 +9,28 @@ from taggit.models import Tag
 from ..models import Competitor, FunnelStage, Persona
 from ..permissions import Can
 from .pagination import StandardPagination
+from .serializers import ModelSerializer
 
 
-class StageSerializer(serializers.ModelSerializer):
+class StageSerializer(ModelSerializer):
     class Meta:
         model = FunnelStage
         fields = ["slug", "name", "order", "definition", "entry_criteria", "owning_team"]
 
 
-class PersonaSerializer(serializers.ModelSerializer):
+class PersonaSerializer(ModelSerializer):
     class Meta:
         model = Persona
         fields = ["slug", "name", "description", "pains"]
 
 
-class CompetitorSerializer(serializers.ModelSerializer):
+class CompetitorSerializer(ModelSerializer):
     class Meta:
         model = Competitor
         fields = ["slug", "name", "description", "website"]
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(ModelSerializer):
     # taggit makes the slug from a free-form name; a name of only punctuation gives an empty one
     slug = serializers.CharField(read_only=True)
     asset_count = serializers.IntegerField(read_only=True)

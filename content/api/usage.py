@@ -11,9 +11,10 @@ from ..permissions import Can, visible_usages
 from ..usage import log_usage
 from ..usage_filters import UsageFilterSet
 from . import idempotency
+from .serializers import ModelSerializer
 
 
-class UsageSerializer(serializers.ModelSerializer):
+class UsageSerializer(ModelSerializer):
     asset_title = serializers.CharField(source="asset.title", read_only=True)
     deal = serializers.CharField(source="deal.crm_id", read_only=True)
     deal_name = serializers.CharField(source="deal.name", read_only=True)
