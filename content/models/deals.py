@@ -154,8 +154,9 @@ class Usage(models.Model):
             ),
         ]
         indexes = [
-            # asset page and effectiveness: an asset's uses over time
-            models.Index(fields=["asset", "used_at"], name="usage_asset_time"),
+            # asset page and effectiveness: an asset's uses over time; the usage report's distinct reps
+            # and deals of a page of assets, from the index alone
+            models.Index(fields=["asset", "used_at", "user", "deal"], name="usage_asset_time_people"),
             # deal page timeline; effectiveness reads the assets used in each closed deal, and whether
             # by a rep or by the buyer, from it alone
             models.Index(fields=["deal", "used_at", "asset", "action"], name="usage_deal_time_asset_action"),
