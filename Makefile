@@ -95,11 +95,11 @@ fuzz: $(VENV)/.installed-e2e
 load: $(VENV)/.installed-e2e
 	$(PY) bench/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --buyer-views $${LOAD_BUYER_VIEWS:-200}
 
-# Capacity: gunicorn as `make serve` runs it (DEBUG=0, WEB_WORKERS sync workers) on PostgreSQL, an
+# Capacity: gunicorn as `make serve` runs it (DEBUG=0, gunicorn.conf.py's sync workers) on PostgreSQL, an
 # open-loop generator stepping the arrival rate up until p95 passes 200 ms or errors appear; the knee
 # of the mixed workload and of each endpoint alone, beside /healthz. CAPACITY_DATASET=demo|bench.
 capacity: $(VENV)/.installed
-	$(PY) bench/capacity.py --dataset $${CAPACITY_DATASET:-demo} --workers $${WEB_WORKERS:-3}
+	$(PY) bench/capacity.py --dataset $${CAPACITY_DATASET:-demo}
 
 # Two gunicorn instances, one PostgreSQL, one Redis: shared writes, shared sessions, no lost write.
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enablement_scale
@@ -125,7 +125,7 @@ demo: migrate
 serve: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput
-	$(BIN)/gunicorn enablement.wsgi --bind $(HOST):$(PORT) --workers $${WEB_WORKERS:-3} --access-logfile -
+	$(BIN)/gunicorn enablement.wsgi --bind $(HOST):$(PORT) --access-logfile -
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import runpy
 import secrets
 import sys
 import tempfile
@@ -31,7 +32,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from _server import CookieClient, free_port, manage, start_gunicorn, tokens_for
+from _server import ROOT, CookieClient, free_port, manage, start_gunicorn, tokens_for
 from load import ensure_database, query
 
 PASSWORD = "capacity-pass-2026"
@@ -300,7 +301,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="demo")
     parser.add_argument("--database-url", help="Defaults to the data set's own database.")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 3)))
+    parser.add_argument(
+        "--workers", type=int, default=None, help="Default: as `make serve` (gunicorn.conf.py, WEB_WORKERS)."
+    )
     parser.add_argument("--only", default="", help="Comma-separated workloads (default: all).")
     parser.add_argument("--start-rate", type=float, default=10)
     parser.add_argument("--factor", type=float, default=1.25)
@@ -315,6 +318,8 @@ def main() -> int:
         help="SEARCH_CACHE_SECONDS for the app (default: the app's own, 60); 0 ranks every search anew.",
     )
     args = parser.parse_args()
+    if args.workers is None:
+        args.workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 
     url = args.database_url or DATASETS[args.dataset]
     env = dict(os.environ)

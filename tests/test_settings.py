@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION_ENV = {
@@ -54,3 +56,28 @@ def test_sqlite_gets_wal_and_a_busy_timeout():
     options = settings.DATABASES["default"]["OPTIONS"]
     assert options["timeout"] >= 5
     assert "journal_mode=WAL" in options["init_command"]
+
+
+def gunicorn_workers(monkeypatch, *, cores, web_workers=None):
+    import multiprocessing
+    import runpy
+
+    monkeypatch.setattr(multiprocessing, "cpu_count", lambda: cores)
+    if web_workers is None:
+        monkeypatch.delenv("WEB_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("WEB_WORKERS", web_workers)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
+
+
+def test_gunicorn_runs_two_workers_per_core_plus_one_at_most_nine(monkeypatch):
+    assert gunicorn_workers(monkeypatch, cores=1) == 3
+    assert gunicorn_workers(monkeypatch, cores=2) == 5
+    assert gunicorn_workers(monkeypatch, cores=64) == 9
+    assert gunicorn_workers(monkeypatch, cores=2, web_workers=" 12 ") == 12
+
+
+def test_gunicorn_refuses_a_worker_count_that_is_no_whole_number(monkeypatch):
+    for bad in ("0", "-2", "three", "2.5"):
+        with pytest.raises(SystemExit, match="WEB_WORKERS must be a whole number of at least 1"):
+            gunicorn_workers(monkeypatch, cores=2, web_workers=bad)
