@@ -1,5 +1,5 @@
-"""The daily usage rollup (UsageDay): kept exact by the database on every write path, and the
-usage report reads the same figures from it as from the uses themselves."""
+"""The daily usage rollups (UsageDay, and UsageRepDay for the reps): kept exact by the database on
+every write path, and the usage report reads the same figures from them as from the uses themselves."""
 
 import datetime
 import itertools
@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from content.models import Asset, Deal, FunnelStage, Usage, UsageAction, UsageDay
+from content.models import Asset, Deal, FunnelStage, Usage, UsageAction, UsageDay, UsageRepDay
 from content.reports import ReportFilters, scope
 from content.reports.usage import usage_report
 from content.sharing import record_views, share_link_create
@@ -39,8 +39,22 @@ def rollup_cells() -> dict:
     }
 
 
+def raw_rep_cells() -> dict:
+    """The reps' rollup as it should be: uses per asset, UTC day and rep, from every use."""
+    cells = {}
+    for use in Usage.objects.all():
+        key = (use.asset_id, use.used_at.astimezone(datetime.UTC).date(), use.user_id)
+        cells[key] = cells.get(key, 0) + 1
+    return cells
+
+
+def rep_rollup_cells() -> dict:
+    return {(row.asset_id, row.day, row.user_id): row.use_count for row in UsageRepDay.objects.all()}
+
+
 def assert_rollup_exact():
     assert rollup_cells() == raw_cells()
+    assert rep_rollup_cells() == raw_rep_cells()
 
 
 @pytest.fixture
@@ -170,13 +184,15 @@ def test_the_report_reads_the_same_figures_from_the_rollup_for_every_sort(world,
     assert rolled.rows  # the comparison is of something
 
 
-def filter_combinations(world):
+def filter_combinations(world, rep):
     kinds = ["", "battle_card", "objection"]
     stages = ["", world["evaluating"].slug, world["engaged"].slug]
     sources = ["", "logged", "buyer"]
+    owners = ["", rep.username]  # the daily rollup cannot answer an owner; the reps' rollup can
     periods = [PERIOD, {"start": "2026-01-26", "end": "2026-02-04"}]
-    for kind, stage, source, period in itertools.product(kinds, stages, sources, periods):
-        yield {key: value for key, value in {**period, "kind": kind, "stage": stage, "source": source}.items() if value}
+    for kind, stage, source, owner, period in itertools.product(kinds, stages, sources, owners, periods):
+        params = {**period, "kind": kind, "stage": stage, "source": source, "owner": owner}
+        yield {key: value for key, value in params.items() if value}
 
 
 def test_the_report_reads_the_same_figures_from_the_rollup_for_every_filter(world, rep, monkeypatch):
@@ -190,7 +206,7 @@ def test_the_report_reads_the_same_figures_from_the_rollup_for_every_filter(worl
         used_at=at(datetime.date(2026, 2, 2), 23),
     )
     compared = 0
-    for params in filter_combinations(world):
+    for params in filter_combinations(world, rep):
         filters = ReportFilters.from_params(params)
         raw, rolled = both_ways(filters, monkeypatch)
         assert report_figures(rolled) == report_figures(raw), params
@@ -207,6 +223,33 @@ def test_filters_the_rollup_cannot_answer_read_the_uses(world, rep):
         assert not scope.rollup_answers(ReportFilters.from_params({**PERIOD, **params}))
     with timezone.override("Europe/Paris"):  # the rollup's days are UTC days
         assert not scope.rollup_answers(ReportFilters.from_params(PERIOD))
+
+
+def test_the_reps_rollup_answers_an_owner_but_no_stage_source_persona_or_competitor(world, rep):
+    assert scope.reps_rollup_answers(ReportFilters.from_params({**PERIOD, "owner": rep.username, "kind": "objection"}))
+    for params in (
+        {"stage": world["evaluating"].slug},
+        {"source": "logged"},
+        {"source": "buyer"},
+        {"persona": world["buyer"].slug},
+        {"competitor": world["rival"].slug},
+    ):
+        assert not scope.reps_rollup_answers(ReportFilters.from_params({**PERIOD, **params})), params
+    with timezone.override("Europe/Paris"):
+        assert not scope.reps_rollup_answers(ReportFilters.from_params(PERIOD))
+
+
+def test_the_page_counts_its_reps_from_their_rollup(world, rep, monkeypatch):
+    from content.reports import usage
+
+    filters = ReportFilters.from_params(PERIOD)
+    report = usage_report(filters)
+    assert any(row["reps"] for row in report.rows)
+    # Emptied, the reps' rollup gives no reps at all: the page read them from it.
+    UsageRepDay.objects.all().delete()
+    assert {row["reps"] for row in usage_report(filters).rows} == {0}
+    monkeypatch.setattr(usage.scope, "reps_rollup_answers", lambda filters: False)
+    assert usage_report(filters).rows == report.rows
 
 
 def test_a_day_that_is_not_a_utc_day_is_counted_from_the_uses(world, rep):

@@ -19,6 +19,7 @@ from .deals import (
     Usage,
     UsageAction,
     UsageDay,
+    UsageRepDay,
     WebhookEvent,
     supports_deal,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "Usage",
     "UsageAction",
     "UsageDay",
+    "UsageRepDay",
     "WebhookEvent",
     "default_verification_days",
 ]

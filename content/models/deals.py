@@ -177,8 +177,8 @@ class UsageDay(models.Model):
 
     Kept exact by database triggers on the usage table (migration 0025), so every write counts,
     bulk inserts, cascades and updates included; nothing in Python writes it. Distinct reps and
-    deals, and anything that goes through the deal, do not add up over days: reports read those
-    from the uses themselves."""
+    deals, and anything that goes through the deal, do not add up over days: reports read the
+    deals from the uses themselves, the reps from UsageRepDay."""
 
     # No foreign key: the triggers own the rows, and an asset's rows go with its uses.
     asset = models.ForeignKey(Asset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
@@ -202,6 +202,32 @@ class UsageDay(models.Model):
 
     def __str__(self):
         return f"{self.asset_id} {self.day} {self.action}: {self.use_count}"
+
+
+class UsageRepDay(models.Model):
+    """The uses of one asset by one rep on one day (UTC): the usage report's distinct reps of a page
+    of assets, read from here (a row per rep and day) rather than from every use.
+
+    Kept exact by database triggers on the usage table (migration 0028), as UsageDay is; nothing in
+    Python writes it. It keeps neither the stage nor the action nor the deal: reports read from the
+    uses whatever is filtered by those."""
+
+    # No foreign keys: the triggers own the rows, which go with their uses.
+    asset = models.ForeignKey(Asset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    day = models.DateField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    use_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # the triggers' upsert target, and the report's read: an asset's reps over days, from the index alone
+            models.UniqueConstraint(fields=["asset", "day", "user"], name="usagerepday_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.asset_id} {self.day} {self.user_id}: {self.use_count}"
 
 
 class WebhookEvent(models.Model):

@@ -19,6 +19,7 @@ from ..models import (
     ShareLinkAsset,
     Usage,
     UsageDay,
+    UsageRepDay,
 )
 
 # The zones whose days are the rollup's days (UsageDay counts uses per UTC day).
@@ -80,6 +81,24 @@ def usage_days(filters):
         queryset = queryset.filter(action__in=MANUAL_USAGE_ACTIONS)
     elif filters.source == "buyer":
         queryset = queryset.filter(BUYER_VIEW)
+    return queryset
+
+
+def reps_rollup_answers(filters) -> bool:
+    """Whether the reps' rollup (UsageRepDay) gives the same reps per asset as `usages(filters)`:
+    where the daily rollup's days are the period's and nothing goes through the deal, and no stage
+    or source is filtered, which it does not keep (it keeps the rep, so an owner filter answers)."""
+    return not filters.stage and not filters.source and rollup_answers(filters, by_owner=False)
+
+
+def rep_days(filters):
+    """The reps' rollup rows of the period (UsageRepDay), narrowed as `usages` narrows uses; only
+    where `reps_rollup_answers(filters)`."""
+    queryset = UsageRepDay.objects.order_by().filter(day__gte=filters.start, day__lte=filters.end)
+    if filters.kind:
+        queryset = queryset.filter(asset__kind=filters.kind)
+    if filters.owner:
+        queryset = queryset.filter(user_id=filters.owner.pk)
     return queryset
 
 
