@@ -69,12 +69,16 @@ def rollup_answers(filters, *, by_owner=True) -> bool:
     return timezone.get_current_timezone_name() in UTC_ZONES
 
 
+def _rollup_days(model, filters):
+    """A rollup's rows (UsageDay, UsageRepDay) of the period's days, of assets of the filtered kind."""
+    queryset = model.objects.order_by().filter(day__gte=filters.start, day__lte=filters.end)
+    return queryset.filter(asset__kind=filters.kind) if filters.kind else queryset
+
+
 def usage_days(filters):
     """The rollup rows of the period (UsageDay), narrowed as `usages` narrows uses; only where
     `rollup_answers(filters)` says they add up to the same figures."""
-    queryset = UsageDay.objects.order_by().filter(day__gte=filters.start, day__lte=filters.end)
-    if filters.kind:
-        queryset = queryset.filter(asset__kind=filters.kind)
+    queryset = _rollup_days(UsageDay, filters)
     if filters.stage:
         queryset = queryset.filter(stage_id=filters.stage.pk)
     if filters.source == "logged":
@@ -94,12 +98,8 @@ def reps_rollup_answers(filters) -> bool:
 def rep_days(filters):
     """The reps' rollup rows of the period (UsageRepDay), narrowed as `usages` narrows uses; only
     where `reps_rollup_answers(filters)`."""
-    queryset = UsageRepDay.objects.order_by().filter(day__gte=filters.start, day__lte=filters.end)
-    if filters.kind:
-        queryset = queryset.filter(asset__kind=filters.kind)
-    if filters.owner:
-        queryset = queryset.filter(user_id=filters.owner.pk)
-    return queryset
+    queryset = _rollup_days(UsageRepDay, filters)
+    return queryset.filter(user_id=filters.owner.pk) if filters.owner else queryset
 
 
 def uses_per_asset(filters, *, by_owner=True):

@@ -107,10 +107,9 @@ def distinct_people(uses) -> dict:
 def page_people(filters, uses, asset_ids) -> dict:
     """{asset id: row} with the distinct reps and deals of each of the page's assets, and its title
     and kind. Each distinct (asset, rep) and (asset, deal) pair is found first (hashed), then the
-    pairs are counted per asset: COUNT(DISTINCT) sorts every use of each asset twice, which took
-    5 s for the 2.8 million uses of a page at 10 million uses, against 0.5 s. The reps come from
-    their rollup (a row per asset, rep and day) when it answers the filters. No query for an empty
-    page."""
+    pairs are counted per asset: COUNT(DISTINCT) sorts every use of each asset twice, seven times
+    slower at 10 million uses (docs/benchmarks.md). The reps come from their rollup (a row per
+    asset, rep and day) when it answers the filters. No query for an empty page."""
     if not asset_ids:
         return {}
     page = uses.filter(asset_id__in=asset_ids)
@@ -120,14 +119,15 @@ def page_people(filters, uses, asset_ids) -> dict:
         rep_pairs = page.values("asset_id", "user_id").distinct()  # neither is ever NULL
     reps, rep_params = subquery_sql(rep_pairs)
     deals, deal_params = subquery_sql(page.values("asset_id", "deal_id").distinct())
+
+    def per_asset(pairs: str) -> str:
+        return f"(SELECT p.asset_id AS asset_id, COUNT(*) AS n FROM ({pairs}) p GROUP BY p.asset_id)"  # noqa: S608
+
     asset_table = connection.ops.quote_name(Asset._meta.db_table)
     rows = fetch_dicts(
         f"SELECT a.id AS asset_id, COALESCE(r.n, 0) AS reps, COALESCE(d.n, 0) AS deals, a.title AS title, "  # noqa: S608
         f"a.kind AS kind FROM {asset_table} a "
-        f"LEFT JOIN (SELECT p.asset_id AS asset_id, COUNT(*) AS n FROM ({reps}) p GROUP BY p.asset_id) r "
-        f"ON r.asset_id = a.id "
-        f"LEFT JOIN (SELECT p.asset_id AS asset_id, COUNT(*) AS n FROM ({deals}) p GROUP BY p.asset_id) d "
-        f"ON d.asset_id = a.id "
+        f"LEFT JOIN {per_asset(reps)} r ON r.asset_id = a.id LEFT JOIN {per_asset(deals)} d ON d.asset_id = a.id "
         f"WHERE a.id IN ({', '.join(['%s'] * len(asset_ids))})",
         rep_params + deal_params + tuple(asset_ids),
     )
