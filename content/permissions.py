@@ -75,6 +75,26 @@ def _role_groups(user_id) -> frozenset[str]:
         return frozenset(name for (name,) in cursor.fetchall() if name in ROLE_GROUPS)
 
 
+def role_columns(user_id_column: str) -> tuple[str, list[str]]:
+    """Select-list SQL (and its parameters) giving, for the user whose id is at `user_id_column`,
+    one column per role group, `role_0`, `role_1`…, true when the user is in it: for the query that
+    reads a user anyway (an API token's), so that its roles need no query of their own
+    (remember_roles)."""
+    from django.contrib.auth.models import Group
+
+    memberships, groups = Group.user_set.through._meta.db_table, Group._meta.db_table
+    member = (
+        f"EXISTS (SELECT 1 FROM {memberships} m JOIN {groups} g ON g.id = m.group_id "  # noqa: S608
+        f"WHERE m.user_id = {user_id_column} AND g.name = %s)"
+    )
+    return ", ".join(f"{member} AS role_{i}" for i in range(len(ROLE_GROUPS))), list(ROLE_GROUPS)
+
+
+def remember_roles(user) -> None:
+    """Keep on `user`, read with role_columns, its role groups for this request (roles_of)."""
+    user._enablement_roles = frozenset(name for i, name in enumerate(ROLE_GROUPS) if getattr(user, f"role_{i}"))
+
+
 def can(user, action: str) -> bool:
     if action not in RULES:
         raise KeyError(f"Unknown action {action!r}")

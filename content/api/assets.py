@@ -15,8 +15,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, viewsets
 from rest_framework.relations import MANY_RELATION_KWARGS
+from rest_framework.response import Response
 
-from ..asset_selectors import attach_taxonomy
 from ..assets import asset_create, asset_delete, asset_update
 from ..models import Asset, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
@@ -27,6 +27,7 @@ from ..semantic.fusion import attach_passages
 from ..uploads import validate_asset_file
 from .answers import PassageMatchSerializer
 from .pagination import StandardPagination
+from .representations import represent
 from .serializers import ModelSerializer
 
 
@@ -304,18 +305,18 @@ class AssetViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         assets = visible_assets(self.request.user).select_related("owner", "verified_by").order_by("-id")
         if self.action in ("list", "retrieve"):
-            return assets  # their stages, personas, competitors and tags: one query (attach_taxonomy)
+            return assets  # their taxonomy: one query for the page (content/api/representations.py)
         return assets.prefetch_related("stages", "personas", "competitors", "tags")
 
-    def get_object(self):
-        asset = super().get_object()
-        return attach_taxonomy([asset])[0] if self.action == "retrieve" else asset
+    def retrieve(self, request, *args, **kwargs):
+        return Response(represent(self.get_serializer(), [self.get_object()])[0])
 
     def perform_destroy(self, instance):
         asset_delete(actor=self.request.user, asset=instance)
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        response = self.get_paginated_response(represent(self.get_serializer(), page))
         params = getattr(self.filterset, "params", None)
         if params is not None and params.is_search() and response.status_code == 200:
             record_search(user=request.user, params=params, result_count=response.data["count"])
@@ -324,7 +325,6 @@ class AssetViewSet(viewsets.ModelViewSet):
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset  # one asset by id: the search's filters are the list's
-        # the page's stages, personas, competitors and tags: one query (see paginate_queryset)
         return super().filter_queryset(queryset).select_related("owner", "verified_by")
 
     def paginate_queryset(self, queryset):
@@ -332,4 +332,4 @@ class AssetViewSet(viewsets.ModelViewSet):
         if page is None or self.action != "list":
             return page
         result = getattr(self.filterset, "search_result", None)
-        return attach_passages(attach_taxonomy(page), result) if result is not None else attach_taxonomy(page)
+        return attach_passages(page, result) if result is not None else page
