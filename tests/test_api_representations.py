@@ -1,0 +1,248 @@
+"""Asset representations are kept per asset (content/api/representations.py) under a key that holds
+everything they show: whatever changes, the next answer is the one a fresh conversion gives, and
+a kept one is never shown to someone who may not see the asset."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.test import APIClient
+
+from content.api import representations
+from content.api.assets import AssetSerializer
+from content.assets import asset_transition, asset_update, asset_verify
+from content.models import Asset, AssetStatus, FunnelStage
+from content.semantic.fusion import PassageMatch
+from content.support import refresh_support
+from content.tokens import token_issue
+from content.usage import log_usage
+
+from .factories import DealFactory, UserFactory
+from .search_helpers import make_asset
+
+ASSETS = "/api/v1/assets/"
+
+
+@pytest.fixture
+def conversions(monkeypatch):
+    """How many assets were converted (not read from the cache) so far."""
+    counted = []
+    original = AssetSerializer.to_representation
+    monkeypatch.setattr(AssetSerializer, "to_representation", lambda self, a: counted.append(a.pk) or original(self, a))
+    return counted
+
+
+def fresh(client, path, settings):
+    """The answer with nothing kept: what a fresh conversion gives."""
+    kept = settings.SEARCH_CACHE_SECONDS
+    settings.SEARCH_CACHE_SECONDS = 0
+    try:
+        return client.get(path).json()
+    finally:
+        settings.SEARCH_CACHE_SECONDS = kept
+
+
+@pytest.fixture
+def asset(marketer):
+    asset = make_asset(
+        title="Pricing sheet",
+        tags=["pricing"],
+        stages=["evaluating"],
+        personas=["economic-buyer"],
+        competitors=["Ledgerly"],
+        owner=marketer,
+    )
+    return asset_verify(asset=asset, actor=marketer)
+
+
+def test_a_kept_representation_is_the_converted_one(rep_api, asset, conversions, settings):
+    path = f"{ASSETS}{asset.pk}/"
+    first = rep_api.get(path).json()
+    assert conversions == [asset.pk]
+    second = rep_api.get(path).json()
+    assert conversions == [asset.pk]  # from the cache
+    assert first == second == fresh(rep_api, path, settings)
+    assert first["verified_by"] == asset.verified_by.username and first["stages"] == ["evaluating"]
+    # the list keeps the same representation, under the same key
+    listed = rep_api.get(ASSETS).json()["results"]
+    assert conversions == [asset.pk, asset.pk]  # fresh() converted once
+    assert listed == [{**first, "passage": None}]
+
+
+def _rename_stage(asset, marketer):
+    FunnelStage.objects.filter(slug="evaluating").update(slug="evaluating-now")  # no save signal either
+
+
+def _reorder_stages(asset, marketer):
+    asset.stages.add(FunnelStage.objects.get(slug="curious"))
+    curious = FunnelStage.objects.get(slug="curious")
+    FunnelStage.objects.filter(pk=curious.pk).update(order=99)
+
+
+def _rename_owner(asset, marketer):
+    type(marketer).objects.filter(pk=marketer.pk).update(username="dana-renamed")
+
+
+def _rename_verifier(asset, marketer):
+    type(marketer).objects.filter(pk=marketer.pk).update(first_name="Dana", last_name="Whitfield")
+
+
+def _figures_written_without_a_save(asset, marketer):
+    Asset.objects.filter(pk=asset.pk).update(won_deal_count=7, influenced_revenue="1234.50")
+
+
+def _usage_logged(asset, marketer):
+    rep = UserFactory(groups=["Sales"])
+    log_usage(user=rep, asset=asset, deal=DealFactory(owner=rep), action="shared")
+    refresh_support([asset.pk])
+
+
+CHANGES = {
+    "edited": lambda asset, marketer: asset_update(actor=marketer, asset=asset, title="Pricing sheet 2027"),
+    "tag added": lambda asset, marketer: asset.tags.add("discount"),
+    "stage renamed": _rename_stage,
+    "stages reordered": _reorder_stages,
+    "owner renamed": _rename_owner,
+    "verifier renamed": _rename_verifier,
+    "figures written without a save": _figures_written_without_a_save,
+    "usage logged": _usage_logged,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_every_change_shows_at_once(rep_api, marketer, asset, settings, change):
+    path = f"{ASSETS}{asset.pk}/"
+    before = rep_api.get(path).json()
+    CHANGES[change](Asset.objects.get(pk=asset.pk), marketer)
+    after = rep_api.get(path).json()
+    assert after == fresh(rep_api, path, settings)
+    assert after != before
+    assert rep_api.get(ASSETS).json()["results"] == [{**after, "passage": None}]
+
+
+def test_time_moves_the_review_state(rep_api, marketer, asset, settings, monkeypatch):
+    """A release time reached, then a review date passed: the same row, another representation."""
+    release = timezone.now() + datetime.timedelta(hours=2)
+    Asset.objects.filter(pk=asset.pk).update(published_at=release)
+    path = f"{ASSETS}{asset.pk}/"
+    manager_api = APIClient()
+    manager_api.force_authenticate(UserFactory(groups=["Managers"]))  # sees the scheduled asset
+    assert manager_api.get(path).json()["review"]["state"] == "scheduled"
+    assert rep_api.get(path).status_code == 404  # not released yet
+
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=3))
+    assert manager_api.get(path).json()["review"]["state"] == "fresh"
+    assert rep_api.get(path).json()["review"]["state"] == "fresh"
+
+    review_by = Asset.objects.get(pk=asset.pk).review_by
+    days = (review_by - timezone.localdate()).days + 1
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(days=days))
+    body = rep_api.get(path).json()
+    assert body["review"]["state"] == "review_due" and body["needs_review"] is True
+    assert body == fresh(rep_api, path, settings)
+
+
+def test_a_kept_asset_is_never_shown_to_who_may_no_longer_see_it(rep_api, marketer, asset):
+    path = f"{ASSETS}{asset.pk}/"
+    assert rep_api.get(path).status_code == 200
+    assert rep_api.get(ASSETS, {"q": "pricing"}).json()["count"] == 1
+    asset_transition(asset=Asset.objects.get(pk=asset.pk), to_status=AssetStatus.ARCHIVED, actor=marketer)
+    assert rep_api.get(path).status_code == 404
+    assert rep_api.get(ASSETS, {"q": "pricing"}).json()["count"] == 0
+
+
+def test_links_follow_the_host_asked(asset, rep):
+    client = APIClient()
+    client.force_authenticate(rep)
+    path = f"{ASSETS}{asset.pk}/"
+    one = client.get(path, HTTP_HOST="testserver").json()["url"]
+    other = client.get(path, HTTP_HOST="localhost").json()["url"]
+    assert one.startswith("http://testserver/") and other.startswith("http://localhost/")
+
+
+def test_the_passage_is_the_searchs_own(rep, asset, conversions):
+    """A search's best passage is added to each answer; it is never part of what is kept."""
+    request = Request(RequestFactory().get(ASSETS))
+    request.user = rep
+
+    def represent(passage):
+        page = list(Asset.objects.select_related("owner", "verified_by").filter(pk=asset.pk))
+        page[0].best_passage = passage
+        return representations.represent(AssetSerializer(context={"request": request}), page)[0]
+
+    first = represent(PassageMatch(1, "Discounts above 20% need the CFO.", 2, 0.81))
+    second = represent(PassageMatch(3, "Annual prepay earns 5%.", None, 0.66))
+    third = represent(None)
+    assert conversions == [asset.pk]
+    assert first["passage"]["text"] == "Discounts above 20% need the CFO." and first["passage"]["page"] == 2
+    assert second["passage"]["text"] == "Annual prepay earns 5%." and second["passage"]["score"] == 0.66
+    assert third["passage"] is None
+    assert {k: v for k, v in first.items() if k != "passage"} == {k: v for k, v in third.items() if k != "passage"}
+
+
+def test_keeping_off_converts_every_time(rep_api, asset, conversions, settings):
+    settings.SEARCH_CACHE_SECONDS = 0
+    for _ in range(3):
+        assert rep_api.get(f"{ASSETS}{asset.pk}/").status_code == 200
+    assert conversions == [asset.pk] * 3
+
+
+def test_a_kept_page_runs_the_same_queries_at_two_sizes(marketer):
+    """Once kept, a page still reads its rows and their taxonomy (both part of the key), each in
+    one query, whatever the page holds."""
+    client = APIClient()
+    client.force_authenticate(marketer)
+
+    def counted():
+        client.get(ASSETS)  # converts and keeps the page
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(ASSETS).status_code == 200
+        return len(ctx.captured_queries)
+
+    for n in range(2):
+        make_asset(title=f"Sheet {n}", tags=[f"t{n}"], stages=["evaluating"])
+    few = counted()
+    for n in range(2, 15):
+        make_asset(title=f"Sheet {n}", tags=[f"t{n}"], stages=["evaluating"])
+    assert counted() == few
+
+
+# An API token's query reads the user's roles too ---------------------------------------------------
+
+
+def _token_client(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user).key}")
+    return client
+
+
+def test_a_token_reads_its_users_roles_in_the_same_query(rep, asset):
+    client = _token_client(rep)
+    client.get(f"{ASSETS}{asset.pk}/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"{ASSETS}{asset.pk}/").status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    # the token with its user and roles; the asset with its owner and verifier; its taxonomy
+    assert len(sql) == 3, sql
+    assert "auth_user_groups" in sql[0]
+
+
+def test_a_role_change_counts_from_the_next_call(rep, asset):
+    client = _token_client(rep)
+    assert client.get("/api/v1/reports/usage/").status_code == 403
+    rep.groups.add(Group.objects.get(name="Managers"))
+    assert client.get("/api/v1/reports/usage/").status_code == 200
+    rep.groups.clear()
+    assert client.get(f"{ASSETS}{asset.pk}/").status_code == 403
+
+
+def test_only_a_role_groups_exact_name_grants_it(rep, asset):
+    rep.groups.clear()
+    rep.groups.add(Group.objects.create(name="Sales,Managers"), Group.objects.create(name="sales"))
+    assert _token_client(rep).get(f"{ASSETS}{asset.pk}/").status_code == 403
