@@ -33,3 +33,22 @@ def test_ordinary_markdown_keeps_its_structure():
     assert "<strong>Bold</strong>" in html
     assert 'href="https://example.com"' in html and 'rel="noopener noreferrer nofollow"' in html
     assert "<li>one</li>" in html
+
+
+def test_a_text_is_rendered_once_per_worker_and_a_long_one_every_time(monkeypatch):
+    import content.markdown as module
+
+    rendered = []
+    original = module.md.markdown
+    monkeypatch.setattr(module.md, "markdown", lambda text, **kw: rendered.append(text) or original(text, **kw))
+    module._kept_html.cache_clear()
+    short = "A *kept* body"
+    assert render_markdown(short) == render_markdown(short) == "<p>A <em>kept</em> body</p>"
+    assert rendered == [short]
+    long = "word " * (module.KEPT_TEXT_MAX_CHARS // 5 + 1)
+    render_markdown(long)
+    render_markdown(long)
+    assert rendered == [short, long, long]
+    assert render_markdown(None) == ""
+    hostile = render_markdown(HOSTILE[0])  # kept or not, it is the sanitised HTML
+    assert "<script" not in render_markdown(HOSTILE[0]) and hostile == render_markdown(HOSTILE[0])
