@@ -241,16 +241,37 @@ def _asset_with(n):
 
 
 def test_the_page_runs_a_constant_number_of_queries(rep_client, django_assert_max_num_queries):
-    # session, user, groups; asset+owner; stages; personas; competitors; tags; proof points;
-    # reps/deals aggregate; the library version (the shared cache's table without Redis); related
-    # assets; the rep's open deals for "I used this" = 13
+    # session, user, groups; asset+owner+verifier; its stages, personas, competitors and tags (one);
+    # proof points; reps/deals aggregate; the library version (the shared cache's table without
+    # Redis); related assets; the rep's open deals for "I used this" = 10
     small, large = _asset_with(2), _asset_with(30)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(10):
         assert page(rep_client, small).status_code == 200
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(10):
         response = page(rep_client, large)
-    assert len(response.context["asset"].proof_points.all()) == 30
+    shown = response.context["asset"]
+    assert len(shown.proof_points.all()) == 30
+    assert [s.slug for s in shown.stages.all()] == list(
+        FunnelStage.objects.order_by("order").values_list("slug", flat=True)
+    )
+    assert [c.name for c in shown.competitors.all()] == sorted(f"Rival 30-{i}" for i in range(30))
+    assert sorted(t.name for t in shown.tags.all()) == sorted(f"tag-30-{i}" for i in range(30))
+    html = response.content.decode()
+    assert all(f'<span class="badge">{p.name}</span>' in html for p in Persona.objects.all())
     assert len(response.context["related"]) == 5
-    with django_assert_max_num_queries(13):  # again: which assets are related is kept, they are read again
+    with django_assert_max_num_queries(10):  # again: which assets are related is kept, they are read again
         again = page(rep_client, large)
     assert [a.pk for a in again.context["related"]] == [a.pk for a in response.context["related"]]
+
+
+def test_a_pages_terms_read_their_other_fields_when_asked(db):
+    """prefetch_taxonomy reads a term's id, slug and name; anything else is read when asked for."""
+    from content.asset_selectors import prefetch_taxonomy
+
+    asset = _asset_with(1)
+    asset = prefetch_taxonomy(type(asset).objects.get(pk=asset.pk))
+    stage = asset.stages.all()[0]
+    expected = FunnelStage.objects.get(pk=stage.pk)
+    assert (stage.name, stage.slug) == (expected.name, expected.slug)
+    assert stage.get_deferred_fields() and stage.definition == expected.definition
+    assert [c.slug for c in asset.competitors.all()] == ["rival-1-0"]

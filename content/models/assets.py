@@ -107,9 +107,6 @@ class AssetQuerySet(models.QuerySet):
     def for_competitor(self, slug):
         return self.filter(competitors__slug=slug)
 
-    def with_taxonomy(self):
-        return self.select_related("owner").prefetch_related("stages", "personas", "competitors", "tags")
-
 
 class Asset(models.Model):
     kind = models.CharField(max_length=20, choices=AssetKind.choices)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ..asset_filters import DueFilterSet
 from ..asset_forms import MarkdownPreviewForm, asset_form_class
-from ..asset_selectors import related_assets, usage_figures
+from ..asset_selectors import prefetch_taxonomy, related_assets, usage_figures
 from ..assets import asset_create, asset_transition, asset_update, asset_verify, download_name, may_verify
 from ..audit import audit_event
 from ..filtering import FilterError
@@ -63,13 +63,15 @@ def asset_detail(request, pk):
 def asset_page(request, pk, *, status=200, **extra):
     """The asset page; `extra` reaches the template (the "I used this" box re-rendered with its
     errors after a post without JavaScript, content.views.deals.asset_use)."""
-    # Queries: the asset with its owner and verifier; stages, personas, competitors, tags and the proof
-    # points the user may open (one each); distinct reps and deals (one aggregate); related (one).
+    # Queries: the asset with its owner and verifier; the proof points the user may open; its stages,
+    # personas, competitors and tags (one, prefetch_taxonomy); distinct reps and deals (one
+    # aggregate); related (one).
     proof_points = visible_assets(request.user).only(*PROOF_FIELDS).order_by("title")
     proof = Prefetch("proof_points", queryset=proof_points)
     asset = get_object_or_404(
-        Asset.objects.with_taxonomy().select_related("verified_by", "embedding").prefetch_related(proof), pk=pk
+        Asset.objects.select_related("owner", "verified_by", "embedding").prefetch_related(proof), pk=pk
     )
+    prefetch_taxonomy(asset)
     if not can_open_asset(request.user, asset):
         return forbidden(request, asset)
     today = timezone.localdate()
