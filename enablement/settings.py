@@ -312,9 +312,11 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     # "shared" holds what every worker must agree on (the report data version, sign-in failure
-    # counts): without Redis it is a table in the database, created by `migrate`.
+    # counts): without Redis it is a table in the database, created by `migrate`. Each worker's own
+    # holds up to 5,000 entries (Django's default, 300, is less than a few pages of kept asset
+    # representations, which would push out the kept searches and reports): a few tens of MB at most.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
         "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "enablement_shared_cache"},
     }
 

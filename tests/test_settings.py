@@ -81,3 +81,17 @@ def test_gunicorn_refuses_a_worker_count_that_is_no_whole_number(monkeypatch):
     for bad in ("0", "-2", "three", "2.5"):
         with pytest.raises(SystemExit, match="WEB_WORKERS must be a whole number of at least 1"):
             gunicorn_workers(monkeypatch, cores=2, web_workers=bad)
+
+
+def test_without_redis_each_worker_keeps_thousands_of_entries_not_300():
+    """Kept asset representations (a few pages of them) must not push the kept searches and reports
+    out of a worker's own cache."""
+    code = (
+        "from django.core.cache import cache; "
+        "[cache.set(f'k{i}', i) for i in range(1200)]; "
+        "print(sum(cache.get(f'k{i}') is not None for i in range(1200)))"
+    )
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DATABASE_URL"} | {"DEBUG": "1", "REDIS_URL": ""}
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "1200"
