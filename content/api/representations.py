@@ -10,7 +10,8 @@ depends only on what the key below holds, so a kept one is exact, never a laggin
 - the names of its owner and of its verifier;
 - the time: today's date and time zone (review state, dates as written) and whether its release
   time is still ahead (a scheduled asset);
-- the scheme and host the request was made to (links are absolute).
+- the scheme and host the request was made to (links are absolute);
+- the serializer's fields (a release that changes them does not read what the one before kept).
 
 The row is still read for every request, through the asking user's visibility rule; only the
 conversion is skipped. Nothing the key leaves out is shown: file previews and the search columns
@@ -31,7 +32,7 @@ from ..names import person_name
 KEY_PREFIX = "enablement:asset-json:"
 
 
-def _key(asset, *, base: str, now, today, zone: str) -> str:
+def _key(asset, *, shape: str, base: str, now, today, zone: str) -> str:
     verifier = asset.verified_by if asset.verified_by_id else None
     parts = [
         asset.pk,
@@ -47,6 +48,7 @@ def _key(asset, *, base: str, now, today, zone: str) -> str:
         today,
         zone,
         base,
+        shape,
     ]
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
     return f"{KEY_PREFIX}{asset.pk}:{digest}"
@@ -64,6 +66,7 @@ def represent(serializer, assets) -> list[dict]:
     now = timezone.now()
     request = serializer.context.get("request")
     moment = {
+        "shape": ",".join(serializer.Meta.fields),  # a release that adds or drops a field keeps none of before
         "base": request.build_absolute_uri("/") if request else "",
         "now": now,
         "today": timezone.localdate(now),
