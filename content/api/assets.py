@@ -27,7 +27,7 @@ from ..semantic.fusion import attach_passages
 from ..uploads import validate_asset_file
 from .answers import PassageMatchSerializer
 from .pagination import StandardPagination
-from .representations import represent
+from .representations import STAMP_FIELDS, represent, represent_page
 from .serializers import ModelSerializer
 
 
@@ -315,8 +315,13 @@ class AssetViewSet(viewsets.ModelViewSet):
         asset_delete(actor=self.request.user, asset=instance)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        response = self.get_paginated_response(represent(self.get_serializer(), page))
+        rows = self.filter_queryset(self.get_queryset())
+        stamps = self.paginate_queryset(rows.values(*STAMP_FIELDS))  # the page, narrow: what its keys need
+        result = getattr(self.filterset, "search_result", None)
+        passages = partial(attach_passages, result=result) if result is not None else None
+        response = self.get_paginated_response(
+            represent_page(self.get_serializer(), stamps, rows=rows, passages=passages)
+        )
         params = getattr(self.filterset, "params", None)
         if params is not None and params.is_search() and response.status_code == 200:
             record_search(user=request.user, params=params, result_count=response.data["count"])
@@ -326,10 +331,3 @@ class AssetViewSet(viewsets.ModelViewSet):
         if self.action != "list":
             return queryset  # one asset by id: the search's filters are the list's
         return super().filter_queryset(queryset).select_related("owner", "verified_by")
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page is None or self.action != "list":
-            return page
-        result = getattr(self.filterset, "search_result", None)
-        return attach_passages(page, result) if result is not None else page

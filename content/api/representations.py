@@ -27,31 +27,64 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from ..asset_selectors import attach_taxonomy
-from ..names import person_name
+from ..models import Asset
 
 KEY_PREFIX = "enablement:asset-json:"
+# What a representation shows besides the row's other columns and its taxonomy, as field paths:
+# read from a fetched asset (`_read`), or alone in one narrow query for a page (`stamps`).
+STAMP_FIELDS = (
+    "pk",
+    "updated_at",
+    "usage_count",
+    "won_deal_count",
+    "influenced_revenue",
+    "influenced_revenue_by_currency",
+    "published_at",
+    "owner__username",
+    "verified_by__username",
+    "verified_by__first_name",
+    "verified_by__last_name",
+)
+
+
+class Stamp:
+    """An asset as far as its representation's key goes: the STAMP_FIELDS values of one row."""
+
+    get_absolute_url = Asset.get_absolute_url  # where a passage of it links to
+
+    def __init__(self, values: dict):
+        self.values = values
+        self.pk = values["pk"]
+
+
+def _read(asset, path: str):
+    if isinstance(asset, Stamp):
+        return asset.values[path]
+    for name in path.split("__"):
+        if asset is None:
+            return None
+        asset = getattr(asset, name)
+    return asset
 
 
 def _key(asset, *, shape: str, base: str, now, today, zone: str) -> str:
-    verifier = asset.verified_by if asset.verified_by_id else None
-    parts = [
-        asset.pk,
-        asset.updated_at,
-        asset.usage_count,
-        asset.won_deal_count,
-        asset.influenced_revenue,
-        asset.influenced_revenue_by_currency,
-        asset.taxonomy,
-        asset.owner.get_username() if asset.owner_id else None,
-        [verifier.get_username(), person_name(verifier)] if verifier else None,
-        asset.published_at is not None and asset.published_at > now,
-        today,
-        zone,
-        base,
-        shape,
-    ]
+    values = [_read(asset, path) for path in STAMP_FIELDS]
+    published_at = _read(asset, "published_at")
+    parts = [values, asset.taxonomy, published_at is not None and published_at > now, today, zone, base, shape]
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
     return f"{KEY_PREFIX}{asset.pk}:{digest}"
+
+
+def _moment(serializer) -> dict:
+    now = timezone.now()
+    request = serializer.context.get("request")
+    return {
+        "shape": ",".join(serializer.Meta.fields),  # a release that adds or drops a field keeps none of before
+        "base": request.build_absolute_uri("/") if request else "",
+        "now": now,
+        "today": timezone.localdate(now),
+        "zone": timezone.get_current_timezone_name(),
+    }
 
 
 def represent(serializer, assets) -> list[dict]:
@@ -63,15 +96,7 @@ def represent(serializer, assets) -> list[dict]:
     seconds = settings.SEARCH_CACHE_SECONDS
     if seconds <= 0:
         return [serializer.to_representation(asset) for asset in assets]
-    now = timezone.now()
-    request = serializer.context.get("request")
-    moment = {
-        "shape": ",".join(serializer.Meta.fields),  # a release that adds or drops a field keeps none of before
-        "base": request.build_absolute_uri("/") if request else "",
-        "now": now,
-        "today": timezone.localdate(now),
-        "zone": timezone.get_current_timezone_name(),
-    }
+    moment = _moment(serializer)
     keys = [_key(asset, **moment) for asset in assets]
     kept = cache.get_many(keys)
     fresh = {}
@@ -86,4 +111,46 @@ def represent(serializer, assets) -> list[dict]:
         results.append(data)
     if fresh:
         cache.set_many(fresh, seconds)
+    return results
+
+
+def represent_page(serializer, stamps: list[dict], *, rows, passages=None) -> list[dict]:
+    """The representations of a page read as `stamps` (its STAMP_FIELDS values, in order): those
+    kept come from the cache, and only the others' rows are read from `rows` (the page's queryset,
+    with select_related("owner", "verified_by")), in one query. `passages(assets)` gives assets
+    their `best_passage` (a search's, added to every representation, kept or not)."""
+    page = [Stamp(values) for values in stamps]
+    attach_taxonomy(page)
+    taxonomy = {stamp.pk: stamp.taxonomy for stamp in page}
+    keys = {}
+    kept = {}
+    if settings.SEARCH_CACHE_SECONDS > 0:
+        moment = _moment(serializer)
+        keys = {stamp.pk: _key(stamp, **moment) for stamp in page}
+        found = cache.get_many(list(keys.values()))
+        kept = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [stamp.pk for stamp in page if stamp.pk not in kept]
+    fetched = {asset.pk: asset for asset in rows.filter(pk__in=missing).order_by()} if missing else {}
+    assets = []
+    for stamp in page:
+        # an asset that left `rows` since its stamp was read (archived a moment ago) is left out
+        asset = fetched.get(stamp.pk) or (stamp if stamp.pk in kept else None)
+        if asset is not None:
+            asset.taxonomy = taxonomy[stamp.pk]
+            assets.append(asset)
+    if passages is not None:
+        passages(assets)
+    fresh = {}
+    results = []
+    for asset in assets:
+        data = kept.get(asset.pk)
+        if data is None:
+            data = serializer.to_representation(asset)
+            if keys:
+                fresh[_key(asset, **moment)] = {name: value for name, value in data.items() if name != "passage"}
+        else:
+            data = {**data, "passage": serializer.get_passage(asset)}
+        results.append(data)
+    if fresh:
+        cache.set_many(fresh, settings.SEARCH_CACHE_SECONDS)
     return results

@@ -43,7 +43,7 @@ class CappedPaginator(Paginator):
 
 _ID_ARRAY = ArrayField(IntegerField())
 # The QuerySet methods that change neither which assets a ranked list holds nor their order.
-_CHAINED = ("all", "select_related", "prefetch_related", "defer", "only", "using")
+_CHAINED = ("all", "select_related", "prefetch_related", "defer", "only", "using", "values")
 
 
 def _id_array(ids: list[int]):
@@ -65,7 +65,7 @@ class RankedAssets:
     whatever the number of candidates; `count()` and `exists()` need no query.
 
     Not a QuerySet itself: `select_related`, `prefetch_related`, `defer`, `only`, `using` and `all`
-    keep the ranked list; anything else (a filter after ranking, an `|` with another queryset, an
+    keep the ranked list (`values` too: a page of dicts); anything else (a filter after ranking, an `|` with another queryset, an
     order, values) is asked of `queryset`, the whole list as an ordinary QuerySet, so its slices are
     ordinary SQL slices and its count a count query."""
 

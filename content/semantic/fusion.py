@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import FloatField, Q
 from django.db.models.expressions import RawSQL
@@ -206,18 +208,32 @@ def _rank_position(ids: list[int]) -> RawSQL:
     return RawSQL("-instr(%s, ',' || content_asset.id || ',')", [listed], output_field=FloatField())  # noqa: S611
 
 
+PASSAGE_KEY = "enablement:passage:{}"
+
+
 def attach_passages(assets, result) -> list:
     """Give each asset of a page its best-matching passage (`asset.best_passage`, or None): one
-    query for the whole page, none when the search had no semantic hits."""
+    query for the whole page at most, none when the search had no semantic hits or the page's
+    passages are kept. A passage row is never changed (an asset's passages are deleted and written
+    anew, with new ids), so its text is kept by id; at most SEARCH_CACHE_SECONDS, 0 keeps none."""
     assets = list(assets)
     hits = getattr(result, "passages", None) or {}
     wanted = {hits[a.pk].passage_id: a.pk for a in assets if a.pk in hits}
-    found = {}
-    if wanted:
-        for passage in Passage.objects.filter(pk__in=list(wanted)).only("id", "asset_id", "ordinal", "text", "page"):
-            found[passage.asset_id] = PassageMatch(
-                passage.ordinal, passage.text, passage.page, round(hits[passage.asset_id].score, 4)
-            )
+    seconds = settings.SEARCH_CACHE_SECONDS
+    kept = cache.get_many([PASSAGE_KEY.format(pk) for pk in wanted]) if wanted and seconds > 0 else {}
+    texts = {pk: kept[PASSAGE_KEY.format(pk)] for pk in wanted if PASSAGE_KEY.format(pk) in kept}
+    if missing := [pk for pk in wanted if pk not in texts]:
+        read = (
+            Passage.objects.filter(pk__in=missing).order_by().values_list("id", "asset_id", "ordinal", "text", "page")
+        )
+        fresh = {pk: (asset_id, ordinal, text, page) for pk, asset_id, ordinal, text, page in read}
+        texts.update(fresh)
+        if seconds > 0:
+            cache.set_many({PASSAGE_KEY.format(pk): row for pk, row in fresh.items()}, seconds)
+    found = {
+        asset_id: PassageMatch(ordinal, text, page, round(hits[asset_id].score, 4))
+        for asset_id, ordinal, text, page in texts.values()
+    }
     for asset in assets:
         asset.best_passage = found.get(asset.pk)
     return assets
