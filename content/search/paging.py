@@ -64,10 +64,10 @@ class RankedAssets:
     reads only the assets of that slice, with only their ids in its SQL: 20 rows by primary key,
     whatever the number of candidates; `count()` and `exists()` need no query.
 
-    Not a QuerySet itself: `select_related`, `prefetch_related`, `defer`, `only`, `using` and `all`
-    keep the ranked list (`values` too: a page of dicts); anything else (a filter after ranking, an `|` with another queryset, an
-    order, values) is asked of `queryset`, the whole list as an ordinary QuerySet, so its slices are
-    ordinary SQL slices and its count a count query."""
+    Not a QuerySet itself: `select_related`, `prefetch_related`, `defer`, `only`, `using`, `values`
+    (a page of dicts) and `all` keep the ranked list; anything else (a filter after ranking, an `|`
+    with another queryset, an order, values_list) is asked of `queryset`, the whole list as an
+    ordinary QuerySet, so its slices are ordinary SQL slices and its count a count query."""
 
     ordered = True  # by the list itself: a paginator need not build the whole list's query to ask
 
