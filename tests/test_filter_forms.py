@@ -103,3 +103,17 @@ def test_the_library_search_box_takes_its_limit_from_the_filterset(rep_client):
     html = rep_client.get(reverse("library"), {"q": "pricing", "ordering": "newest"}).content.decode()
     assert f'maxlength="{MAX_QUERY_LENGTH}"' in html and 'value="pricing"' in html
     assert '<option value="newest" selected>' in html
+
+
+def test_the_librarys_form_class_is_built_once_and_no_error_outlives_its_form():
+    """AssetFilterSet builds its form class once; each FilterSet's form is its own copy, so an
+    error marked on one (aria-describedby) is not on the next."""
+    from content.search.filters import AssetFilterSet
+
+    bad = AssetFilterSet({"q": "pricing", "kind": "no-such-kind"})
+    assert not bad.is_valid() and "kind" in bad.errors
+    assert bad.form.fields["kind"].widget.attrs["aria-describedby"] == "f-kind-error"
+    good = AssetFilterSet({"q": "pricing", "kind": "case_study"})
+    assert good.get_form_class() is bad.get_form_class()
+    assert good.is_valid() and good.form.cleaned_data["kind"] == "case_study"
+    assert "aria-describedby" not in good.form.fields["kind"].widget.attrs
