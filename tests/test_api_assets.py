@@ -275,7 +275,8 @@ def _detail_queries(user, asset):
 
 
 def test_one_asset_reads_its_taxonomy_in_one_query_however_much_it_has(marketer, db):
-    # roles; the asset with its owner and verifier; its stages, personas, competitors and tags
+    # roles; the asset's stamp with its owner and verifier; its stages, personas, competitors and
+    # tags; and the first time (not kept yet), the row itself
     small = make_asset(title="Small", tags=["a"], stages=["evaluating"], personas=["economic-buyer"])
     large = make_asset(
         title="Large",
@@ -286,7 +287,9 @@ def test_one_asset_reads_its_taxonomy_in_one_query_however_much_it_has(marketer,
     )
     few, small_body = _detail_queries(marketer, small)
     many, large_body = _detail_queries(marketer, large)
-    assert few == many == 3
+    assert few == many == 4
+    assert _detail_queries(marketer, small) == (3, small_body)
+    assert _detail_queries(marketer, large) == (3, large_body)
     assert small_body["tags"] == ["a"] and small_body["stages"] == ["evaluating"]
     assert large_body["tags"] == sorted(f"t{i}" for i in range(8))
     assert large_body["stages"] == ["curious", "engaged", "evaluating"]  # funnel order

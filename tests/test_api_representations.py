@@ -172,9 +172,15 @@ def test_the_passage_is_the_searchs_own(rep, asset, conversions):
     request.user = rep
 
     def represent(passage):
-        page = list(Asset.objects.select_related("owner", "verified_by").filter(pk=asset.pk))
-        page[0].best_passage = passage
-        return representations.represent(AssetSerializer(context={"request": request}), page)[0]
+        def passages(assets):
+            for one in assets:
+                one.best_passage = passage
+
+        rows = Asset.objects.select_related("owner", "verified_by")
+        stamps = list(rows.filter(pk=asset.pk).values(*representations.STAMP_FIELDS))
+        return representations.represent(
+            AssetSerializer(context={"request": request}), stamps, rows=rows, passages=passages
+        )[0]
 
     first = represent(PassageMatch(1, "Discounts above 20% need the CFO.", 2, 0.81))
     second = represent(PassageMatch(3, "Annual prepay earns 5%.", None, 0.66))
@@ -228,7 +234,7 @@ def test_a_token_reads_its_users_roles_in_the_same_query(rep, asset):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"{ASSETS}{asset.pk}/").status_code == 200
     sql = [q["sql"] for q in ctx.captured_queries]
-    # the token with its user and roles; the asset with its owner and verifier; its taxonomy
+    # the token with its user and roles; the asset's stamp with its owner and verifier; its taxonomy
     assert len(sql) == 3, sql
     assert "auth_user_groups" in sql[0]
 
@@ -257,9 +263,10 @@ def test_a_serializer_with_other_fields_reads_nothing_kept_by_another(rep, asset
 
     request = Request(RequestFactory().get(ASSETS))
     request.user = rep
-    page = list(Asset.objects.select_related("owner", "verified_by").filter(pk=asset.pk))
-    wide = representations.represent(AssetSerializer(context={"request": request}), page)[0]
-    narrow = representations.represent(Narrower(context={"request": request}), page)[0]
+    rows = Asset.objects.select_related("owner", "verified_by")
+    stamps = list(rows.filter(pk=asset.pk).values(*representations.STAMP_FIELDS))
+    wide = representations.represent(AssetSerializer(context={"request": request}), stamps, rows=rows)[0]
+    narrow = representations.represent(Narrower(context={"request": request}), stamps, rows=rows)[0]
     assert "body" in wide and "body" not in narrow
     assert list(narrow) == Narrower.Meta.fields
 
@@ -302,8 +309,8 @@ def test_an_asset_gone_between_its_stamp_and_its_row_is_left_out(rep, asset):
     serializer = AssetSerializer(context={"request": request})
     rows = Asset.objects.select_related("owner", "verified_by")
     stamps = list(rows.filter(pk=asset.pk).values(*representations.STAMP_FIELDS))
-    assert representations.represent_page(serializer, stamps, rows=rows.exclude(pk=asset.pk)) == []
-    assert [a["id"] for a in representations.represent_page(serializer, stamps, rows=rows)] == [asset.pk]
+    assert representations.represent(serializer, stamps, rows=rows.exclude(pk=asset.pk)) == []
+    assert [a["id"] for a in representations.represent(serializer, stamps, rows=rows)] == [asset.pk]
 
 
 # Passages are kept by id (a passage row is never changed: an asset's are written anew) ------------
@@ -342,3 +349,8 @@ def test_passages_are_read_every_time_when_keeping_is_off(counting_encoder, rep_
         with CaptureQueriesContext(connection) as ctx:
             assert rep_api.get(ASSETS, {"q": "encrypt data at rest"}).json()["results"][0]["passage"]
         assert len(_passage_queries(ctx.captured_queries)) == 1
+
+
+@pytest.mark.parametrize("key", ["999999", "abc", "1.5"])
+def test_an_id_that_names_no_asset_is_a_404(rep_api, asset, key):
+    assert rep_api.get(f"{ASSETS}{key}/").status_code == 404

@@ -3,6 +3,7 @@ searched and filtered by the same function and parameters as the library page.""
 
 from functools import cached_property, partial
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +15,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
+from rest_framework.generics import get_object_or_404
 from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.response import Response
 
@@ -27,7 +29,7 @@ from ..semantic.fusion import attach_passages
 from ..uploads import validate_asset_file
 from .answers import PassageMatchSerializer
 from .pagination import StandardPagination
-from .representations import STAMP_FIELDS, represent, represent_page
+from .representations import STAMP_FIELDS, represent
 from .serializers import ModelSerializer
 
 
@@ -309,7 +311,14 @@ class AssetViewSet(viewsets.ModelViewSet):
         return assets.prefetch_related("stages", "personas", "competitors", "tags")
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(represent(self.get_serializer(), [self.get_object()])[0])
+        rows = self.get_queryset()
+        stamp = get_object_or_404(
+            rows.values(*STAMP_FIELDS), pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        )
+        found = represent(self.get_serializer(), [stamp], rows=rows)
+        if not found:  # gone between its two reads
+            raise Http404
+        return Response(found[0])
 
     def perform_destroy(self, instance):
         asset_delete(actor=self.request.user, asset=instance)
@@ -319,9 +328,7 @@ class AssetViewSet(viewsets.ModelViewSet):
         stamps = self.paginate_queryset(rows.values(*STAMP_FIELDS))  # the page, narrow: what its keys need
         result = getattr(self.filterset, "search_result", None)
         passages = partial(attach_passages, result=result) if result is not None else None
-        response = self.get_paginated_response(
-            represent_page(self.get_serializer(), stamps, rows=rows, passages=passages)
-        )
+        response = self.get_paginated_response(represent(self.get_serializer(), stamps, rows=rows, passages=passages))
         params = getattr(self.filterset, "params", None)
         if params is not None and params.is_search() and response.status_code == 200:
             record_search(user=request.user, params=params, result_count=response.data["count"])

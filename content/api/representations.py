@@ -13,10 +13,12 @@ depends only on what the key below holds, so a kept one is exact, never a laggin
 - the scheme and host the request was made to (links are absolute);
 - the serializer's fields (a release that changes them does not read what the one before kept).
 
-The row is still read for every request, through the asking user's visibility rule; only the
-conversion is skipped. Nothing the key leaves out is shown: file previews and the search columns
-are the only fields written without a save. A search's best passage depends on the query and is
-added for each request. Kept at most SEARCH_CACHE_SECONDS; 0 turns keeping off.
+Each request still reads, through the asking user's visibility rule, what the key needs of its
+assets (their stamps: STAMP_FIELDS, one narrow query for a page) and their taxonomy (one query);
+only the assets not kept are read whole (one more query) and converted. Nothing the key leaves out
+is shown: file previews and the search columns are the only fields written without a save. A
+search's best passage depends on the query and is added for each request. Kept at most
+SEARCH_CACHE_SECONDS; 0 turns keeping off.
 """
 
 import hashlib
@@ -87,38 +89,12 @@ def _moment(serializer) -> dict:
     }
 
 
-def represent(serializer, assets) -> list[dict]:
-    """`serializer.to_representation(asset)` of each asset (read with select_related("owner",
-    "verified_by")), in order: those kept come from the cache in one read, the others are converted
-    and kept. Their taxonomy is read in one query for those that lack it (attach_taxonomy)."""
-    assets = list(assets)
-    attach_taxonomy([asset for asset in assets if not hasattr(asset, "taxonomy")])
-    seconds = settings.SEARCH_CACHE_SECONDS
-    if seconds <= 0:
-        return [serializer.to_representation(asset) for asset in assets]
-    moment = _moment(serializer)
-    keys = [_key(asset, **moment) for asset in assets]
-    kept = cache.get_many(keys)
-    fresh = {}
-    results = []
-    for asset, key in zip(assets, keys, strict=True):
-        data = kept.get(key)
-        if data is None:
-            data = serializer.to_representation(asset)
-            fresh[key] = {name: value for name, value in data.items() if name != "passage"}
-        else:
-            data["passage"] = serializer.get_passage(asset)
-        results.append(data)
-    if fresh:
-        cache.set_many(fresh, seconds)
-    return results
-
-
-def represent_page(serializer, stamps: list[dict], *, rows, passages=None) -> list[dict]:
-    """The representations of a page read as `stamps` (its STAMP_FIELDS values, in order): those
-    kept come from the cache, and only the others' rows are read from `rows` (the page's queryset,
-    with select_related("owner", "verified_by")), in one query. `passages(assets)` gives assets
-    their `best_passage` (a search's, added to every representation, kept or not)."""
+def represent(serializer, stamps: list[dict], *, rows, passages=None) -> list[dict]:
+    """`serializer.to_representation` of the assets read as `stamps` (their STAMP_FIELDS values, in
+    order): those kept come from the cache in one read, only the others' rows are read from `rows`
+    (the queryset the stamps came from, with select_related("owner", "verified_by")), in one query,
+    converted and kept. `passages(assets)` gives assets their `best_passage` (a search's, added to
+    every representation, kept or not)."""
     page = [Stamp(values) for values in stamps]
     attach_taxonomy(page)
     taxonomy = {stamp.pk: stamp.taxonomy for stamp in page}
