@@ -106,6 +106,7 @@ def represent(serializer, stamps: list[dict], *, rows, passages=None) -> list[di
         found = cache.get_many(list(keys.values()))
         kept = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [stamp.pk for stamp in page if stamp.pk not in kept]
+    rows = getattr(rows, "unranked", rows)  # a ranked list's ids stay out of the SQL (search.paging)
     fetched = {asset.pk: asset for asset in rows.filter(pk__in=missing).order_by()} if missing else {}
     assets = []
     for stamp in page:

@@ -98,8 +98,14 @@ class RankedAssets:
         """The whole ranked list as an ordinary QuerySet."""
         return self._narrowed(self.ids)
 
+    @property
+    def unranked(self):
+        """The assets the list was ranked from, unordered: to read some of them by id without the
+        whole list's ids in the SQL."""
+        return self._base
+
     def __getattr__(self, name):
-        if name.startswith("_") or name in ("ids", "queryset"):
+        if name.startswith("_") or name in ("ids", "queryset", "unranked"):
             raise AttributeError(name)
         if name in _CHAINED:
             return lambda *args, **kwargs: RankedAssets(getattr(self._base, name)(*args, **kwargs), self.ids)
