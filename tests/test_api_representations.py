@@ -167,29 +167,38 @@ def test_links_follow_the_host_asked(asset, rep):
 
 
 def test_the_passage_is_the_searchs_own(rep, asset, conversions):
-    """A search's best passage is added to each answer; it is never part of what is kept."""
+    """A search's best passage is added to each answer; it is never part of what is kept with the
+    asset, and a page kept whole is kept with the passages it showed."""
+    from types import SimpleNamespace
+
+    from content.models import Passage
+    from content.semantic.index import Hit
+
     request = Request(RequestFactory().get(ASSETS))
     request.user = rep
+    cfo, prepay = (
+        Passage.objects.create(
+            asset=asset, ordinal=n, text=text, page=page, text_hash=str(n), vector=b"", model_version="t"
+        )
+        for n, text, page in [(1, "Discounts above 20% need the CFO.", 2), (3, "Annual prepay earns 5%.", None)]
+    )
 
-    def represent(passage):
-        def passages(assets):
-            for one in assets:
-                one.best_passage = passage
-
+    def represent(passage, score=0.5):
+        hits = {asset.pk: Hit(passage.pk, asset.pk, score)} if passage else {}
         rows = Asset.objects.select_related("owner", "verified_by")
         stamps = list(rows.filter(pk=asset.pk).values(*representations.STAMP_FIELDS))
-        return representations.represent(
-            AssetSerializer(context={"request": request}), stamps, rows=rows, passages=passages
-        )[0]
+        serializer = AssetSerializer(context={"request": request})
+        return representations.represent(serializer, stamps, rows=rows, search=SimpleNamespace(passages=hits))[0]
 
-    first = represent(PassageMatch(1, "Discounts above 20% need the CFO.", 2, 0.81))
-    second = represent(PassageMatch(3, "Annual prepay earns 5%.", None, 0.66))
+    first = represent(cfo, 0.81)
+    second = represent(prepay, 0.66)
     third = represent(None)
     assert conversions == [asset.pk]
     assert first["passage"]["text"] == "Discounts above 20% need the CFO." and first["passage"]["page"] == 2
     assert second["passage"]["text"] == "Annual prepay earns 5%." and second["passage"]["score"] == 0.66
     assert third["passage"] is None
     assert {k: v for k, v in first.items() if k != "passage"} == {k: v for k, v in third.items() if k != "passage"}
+    assert represent(cfo, 0.81) == first and represent(cfo, 0.7)["passage"]["score"] == 0.7  # the score is in the key
 
 
 def test_keeping_off_converts_every_time(rep_api, asset, conversions, settings):
@@ -354,3 +363,19 @@ def test_passages_are_read_every_time_when_keeping_is_off(counting_encoder, rep_
 @pytest.mark.parametrize("key", ["999999", "abc", "1.5"])
 def test_an_id_that_names_no_asset_is_a_404(rep_api, asset, key):
     assert rep_api.get(f"{ASSETS}{key}/").status_code == 404
+
+
+def test_a_page_seen_before_is_one_cache_read(rep_api, marketer, asset, monkeypatch, settings):
+    """The same page again (same assets as they were, same passages): read whole from the cache,
+    nothing converted nor put together; a change to one of its assets puts it together again."""
+    make_asset(title="Pricing FAQ", tags=["pricing"])
+    first = rep_api.get(ASSETS, {"q": "pricing"}).json()["results"]
+    assembled = []
+    original = AssetSerializer.get_passage
+    monkeypatch.setattr(AssetSerializer, "get_passage", lambda self, a: assembled.append(a.pk) or original(self, a))
+    assert rep_api.get(ASSETS, {"q": "pricing"}).json()["results"] == first
+    assert assembled == []
+    _figures_written_without_a_save(asset, marketer)
+    after = rep_api.get(ASSETS, {"q": "pricing"}).json()["results"]
+    assert sorted(assembled) == sorted(a["id"] for a in after)  # one kept, one converted, both with their passage
+    assert after == fresh(rep_api, f"{ASSETS}?q=pricing", settings)["results"]

@@ -25,7 +25,6 @@ from ..permissions import Can, visible_assets
 from ..search import record_search
 from ..search.filters import AssetFilterSet
 from ..search.paging import COUNT_CAP, CappedPaginator
-from ..semantic.fusion import attach_passages
 from ..uploads import validate_asset_file
 from .answers import PassageMatchSerializer
 from .pagination import StandardPagination
@@ -326,9 +325,8 @@ class AssetViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         rows = self.filter_queryset(self.get_queryset())
         stamps = self.paginate_queryset(rows.values(*STAMP_FIELDS))  # the page, narrow: what its keys need
-        result = getattr(self.filterset, "search_result", None)
-        passages = partial(attach_passages, result=result) if result is not None else None
-        response = self.get_paginated_response(represent(self.get_serializer(), stamps, rows=rows, passages=passages))
+        search = getattr(self.filterset, "search_result", None)
+        response = self.get_paginated_response(represent(self.get_serializer(), stamps, rows=rows, search=search))
         params = getattr(self.filterset, "params", None)
         if params is not None and params.is_search() and response.status_code == 200:
             record_search(user=request.user, params=params, result_count=response.data["count"])

@@ -30,8 +30,10 @@ from django.utils import timezone
 
 from ..asset_selectors import attach_taxonomy
 from ..models import Asset
+from ..semantic.fusion import attach_passages
 
 KEY_PREFIX = "enablement:asset-json:"
+PAGE_PREFIX = "enablement:asset-page-json:"
 # What a representation shows besides the row's other columns and its taxonomy, as field paths:
 # read from a fetched asset (`_read`), or alone in one narrow query for a page (`stamps`).
 STAMP_FIELDS = (
@@ -89,21 +91,32 @@ def _moment(serializer) -> dict:
     }
 
 
-def represent(serializer, stamps: list[dict], *, rows, passages=None) -> list[dict]:
+def _page_key(keys: list[str], hits: dict) -> str:
+    """A whole page's key: its assets' keys, in order, and the passage each shows (a passage row is
+    never changed, so its id names its text; content/semantic/fusion.py)."""
+    passages = [[hits[pk].passage_id, hits[pk].score] if pk in hits else None for pk in keys]
+    parts = [list(keys.values()), passages]
+    return PAGE_PREFIX + hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+
+
+def represent(serializer, stamps: list[dict], *, rows, search=None) -> list[dict]:
     """`serializer.to_representation` of the assets read as `stamps` (their STAMP_FIELDS values, in
-    order): those kept come from the cache in one read, only the others' rows are read from `rows`
-    (the queryset the stamps came from, with select_related("owner", "verified_by")), in one query,
-    converted and kept. `passages(assets)` gives assets their `best_passage` (a search's, added to
-    every representation, kept or not)."""
+    order). A page kept whole is one cache read; otherwise those kept come from the cache in one
+    read, only the others' rows are read from `rows` (the queryset the stamps came from, with
+    select_related("owner", "verified_by")), in one query, converted and kept. `search` (a
+    SearchResult) gives each its best passage, added to every representation, never kept with it."""
     page = [Stamp(values) for values in stamps]
     attach_taxonomy(page)
     taxonomy = {stamp.pk: stamp.taxonomy for stamp in page}
-    keys = {}
-    kept = {}
-    if settings.SEARCH_CACHE_SECONDS > 0:
+    keys, kept, page_key = {}, {}, None
+    seconds = settings.SEARCH_CACHE_SECONDS
+    if seconds > 0:
         moment = _moment(serializer)
         keys = {stamp.pk: _key(stamp, **moment) for stamp in page}
-        found = cache.get_many(list(keys.values()))
+        page_key = _page_key(keys, getattr(search, "passages", None) or {})
+        found = cache.get_many([page_key, *keys.values()])
+        if page_key in found:
+            return found[page_key]
         kept = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [stamp.pk for stamp in page if stamp.pk not in kept]
     rows = getattr(rows, "unranked", rows)  # a ranked list's ids stay out of the SQL (search.paging)
@@ -115,8 +128,8 @@ def represent(serializer, stamps: list[dict], *, rows, passages=None) -> list[di
         if asset is not None:
             asset.taxonomy = taxonomy[stamp.pk]
             assets.append(asset)
-    if passages is not None:
-        passages(assets)
+    if search is not None:
+        attach_passages(assets, search)
     fresh = {}
     results = []
     for asset in assets:
@@ -128,6 +141,8 @@ def represent(serializer, stamps: list[dict], *, rows, passages=None) -> list[di
         else:
             data = {**data, "passage": serializer.get_passage(asset)}
         results.append(data)
+    if page_key and len(results) == len(page):  # a page that left an asset out is not kept
+        fresh[page_key] = results
     if fresh:
-        cache.set_many(fresh, settings.SEARCH_CACHE_SECONDS)
+        cache.set_many(fresh, seconds)
     return results
