@@ -38,14 +38,17 @@ def _scalar(queryset, expression, output_field):
     )
 
 
+def live_usage_count():
+    """The asset row's use count, computed live."""
+    return Coalesce(_scalar(Usage.objects.filter(asset=OuterRef("pk")), Count("id"), IntegerField()), 0)
+
+
 def support_annotations():
     """Annotations computing the support figures live, for one asset row at a time."""
     asset = OuterRef(OuterRef("pk"))
     won = won_deals_supported_by(asset)
     return {
-        "live_usage_count": Coalesce(
-            _scalar(Usage.objects.filter(asset=OuterRef("pk")), Count("id"), IntegerField()), 0
-        ),
+        "live_usage_count": live_usage_count(),
         "live_won_deal_count": Coalesce(_scalar(won, Count("id"), IntegerField()), 0),
         "live_influenced_revenue": Coalesce(
             _scalar(
@@ -91,11 +94,11 @@ def refresh_support(asset_ids=None, *, uses_only: bool = False) -> int:
     support no won deal), so the won-deal figures are left as they are."""
     asset_ids = None if asset_ids is None else list(asset_ids)
     assets = Asset.objects.all() if asset_ids is None else Asset.objects.filter(pk__in=asset_ids)
-    annotations = support_annotations()
     if uses_only:
-        updated = assets.update(usage_count=annotations["live_usage_count"])
+        updated = assets.update(usage_count=live_usage_count())
         reports_changed()  # a bulk write sends no model signal
         return updated
+    annotations = support_annotations()
     # searches rank by won deals, related assets also by their revenue: kept ones are stale when these move
     won_moves = (
         asset_ids is None
