@@ -16,7 +16,8 @@ def embedding_context(asset, *, user) -> dict:
     state = getattr(asset, "embedding", None) if _has_embedding(asset) else None
     # The related manager reads each passage's asset id: without it, one more query per passage.
     fields = ("asset", "ordinal", "text", "page")
-    passages = list(asset.passages.only(*fields)) if state and state.passage_count else []
+    # one asset's passages: by ordinal (the model's order, by asset first, would join the assets)
+    passages = list(asset.passages.only(*fields).order_by("ordinal")) if state and state.passage_count else []
     error = state.error if state and state.error and can(user, "edit_assets") else ""
     return {"passages": [p for p in passages if p.ordinal > 0], "embedding_error": error}
 
