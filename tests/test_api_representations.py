@@ -17,7 +17,6 @@ from content.api import representations
 from content.api.assets import AssetSerializer
 from content.assets import asset_transition, asset_update, asset_verify
 from content.models import Asset, AssetStatus, FunnelStage
-from content.semantic.fusion import PassageMatch
 from content.support import refresh_support
 from content.tokens import token_issue
 from content.usage import log_usage
