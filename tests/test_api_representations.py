@@ -378,3 +378,19 @@ def test_a_page_seen_before_is_one_cache_read(rep_api, marketer, asset, monkeypa
     after = rep_api.get(ASSETS, {"q": "pricing"}).json()["results"]
     assert sorted(assembled) == sorted(a["id"] for a in after)  # one kept, one converted, both with their passage
     assert after == fresh(rep_api, f"{ASSETS}?q=pricing", settings)["results"]
+
+
+def test_a_page_whose_row_moved_after_its_stamp_is_not_kept_whole(rep, asset, marketer):
+    """The row read whole is newer than the stamp the page's key was made of: the page is answered
+    from the row, and kept only per asset, under the row's own key."""
+    request = Request(RequestFactory().get(ASSETS))
+    request.user = rep
+    serializer = AssetSerializer(context={"request": request})
+    rows = Asset.objects.select_related("owner", "verified_by")
+    stamps = list(rows.filter(pk=asset.pk).values(*representations.STAMP_FIELDS))
+    _figures_written_without_a_save(asset, marketer)  # between the stamp and the row
+    (moved,) = representations.represent(serializer, stamps, rows=rows)
+    assert moved["won_deal_count"] == 7
+    Asset.objects.filter(pk=asset.pk).update(won_deal_count=0, influenced_revenue=0)  # back as stamped
+    (back,) = representations.represent(serializer, stamps, rows=rows)
+    assert back["won_deal_count"] == 0

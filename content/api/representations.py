@@ -91,7 +91,7 @@ def _moment(serializer) -> dict:
     }
 
 
-def _page_key(keys: list[str], hits: dict) -> str:
+def _page_key(keys: dict[int, str], hits: dict) -> str:
     """A whole page's key: its assets' keys, in order, and the passage each shows (a passage row is
     never changed, so its id names its text; content/semantic/fusion.py)."""
     passages = [[hits[pk].passage_id, hits[pk].score] if pk in hits else None for pk in keys]
@@ -104,7 +104,8 @@ def represent(serializer, stamps: list[dict], *, rows, search=None) -> list[dict
     order). A page kept whole is one cache read; otherwise those kept come from the cache in one
     read, only the others' rows are read from `rows` (the queryset the stamps came from, with
     select_related("owner", "verified_by")), in one query, converted and kept. `search` (a
-    SearchResult) gives each its best passage, added to every representation, never kept with it."""
+    SearchResult) gives each its best passage, added to every representation and never kept with
+    an asset's own (a page kept whole keeps the passages it showed: they are part of its key)."""
     page = [Stamp(values) for values in stamps]
     attach_taxonomy(page)
     taxonomy = {stamp.pk: stamp.taxonomy for stamp in page}
@@ -132,16 +133,19 @@ def represent(serializer, stamps: list[dict], *, rows, search=None) -> list[dict
         attach_passages(assets, search)
     fresh = {}
     results = []
+    as_stamped = len(assets) == len(page)  # a page that left an asset out is not kept
     for asset in assets:
         data = kept.get(asset.pk)
         if data is None:
             data = serializer.to_representation(asset)
             if keys:
-                fresh[_key(asset, **moment)] = {name: value for name, value in data.items() if name != "passage"}
+                key = _key(asset, **moment)
+                fresh[key] = {name: value for name, value in data.items() if name != "passage"}
+                as_stamped = as_stamped and key == keys[asset.pk]  # nor one whose row moved after its stamp
         else:
             data = {**data, "passage": serializer.get_passage(asset)}
         results.append(data)
-    if page_key and len(results) == len(page):  # a page that left an asset out is not kept
+    if page_key and as_stamped:
         fresh[page_key] = results
     if fresh:
         cache.set_many(fresh, seconds)
