@@ -72,9 +72,9 @@ def _read(asset, path: str):
 
 
 def _key(asset, *, shape: str, base: str, now, today, zone: str) -> str:
-    values = [_read(asset, path) for path in STAMP_FIELDS]
-    published_at = _read(asset, "published_at")
-    parts = [values, asset.taxonomy, published_at is not None and published_at > now, today, zone, base, shape]
+    values = {path: _read(asset, path) for path in STAMP_FIELDS}
+    scheduled = values["published_at"] is not None and values["published_at"] > now
+    parts = [list(values.values()), asset.taxonomy, scheduled, today, zone, base, shape]
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
     return f"{KEY_PREFIX}{asset.pk}:{digest}"
 

@@ -220,8 +220,9 @@ def attach_passages(assets, result) -> list:
     hits = getattr(result, "passages", None) or {}
     wanted = {hits[a.pk].passage_id: a.pk for a in assets if a.pk in hits}
     seconds = settings.SEARCH_CACHE_SECONDS
-    kept = cache.get_many([PASSAGE_KEY.format(pk) for pk in wanted]) if wanted and seconds > 0 else {}
-    texts = {pk: kept[PASSAGE_KEY.format(pk)] for pk in wanted if PASSAGE_KEY.format(pk) in kept}
+    keys = {pk: PASSAGE_KEY.format(pk) for pk in wanted}
+    kept = cache.get_many(list(keys.values())) if keys and seconds > 0 else {}
+    texts = {pk: kept[key] for pk, key in keys.items() if key in kept}
     if missing := [pk for pk in wanted if pk not in texts]:
         read = (
             Passage.objects.filter(pk__in=missing).order_by().values_list("id", "asset_id", "ordinal", "text", "page")
@@ -229,7 +230,7 @@ def attach_passages(assets, result) -> list:
         fresh = {pk: (asset_id, ordinal, text, page) for pk, asset_id, ordinal, text, page in read}
         texts.update(fresh)
         if seconds > 0:
-            cache.set_many({PASSAGE_KEY.format(pk): row for pk, row in fresh.items()}, seconds)
+            cache.set_many({keys[pk]: row for pk, row in fresh.items()}, seconds)
     found = {
         asset_id: PassageMatch(ordinal, text, page, round(hits[asset_id].score, 4))
         for asset_id, ordinal, text, page in texts.values()
