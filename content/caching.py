@@ -1,52 +1,71 @@
 """Cached report figures with invalidation by a data version.
 
 Every change that can move a report (usage logged, a deal created or closed, an asset published, a
-request changed) bumps one counter in the shared cache; cached results are keyed by that counter,
-so a new won deal changes the report at once without hunting for keys. The counter lives in the
-"shared" cache that every worker sees (Redis, or a database table without it); the results in the
-default cache (shared with Redis, per process otherwise, where each worker computes a version once).
+request changed) bumps one counter that every worker sees; cached results are keyed by that counter,
+so a new won deal changes the report at once without hunting for keys. The counters live in the
+database (migration 0029): a sequence each on PostgreSQL, which moves in one statement that waits
+for no other transaction and is never rolled back, and a row each of enablement_version elsewhere.
+The results live in the default cache (shared with Redis, per process otherwise, where each worker
+computes a version once).
 """
 
 import hashlib
 import json
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 
-DATA_VERSION_KEY = "enablement:data-version"
-LIBRARY_VERSION_KEY = "enablement:library-version"
-
-
-def _version(key: str) -> int:
-    shared = caches["shared"]
-    version = shared.get(key)
-    if version is None:
-        shared.add(key, 1, timeout=None)
-        version = shared.get(key, 1)
-    return version
+DATA = "data"
+LIBRARY = "library"
 
 
-def _bump(key: str) -> None:
-    shared = caches["shared"]
-    try:
-        shared.incr(key)
-    except ValueError:  # not there yet (or evicted): any new number invalidates old entries
-        shared.set(key, _version(key) + 1, timeout=None)
+def _version(name: str) -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # before its first nextval a sequence's last_value is its start, not yet handed out
+            cursor.execute(f"SELECT last_value + is_called::int FROM enablement_{name}_version")  # noqa: S608
+        else:
+            cursor.execute("SELECT value FROM enablement_version WHERE name = %s", [name])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _bump(name: str) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(%s)", [f"enablement_{name}_version"])
+        else:
+            cursor.execute(
+                "INSERT INTO enablement_version (name, value) VALUES (%s, 1) "
+                "ON CONFLICT (name) DO UPDATE SET value = enablement_version.value + 1",
+                [name],
+            )
 
 
 def data_version() -> int:
-    return _version(DATA_VERSION_KEY)
+    return _version(DATA)
 
 
 def bump_data_version() -> None:
-    _bump(DATA_VERSION_KEY)
+    _bump(DATA)
 
 
 def library_version() -> int:
     """The version of what a search ranks by: the assets' text, status, taxonomy and vectors, and
     their won-deal support (content/search/snapshots.py). Logging a use does not move it."""
-    return _version(LIBRARY_VERSION_KEY)
+    return _version(LIBRARY)
+
+
+def _library_moved() -> None:
+    _bump(LIBRARY)
+
+
+def _once_on_commit(bump) -> None:
+    """`bump` when the open transaction commits, once however many of its writes ask (a board action
+    saves several rows). Outside a transaction the write is committed already: nothing to wait for."""
+    if connection.in_atomic_block and not any(func is bump for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(bump)
 
 
 def library_changed() -> None:
@@ -54,18 +73,17 @@ def library_changed() -> None:
     (their only writers), an asset saved or deleted, won-deal support recomputed. The version moves
     at once (this process reads its own write) and again when the transaction commits, so that a
     search another process ran on the rows as they were before is not kept afterwards."""
-    _bump(LIBRARY_VERSION_KEY)
-    transaction.on_commit(lambda: _bump(LIBRARY_VERSION_KEY))
+    _bump(LIBRARY)
+    _once_on_commit(_library_moved)
 
 
-def reports_changed(*, again_on_commit: bool = False) -> None:
+def reports_changed() -> None:
     """Every write that can move a report ends here (model signals, bulk writers, commands). The
-    version moves at once, so this process reads its own write. A long transaction (an import)
-    asks for it `again_on_commit`, so that a report another process computed from the old rows
-    while it ran is not served afterwards."""
+    version moves at once, so this process reads its own write; inside a transaction it moves again
+    when the transaction commits, so that a report another process computed from the rows as they
+    were before (the new version is seen at once, the rows only then) is not served afterwards."""
     bump_data_version()
-    if again_on_commit:
-        transaction.on_commit(bump_data_version)
+    _once_on_commit(bump_data_version)
 
 
 def cache_key(namespace: str, params, version) -> str:

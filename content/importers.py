@@ -334,7 +334,7 @@ def import_deals(*, file, source=None, mapping=None, stage_map=None, dry_run=Fal
         if (report.created or report.updated) and not dry_run:
             # the rows were written with plain SQL, which sends no model signal: a new won deal
             # moves the baseline of every report even when no asset was used in it
-            reports_changed(again_on_commit=True)
+            reports_changed()
         if not dry_run:
             audit_event(
                 actor=actor,

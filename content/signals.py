@@ -43,8 +43,9 @@ def invalidate_searches(sender, **kwargs):
 @receiver([post_save, post_delete], sender=ShareLink)
 def invalidate_reports_on_share_link(sender, **kwargs):
     # Adoption counts links sent, and by kind through their assets, which are written after the link
-    # in the same transaction: say it again when that commits. (A buyer's view logs a Usage, above.)
-    reports_changed(again_on_commit=True)
+    # in the same transaction (reports_changed says it again when that commits). A buyer's view logs
+    # a Usage, above.
+    reports_changed()
 
 
 @receiver(m2m_changed, sender=Asset.stages.through)

@@ -180,6 +180,6 @@ def test_tagging_a_deal_with_a_persona_changes_a_cached_report(db):
 def test_an_import_announces_its_change_again_when_its_transaction_commits(db, django_capture_on_commit_callbacks):
     version = data_version()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        reports_changed(again_on_commit=True)
+        reports_changed()
     assert len(callbacks) == 1
     assert data_version() == version + 2

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
+from content.caching import bump_data_version
 from content.models import BackgroundJob, JobStatus, Notification, RequestStatus, RequestSupport
 from content.requesting import request_comment, request_support, request_transition
 
@@ -32,7 +33,8 @@ def test_a_status_change_mails_the_requester_and_supporters_only_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         request_transition(request=supported_request, actor=marketer, to_status=RequestStatus.TRIAGED)
         assert mail.outbox == []  # nothing goes out inside the transaction
-    assert len(callbacks) == 2  # one mail job per recipient, enqueued only at commit
+    mail_jobs = [callback for callback in callbacks if callback is not bump_data_version]
+    assert len(mail_jobs) == 2  # one mail job per recipient, enqueued only at commit (and the reports' version)
     for callback in callbacks:
         callback()
     assert sorted(m.to[0] for m in mail.outbox) == ["rep2@example.com", "rep@example.com"]

@@ -294,14 +294,14 @@ def _many(n):
     )
 
 
-ACTION_QUERIES = {"sqlite": 41, "postgresql": 41}
+ACTION_QUERIES = {"sqlite": 31, "postgresql": 31}
 
 
 @pytest.mark.parametrize("count", [10, 600])
 def test_a_board_action_runs_a_constant_number_of_queries(marketer_client, count):
     # The write, request_transition, is the same whatever the data: the row lock, full_clean's
     # constraint checks (each in a savepoint), the audit row, the update, the report data version
-    # in the shared cache, the event, the notifications. The answer adds the card 1, the counts of
+    # (one statement each time it moves), the event, the notifications. The answer adds the card 1, the counts of
     # the columns 1 and the marketers for the card's selects 1. Session, user and roles 3.
     _many(count)
     request = request_in(RequestStatus.NEW)

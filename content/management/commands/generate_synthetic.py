@@ -218,7 +218,7 @@ class Command(BaseCommand):
                 **{name: options[name] for name in ("assets", "usages", "requests", "searches", "reps", "seed")},
                 deals=len(deal_ids),
             )
-        reports_changed(again_on_commit=True)  # bulk inserts send no model signal: cached reports are stale now
+        reports_changed()  # bulk inserts send no model signal: cached reports are stale now
         self.stdout.write(
             f"Created {options['assets']} assets, {len(deal_ids)} deals, {options['usages']} usages, "
             f"{options['requests']} requests, {options['searches']} search logs "
