@@ -13,7 +13,10 @@ managers read reports) and each endpoint alone, beside /healthz measured in the 
 ceiling of the stack (gunicorn, middleware and this generator; no database).
 
 Data sets: --dataset demo (`manage.py load_demo`, the `make run` data) and --dataset bench (100,000
-assets, 50,000 deals, 1,000,000 usages, generated on first run and reused, as `make bench`).
+assets, 50,000 deals, 1,000,000 usages, generated on first run and reused, as `make bench`). A run
+deletes the uses and links it wrote when it ends (and those an interrupted run left), so that every
+run meets the same data: the uses would pile up otherwise, and the reports and the asset page count
+them.
 
 Usage: python bench/capacity.py [--dataset demo|bench] [--only search,asset_api] [--workers 3]
 """
@@ -36,6 +39,7 @@ from _server import ROOT, CookieClient, free_port, manage, start_gunicorn, token
 from load import ensure_database, query
 
 PASSWORD = "capacity-pass-2026"
+NOTE = "Capacity run"  # on the uses and links a run writes, which it deletes when it ends
 QUERIES = [
     "pricing objection",
     "security review",
@@ -95,7 +99,7 @@ class Workload:
 
     def log_usage(self):
         body = json.dumps(
-            {"asset": random.choice(self.assets), "deal": random.choice(self.deals), "action": "shared"}
+            {"asset": random.choice(self.assets), "deal": random.choice(self.deals), "action": "shared", "note": NOTE}
         ).encode()
         return self.raw("POST", "/api/v1/usage/", headers={**self.api(), "Content-Type": "application/json"}, body=body)
 
@@ -174,9 +178,11 @@ def percentile(values, share):
 
 async def settle(port, make, workers):
     """Warm every worker on this workload (first requests load the model, the caches, the
-    connections), then wait until the server has drained what an earlier step left queued."""
-    for _ in range(2 * workers):
-        await send(port, make(), timeout=120)
+    connections): rounds of twice as many requests at once as there are workers, so that each
+    worker answers some (one request after another would mostly reach the same worker); then wait
+    until the server has drained what an earlier step left queued."""
+    for _ in range(4):
+        await asyncio.gather(*(send(port, make(), timeout=120) for _ in range(2 * workers)))
     for _ in range(60):
         began = time.perf_counter()
         await send(port, make(), timeout=120)
@@ -247,6 +253,17 @@ def prepare(env, dataset):
     return query(env, code).split(",")
 
 
+def forget_the_run(env) -> None:
+    """Delete what runs wrote: the uses they logged, the links they sent and their views."""
+    query(
+        env,
+        "from content.models import ShareLink, Usage; from content.support import refresh_support; "
+        f"links = ShareLink.objects.filter(note={NOTE!r}); "
+        f"ids = set(Usage.objects.filter(note={NOTE!r}).values_list('asset_id', flat=True)); "
+        f"Usage.objects.filter(note={NOTE!r}).delete(); links.delete(); refresh_support(ids); print('ok')",
+    )
+
+
 def workload_for(env, port, rep, manager) -> Workload:
     tokens = tokens_for([rep, manager], env)
     tokens = {"rep": tokens[rep], "manager": tokens[manager]}
@@ -280,7 +297,7 @@ def workload_for(env, port, rep, manager) -> Workload:
     buyer_paths = []
     for deal in deals[:5]:
         body = json.dumps(
-            {"deal": deal, "assets": random.sample(shareable, min(2, len(shareable))), "note": "Capacity run"}
+            {"deal": deal, "assets": random.sample(shareable, min(2, len(shareable))), "note": NOTE}
         )
         status, _, text = CookieClient(port).call(
             "POST",
@@ -338,6 +355,7 @@ def main() -> int:
     ensure_database(url)
     manage("collectstatic", "--noinput", "-v0", env=env)
     rep, manager = prepare(env, args.dataset)
+    forget_the_run(env)  # what an interrupted run left
 
     names = ["healthz", "mixed", "search", "asset_page", "asset_api", "log_usage", "report_api", "buyer_page"]
     chosen = [n for n in names if not args.only or n in args.only.split(",")]
@@ -358,6 +376,7 @@ def main() -> int:
         "from content.models import Asset, Usage; "
         "print(f'{Asset.objects.count():,} assets, {Usage.objects.count():,} usages')",
     )
+    forget_the_run(env)
     print(
         f"\nCapacity on PostgreSQL, {args.dataset} data ({assets}), gunicorn {args.workers} sync workers, "
         f"DEBUG=0, SEARCH_CACHE_SECONDS={env.get('SEARCH_CACHE_SECONDS', 'default (60)')}; "

@@ -70,9 +70,9 @@ def gunicorn_workers(monkeypatch, *, cores, web_workers=None):
     return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 
 
-def test_gunicorn_runs_two_workers_per_core_plus_one_at_most_nine(monkeypatch):
-    assert gunicorn_workers(monkeypatch, cores=1) == 3
-    assert gunicorn_workers(monkeypatch, cores=2) == 5
+def test_gunicorn_runs_a_worker_per_core_plus_one_at_most_nine(monkeypatch):
+    assert gunicorn_workers(monkeypatch, cores=1) == 2
+    assert gunicorn_workers(monkeypatch, cores=2) == 3
     assert gunicorn_workers(monkeypatch, cores=64) == 9
     assert gunicorn_workers(monkeypatch, cores=2, web_workers=" 12 ") == 12
 
