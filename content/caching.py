@@ -64,6 +64,7 @@ def _library_moved() -> None:
 def _once_on_commit(bump) -> None:
     """`bump` when the open transaction commits, once however many of its writes ask (a board action
     saves several rows). Outside a transaction the write is committed already: nothing to wait for."""
+    # run_on_commit: Django's list of (savepoint ids, callback, robust) waiting for this commit
     if connection.in_atomic_block and not any(func is bump for _, func, _ in connection.run_on_commit):
         transaction.on_commit(bump)
 

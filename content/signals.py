@@ -30,7 +30,10 @@ from .semantic import embedding
 @receiver([post_save, post_delete], sender=Asset)
 @receiver([post_save, post_delete], sender=ContentRequest)
 @receiver([post_save, post_delete], sender=RequestEvent)
+@receiver([post_save, post_delete], sender=ShareLink)
 def invalidate_reports(sender, **kwargs):
+    # Inside a transaction reports_changed says it again when that commits: a link's assets, which
+    # adoption counts by kind, are written after the link. A buyer's view logs a Usage.
     reports_changed()
 
 
@@ -38,14 +41,6 @@ def invalidate_reports(sender, **kwargs):
 def invalidate_searches(sender, **kwargs):
     # status, dates, kind, owner: what a search lists and ranks (text changes also pass the index)
     library_changed()
-
-
-@receiver([post_save, post_delete], sender=ShareLink)
-def invalidate_reports_on_share_link(sender, **kwargs):
-    # Adoption counts links sent, and by kind through their assets, which are written after the link
-    # in the same transaction (reports_changed says it again when that commits). A buyer's view logs
-    # a Usage, above.
-    reports_changed()
 
 
 @receiver(m2m_changed, sender=Asset.stages.through)
