@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -183,3 +184,25 @@ def test_an_import_announces_its_change_again_when_its_transaction_commits(db, d
         reports_changed()
     assert len(callbacks) == 1
     assert data_version() == version + 2
+
+
+def test_a_link_sent_changes_a_cached_adoption_report(rep):
+    from content.sharing import share_link_create
+
+    asset = AssetFactory(kind="one_pager", status=AssetStatus.PUBLISHED)
+    deal = DealFactory(owner=rep)
+    one_pagers = ReportFilters(**{**vars(period()), "kind": "one_pager"})  # counted through the link's assets
+    assert run_report("adoption", one_pagers).totals["links_sent"] == 0
+    share_link_create(user=rep, assets=[asset.pk], deal=deal.crm_id)
+    assert run_report("adoption", one_pagers).totals["links_sent"] == 1
+
+
+def test_a_transaction_says_its_change_again_once_when_it_commits(db, django_capture_on_commit_callbacks):
+    """However many of its writes announce a change, one more move waits for the commit: the rows
+    written after the first announcement (a link's assets after the link) are then there."""
+    version = data_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        reports_changed()
+        reports_changed()
+    assert len(callbacks) == 1
+    assert data_version() == version + 3
