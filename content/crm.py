@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 
 from .models import DealStatus, FunnelStage
+from .money import currency_of_symbol
 
 DEFAULT_STAGE_STATUS_MAP = {
     "Closed Won": DealStatus.WON,
@@ -44,7 +45,6 @@ DEFAULT_STAGE_FUNNEL_MAP = {
     "closedwon": "customer",
 }
 
-CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 MAX_AMOUNT = Decimal("999999999999.99")  # Deal.amount has 14 digits, 2 after the point
 
 
@@ -88,15 +88,12 @@ class StageMapper:
 
 
 def parse_amount(text: str) -> tuple[Decimal, str | None]:
-    """ "$12,500.00", "12.500,00 €", "12 500", "EUR 1,200" -> (amount, currency or None)."""
+    """ "$12,500.00", "12.500,00 €", "12 500", "EUR 1,200", "CA$1,200" -> (amount, currency or None):
+    a currency's symbol as the product writes it (content.money), or its ISO code."""
     value = (text or "").strip().replace("\u00a0", " ").replace("\u202f", " ")
     if not value:
         return Decimal("0"), None
-    currency = None
-    for symbol, code in CURRENCY_SYMBOLS.items():
-        if symbol in value:
-            currency = code
-            value = value.replace(symbol, "")
+    currency, value = currency_of_symbol(value)
     code = re.search(r"\b([A-Z]{3})\b", value)
     if code:
         currency = code.group(1)

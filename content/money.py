@@ -31,6 +31,19 @@ SYMBOLS = {
     "VND": "₫",
 }
 
+
+def currency_of_symbol(text: str) -> tuple[str | None, str]:
+    """(the currency a symbol in `text` names, `text` without it): "CA$1,200" -> ("CAD", "1,200"),
+    "$5" -> ("USD", "5"); (None, text) when it holds none. The longest symbol wins, so "CA$" and
+    "R$" are not read as "$". Reads what `format_money` writes."""
+    for symbol, code in _BY_SYMBOL:
+        if symbol in text:
+            return code, text.replace(symbol, "", 1)
+    return None, text
+
+
+_BY_SYMBOL = sorted(((symbol, code) for code, symbol in SYMBOLS.items()), key=lambda pair: -len(pair[0]))
+
 # Compact figures: the smallest unit whose rounded figure stays under a thousand (billions beyond).
 SHORT_UNITS = ((Decimal(1_000), "k"), (Decimal(1_000_000), "M"), (Decimal(1_000_000_000), "B"))
 

@@ -2,7 +2,7 @@
 
 import datetime
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from django.test import override_settings
 from content.crm import parse_amount, parse_date
 from content.importers import ImportFileError, import_deals
 from content.models import Deal, DealStatus
+from content.money import format_money
 
 from .factories import AssetFactory, DealFactory, UsageFactory, UserFactory
 
@@ -42,7 +43,24 @@ def test_amounts_in_common_formats_are_understood(text, amount, currency):
     assert parse_amount(text) == (Decimal(amount), currency)
 
 
-@pytest.mark.parametrize("text", ["twelve", "-5", "1e5"])
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("CA$1,200", "1200.00", "CAD"),
+        ("A$ 300", "300.00", "AUD"),
+        ("R$ 1.000,00", "1000.00", "BRL"),
+        ("CN¥88", "88.00", "CNY"),
+        ("¥88", "88.00", "JPY"),
+        ("HK$10.50", "10.50", "HKD"),
+    ],
+)
+def test_an_amount_is_read_with_the_symbol_the_product_writes_for_its_currency(text, amount, currency):
+    assert parse_amount(text) == (Decimal(amount), currency)
+    whole = Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)  # what format_money shows
+    assert parse_amount(format_money(Decimal(amount), currency)) == (whole, currency)
+
+
+@pytest.mark.parametrize("text", ["twelve", "-5", "1e5", "$5$", "$5 €"])
 def test_an_amount_that_is_not_a_positive_number_is_refused(text):
     with pytest.raises(ValueError, match="amount"):
         parse_amount(text)
