@@ -22,7 +22,7 @@ EMBED_ASSETS ?= 5000
 AUDIT_EVENTS ?= 10000000
 AUDIT_EVENTS_SQLITE ?= 1000000
 
-.PHONY: capacity run dev test test-pg e2e fuzz bench load scale-proof smoke serve lint migrate demo clean
+.PHONY: capacity flame run dev test test-pg e2e fuzz bench load scale-proof smoke serve lint migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 
 $(VENV)/.installed-e2e: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,e2e]"
+	touch $@
+
+$(VENV)/.installed-profile: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test,profile]"
 	touch $@
 
 run: $(VENV)/.installed
@@ -100,6 +104,13 @@ load: $(VENV)/.installed-e2e
 # of the mixed workload and of each endpoint alone, beside /healthz. CAPACITY_DATASET=demo|bench.
 capacity: $(VENV)/.installed
 	$(PY) bench/capacity.py --dataset $${CAPACITY_DATASET:-demo}
+
+# Where a workload's CPU goes: py-spy samples the workers while the capacity generator offers
+# FLAME_WORKLOAD (mixed, search, asset_page, asset_api, log_usage, report_api, buyer_page) at
+# FLAME_RATE req/s; writes bench/out/flame-<workload>.svg and prints the CPU per request by
+# process, by layer and by the app's functions. py-spy needs root or CAP_SYS_PTRACE.
+flame: $(VENV)/.installed-profile
+	$(PY) bench/flame.py --workload $${FLAME_WORKLOAD:-mixed} --rate $${FLAME_RATE:-80} --seconds $${FLAME_SECONDS:-20}
 
 # Two gunicorn instances, one PostgreSQL, one Redis: shared writes, shared sessions, no lost write.
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enablement_scale
