@@ -253,6 +253,29 @@ def prepare(env, dataset):
     return query(env, code).split(",")
 
 
+def set_up(url: str, dataset: str, **settings) -> tuple[dict, str, str]:
+    """(the app's environment, the rep, the manager): the app as `make serve` runs it (DEBUG=0, its
+    static files collected) on `url`, with `settings` besides, and the data set ready, without
+    what an interrupted run left."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "localhost,127.0.0.1",
+            "DATABASE_URL": url,
+            "REQUEST_LOG_LEVEL": "WARNING",
+            "LOGIN_MAX_FAILURES": "1000",
+            **settings,
+        }
+    )
+    ensure_database(url)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    rep, manager = prepare(env, dataset)
+    forget_the_run(env)
+    return env, rep, manager
+
+
 def forget_the_run(env) -> None:
     """Delete what runs wrote: the uses they logged, the links they sent and their views."""
     query(
@@ -338,24 +361,8 @@ def main() -> int:
     if args.workers is None:
         args.workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 
-    url = args.database_url or DATASETS[args.dataset]
-    env = dict(os.environ)
-    env.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "localhost,127.0.0.1",
-            "DATABASE_URL": url,
-            "REQUEST_LOG_LEVEL": "WARNING",
-            "LOGIN_MAX_FAILURES": "1000",
-        }
-    )
-    if args.search_cache_seconds is not None:
-        env["SEARCH_CACHE_SECONDS"] = str(args.search_cache_seconds)
-    ensure_database(url)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    rep, manager = prepare(env, args.dataset)
-    forget_the_run(env)  # what an interrupted run left
+    extra = {} if args.search_cache_seconds is None else {"SEARCH_CACHE_SECONDS": str(args.search_cache_seconds)}
+    env, rep, manager = set_up(args.database_url or DATASETS[args.dataset], args.dataset, **extra)
 
     names = ["healthz", "mixed", "search", "asset_page", "asset_api", "log_usage", "report_api", "buyer_page"]
     chosen = [n for n in names if not args.only or n in args.only.split(",")]

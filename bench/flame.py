@@ -23,7 +23,6 @@ import asyncio
 import html
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -32,9 +31,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from _server import ROOT, free_port, manage, start_gunicorn
-from capacity import DATASETS, forget_the_run, percentile, prepare, settle, step, workload_for
-from load import ensure_database
+from _server import ROOT, free_port, start_gunicorn
+from capacity import DATASETS, forget_the_run, percentile, set_up, settle, step, workload_for
 
 WORKLOADS = ("mixed", "search", "asset_page", "asset_api", "log_usage", "report_api", "buyer_page")
 # The layer a leaf frame belongs to, by the first of these its file path contains.
@@ -198,22 +196,7 @@ def main() -> int:
     if not Path(py_spy).exists():
         raise SystemExit("py-spy is missing: pip install -e '.[profile]'")
 
-    url = args.database_url or DATASETS[args.dataset]
-    env = dict(os.environ)
-    env.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "localhost,127.0.0.1",
-            "DATABASE_URL": url,
-            "REQUEST_LOG_LEVEL": "WARNING",
-            "LOGIN_MAX_FAILURES": "1000",
-        }
-    )
-    ensure_database(url)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    rep, manager = prepare(env, args.dataset)
-    forget_the_run(env)
+    env, rep, manager = set_up(args.database_url or DATASETS[args.dataset], args.dataset)
     args.out.mkdir(parents=True, exist_ok=True)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
