@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from _stats import percentile
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enablement.settings")
 
@@ -304,10 +306,6 @@ def write_costs(repeat: int) -> list[tuple[str, list[float]]]:
     with disable_auditlog():
         made.delete()
     return results
-
-
-def percentile(runs: list[float], share: float) -> float:
-    return runs[max(0, int(round(share * len(runs))) - 1)]
 
 
 def time_reading(args) -> None:

@@ -22,6 +22,8 @@ import time
 import uuid
 from pathlib import Path
 
+from _stats import percentile
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enablement.settings")
 
@@ -62,11 +64,6 @@ def ensure_data(args):
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"  done in {time.perf_counter() - began:.1f} s", flush=True)
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def ms(values):

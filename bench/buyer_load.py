@@ -24,17 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from _server import app_env, free_port, manage, start_gunicorn, tokens_for
+from _stats import percentile
 
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15"
 
 
 def query(env, code) -> str:
     return manage("shell", "-c", code, env=env, capture=True).stdout.strip().splitlines()[-1]
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def create_link(port, token, deal, assets) -> dict:

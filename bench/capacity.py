@@ -36,6 +36,7 @@ import urllib.parse
 from pathlib import Path
 
 from _server import ROOT, CookieClient, free_port, manage, start_gunicorn, tokens_for
+from _stats import percentile
 from load import ensure_database, query
 
 PASSWORD = "capacity-pass-2026"
@@ -167,13 +168,6 @@ async def step(port, make, rate, seconds, timeout, in_flight_cap):
         task.cancel()
     lost = count - dropped - len(latencies)
     return latencies, errors + dropped + lost, statuses, answered_in_step
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    if not ordered:
-        return float("inf")
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 async def settle(port, make, workers):

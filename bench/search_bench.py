@@ -45,6 +45,7 @@ from content.permissions import visible_assets  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import semantic_parts  # noqa: E402
+from _stats import percentile  # noqa: E402
 
 QUERIES = [
     ("pricing", {}),
@@ -69,8 +70,6 @@ QUERIES = [
     ("uptime support telecom", {"competitor": "globex"}),
 ]
 
-
-percentile = semantic_parts.percentile
 
 
 def naive(user, q, filters):

@@ -8,12 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+from _stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def embed_sample(sample: int, *, rebuild: bool = False, batch_size: int = 64) -> dict:
