@@ -28,7 +28,7 @@ def deal(rep):
 
 
 def _reads_file_text(queries) -> list[str]:
-    return [q["sql"][:300] for q in queries if "\"file_text\"" in q["sql"]]
+    return [q["sql"][:300] for q in queries if '"file_text"' in q["sql"]]
 
 
 def _requests(asset, deal):
