@@ -23,6 +23,7 @@ import asyncio
 import html
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -168,13 +169,13 @@ def cpu_per_request(before, after, requests: int) -> dict[str, float]:
 
 
 async def sample(port, make, args, record):
-    """Offer the load while py-spy records; (latencies, errors, CPU per request)."""
+    """Offer the load while py-spy records; (latencies, errors, CPU per request, py-spy's run)."""
     await settle(port, make, args.workers)
     before = cpu_ticks()
     load = asyncio.create_task(step(port, make, args.rate, args.seconds, args.timeout, 256))
     await asyncio.sleep(0.5)
     profiler = await asyncio.to_thread(record)
-    latencies, errors, _, answered = await load
+    latencies, errors, _, _ = await load
     cpu = cpu_per_request(before, cpu_ticks(), len(latencies))
     return latencies, errors, cpu, profiler
 
@@ -184,12 +185,16 @@ def main() -> int:
     parser.add_argument("--workload", choices=WORKLOADS, default="mixed")
     parser.add_argument("--rate", type=float, default=80, help="Requests offered per second (below the knee).")
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="Default: as `make serve` (gunicorn.conf.py, WEB_WORKERS)."
+    )
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="demo")
     parser.add_argument("--database-url", help="Defaults to the data set's own database.")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--timeout", type=float, default=5)
     args = parser.parse_args()
+    if args.workers is None:
+        args.workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
     if not Path("/proc/self/stat").exists():
         raise SystemExit("this script reads the processes' CPU from /proc (Linux)")
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
