@@ -64,6 +64,8 @@ DATASETS = {
     "bench": "postgres://postgres@127.0.0.1:5432/enablement_bench",
 }
 BENCH_SIZE = {"assets": 100_000, "deals": 50_000, "usages": 1_000_000}
+# The workloads a run measures besides /healthz, each a method of Workload.
+WORKLOADS = ("mixed", "search", "asset_page", "asset_api", "log_usage", "report_api", "buyer_page")
 # The mixed workload's shares, as in bench/locustfile.py (9 reps to 1 manager) plus the buyer page.
 MIXED = {"search": 54, "asset_page": 27, "log_usage": 18, "buyer_page": 10, "report_api": 10, "asset_api": 10}
 
@@ -361,8 +363,7 @@ def main() -> int:
     extra = {} if args.search_cache_seconds is None else {"SEARCH_CACHE_SECONDS": str(args.search_cache_seconds)}
     env, rep, manager = set_up(args.database_url or DATASETS[args.dataset], args.dataset, **extra)
 
-    names = ["healthz", "mixed", "search", "asset_page", "asset_api", "log_usage", "report_api", "buyer_page"]
-    chosen = [n for n in names if not args.only or n in args.only.split(",")]
+    chosen = [n for n in ("healthz", *WORKLOADS) if not args.only or n in args.only.split(",")]
     port = free_port()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -29,13 +29,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
 from _server import ROOT, free_port, start_gunicorn
-from capacity import DATASETS, forget_the_run, percentile, set_up, settle, step, workload_for
+from capacity import DATASETS, WORKLOADS, forget_the_run, percentile, set_up, settle, step, workload_for
 
-WORKLOADS = ("mixed", "search", "asset_page", "asset_api", "log_usage", "report_api", "buyer_page")
 # The layer a leaf frame belongs to, by the first of these its file path contains.
 LAYERS = (
     ("psycopg/", "database driver (psycopg)"),
@@ -115,7 +115,7 @@ def flame_svg(stacks: Counter, title: str, width: int = 1400, row: int = 17) -> 
             w = width * count / total
             if w >= 0.3:
                 y = height - (level + 1) * row - row
-                hue = 20 + (hash(frame.split(" (")[0]) % 40)
+                hue = 20 + zlib.crc32(frame.split(" (")[0].encode()) % 40  # the same each run
                 label = html.escape(frame)
                 share = f"{100 * count / total:.1f}%"
                 text = frame.split(" (")[0]

@@ -46,7 +46,10 @@ def _requests(asset, deal):
     }
 
 
-@pytest.mark.parametrize("name", list(_requests(None, None)))
+REQUESTS = ("asset page", "the I-used-this box", "asset API", "asset list API", "search API", "usage API")
+
+
+@pytest.mark.parametrize("name", REQUESTS)
 def test_showing_or_using_an_asset_does_not_read_its_files_text(name, asset, deal, rep_client, rep_api):
     with CaptureQueriesContext(connection) as queries:
         response = _requests(asset, deal)[name](rep_client, rep_api)
@@ -62,3 +65,7 @@ def test_the_use_is_logged_all_the_same(asset, deal, rep_api):
 
     assert Usage.objects.filter(asset=asset, deal=deal).count() == 1
     assert Asset.objects.get(pk=asset.pk).file_text == DOCUMENT
+
+
+def test_every_request_listed_is_checked():
+    assert tuple(_requests(None, None)) == REQUESTS
