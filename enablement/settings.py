@@ -154,7 +154,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements: a statement a connection runs DB_PREPARE_THRESHOLD times is parsed and
+    # planned once, then only executed (parameters bound by the server, as they must be for it).
+    # Half of PostgreSQL's time per search and asset call went to planning the same few statements.
+    # 0 turns it off: for a pooler that cannot keep statements per connection (PgBouncer in
+    # transaction mode before 1.21).
+    PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
+    if PREPARE_THRESHOLD < 0:
+        raise ImproperlyConfigured(f"DB_PREPARE_THRESHOLD must be 0 or more, got {PREPARE_THRESHOLD}")
+    if PREPARE_THRESHOLD:
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=PREPARE_THRESHOLD)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded default survive concurrent writers.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -47,6 +47,37 @@ def test_database_url_selects_postgresql():
     assert "django.db.backends.postgresql" in result.stdout
 
 
+POSTGRES_ENV = {"DATABASE_URL": "postgres://app:secret@db.example.com:5432/enablement", "DEBUG": "1"}
+DATABASE_OPTIONS = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
+
+
+@pytest.mark.parametrize(
+    ("threshold", "expected"),
+    [
+        ("", "{'server_side_binding': True, 'prepare_threshold': 5}"),
+        ("2", "{'server_side_binding': True, 'prepare_threshold': 2}"),
+        ("0", "{}"),
+    ],
+)
+def test_postgresql_prepares_the_statements_a_connection_repeats(threshold, expected):
+    result = run_manage("shell", "-c", DATABASE_OPTIONS, env={**POSTGRES_ENV, "DB_PREPARE_THRESHOLD": threshold})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize("threshold", ["-1", "five"])
+def test_a_prepare_threshold_that_is_no_count_stops_the_app(threshold):
+    result = run_manage("shell", "-c", DATABASE_OPTIONS, env={**POSTGRES_ENV, "DB_PREPARE_THRESHOLD": threshold})
+    assert result.returncode != 0
+    assert "DB_PREPARE_THRESHOLD must be" in result.stderr
+
+
+def test_sqlite_is_not_given_the_postgresql_options():
+    result = run_manage("shell", "-c", DATABASE_OPTIONS, env={"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "prepare_threshold" not in result.stdout
+
+
 def test_sqlite_gets_wal_and_a_busy_timeout():
     from django.conf import settings
     from django.db import connection
