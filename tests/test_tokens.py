@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.conf import settings
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -93,3 +95,25 @@ def test_a_token_reads_its_user_and_its_age_in_one_query(rep, django_assert_num_
     type(rep).objects.filter(pk=rep.pk).update(is_active=False)  # no signal: the token is still there
     with pytest.raises(AuthenticationFailed, match="User inactive or deleted."):
         ExpiringTokenAuthentication().authenticate_credentials(token.key)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements (DB_PREPARE_THRESHOLD) are PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_token_lookup_survives_a_column_added_to_the_users_table(rep):
+    """A rolling deploy migrates while the old workers keep their prepared statements: the token's
+    lookup names its columns, so a column added meanwhile does not change what it returns."""
+    api = api_with(token_issue(user=rep).key)
+    for _ in range(settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"] + 1):
+        assert api.get("/api/v1/assets/").status_code == 200  # the lookup is a prepared statement by now
+    migration = connections.create_connection("default")  # another process, in autocommit
+    try:
+        with migration.cursor() as cursor:
+            cursor.execute("ALTER TABLE auth_user ADD COLUMN added_by_a_release integer")
+        response = api.get("/api/v1/assets/")
+        assert response.status_code == 200, response.content  # signed in, not a 401 nor a 500
+    finally:
+        with migration.cursor() as cursor:
+            cursor.execute("ALTER TABLE auth_user DROP COLUMN IF EXISTS added_by_a_release")
+        migration.close()
