@@ -28,7 +28,7 @@ from .support import refresh_support
 def _resolve_asset(user, asset) -> Asset:
     if not isinstance(asset, Asset):
         try:
-            asset = Asset.objects.defer("file_text").get(pk=int(asset))  # a whole document's text, unused
+            asset = Asset.objects.without_file_text().get(pk=int(asset))
         except (Asset.DoesNotExist, TypeError, ValueError):
             raise ValidationError({"asset": f"No asset with id {asset}."}) from None
     if not can_open_asset(user, asset):

@@ -306,9 +306,8 @@ class AssetViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         assets = visible_assets(self.request.user).select_related("owner", "verified_by").order_by("-id")
         if self.action in ("list", "retrieve"):
-            # their taxonomy: one query for the page (content/api/representations.py); the text
-            # extracted from their files (a whole document each) is searched, never shown
-            return assets.defer("file_text")
+            # their taxonomy: one query for the page (content/api/representations.py)
+            return assets.without_file_text()
         return assets.prefetch_related("stages", "personas", "competitors", "tags")
 
     def retrieve(self, request, *args, **kwargs):

@@ -91,6 +91,11 @@ class AssetQuerySet(models.QuerySet):
             Q(expires_on__isnull=True) | Q(expires_on__gt=now.date()),
         )
 
+    def without_file_text(self):
+        """The assets without the text extracted from their files (up to a whole document each):
+        searched, never shown, so no page, list or API answer reads it."""
+        return self.defer("file_text")
+
     def needs_review(self, today=None):
         today = today or timezone.localdate()
         return self.published().filter(review_by__lt=today)

@@ -79,7 +79,7 @@ class SearchResult:
     def __post_init__(self):
         # Results are listed, never read in full: the text extracted from an asset's file (a whole
         # document's worth) is searched but not shown, so no page of results reads it.
-        self.assets = self.assets.defer("file_text")
+        self.assets = self.assets.without_file_text()
 
 
 def has_terms(parsed: ParsedQuery) -> bool:

@@ -43,7 +43,7 @@ class CappedPaginator(Paginator):
 
 _ID_ARRAY = ArrayField(IntegerField())
 # The QuerySet methods that change neither which assets a ranked list holds nor their order.
-_CHAINED = ("all", "select_related", "prefetch_related", "defer", "only", "using", "values")
+_CHAINED = ("all", "select_related", "prefetch_related", "defer", "only", "using", "values", "without_file_text")
 
 
 def _id_array(ids: list[int]):

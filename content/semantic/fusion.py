@@ -187,10 +187,10 @@ def combine(result, *, assets, params, pending=None):
     fused = fuse(keyword, semantic, keyword_weight=weight, pinned=result.pinned if keyword else ())
     ids = [pk for pk, _ in fused]
     if params.ordering == "relevance":  # the fused order itself: a page reads its own assets by id
-        result.assets = RankedAssets.of(Asset, ids).defer("file_text")
+        result.assets = RankedAssets.of(Asset, ids).without_file_text()
     else:
         ranked = Asset.objects.filter(pk__in=ids).annotate(score=_rank_position(ids))
-        result.assets = _order(ranked, params.ordering).defer("file_text")
+        result.assets = _order(ranked, params.ordering).without_file_text()
     result.match_count = len(ids)
     result.passages = {pk: hits[pk].best for pk in semantic}
     if params.mode == "semantic" or not keyword:

@@ -69,7 +69,7 @@ def asset_page(request, pk, *, status=200, **extra):
     proof_points = visible_assets(request.user).only(*PROOF_FIELDS).order_by("title")
     proof = Prefetch("proof_points", queryset=proof_points)
     asset = get_object_or_404(
-        Asset.objects.select_related("owner", "verified_by", "embedding").prefetch_related(proof).defer("file_text"),
+        Asset.objects.select_related("owner", "verified_by", "embedding").prefetch_related(proof).without_file_text(),
         pk=pk,
     )
     prefetch_taxonomy(asset)
@@ -111,7 +111,7 @@ def _share_box(user, asset):
 
 @require("view_library")
 def asset_download(request, pk):
-    asset = get_object_or_404(Asset.objects.defer("file_text"), pk=pk)
+    asset = get_object_or_404(Asset.objects.without_file_text(), pk=pk)
     if not can_open_asset(request.user, asset):
         return forbidden(request, asset)
     if not asset.file:

@@ -274,7 +274,7 @@ BOX_ERRORS = ("deal", "action", "helpful", "note")
 @require_http_methods(["GET", "POST"])
 def asset_use(request, pk):
     """The "I used this" box: GET renders it, POST logs the use (htmx swaps the box in place)."""
-    asset = get_object_or_404(Asset.objects.defer("file_text"), pk=pk)
+    asset = get_object_or_404(Asset.objects.without_file_text(), pk=pk)
     if not can_open_asset(request.user, asset):
         raise Http404
     if request.method == "GET":
