@@ -21,3 +21,18 @@ def _workers() -> int:
 
 
 workers = _workers()
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the app, its modules, URLs and views, move every object alive then
+    out of the garbage collector's sight (gc.freeze): they live as long as the worker, and a full
+    collection walked them all, pausing the worker for 100-170 ms every few thousand requests
+    (the slowest 5% of answers under load were those pauses). Collections then walk only what
+    requests allocate."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view and what it imports
+    gc.collect()
+    gc.freeze()

@@ -10,8 +10,8 @@ computes a version once).
 """
 
 import hashlib
-import json
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -87,10 +87,16 @@ def reports_changed() -> None:
     _once_on_commit(bump_data_version)
 
 
+def digest(parts, length: int = 24) -> str:
+    """A stable digest of `parts` (anything JSON can write; other values as `str` writes them): the
+    same parts, dictionaries in any order, give the same digest in every process."""
+    written = orjson.dumps(parts, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha256(written).hexdigest()[:length]
+
+
 def cache_key(namespace: str, params, version) -> str:
     """The key of `params` (anything JSON can write) under `version` (`data_version` or `library_version`)."""
-    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:24]
-    return f"enablement:{namespace}:{version()}:{digest}"
+    return f"enablement:{namespace}:{version()}:{digest(params)}"
 
 
 def cached(namespace: str, params, compute, timeout: int | None = None, *, version=data_version):

@@ -406,6 +406,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # JSON written by orjson, as DRF writes it (content/api/renderers.py); the browsable API as before
+    "DEFAULT_RENDERER_CLASSES": [
+        "content.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "content.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["content.api.filtering.FilterBackend"],

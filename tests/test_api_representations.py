@@ -3,6 +3,7 @@ everything they show: whatever changes, the next answer is the one a fresh conve
 a kept one is never shown to someone who may not see the asset."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
@@ -168,7 +169,6 @@ def test_links_follow_the_host_asked(asset, rep):
 def test_the_passage_is_the_searchs_own(rep, asset, conversions):
     """A search's best passage is added to each answer; it is never part of what is kept with the
     asset, and a page kept whole is kept with the passages it showed."""
-    from types import SimpleNamespace
 
     from content.models import Passage
     from content.semantic.index import Hit
@@ -372,8 +372,20 @@ def test_a_page_seen_before_is_one_cache_read(rep_api, marketer, asset, monkeypa
     assembled = []
     original = AssetSerializer.get_passage
     monkeypatch.setattr(AssetSerializer, "get_passage", lambda self, a: assembled.append(a.pk) or original(self, a))
+    read = []
+    kept = representations.cache
+    monkeypatch.setattr(
+        representations,
+        "cache",
+        SimpleNamespace(
+            get=lambda key: read.append(key) or kept.get(key),
+            get_many=lambda keys: read.extend(keys) or kept.get_many(keys),
+            set_many=kept.set_many,
+        ),
+    )
     assert rep_api.get(ASSETS, {"q": "pricing"}).json()["results"] == first
     assert assembled == []
+    assert len(read) == 1 and read[0].startswith(representations.PAGE_PREFIX)  # no asset's own key is read
     _figures_written_without_a_save(asset, marketer)
     after = rep_api.get(ASSETS, {"q": "pricing"}).json()["results"]
     assert sorted(assembled) == sorted(a["id"] for a in after)  # one kept, one converted, both with their passage

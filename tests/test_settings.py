@@ -114,6 +114,22 @@ def test_gunicorn_refuses_a_worker_count_that_is_no_whole_number(monkeypatch):
             gunicorn_workers(monkeypatch, cores=2, web_workers=bad)
 
 
+def test_a_gunicorn_worker_freezes_what_it_loaded_out_of_the_collectors_sight():
+    """After loading the app, a worker's long-lived objects (its modules, URLs and views among
+    them) are frozen: a full collection no longer walks them."""
+    code = (
+        "import gc, runpy, sys; import django; django.setup(); "
+        "before = gc.get_freeze_count(); "
+        "runpy.run_path('gunicorn.conf.py')['post_worker_init'](None); "
+        "print(before, gc.get_freeze_count(), 'content.api.assets' in sys.modules)"
+    )
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DATABASE_URL"} | {"DEBUG": "1"}
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    before, after, views_loaded = result.stdout.split()[-3:]
+    assert before == "0" and int(after) > 50_000 and views_loaded == "True"
+
+
 def test_without_redis_each_worker_keeps_thousands_of_entries_not_300():
     """Kept asset representations (a few pages of them) must not push the kept searches and reports
     out of a worker's own cache."""

@@ -324,7 +324,9 @@ class AssetViewSet(viewsets.ModelViewSet):
         asset_delete(actor=self.request.user, asset=instance)
 
     def list(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset())
+        # the search reads the assets the user may see itself (AssetFilterSet.filter_queryset), so
+        # the list it replaces is not built: a FilterSet only asks it for its model
+        rows = self.filter_queryset(Asset.objects.none())
         stamps = self.paginate_queryset(rows.values(*STAMP_FIELDS))  # the page, narrow: what its keys need
         search = getattr(self.filterset, "search_result", None)
         response = self.get_paginated_response(represent(self.get_serializer(), stamps, rows=rows, search=search))

@@ -17,6 +17,7 @@ from ..permissions import Can
 from ..reports import DESCRIPTIONS, REPORTS, ReportFilterError, ReportFilters, report_csv, run_report
 from ..reports.filters import ReportFilterSet
 from .filtering import filterset_parameters
+from .renderers import JSONRenderer
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -70,7 +71,7 @@ FILTER_PARAMETERS = [
 
 class ReportView(APIView):
     permission_classes = [IsAuthenticated, Can.to("view_reports")]
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer]
     report_name = ""
 
     def get(self, request):

@@ -21,14 +21,12 @@ search's best passage depends on the query and is added for each request. Kept a
 SEARCH_CACHE_SECONDS; 0 turns keeping off.
 """
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from ..asset_selectors import attach_taxonomy
+from ..caching import digest
 from ..models import Asset
 from ..semantic.fusion import attach_passages
 
@@ -49,6 +47,7 @@ STAMP_FIELDS = (
     "verified_by__first_name",
     "verified_by__last_name",
 )
+_PUBLISHED_AT = STAMP_FIELDS.index("published_at")
 
 
 class Stamp:
@@ -71,12 +70,16 @@ def _read(asset, path: str):
     return asset
 
 
+def _parts(asset, now) -> list:
+    """What a representation's key holds of the asset: its stamp, its taxonomy, and whether its
+    release time is still ahead."""
+    values = [_read(asset, path) for path in STAMP_FIELDS]
+    published_at = values[_PUBLISHED_AT]
+    return [values, asset.taxonomy, published_at is not None and published_at > now]
+
+
 def _key(asset, *, shape: str, base: str, now, today, zone: str) -> str:
-    values = {path: _read(asset, path) for path in STAMP_FIELDS}
-    scheduled = values["published_at"] is not None and values["published_at"] > now
-    parts = [list(values.values()), asset.taxonomy, scheduled, today, zone, base, shape]
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    return f"{KEY_PREFIX}{asset.pk}:{digest}"
+    return f"{KEY_PREFIX}{asset.pk}:{digest([*_parts(asset, now), today, zone, base, shape], 32)}"
 
 
 def _moment(serializer) -> dict:
@@ -91,18 +94,19 @@ def _moment(serializer) -> dict:
     }
 
 
-def _page_key(keys: dict[int, str], hits: dict) -> str:
-    """A whole page's key: its assets' keys, in order, and the passage each shows (a passage row is
-    never changed, so its id names its text; content/semantic/fusion.py)."""
-    passages = [[hits[pk].passage_id, hits[pk].score] if pk in hits else None for pk in keys]
-    parts = [list(keys.values()), passages]
-    return PAGE_PREFIX + hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+def _page_key(page: list, hits: dict, *, shape: str, base: str, now, today, zone: str) -> str:
+    """A whole page's key: what each of its assets' keys holds, in order, and the passage each
+    shows (a passage row is never changed, so its id names its text; content/semantic/fusion.py).
+    One digest for the page: most searches read a page kept whole and need no asset's own key."""
+    assets = [[stamp.pk, *_parts(stamp, now)] for stamp in page]
+    passages = [[hits[s.pk].passage_id, hits[s.pk].score] if s.pk in hits else None for s in page]
+    return PAGE_PREFIX + digest([assets, passages, today, zone, base, shape], 32)
 
 
 def represent(serializer, stamps: list[dict], *, rows, search=None) -> list[dict]:
     """`serializer.to_representation` of the assets read as `stamps` (their STAMP_FIELDS values, in
     order). A page kept whole is one cache read; otherwise those kept come from the cache in one
-    read, only the others' rows are read from `rows` (the queryset the stamps came from, with
+    more read, only the others' rows are read from `rows` (the queryset the stamps came from, with
     select_related("owner", "verified_by")), in one query, converted and kept. `search` (a
     SearchResult) gives each its best passage, added to every representation and never kept with
     an asset's own (a page kept whole keeps the passages it showed: they are part of its key)."""
@@ -113,11 +117,12 @@ def represent(serializer, stamps: list[dict], *, rows, search=None) -> list[dict
     seconds = settings.SEARCH_CACHE_SECONDS
     if seconds > 0:
         moment = _moment(serializer)
+        page_key = _page_key(page, getattr(search, "passages", None) or {}, **moment)
+        whole = cache.get(page_key)
+        if whole is not None:
+            return whole
         keys = {stamp.pk: _key(stamp, **moment) for stamp in page}
-        page_key = _page_key(keys, getattr(search, "passages", None) or {})
-        found = cache.get_many([page_key, *keys.values()])
-        if page_key in found:
-            return found[page_key]
+        found = cache.get_many(keys.values())
         kept = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [stamp.pk for stamp in page if stamp.pk not in kept]
     rows = getattr(rows, "unranked", rows)  # a ranked list's ids stay out of the SQL (search.paging)

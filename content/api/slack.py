@@ -7,11 +7,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..slack.commands import library_answer, signature_is_fresh
+from .renderers import JSONRenderer
 
 
 class SlackCommand(APIView):
