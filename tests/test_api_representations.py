@@ -141,7 +141,7 @@ def test_time_moves_the_review_state(rep_api, marketer, asset, settings, monkeyp
     assert rep_api.get(path).json()["review"]["state"] == "fresh"
 
     review_by = Asset.objects.get(pk=asset.pk).review_by
-    days = (review_by - timezone.localdate()).days + 1
+    days = (review_by - timezone.localdate(real_now())).days + 1  # from today, not from 3 hours on
     monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(days=days))
     body = rep_api.get(path).json()
     assert body["review"]["state"] == "review_due" and body["needs_review"] is True
