@@ -18,12 +18,13 @@ from content.api import representations
 from content.api.assets import AssetSerializer
 from content.assets import asset_transition, asset_update, asset_verify
 from content.models import Asset, AssetStatus, FunnelStage
+from content.permissions import visible_assets
 from content.support import refresh_support
 from content.tokens import token_issue
 from content.usage import log_usage
 
 from .factories import DealFactory, UserFactory
-from .search_helpers import make_asset
+from .search_helpers import make_asset, make_pricing_sheets
 
 ASSETS = "/api/v1/assets/"
 
@@ -406,3 +407,47 @@ def test_a_page_whose_row_moved_after_its_stamp_is_not_kept_whole(rep, asset, ma
     Asset.objects.filter(pk=asset.pk).update(won_deal_count=0, influenced_revenue=0)  # back as stamped
     (back,) = representations.represent(serializer, stamps, rows=rows)
     assert back["won_deal_count"] == 0
+
+
+def test_a_ranked_pages_stamps_are_the_visible_rows_in_the_ranked_order(rep, marketer):
+    """`ranked_stamps` reads a page of ranked ids with a statement compiled once: the rows it gives,
+    and which of them each user may see, are those of the visible assets' values() query."""
+    now = timezone.now()
+    shown = make_asset(title="Released", status=AssetStatus.PUBLISHED, published_at=now - datetime.timedelta(days=1))
+    hidden = [
+        make_asset(title="Draft", status=AssetStatus.DRAFT),
+        make_asset(title="Archived", status=AssetStatus.ARCHIVED),
+        make_asset(title="Scheduled", status=AssetStatus.PUBLISHED, published_at=now + datetime.timedelta(hours=1)),
+        make_asset(
+            title="Expired",
+            status=AssetStatus.PUBLISHED,
+            published_at=now - datetime.timedelta(days=9),
+            expires_on=timezone.localdate(now),
+        ),
+    ]
+    also = make_asset(title="Also released", status=AssetStatus.PUBLISHED)
+    ids = [hidden[0].pk, also.pk, 999_999, *[a.pk for a in hidden[1:]], shown.pk]
+    fields = (*representations.STAMP_FIELDS, "status", "expires_on")
+    for user in (rep, marketer):
+        expected = {row["pk"]: row for row in visible_assets(user).filter(pk__in=ids).values(*fields)}
+        stamps = representations.ranked_stamps(user, ids)
+        assert [row["pk"] for row in stamps] == [pk for pk in ids if pk in expected]  # the ranked order
+        assert stamps == [expected[row["pk"]] for row in stamps]  # as values() converts them
+    assert [row["pk"] for row in representations.ranked_stamps(rep, ids)] == [also.pk, shown.pk]
+    assert len(representations.ranked_stamps(marketer, ids)) == 6
+
+
+def test_the_stamps_statement_is_compiled_once(rep, monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    make_pricing_sheets(range(4))
+    ids = list(Asset.objects.values_list("pk", flat=True))
+    representations.ranked_stamps(rep, ids[:2])
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    assert [row["pk"] for row in representations.ranked_stamps(rep, ids[2:4])] == ids[2:4]
+    assert compiled == []
+    with CaptureQueriesContext(connection) as queries:
+        representations.ranked_stamps(rep, ids[1:3])
+    assert len(queries) == 1

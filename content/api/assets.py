@@ -24,11 +24,11 @@ from ..models import Asset, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
 from ..search import record_search
 from ..search.filters import AssetFilterSet
-from ..search.paging import COUNT_CAP, CappedPaginator
+from ..search.paging import COUNT_CAP, CappedPaginator, RankedAssets
 from ..uploads import validate_asset_file
 from .answers import PassageMatchSerializer
 from .pagination import StandardPagination
-from .representations import STAMP_FIELDS, represent
+from .representations import STAMP_FIELDS, ranked_stamps, represent
 from .serializers import ModelSerializer
 
 
@@ -327,7 +327,10 @@ class AssetViewSet(viewsets.ModelViewSet):
         # the search reads the assets the user may see itself (AssetFilterSet.filter_queryset), so
         # the list it replaces is not built: a FilterSet only asks it for its model
         rows = self.filter_queryset(Asset.objects.none())
-        stamps = self.paginate_queryset(rows.values(*STAMP_FIELDS))  # the page, narrow: what its keys need
+        if isinstance(rows, RankedAssets):  # a text search: the page is a slice of its ranked ids
+            stamps = ranked_stamps(request.user, self.paginate_queryset(rows.ids), using=rows.unranked.db)
+        else:
+            stamps = self.paginate_queryset(rows.values(*STAMP_FIELDS))  # the page, narrow: what its keys need
         search = getattr(self.filterset, "search_result", None)
         response = self.get_paginated_response(represent(self.get_serializer(), stamps, rows=rows, search=search))
         params = getattr(self.filterset, "params", None)

@@ -21,13 +21,18 @@ search's best passage depends on the query and is added for each request. Kept a
 SEARCH_CACHE_SECONDS; 0 turns keeping off.
 """
 
+import weakref
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.utils import timezone
 
 from ..asset_selectors import attach_taxonomy
 from ..caching import digest
 from ..models import Asset
+from ..permissions import can_open_asset
+from ..search.paging import among_ids
 from ..semantic.fusion import attach_passages
 
 KEY_PREFIX = "enablement:asset-json:"
@@ -48,16 +53,75 @@ STAMP_FIELDS = (
     "verified_by__last_name",
 )
 _PUBLISHED_AT = STAMP_FIELDS.index("published_at")
+# What says who may see the asset (`can_open_asset`, the rule of `visible_assets` for one asset),
+# read with the stamps of a ranked page (`ranked_stamps`); not part of the key (a save moves them).
+VISIBILITY_FIELDS = ("status", "published_at", "expires_on")
 
 
 class Stamp:
     """An asset as far as its representation's key goes: the STAMP_FIELDS values of one row."""
 
     get_absolute_url = Asset.get_absolute_url  # where a passage of it links to
+    is_released, is_expired = Asset.is_released, Asset.is_expired  # with VISIBILITY_FIELDS read
 
     def __init__(self, values: dict):
         self.values = values
         self.pk = values["pk"]
+
+    def __getattr__(self, name):
+        if name in VISIBILITY_FIELDS and name in self.values:
+            return self.values[name]
+        raise AttributeError(name)
+
+
+class _StampStatement:
+    """The STAMP_FIELDS and VISIBILITY_FIELDS of assets by id, as `values()` reads them, in SQL
+    compiled once per connection and number of ids (on PostgreSQL the ids are one array parameter,
+    so one statement serves every page). Building and compiling that queryset for each page cost
+    more CPU than running it (0.7 ms of 1.3 for a page of 20). Each run binds the page's ids in
+    place of the ones it was compiled with and converts the rows with the queryset's own
+    converters."""
+
+    def __init__(self):
+        self._compiled = weakref.WeakKeyDictionary()  # connection -> {number of ids: statement}
+
+    def _statement(self, connection, count: int):
+        statements = self._compiled.setdefault(connection, {})
+        if count not in statements:
+            placeholders = list(range(-count, 0))  # ids no row has
+            queryset = among_ids(Asset.objects.using(connection.alias), placeholders)
+            queryset = queryset.values(*STAMP_FIELDS, *(name for name in VISIBILITY_FIELDS if name not in STAMP_FIELDS))
+            compiler = queryset.query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            # where each parameter's value comes from: the whole list of ids, or one of them
+            binding = [None if param == placeholders else placeholders.index(param) for param in params]
+            names = [*queryset.query.values_select, *queryset.query.annotation_select]
+            statements[count] = (compiler, sql, binding, names)
+        return statements[count]
+
+    def __call__(self, ids: list[int], using: str) -> dict:
+        """{id: values} of the assets of `ids` that exist."""
+        if not ids:
+            return {}
+        connection = connections[using]
+        compiler, sql, binding, names = self._statement(connection, len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(ids) if at is None else ids[at] for at in binding])
+            rows = cursor.fetchall()
+        found = (dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[rows]))
+        return {values["pk"]: values for values in found}
+
+
+_stamps_of = _StampStatement()
+
+
+def ranked_stamps(user, ids: list[int], using: str = "default") -> list[dict]:
+    """The stamps of the assets of `ids` (a page of a ranked search), in that order, of those that
+    still exist and `user` may see now (the ranking was kept; an asset may have been archived
+    since): what `rows.values(*STAMP_FIELDS)` of the ranked page gives, for the CPU of running
+    the query alone."""
+    found = _stamps_of([int(pk) for pk in ids], using)
+    return [found[pk] for pk in ids if pk in found and can_open_asset(user, Stamp(found[pk]))]
 
 
 def _read(asset, path: str):

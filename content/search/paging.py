@@ -28,7 +28,8 @@ class CappedPaginator(Paginator):
             return super().count
         if self.known_count is not None:
             return min(self.known_count, self.cap + 1)
-        return self.object_list[: self.cap + 1].count()
+        first = self.object_list[: self.cap + 1]
+        return len(first) if isinstance(first, list) else first.count()  # a list of ranked ids, or a query
 
     @cached_property
     def count(self):
@@ -59,6 +60,15 @@ class InArray(Func):
     template = "%(expressions)s)"
 
 
+def among_ids(queryset, ids: list[int]):
+    """The rows of `queryset` whose id is in `ids`. On PostgreSQL `id = ANY(ids)` is one array
+    parameter (a primary key probe per id) however long the list; elsewhere (SQLite) a list of
+    parameters, one per id."""
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.filter(InArray(F("pk"), _id_array(ids)))
+    return queryset.filter(pk__in=ids)
+
+
 class RankedAssets:
     """The assets of a ranked list of ids, in that order, read like a QuerySet. A slice (a page)
     reads only the assets of that slice, with only their ids in its SQL: 20 rows by primary key,
@@ -81,17 +91,15 @@ class RankedAssets:
         return cls(model._default_manager.all(), ids)
 
     def _narrowed(self, ids: list[int]):
-        """The assets of `ids`, in that order. On PostgreSQL `id = ANY(ids)` is one array parameter
-        (a primary key probe per id) however long the list, and the sort key is the id's place in
-        it; elsewhere (SQLite) the ids are a list of parameters, and the sort key is the place of
-        ",id," in one string of them all."""
+        """The assets of `ids`, in that order (`among_ids`). On PostgreSQL the sort key is the id's
+        place in the array; elsewhere (SQLite) the place of ",id," in one string of them all."""
         if connections[self._base.db].vendor == "postgresql":
             position = Func(_id_array(ids), F("pk"), function="array_position", output_field=IntegerField())
-            return self._base.filter(InArray(F("pk"), _id_array(ids))).order_by(position)
+            return among_ids(self._base, ids).order_by(position)
         listed = "," + ",".join(str(int(pk)) for pk in ids) + ","
         key = Concat(Value(","), Cast("pk", CharField()), Value(","))
         position = Func(Value(listed), key, function="instr", output_field=IntegerField())
-        return self._base.filter(pk__in=ids).order_by(position)
+        return among_ids(self._base, ids).order_by(position)
 
     @property
     def queryset(self):
