@@ -3,6 +3,7 @@
 ValidationError that the pages and the API (content.api.errors) turn into a 400 naming the fields.
 Each area declares its FilterSet next to its queries (content/*/filters.py)."""
 
+import copy
 import datetime
 import re
 
@@ -35,6 +36,40 @@ class FilterForm(forms.Form):
         super().full_clean()
         for name in self.errors.keys() & self.fields.keys():  # the widget names its error
             self.fields[name].widget.attrs["aria-describedby"] = self.auto_id % name + "-error"
+
+
+class FixedChoiceField(django_filters.fields.ChoiceField):
+    """A choice field whose choices are fixed when declared (an enum's): each form's copy of it
+    shares their list instead of deep-copying it, which was most of the CPU of building a filter
+    form (every search and list builds one)."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)  # its own widget, messages and validators
+        result.choices = self._choices.choices  # the declared list, read through the copy's own labels
+        return result
+
+
+class FixedChoiceFilter(django_filters.ChoiceFilter):
+    """A ChoiceFilter of fixed choices (FixedChoiceField)."""
+
+    field_class = FixedChoiceField
+
+
+class _DeclaredFilters(dict):
+    """A FilterSet's declared filters, which django-filter deep-copies for every FilterSet it builds:
+    here each FilterSet still gets its own filter objects (it sets their `parent` and `model`), but
+    what they were declared with (choices, widgets, help texts) is shared, never changed after."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(declared) for name, declared in self.items()}
+
+
+class SharedDeclarations:
+    """Mixed into a FilterSet built on every request: its filters are copied as _DeclaredFilters."""
+
+    @classmethod
+    def get_filters(cls):
+        return _DeclaredFilters(super().get_filters())
 
 
 class LazySelect(forms.Select):

@@ -3,6 +3,7 @@ field), and `owner`/`user`/`assignee` are usernames everywhere: an unknown one i
 parameter on the API and a message beside the field on the page, never a silently empty list."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from content.models import Competitor, FunnelStage
@@ -117,3 +118,35 @@ def test_the_librarys_form_class_is_built_once_and_no_error_outlives_its_form():
     assert good.get_form_class() is bad.get_form_class()
     assert good.is_valid() and good.form.cleaned_data["kind"] == "case_study"
     assert "aria-describedby" not in good.form.fields["kind"].widget.attrs
+
+
+def test_a_fixed_choice_fields_copy_shares_its_choices_and_reads_its_own_labels():
+    """Each form's copy of a FixedChoiceField is its own field with its own widget, sharing only
+    the declared list of choices; it validates, lists and renders them as the original does."""
+    import copy
+
+    from content.filtering import FixedChoiceField
+
+    declared = FixedChoiceField(choices=[("a", "Apple"), ("b", "Banana")], empty_label="Any fruit")
+    copied = copy.deepcopy(declared)
+    assert copied is not declared and copied.widget is not declared.widget
+    assert copied.widget.attrs is not declared.widget.attrs
+    assert copied._choices.choices is declared._choices.choices  # shared, not copied
+    assert copied._choices.field is copied  # its own labels: changing them touches no other copy
+    copied.empty_label = "Any"
+    assert list(copied.choices) == [("", "Any"), ("a", "Apple"), ("b", "Banana")]
+    assert list(declared.choices) == [("", "Any fruit"), ("a", "Apple"), ("b", "Banana")]
+    assert copied.clean("b") == "b"
+    with pytest.raises(ValidationError):
+        copied.clean("c")
+    assert '<option value="a">Apple</option>' in copied.widget.render("fruit", "")
+
+
+def test_each_library_filterset_has_its_own_filters_sharing_what_they_were_declared_with():
+    from content.search.filters import AssetFilterSet
+
+    first, second = AssetFilterSet({"q": "x"}), AssetFilterSet({"q": "y"})
+    assert first.filters["kind"] is not second.filters["kind"]
+    assert first.filters["kind"].parent is first and second.filters["kind"].parent is second
+    assert first.filters["kind"].extra["choices"] is second.filters["kind"].extra["choices"]
+    assert getattr(AssetFilterSet.base_filters["kind"], "parent", None) is None  # the declared one: nobody's
