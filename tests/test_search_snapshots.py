@@ -116,3 +116,20 @@ def test_keeping_can_be_turned_off(rep, settings):
     _, ranked = queries_of(rep, "pricing", mode="keyword")
     _, again = queries_of(rep, "pricing", mode="keyword")
     assert again == ranked
+
+
+def test_a_kept_ranking_builds_the_visible_assets_query_only_when_asked(rep, monkeypatch):
+    """A kept ranking's page is read by its ids (the API's page stamps): the queryset of the assets
+    the user may see is built only when something reads through it, and then reads only those."""
+    from content.search import snapshots
+
+    make_asset(title="Pricing sheet", body="List prices per seat.")
+    hidden = make_asset(title="Pricing draft", status=AssetStatus.DRAFT)
+    search(rep, "pricing", mode="keyword")  # ranked and kept
+    built = []
+    real = snapshots.visible_assets
+    monkeypatch.setattr(snapshots, "visible_assets", lambda user: built.append(user) or real(user))
+    result = run_search(user=rep, params=SearchParams(q="pricing", mode="keyword"))
+    ranked = result.assets.select_related("owner")
+    assert built == [] and ranked.count() == 1
+    assert list(ranked.unranked.filter(pk=hidden.pk)) == [] and built == [rep]

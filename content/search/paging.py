@@ -82,7 +82,9 @@ class RankedAssets:
     ordered = True  # by the list itself: a paginator need not build the whole list's query to ask
 
     def __init__(self, queryset, ids: list[int]):
-        self._base = queryset  # before the ranked ids narrow it
+        # before the ranked ids narrow it: a QuerySet, or a function that builds it when first needed
+        # (a page read by its ids alone never needs it; content/api/representations.py)
+        self._base = queryset
         self.ids = list(ids)
         self._cache = None
 
@@ -93,13 +95,14 @@ class RankedAssets:
     def _narrowed(self, ids: list[int]):
         """The assets of `ids`, in that order (`among_ids`). On PostgreSQL the sort key is the id's
         place in the array; elsewhere (SQLite) the place of ",id," in one string of them all."""
-        if connections[self._base.db].vendor == "postgresql":
+        base = self.unranked
+        if connections[base.db].vendor == "postgresql":
             position = Func(_id_array(ids), F("pk"), function="array_position", output_field=IntegerField())
-            return among_ids(self._base, ids).order_by(position)
+            return among_ids(base, ids).order_by(position)
         listed = "," + ",".join(str(int(pk)) for pk in ids) + ","
         key = Concat(Value(","), Cast("pk", CharField()), Value(","))
         position = Func(Value(listed), key, function="instr", output_field=IntegerField())
-        return among_ids(self._base, ids).order_by(position)
+        return among_ids(base, ids).order_by(position)
 
     @property
     def queryset(self):
@@ -110,13 +113,15 @@ class RankedAssets:
     def unranked(self):
         """The assets the list was ranked from, unordered: to read some of them by id without the
         whole list's ids in the SQL."""
+        if callable(self._base):
+            self._base = self._base()
         return self._base
 
     def __getattr__(self, name):
         if name.startswith("_") or name in ("ids", "queryset", "unranked"):
             raise AttributeError(name)
         if name in _CHAINED:
-            return lambda *args, **kwargs: RankedAssets(getattr(self._base, name)(*args, **kwargs), self.ids)
+            return lambda *args, **kwargs: RankedAssets(lambda: getattr(self.unranked, name)(*args, **kwargs), self.ids)
         return getattr(self.queryset, name)
 
     def __getitem__(self, k):

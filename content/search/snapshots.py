@@ -39,7 +39,7 @@ def kept_search(user, params):
     if kept is None:
         return None, key
     ids, found = kept
-    return SearchResult(assets=RankedAssets(visible_assets(user), ids), **found), key
+    return SearchResult(assets=RankedAssets(lambda: visible_assets(user), ids), **found), key
 
 
 def keep_search(key, result) -> None:
