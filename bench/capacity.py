@@ -354,7 +354,7 @@ def main() -> int:
     parser.add_argument(
         "--search-cache-seconds",
         type=int,
-        help="SEARCH_CACHE_SECONDS for the app (default: the app's own, 60); 0 ranks every search anew.",
+        help="SEARCH_CACHE_SECONDS for the app (default: the app's own, 600); 0 ranks every search anew.",
     )
     args = parser.parse_args()
     if args.workers is None:
@@ -384,7 +384,7 @@ def main() -> int:
     forget_the_run(env)
     print(
         f"\nCapacity on PostgreSQL, {args.dataset} data ({assets}), gunicorn {args.workers} sync workers, "
-        f"DEBUG=0, SEARCH_CACHE_SECONDS={env.get('SEARCH_CACHE_SECONDS', 'default (60)')}; "
+        f"DEBUG=0, SEARCH_CACHE_SECONDS={env.get('SEARCH_CACHE_SECONDS', 'default (600)')}; "
         f"knee = highest offered rate with p95 <= {args.p95_ms:.0f} ms and no error"
     )
     print(f"{'workload':<12} {'knee req/s':>10} {'p50 ms':>8} {'p95 ms':>8}")

@@ -5,14 +5,13 @@ import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from .caching import cache_key, library_version
+from .caching import cache_key, keep, kept, library_version
 from .models import Asset, AssetStatus, Competitor, FunnelStage, Persona, Usage
 from .permissions import asset_audience, can, visible_assets
 
@@ -98,15 +97,16 @@ def sharing_any(*, stage_ids=(), persona_ids=(), competitor_ids=(), tag_ids=()) 
 def related_assets(*, asset: Asset, user, limit: int = RELATED_LIMIT) -> list:
     """Other assets the user may open that share the most stages, personas, competitors and tags
     with this one, then the best won-deal support. Reads the asset's prefetched taxonomy. Which
-    they are is kept per asset and audience until the library changes (content/caching.py); the
-    assets themselves are read each time, so their figures are current."""
+    they are is kept per asset and audience until the library changes (content/caching.py) or the
+    next scheduled release; the assets themselves are read each time, so their figures are current."""
     key = cache_key("related", [asset.pk, asset_audience(user), limit], library_version)
-    ids = cache.get(key)
+    ids = kept(key)
     if ids is not None:
         listed = {a.pk: a for a in visible_assets(user).filter(pk__in=ids).only(*RELATED_FIELDS)}
         return [listed[pk] for pk in ids if pk in listed]
     related = _related(asset=asset, user=user, limit=limit)
-    cache.set(key, [a.pk for a in related], settings.SEARCH_CACHE_SECONDS)
+    # until the next scheduled release, which may be one of them
+    keep(key, [a.pk for a in related], settings.SEARCH_CACHE_SECONDS, until=Asset.objects.next_release())
     return related
 
 

@@ -15,6 +15,7 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 
 DATA = "data"
 LIBRARY = "library"
@@ -107,3 +108,17 @@ def cached(namespace: str, params, compute, timeout: int | None = None, *, versi
         result = compute()
         cache.set(key, result, timeout if timeout is not None else settings.REPORT_CACHE_SECONDS)
     return result
+
+
+def keep(key: str, value, seconds: int, *, until=None) -> None:
+    """Keep `value` under `key` for `seconds`, and, when `until` (a moment) is given, only until then."""
+    cache.set(key, (value, until), seconds)
+
+
+def kept(key: str):
+    """The value kept under `key` (`keep`); None when none is, or its moment has come."""
+    found = cache.get(key)
+    if found is None:
+        return None
+    value, until = found
+    return None if until is not None and timezone.now() >= until else value

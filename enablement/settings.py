@@ -360,8 +360,10 @@ FRESHNESS_TARGET_PERCENT = env_int("FRESHNESS_TARGET_PERCENT", 80)
 # the single figures lists sort by, count the deals in this currency; every currency is shown beside.
 REPORTING_CURRENCY = env_str("REPORTING_CURRENCY", "USD").upper()
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 300)  # also invalidated at once by any data change
-# A text search's ranking is kept this long, and dropped at once when the library changes.
-SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
+# A text search's ranking (and an asset's representation, its related assets, a passage's text) is
+# kept this long at most: dropped at once when the library changes, or when an asset released at a
+# set time becomes visible, so the time only bounds the memory (content/search/snapshots.py).
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 600)
 CRM_WEBHOOK_SECRET = env_str("CRM_WEBHOOK_SECRET")
 # CSV uploads larger than this (bytes) are imported by a background job with a progress page.
 # Asset files larger than this (bytes) have their text extracted by a background job.

@@ -113,3 +113,16 @@ def test_released_hides_future_and_expired_assets():
     AssetFactory(expires_on=today - datetime.timedelta(days=1))
     AssetFactory(status="draft")
     assert list(Asset.objects.released()) == [visible]
+
+
+def test_released_ends_on_the_expiry_day_where_the_library_is_as_an_asset_says(settings):
+    """An expiry date is a day in the library's time zone, for the list rule (`released`) as for
+    the one asset (`is_released`): at 01:00 in Auckland on the expiry day (still the day before in
+    UTC) the asset is expired for both."""
+    settings.TIME_ZONE = "Pacific/Auckland"
+    now = datetime.datetime(2026, 12, 5, 12, 0, tzinfo=datetime.UTC)  # 6 Dec, 01:00 in Auckland
+    published = now - datetime.timedelta(days=3)
+    expiring = AssetFactory(published_at=published, expires_on=datetime.date(2026, 12, 6))
+    tomorrow = AssetFactory(published_at=published, expires_on=datetime.date(2026, 12, 7))
+    assert list(Asset.objects.released(now)) == [tomorrow]
+    assert [a.is_released(now) for a in (expiring, tomorrow)] == [False, True]

@@ -133,3 +133,34 @@ def test_a_kept_ranking_builds_the_visible_assets_query_only_when_asked(rep, mon
     ranked = result.assets.select_related("owner")
     assert built == [] and ranked.count() == 1
     assert list(ranked.unranked.filter(pk=hidden.pk)) == [] and built == [rep]
+
+
+def test_an_asset_released_at_a_set_time_joins_a_kept_ranking_then(rep, settings, monkeypatch):
+    """A kept ranking lasts until the next scheduled release, not only until the library changes:
+    from its release time the asset is found, however long rankings are kept."""
+    settings.SEARCH_CACHE_SECONDS = 86_400
+    make_asset(title="Pricing sheet", body="List prices per seat.")
+    make_asset(
+        title="Pricing calculator",
+        body="Prices for the new plans.",
+        published_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    assert search(rep, "pricing", mode="keyword")[0] == ["Pricing sheet"]
+    assert search(rep, "pricing", mode="keyword")[0] == ["Pricing sheet"]  # kept
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=2))
+    assert sorted(search(rep, "pricing", mode="keyword")[0]) == ["Pricing calculator", "Pricing sheet"]
+
+
+def test_without_a_scheduled_release_a_ranking_is_kept_for_the_whole_time(rep, settings, monkeypatch):
+    settings.SEARCH_CACHE_SECONDS = 86_400
+    make_asset(
+        title="Pricing sheet", body="List prices per seat.", published_at=timezone.now() - datetime.timedelta(days=10)
+    )
+    noon = datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1), datetime.time(12))
+    moment = {"now": timezone.make_aware(noon)}  # a day of its own: no midnight in between
+    monkeypatch.setattr(timezone, "now", lambda: moment["now"])
+    ranked = queries_of(rep, "pricing", mode="keyword")
+    moment["now"] += datetime.timedelta(minutes=30)
+    kept = queries_of(rep, "pricing", mode="keyword")
+    assert kept[0] == ranked[0] == ["Pricing sheet"] and kept[1] < ranked[1]

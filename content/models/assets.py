@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -84,12 +84,19 @@ class AssetQuerySet(models.QuerySet):
         return self.filter(status=AssetStatus.PUBLISHED)
 
     def released(self, now=None):
-        """Published, released (no future release date) and not expired: what a rep may open."""
+        """Published, released (no future release date) and not expired: what a rep may open
+        (`Asset.is_released` for one asset; an expiry date is a day where the library is, as there)."""
         now = now or timezone.now()
         return self.published().filter(
             Q(published_at__isnull=True) | Q(published_at__lte=now),
-            Q(expires_on__isnull=True) | Q(expires_on__gt=now.date()),
+            Q(expires_on__isnull=True) | Q(expires_on__gt=timezone.localdate(now)),
         )
+
+    def next_release(self, now=None):
+        """The moment the next asset released at a set time becomes one a rep may open (None: no
+        release is scheduled): what a kept list of released assets must not outlive."""
+        now = now or timezone.now()
+        return self.published().filter(published_at__gt=now).aggregate(next=Min("published_at"))["next"]
 
     def without_file_text(self):
         """The assets without the text extracted from their files (up to a whole document each):

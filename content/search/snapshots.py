@@ -9,17 +9,18 @@ write that can change a ranking moves: the search index and the vectors (their o
 asset saved or deleted, won-deal support recomputed. Logging a use does not move it.
 
 The page's assets are still read for each request, through the asking user's visibility rule, so
-their figures (uses, won deals, review state) are as of the request. A kept ranking lives at most
-SEARCH_CACHE_SECONDS (default 60): an asset released at a set time joins the results within that.
+their figures (uses, won deals, review state) are as of the request. A ranking is kept until the
+next asset released at a set time becomes visible (`Asset.objects.next_release`), which then joins
+the results at once, and at most SEARCH_CACHE_SECONDS (default 600), which bounds the memory.
 """
 
 import dataclasses
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
-from ..caching import cache_key, library_version
+from ..caching import cache_key, keep, kept, library_version
+from ..models import Asset
 from ..permissions import asset_audience, visible_assets
 from . import SearchResult  # this module is imported at the end of the package's __init__
 from .paging import RankedAssets
@@ -35,10 +36,10 @@ def _key(user, params) -> str | None:
 def kept_search(user, params):
     """The SearchResult kept for this user's audience and `params` (None: not kept, or not keepable)."""
     key = _key(user, params)
-    kept = cache.get(key) if key else None
-    if kept is None:
+    ranking = kept(key) if key else None
+    if ranking is None:
         return None, key
-    ids, found = kept
+    ids, found = ranking
     return SearchResult(assets=RankedAssets(lambda: visible_assets(user), ids), **found), key
 
 
@@ -48,4 +49,4 @@ def keep_search(key, result) -> None:
     if key is None or not isinstance(result.assets, RankedAssets) or result.semantic_note:
         return
     found = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name != "assets"}
-    cache.set(key, (result.assets.ids, found), settings.SEARCH_CACHE_SECONDS)
+    keep(key, (result.assets.ids, found), settings.SEARCH_CACHE_SECONDS, until=Asset.objects.next_release())
