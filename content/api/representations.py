@@ -14,8 +14,9 @@ depends only on what the key below holds, so a kept one is exact, never a laggin
 - the serializer's fields (a release that changes them does not read what the one before kept).
 
 Each request still reads, through the asking user's visibility rule, what the key needs of its
-assets (their stamps: STAMP_FIELDS, one narrow query for a page) and their taxonomy (one query);
-only the assets not kept are read whole (one more query) and converted. Nothing the key leaves out
+assets (their stamps: STAMP_FIELDS, one narrow query for a page; for a page of a ranked search, a
+statement compiled once, the rule applied per asset: `ranked_stamps`) and their taxonomy (one
+query); only the assets not kept are read whole (one more query) and converted. Nothing the key leaves out
 is shown: file previews and the search columns are the only fields written without a save. A
 search's best passage depends on the query and is added for each request. Kept at most
 SEARCH_CACHE_SECONDS; 0 turns keeping off.
