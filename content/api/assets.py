@@ -328,7 +328,7 @@ class AssetViewSet(viewsets.ModelViewSet):
         # the list it replaces is not built: a FilterSet only asks it for its model
         rows = self.filter_queryset(Asset.objects.none())
         if isinstance(rows, RankedAssets):  # a text search: the page is a slice of its ranked ids
-            stamps = ranked_stamps(request.user, self.paginate_queryset(rows.ids), using=Asset.objects.db)
+            stamps = ranked_stamps(request.user, self.paginate_queryset(rows.ids))
         else:
             stamps = self.paginate_queryset(rows.values(*STAMP_FIELDS))  # the page, narrow: what its keys need
         search = getattr(self.filterset, "search_result", None)

@@ -116,12 +116,12 @@ class _StampStatement:
 _stamps_of = _StampStatement()
 
 
-def ranked_stamps(user, ids: list[int], using: str = "default") -> list[dict]:
+def ranked_stamps(user, ids: list[int]) -> list[dict]:
     """The stamps of the assets of `ids` (a page of a ranked search), in that order, of those that
     still exist and `user` may see now (the ranking was kept; an asset may have been archived
     since): what `rows.values(*STAMP_FIELDS)` of the ranked page gives, for the CPU of running
     the query alone."""
-    found = _stamps_of([int(pk) for pk in ids], using)
+    found = _stamps_of([int(pk) for pk in ids], Asset.objects.db)
     return [found[pk] for pk in ids if pk in found and can_open_asset(user, Stamp(found[pk]))]
 
 
