@@ -35,7 +35,20 @@ class FilterForm(forms.Form):
     def full_clean(self):
         super().full_clean()
         for name in self.errors.keys() & self.fields.keys():  # the widget names its error
-            self.fields[name].widget.attrs["aria-describedby"] = self.auto_id % name + "-error"
+            field = self.fields[name]
+            field.widget = copy.deepcopy(field.widget)  # this form's own (its fields may share one: SharedFields)
+            field.widget.attrs["aria-describedby"] = self.auto_id % name + "-error"
+
+
+class SharedFields(dict):
+    """A form class's fields, which every form deep-copies when it is built (`BaseForm.__init__`):
+    here each form still gets its own field objects, but they share their widget, messages and
+    validators, which no form changes (FilterForm copies a widget before it marks an error on it).
+    For the forms of FilterSets built on every request (`SharedDeclarations`), whose fields read
+    nothing when declared."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
 
 
 class FixedChoiceField(django_filters.fields.ChoiceField):
@@ -65,11 +78,22 @@ class _DeclaredFilters(dict):
 
 
 class SharedDeclarations:
-    """Mixed into a FilterSet built on every request: its filters are copied as _DeclaredFilters."""
+    """Mixed into a FilterSet built on every request: its filters are copied as _DeclaredFilters,
+    and its form class, built once per FilterSet class, copies its fields as SharedFields."""
+
+    _form_class = None
 
     @classmethod
     def get_filters(cls):
         return _DeclaredFilters(super().get_filters())
+
+    def get_form_class(self):
+        cls = type(self)
+        if cls.__dict__.get("_form_class") is None:  # a subclass builds its own
+            form_class = super().get_form_class()
+            form_class.base_fields = SharedFields(form_class.base_fields)
+            cls._form_class = form_class
+        return cls._form_class
 
 
 class LazySelect(forms.Select):

@@ -120,6 +120,24 @@ def test_the_librarys_form_class_is_built_once_and_no_error_outlives_its_form():
     assert "aria-describedby" not in good.form.fields["kind"].widget.attrs
 
 
+def test_each_library_form_has_its_own_fields_sharing_their_widgets_until_one_marks_an_error():
+    """The library's forms copy their fields shallowly (SharedFields): a field set on one form is
+    not on the next, and an error marked on a widget goes on that form's own copy of it."""
+    from content.search.filters import AssetFilterSet
+
+    first, second = AssetFilterSet({"q": "a"}).form, AssetFilterSet({"q": "b"}).form
+    assert first.fields["kind"] is not second.fields["kind"]
+    assert first.fields["kind"].widget is second.fields["kind"].widget  # shared, not copied
+    first.fields["kind"].required = True
+    assert second.fields["kind"].required is False
+    bad = AssetFilterSet({"q": "x", "status": "bogus"})
+    assert not bad.is_valid()
+    shared = AssetFilterSet({"q": "y"}).form.fields["status"].widget
+    assert bad.form.fields["status"].widget is not shared and "aria-describedby" not in shared.attrs
+    assert 'aria-describedby="f-status-error"' in str(bad.form["status"])
+    assert "aria-describedby" not in str(AssetFilterSet({"q": "z", "status": "draft"}).form["status"])
+
+
 def test_a_fixed_choice_fields_copy_shares_its_choices_and_reads_its_own_labels():
     """Each form's copy of a FixedChoiceField is its own field with its own widget, sharing only
     the declared list of choices; it validates, lists and renders them as the original does."""

@@ -4,6 +4,7 @@ the search analytics page, and a constant number of queries."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -113,6 +114,22 @@ def test_every_search_is_logged_once_with_its_filters_and_count(rep_client, rep,
     rep_client.get(reverse("library"), {"q": "pricing", "stage": "evaluating"})
     log = SearchLog.objects.get()
     assert (log.user, log.query, log.filters, log.result_count) == (rep, "pricing", {"stage": "evaluating"}, 2)
+    assert log.clicked_asset is None and abs((timezone.now() - log.created_at).total_seconds()) < 60
+
+
+def test_a_logged_search_is_the_row_the_database_holds(rep):
+    """record_search writes its row in plain SQL: what it returns is that row, read back the same."""
+    from content.search import SearchParams, record_search
+
+    params = SearchParams(q="  ROI “calculator” 🚀 " + "x" * 600, kind="case_study", persona="cfo", status="")
+    logged = record_search(user=rep, params=params, result_count=7)
+    stored = SearchLog.objects.get()
+    assert logged.pk == stored.pk and not logged._state.adding
+    assert stored.query == params.q.strip()[:500] and len(stored.query) == 500
+    assert stored.filters == {"kind": "case_study", "persona": "cfo"} and stored.result_count == 7
+    assert (stored.user, stored.created_at) == (rep, logged.created_at)
+    anonymous = record_search(user=AnonymousUser(), params=SearchParams(q="roi"), result_count=0)
+    assert SearchLog.objects.get(pk=anonymous.pk).user is None and anonymous.pk > logged.pk
 
 
 def test_a_click_on_a_result_is_attributed_to_the_search(rep_client, rep, library):

@@ -5,7 +5,7 @@ the analytics need. PostgreSQL and SQLite backends live in `postgres.py` and `sq
 query language in `query.py`; the ranking blend in `ranking.py`.
 """
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.expressions import RawSQL
@@ -46,7 +46,7 @@ class SearchParams:
 
     def filters(self) -> dict[str, str]:
         """The active filters (not the query nor the ordering), as recorded in the search log."""
-        return {name: value for name, value in asdict(self).items() if name in FILTERS and value}
+        return {name: getattr(self, name) for name in FILTERS if getattr(self, name)}  # in the fields' order
 
     def is_search(self) -> bool:
         return bool(self.q.strip() or self.filters())

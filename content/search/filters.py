@@ -33,15 +33,6 @@ class AssetFilterSet(SharedDeclarations, django_filters.FilterSet):
 
     params = None  # the SearchParams searched for, once filtered
     search_result = None
-    _form_class = None
-
-    def get_form_class(self):
-        """Built once per class: these filters' fields read nothing (no queryset, fixed choices),
-        and a form deep-copies its class's fields anyway. A subclass builds its own."""
-        cls = type(self)
-        if cls.__dict__.get("_form_class") is None:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
 
     def search_params(self) -> SearchParams:
         """The valid values as SearchParams (FilterError when one is invalid)."""

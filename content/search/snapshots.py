@@ -30,7 +30,7 @@ def _key(user, params) -> str | None:
     audience = asset_audience(user)
     if not audience or not params.q.strip() or settings.SEARCH_CACHE_SECONDS <= 0:
         return None
-    return cache_key("search", [audience, dataclasses.asdict(params), timezone.localdate()], library_version)
+    return cache_key("search", [audience, vars(params), timezone.localdate()], library_version)  # its fields: strings
 
 
 def kept_search(user, params):
