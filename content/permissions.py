@@ -95,9 +95,10 @@ def _roles(flags) -> frozenset[str]:
     return frozenset(name for name, member in zip(ROLE_GROUPS, flags, strict=False) if member)
 
 
-def remember_roles(user) -> None:
-    """Keep on `user`, read with role_columns, its role groups for this request (roles_of)."""
-    user._enablement_roles = _roles(getattr(user, f"role_{i}") for i in range(len(ROLE_GROUPS)))
+def remember_roles(user, flags) -> None:
+    """Keep on `user` its role groups for this request (roles_of): `flags`, the role_columns values
+    of a row read with role_columns."""
+    user._enablement_roles = _roles(flags)
 
 
 def can(user, action: str) -> bool:

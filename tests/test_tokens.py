@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -99,6 +100,30 @@ def test_a_token_reads_its_user_and_its_age_in_one_query(rep, django_assert_num_
     type(rep).objects.filter(pk=rep.pk).update(is_active=False)  # no signal: the token is still there
     with pytest.raises(AuthenticationFailed, match="User inactive or deleted."):
         ExpiringTokenAuthentication().authenticate_credentials(token.key)
+
+
+def test_a_tokens_user_is_the_user_the_orm_reads_with_the_roles_it_holds():
+    """The token's user is built from its row in plain SQL: every field as the ORM converts it
+    (aware datetimes, real booleans, on SQLite too), a saved user of this database, and its roles
+    known without another query."""
+    from content.permissions import roles_of
+    from content.tokens import ExpiringTokenAuthentication
+
+    user = UserFactory(username="both", groups=["Sales", "Managers"], is_staff=True, last_login=timezone.now())
+    token = token_issue(user=user)
+    found, _ = ExpiringTokenAuthentication().authenticate_credentials(token.key)
+    stored = type(user).objects.get(pk=user.pk)
+    for field in type(user)._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+        assert type(getattr(found, field.attname)) is type(getattr(stored, field.attname)), field.name
+    assert found.is_staff is True and found.is_superuser is False and timezone.is_aware(found.last_login)
+    assert (found._state.adding, found._state.db) == (False, stored._state.db)
+    with CaptureQueriesContext(connection) as queries:
+        assert roles_of(found) == {"Sales", "Managers"}
+    assert not queries.captured_queries
+    found.first_name = "Changed"
+    found.save(update_fields=["first_name"])  # a user read this way saves like any other
+    assert type(user).objects.get(pk=user.pk).first_name == "Changed"
 
 
 @pytest.mark.skipif(
