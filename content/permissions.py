@@ -11,6 +11,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 from rest_framework.permissions import BasePermission
 
 SALES = "Sales"
@@ -125,11 +126,18 @@ def is_manager(user) -> bool:
 
 def can_open_asset(user, asset) -> bool:
     """Reps open released assets only; marketers and managers also drafts, reviews and archives."""
+    return bool(openable_assets(user, [asset]))
+
+
+def openable_assets(user, assets: list) -> list:
+    """Those of `assets` that `user` may open (can_open_asset), the role read and the time taken
+    once for the whole list (a page of search results)."""
     if not can(user, "view_library"):
-        return False
+        return []
     if can(user, "view_unpublished_assets"):
-        return True
-    return asset.is_released()
+        return list(assets)
+    now = timezone.now()
+    return [asset for asset in assets if asset.is_released(now)]
 
 
 def asset_audience(user) -> str:

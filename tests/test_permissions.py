@@ -52,6 +52,32 @@ def test_reps_see_released_assets_only_and_marketers_also_drafts(rep, marketer):
     assert set(visible_assets(marketer)) == {published, draft}
 
 
+def test_the_assets_a_user_may_open_are_the_visible_ones_whole_list_or_one_by_one(rep, marketer, outsider):
+    """openable_assets (a page in hand) and can_open_asset (one asset) give what visible_assets
+    lists: the same rule, for released, draft, archived, scheduled and expired assets."""
+    import datetime
+
+    from django.utils import timezone
+
+    from content.permissions import can_open_asset, openable_assets
+
+    now = timezone.now()
+    assets = [
+        AssetFactory(),
+        AssetFactory(status="draft"),
+        AssetFactory(status="archived"),
+        AssetFactory(published_at=now + datetime.timedelta(hours=2)),
+        AssetFactory(published_at=now - datetime.timedelta(days=3), expires_on=timezone.localdate(now)),
+        AssetFactory(expires_on=timezone.localdate(now) + datetime.timedelta(days=1)),
+    ]
+    for user in (rep, marketer, outsider):
+        visible = set(visible_assets(user).values_list("pk", flat=True))
+        assert [a.pk for a in openable_assets(user, assets)] == [a.pk for a in assets if a.pk in visible]
+        assert [can_open_asset(user, a) for a in assets] == [a.pk in visible for a in assets]
+    assert [a.pk for a in openable_assets(rep, assets)] == [assets[0].pk, assets[5].pk]
+    assert openable_assets(marketer, assets) == assets and openable_assets(outsider, assets) == []
+
+
 PAGES = [
     # (url name, args, (rep, marketer, manager, outsider))
     ("library", [], (200, 200, 200, 403)),

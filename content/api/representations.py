@@ -32,7 +32,7 @@ from django.utils import timezone
 from ..asset_selectors import attach_taxonomy
 from ..caching import digest
 from ..models import Asset
-from ..permissions import can_open_asset
+from ..permissions import openable_assets
 from ..search.paging import among_ids
 from ..semantic.fusion import attach_passages
 
@@ -54,7 +54,7 @@ STAMP_FIELDS = (
     "verified_by__last_name",
 )
 _PUBLISHED_AT = STAMP_FIELDS.index("published_at")
-# What says who may see the asset (`can_open_asset`, the rule of `visible_assets` for one asset),
+# What says who may see the asset (`openable_assets`, the rule of `visible_assets` for a list in hand),
 # read with the stamps of a ranked page (`ranked_stamps`); not part of the key (a save moves them).
 VISIBILITY_FIELDS = ("status", "published_at", "expires_on")
 
@@ -122,7 +122,7 @@ def ranked_stamps(user, ids: list[int]) -> list[dict]:
     since): what `rows.values(*STAMP_FIELDS)` of the ranked page gives, for the CPU of running
     the query alone."""
     found = _stamps_of([int(pk) for pk in ids], Asset.objects.db)
-    return [found[pk] for pk in ids if pk in found and can_open_asset(user, Stamp(found[pk]))]
+    return [stamp.values for stamp in openable_assets(user, [Stamp(found[pk]) for pk in ids if pk in found])]
 
 
 def _read(asset, path: str):
