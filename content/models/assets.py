@@ -153,7 +153,7 @@ class Asset(models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was (or will be) released to reps; a future date hides it."
     )
-    expires_on = models.DateField(null=True, blank=True, help_text="After this date reps can no longer open it.")
+    expires_on = models.DateField(null=True, blank=True, help_text="From this date on, reps can no longer open it.")
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
