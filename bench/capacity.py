@@ -174,11 +174,23 @@ async def step(port, make, rate, seconds, timeout, in_flight_cap):
 
 async def settle(port, make, workers):
     """Warm every worker on this workload (first requests load the model, the caches, the
-    connections): rounds of twice as many requests at once as there are workers, so that each
-    worker answers some (one request after another would mostly reach the same worker); then wait
-    until the server has drained what an earlier step left queued."""
-    for _ in range(4):
-        await asyncio.gather(*(send(port, make(), timeout=120) for _ in range(2 * workers)))
+    connections; a run starts by deleting what the last one wrote, which moves the library
+    version, so no search's ranking is kept): rounds of twice as many requests at once as there
+    are workers, so that each worker answers some (one request after another would mostly reach
+    the same worker), until three rounds in a row each answer within 250 ms (at most 60 rounds);
+    then wait until the server has drained what an earlier step left queued."""
+
+    async def timed():
+        began = time.perf_counter()
+        await send(port, make(), timeout=120)
+        return time.perf_counter() - began
+
+    quick = 0
+    for _ in range(60):
+        slowest = max(await asyncio.gather(*(timed() for _ in range(2 * workers))))
+        quick = quick + 1 if slowest < 0.25 else 0
+        if quick == 3:
+            break
     for _ in range(60):
         began = time.perf_counter()
         await send(port, make(), timeout=120)
