@@ -45,27 +45,11 @@ class SharedFields(dict):
     here each form still gets its own field objects, but they share their widget, messages and
     validators, which no form changes (FilterForm copies a widget before it marks an error on it).
     For the forms of FilterSets built on every request (`SharedDeclarations`), whose fields read
-    nothing when declared."""
+    nothing when declared (fixed choices, no queryset): deep-copying them, their choices and their
+    widgets was most of the CPU of building such a form."""
 
     def __deepcopy__(self, memo):
         return {name: copy.copy(field) for name, field in self.items()}
-
-
-class FixedChoiceField(django_filters.fields.ChoiceField):
-    """A choice field whose choices are fixed when declared (an enum's): each form's copy of it
-    shares their list instead of deep-copying it, which was most of the CPU of building a filter
-    form (every search and list builds one)."""
-
-    def __deepcopy__(self, memo):
-        result = forms.Field.__deepcopy__(self, memo)  # its own widget, messages and validators
-        result.choices = self._choices.choices  # the declared list, read through the copy's own labels
-        return result
-
-
-class FixedChoiceFilter(django_filters.ChoiceFilter):
-    """A ChoiceFilter of fixed choices (FixedChoiceField)."""
-
-    field_class = FixedChoiceField
 
 
 class _DeclaredFilters(dict):

@@ -92,7 +92,8 @@ def _conversions(db) -> list[list]:
 def _token_with_user(key: str) -> Token | None:
     """The token of `key` with its user, read as DRF does (one query) but in plain SQL, and the
     user built from its row as the ORM builds it (`from_db`, each value through its field's
-    conversions): on every API call, a third of the CPU of the ORM's query."""
+    conversions): on every API call, two thirds of the CPU of the same SQL read as a raw queryset,
+    itself half of building the query in the ORM."""
     users = get_user_model()
     db = connections[users.objects.db]
     fields = users._meta.concrete_fields

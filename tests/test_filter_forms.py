@@ -3,7 +3,6 @@ field), and `owner`/`user`/`assignee` are usernames everywhere: an unknown one i
 parameter on the API and a message beside the field on the page, never a silently empty list."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from content.models import Competitor, FunnelStage
@@ -136,28 +135,6 @@ def test_each_library_form_has_its_own_fields_sharing_their_widgets_until_one_ma
     assert bad.form.fields["status"].widget is not shared and "aria-describedby" not in shared.attrs
     assert 'aria-describedby="f-status-error"' in str(bad.form["status"])
     assert "aria-describedby" not in str(AssetFilterSet({"q": "z", "status": "draft"}).form["status"])
-
-
-def test_a_fixed_choice_fields_copy_shares_its_choices_and_reads_its_own_labels():
-    """Each form's copy of a FixedChoiceField is its own field with its own widget, sharing only
-    the declared list of choices; it validates, lists and renders them as the original does."""
-    import copy
-
-    from content.filtering import FixedChoiceField
-
-    declared = FixedChoiceField(choices=[("a", "Apple"), ("b", "Banana")], empty_label="Any fruit")
-    copied = copy.deepcopy(declared)
-    assert copied is not declared and copied.widget is not declared.widget
-    assert copied.widget.attrs is not declared.widget.attrs
-    assert copied._choices.choices is declared._choices.choices  # shared, not copied
-    assert copied._choices.field is copied  # its own labels: changing them touches no other copy
-    copied.empty_label = "Any"
-    assert list(copied.choices) == [("", "Any"), ("a", "Apple"), ("b", "Banana")]
-    assert list(declared.choices) == [("", "Any fruit"), ("a", "Apple"), ("b", "Banana")]
-    assert copied.clean("b") == "b"
-    with pytest.raises(ValidationError):
-        copied.clean("c")
-    assert '<option value="a">Apple</option>' in copied.widget.render("fruit", "")
 
 
 def test_each_library_filterset_has_its_own_filters_sharing_what_they_were_declared_with():

@@ -16,7 +16,7 @@ LOW_CLICK_MIN_SEARCHES = 2
 def record_search(*, user, params, result_count: int) -> SearchLog:
     """Log one search. Every search runs it, so the row is written by one INSERT in plain SQL, its
     columns and their values' conversions the model's own (what `SearchLog.objects.create` sends),
-    for a third of the CPU of building the query in the ORM. SearchLog has no signal receivers."""
+    for half the CPU of building the query in the ORM. SearchLog has no signal receivers."""
     log = SearchLog(
         user=user if getattr(user, "is_authenticated", False) else None,
         query=params.q.strip()[:500],

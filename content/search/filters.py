@@ -4,7 +4,7 @@ the searching (text, facets, visibility and ranking are one query plan, not sepa
 
 import django_filters
 
-from ..filtering import FilterForm, FixedChoiceFilter, SharedDeclarations, SlugFilter, filter_values
+from ..filtering import FilterForm, SharedDeclarations, SlugFilter, filter_values
 from ..models import Asset, AssetKind, AssetStatus
 from . import ORDERINGS, SEARCH_MODES, SearchParams, run_search
 
@@ -13,14 +13,14 @@ MAX_QUERY_LENGTH = 300
 
 class AssetFilterSet(SharedDeclarations, django_filters.FilterSet):
     q = django_filters.CharFilter(max_length=MAX_QUERY_LENGTH, help_text="Words to search for.")
-    kind = FixedChoiceFilter(choices=AssetKind.choices)
+    kind = django_filters.ChoiceFilter(choices=AssetKind.choices)
     stage = SlugFilter(help_text="Funnel stage slug.")
     persona = SlugFilter(help_text="Persona slug.")
     competitor = SlugFilter(help_text="Competitor slug.")
     tag = django_filters.CharFilter(max_length=100, help_text="Tag name.")
-    status = FixedChoiceFilter(choices=AssetStatus.choices)
-    ordering = FixedChoiceFilter(choices=list(ORDERINGS.items()))
-    mode = FixedChoiceFilter(
+    status = django_filters.ChoiceFilter(choices=AssetStatus.choices)
+    ordering = django_filters.ChoiceFilter(choices=list(ORDERINGS.items()))
+    mode = django_filters.ChoiceFilter(
         choices=list(SEARCH_MODES.items()),
         help_text="How `q` matches: `hybrid` (default) fuses keyword and semantic results, `semantic` matches "
         "meaning only, `keyword` words only. Without a working model, every mode is keyword search.",
