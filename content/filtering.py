@@ -90,8 +90,10 @@ class LazySelect(forms.Select):
         super().__init__(attrs)
 
     def get_context(self, name, value, attrs):
-        self.choices = [("", self.empty_label), *self.options()]
-        context = super().get_context(name, value, attrs)
+        # the options go on a copy: this widget may be shared by many forms (SharedFields)
+        rendered = copy.copy(self)
+        rendered.choices = [("", self.empty_label), *self.options()]
+        context = super(LazySelect, rendered).get_context(name, value, attrs)
         context["widget"]["attrs"].pop("maxlength", None)  # the field's limit; not an attribute of a select
         return context
 

@@ -137,6 +137,20 @@ def test_each_library_form_has_its_own_fields_sharing_their_widgets_until_one_ma
     assert "aria-describedby" not in str(AssetFilterSet({"q": "z", "status": "draft"}).form["status"])
 
 
+def test_a_lazy_select_reads_its_options_at_each_render_and_keeps_none():
+    """A LazySelect may be shared by many forms (SharedFields): each render lists the options as
+    they are then, and nothing of one render stays on the widget."""
+    from content.filtering import LazySelect
+
+    options = [("a", "Apple")]
+    widget = LazySelect(lambda: list(options), empty_label="Any fruit")
+    assert '<option value="a" selected>Apple</option>' in widget.render("fruit", "a")
+    options.append(("b", "Banana"))
+    html = widget.render("fruit", "")
+    assert '<option value="" selected>Any fruit</option>' in html and '<option value="b">Banana</option>' in html
+    assert list(widget.choices) == []
+
+
 def test_each_library_filterset_has_its_own_filters_sharing_what_they_were_declared_with():
     from content.search.filters import AssetFilterSet
 
