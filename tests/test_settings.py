@@ -44,7 +44,7 @@ def test_database_url_selects_postgresql():
     env = {"DATABASE_URL": "postgres://app:secret@db.example.com:5432/enablement", "DEBUG": "1"}
     result = run_manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
-    assert "django.db.backends.postgresql" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "enablement.postgresql"  # Django's, its health check spaced out
 
 
 POSTGRES_ENV = {"DATABASE_URL": "postgres://app:secret@db.example.com:5432/enablement", "DEBUG": "1"}
@@ -72,10 +72,33 @@ def test_a_prepare_threshold_that_is_no_count_stops_the_app(threshold):
     assert "DB_PREPARE_THRESHOLD must be" in result.stderr
 
 
+HEALTH_CHECK_SECONDS = (
+    "from django.conf import settings; print(settings.DATABASES['default'].get('HEALTH_CHECK_SECONDS'))"
+)
+
+
+@pytest.mark.parametrize(("seconds", "expected"), [("", "1"), ("30", "30"), ("0", "0")])
+def test_a_postgresql_connection_is_checked_at_most_every_so_many_seconds(seconds, expected):
+    result = run_manage("shell", "-c", HEALTH_CHECK_SECONDS, env={**POSTGRES_ENV, "DB_HEALTH_CHECK_SECONDS": seconds})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize("seconds", ["-1", "soon"])
+def test_a_health_check_interval_that_is_no_count_stops_the_app(seconds):
+    result = run_manage("shell", "-c", HEALTH_CHECK_SECONDS, env={**POSTGRES_ENV, "DB_HEALTH_CHECK_SECONDS": seconds})
+    assert result.returncode != 0
+    assert "DB_HEALTH_CHECK_SECONDS must be" in result.stderr
+
+
 def test_sqlite_is_not_given_the_postgresql_options():
     result = run_manage("shell", "-c", DATABASE_OPTIONS, env={"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "DEBUG": "1"})
     assert result.returncode == 0, result.stderr
     assert "prepare_threshold" not in result.stdout
+    engine = run_manage(
+        "shell", "-c", HEALTH_CHECK_SECONDS, env={"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "DEBUG": "1"}
+    )
+    assert engine.stdout.strip().splitlines()[-1] == "None"
 
 
 def test_sqlite_gets_wal_and_a_busy_timeout():
