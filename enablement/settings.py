@@ -157,12 +157,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with its health check of a kept connection at most once a second per
     # connection instead of on every request (enablement/postgresql/base.py); 0: every request.
-    DATABASES["default"]["ENGINE"] = "enablement.postgresql"
-    DATABASES["default"]["HEALTH_CHECK_SECONDS"] = env_int("DB_HEALTH_CHECK_SECONDS", 1)
-    if DATABASES["default"]["HEALTH_CHECK_SECONDS"] < 0:
-        raise ImproperlyConfigured(
-            f"DB_HEALTH_CHECK_SECONDS must be 0 or more, got {DATABASES['default']['HEALTH_CHECK_SECONDS']}"
-        )
+    HEALTH_CHECK_SECONDS = env_int("DB_HEALTH_CHECK_SECONDS", 1)
+    if HEALTH_CHECK_SECONDS < 0:
+        raise ImproperlyConfigured(f"DB_HEALTH_CHECK_SECONDS must be 0 or more, got {HEALTH_CHECK_SECONDS}")
+    DATABASES["default"].update(ENGINE="enablement.postgresql", HEALTH_CHECK_SECONDS=HEALTH_CHECK_SECONDS)
     # Prepared statements: a statement a connection runs DB_PREPARE_THRESHOLD times is parsed and
     # planned once, then only executed (parameters bound by the server, as they must be for it).
     # Half of PostgreSQL's time per search and asset call went to planning the same few statements.
