@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from content.models import AssetStatus, Usage
+from content.models import AssetKind, AssetStatus, Usage
 from content.search import SearchParams, run_search
 from content.support import refresh_support
 
@@ -164,3 +164,54 @@ def test_without_a_scheduled_release_a_ranking_is_kept_for_the_whole_time(rep, s
     moment["now"] += datetime.timedelta(minutes=30)
     kept = queries_of(rep, "pricing", mode="keyword")
     assert kept[0] == ranked[0] == ["Pricing sheet"] and kept[1] < ranked[1]
+
+
+def test_the_next_release_is_sought_in_its_index_not_read_from_every_published_asset(rep):
+    """`next_release` runs on every search that is not kept: MIN(published_at) over the published
+    assets still ahead, sought in the library's index on (status, kind, published_at), kind by kind,
+    instead of reading every published asset."""
+    from content.models import Asset
+
+    soon, later = timezone.now() + datetime.timedelta(hours=1), timezone.now() + datetime.timedelta(days=3)
+    for moment in (later, soon, timezone.now() - datetime.timedelta(days=1)):
+        make_asset(title=f"Release {moment:%j%H}", body="Prices.", published_at=moment)
+    make_asset(
+        title="Draft",
+        body="Prices.",
+        status=AssetStatus.DRAFT,
+        published_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        assert Asset.objects.next_release() == soon
+    (query,) = ctx.captured_queries
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "INDEX asset_status_kind_pub (status=? AND kind=? AND published_at>?)" in plan, plan
+        else:
+            # PostgreSQL's planner goes by the table's statistics: a library of some size, analysed
+            template, past = Asset.objects.get(title="Draft"), timezone.now() - datetime.timedelta(days=30)
+            Asset.objects.bulk_create(
+                Asset(
+                    **{
+                        **_fields(template),
+                        "title": f"Old {n}",
+                        "status": AssetStatus.PUBLISHED,
+                        "kind": kind,
+                        "published_at": past,
+                    }
+                )
+                for n in range(3000)
+                for kind in [AssetKind.values[n % len(AssetKind.values)]]
+            )
+            cursor.execute("ANALYZE content_asset")
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "asset_status_kind_pub" in plan, plan
+            sought = plan.split("Index Cond")[1].split("\n")[0]  # each kind's releases ahead: a range
+            assert "kind" in sought and "published_at >" in sought, plan
+
+
+def _fields(asset) -> dict:
+    return {f.attname: getattr(asset, f.attname) for f in asset._meta.concrete_fields if not f.primary_key}
