@@ -98,7 +98,8 @@ class AssetQuerySet(models.QuerySet):
         named (the only kinds there are, asset_kind_valid) so that the library's index on (status,
         kind, published_at) is sought once per kind, reading only the releases still ahead: with
         status alone it read every published asset (8.3 ms at 100,000 on SQLite, on every search
-        that is not kept) against 0.03 ms; on PostgreSQL 7.2 ms against 1.5."""
+        that is not kept) against 0.03 ms; on PostgreSQL, a table of 100,000 rows shaped like
+        these, 7.2 ms against 1.5."""
         now = now or timezone.now()
         ahead = self.published().filter(kind__in=AssetKind.values, published_at__gt=now)
         return ahead.aggregate(next=Min("published_at"))["next"]
