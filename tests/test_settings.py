@@ -51,6 +51,11 @@ POSTGRES_ENV = {"DATABASE_URL": "postgres://app:secret@db.example.com:5432/enabl
 DATABASE_OPTIONS = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
 
 
+def postgres_setting(code: str, variable: str, value: str):
+    """What `code` prints of the settings with DATABASE_URL on PostgreSQL and `variable` set to `value`."""
+    return run_manage("shell", "-c", code, env={**POSTGRES_ENV, variable: value})
+
+
 @pytest.mark.parametrize(
     ("threshold", "expected"),
     [
@@ -60,14 +65,14 @@ DATABASE_OPTIONS = "from django.conf import settings; print(settings.DATABASES['
     ],
 )
 def test_postgresql_prepares_the_statements_a_connection_repeats(threshold, expected):
-    result = run_manage("shell", "-c", DATABASE_OPTIONS, env={**POSTGRES_ENV, "DB_PREPARE_THRESHOLD": threshold})
+    result = postgres_setting(DATABASE_OPTIONS, "DB_PREPARE_THRESHOLD", threshold)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
 
 
 @pytest.mark.parametrize("threshold", ["-1", "five"])
 def test_a_prepare_threshold_that_is_no_count_stops_the_app(threshold):
-    result = run_manage("shell", "-c", DATABASE_OPTIONS, env={**POSTGRES_ENV, "DB_PREPARE_THRESHOLD": threshold})
+    result = postgres_setting(DATABASE_OPTIONS, "DB_PREPARE_THRESHOLD", threshold)
     assert result.returncode != 0
     assert "DB_PREPARE_THRESHOLD must be" in result.stderr
 
@@ -79,14 +84,14 @@ HEALTH_CHECK_SECONDS = (
 
 @pytest.mark.parametrize(("seconds", "expected"), [("", "1"), ("30", "30"), ("0", "0")])
 def test_a_postgresql_connection_is_checked_at_most_every_so_many_seconds(seconds, expected):
-    result = run_manage("shell", "-c", HEALTH_CHECK_SECONDS, env={**POSTGRES_ENV, "DB_HEALTH_CHECK_SECONDS": seconds})
+    result = postgres_setting(HEALTH_CHECK_SECONDS, "DB_HEALTH_CHECK_SECONDS", seconds)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
 
 
 @pytest.mark.parametrize("seconds", ["-1", "soon"])
 def test_a_health_check_interval_that_is_no_count_stops_the_app(seconds):
-    result = run_manage("shell", "-c", HEALTH_CHECK_SECONDS, env={**POSTGRES_ENV, "DB_HEALTH_CHECK_SECONDS": seconds})
+    result = postgres_setting(HEALTH_CHECK_SECONDS, "DB_HEALTH_CHECK_SECONDS", seconds)
     assert result.returncode != 0
     assert "DB_HEALTH_CHECK_SECONDS must be" in result.stderr
 
