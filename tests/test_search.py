@@ -405,32 +405,41 @@ def _plan(sql, params):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the full-text join of the SQLite backend")
 @pytest.mark.parametrize("q", ["pricing ", "nothingmatchesthis "])
 @pytest.mark.parametrize("candidates", [1, 2000])
-def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, library, q, candidates, monkeypatch):
+def test_sqlite_picks_the_candidates_without_reading_the_library(rep, library, q, candidates, monkeypatch):
     # Probing the full-text table once per asset instead reads the whole library per search: SQLite
     # may choose it when the full-text rows are joined by their rowid, a minute at 100,000 assets.
     from content.search import sqlite
 
-    monkeypatch.setattr(sqlite, "RANK_CANDIDATES", candidates)  # the bounded ranking, and the whole one
+    monkeypatch.setattr(sqlite, "RANK_CANDIDATES", candidates)  # room left after the supported, or none
     monkeypatch.setattr(sqlite, "COUNT_CAP", 0)
     visible_assets(rep)  # the roles, read once
     with CaptureQueriesContext(connection) as ctx:
         assets = _sqlite_ranked(rep, q)
-    # the best matches by text ranked in one statement, the count of the matches when it listed
-    # no more than the cap, then the ranking of every match
-    assert 1 <= len(ctx.captured_queries) <= 3
-    for query in ctx.captured_queries:
-        sql, params = query["sql"], ()
-        plan = _plan(sql, params)
-        # the full-text match first (in a subquery, for the candidates or the count) ...
-        steps = plan[1:] if plan[0].startswith("CO-ROUTINE") else plan
-        assert steps[0].startswith("SCAN content_asset_fts VIRTUAL TABLE"), plan
-        if '"content_asset"' in sql:
-            # ... then each one's asset by id, from the narrow index of what a search reads (migration
-            # 0026), never a walk through the assets or an index of them
-            by_id = "SEARCH content_asset USING COVERING INDEX asset_search_columns (id=?"
-            assert any(step.startswith(by_id) for step in plan), plan
-            assert not any(step.startswith("SCAN content_asset ") for step in plan), plan
-            assert not any("USING INDEX asset_" in step for step in plan), plan
+    plans = {_statement(query["sql"]): _plan(query["sql"], ()) for query in ctx.captured_queries}
+    # 1. the supported matches: along the index on support, each tested against the list of matches
+    assert plans["supported"][:3] == [
+        "SEARCH content_asset USING INDEX asset_status_support (status=? AND won_deal_count>?)",
+        "LIST SUBQUERY 1",
+        "SCAN content_asset_fts VIRTUAL TABLE INDEX 0:M5",
+    ], plans
+    by_id = "SEARCH content_asset USING COVERING INDEX asset_search_columns (id=?"
+    if "newest" in plans:
+        # 2. while there is room, the newest of the rest: the matches from the highest id down (no
+        # sort: the full-text table gives them in that order), each one's asset by id
+        assert plans["newest"][0] == "SCAN content_asset_fts VIRTUAL TABLE INDEX 192:M5", plans
+        assert plans["newest"][1].startswith(by_id) and len(plans["newest"]) == 2, plans
+    if "ranked" in plans:
+        # 3. the candidates ranked: bm25 for the listed ones only, each one's asset by id
+        assert plans["ranked"][:3] == [
+            "SCAN content_asset_fts VIRTUAL TABLE INDEX 0:M5",
+            "LIST SUBQUERY 1",
+            "SCAN json_each VIRTUAL TABLE INDEX 1:",
+        ], plans
+        assert plans["ranked"][3].startswith(by_id), plans
+    # room after the few supported matches: the newest are read; no candidate: nothing to rank
+    assert ("newest" in plans or candidates == 1) and ("ranked" in plans) == bool(assets.ids)
+    assert len(plans) == len(ctx.captured_queries)
+    assert not any(step.startswith("SCAN content_asset ") for plan in plans for step in plan)
     # a page reads its assets by primary key, without the full-text table
     if assets.ids:
         page_sql, page_params = assets[:20].query.sql_with_params()
@@ -438,57 +447,67 @@ def test_sqlite_runs_the_full_text_match_first_and_reads_each_match_by_id(rep, l
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the candidates of the SQLite backend")
-class TestTheBestMatchesByTextAreRanked:
-    """Only the RANK_CANDIDATES best matches by text are blended, unless filters leave too few."""
+class TestTheMostSupportedMatchesAreRanked:
+    """Only RANK_CANDIDATES matches are ranked by text: the most supported, the newest among equals,
+    on both databases, picked after visibility and filters; a pinned match is ranked too."""
 
     @pytest.fixture
     def bounded(self, monkeypatch):
-        from content.search import sqlite
+        from content.search.indexing import backend
 
-        monkeypatch.setattr(sqlite, "RANK_CANDIDATES", 2)
-        monkeypatch.setattr(sqlite, "COUNT_CAP", 1)
+        monkeypatch.setattr(backend(), "RANK_CANDIDATES", 2)
+        monkeypatch.setattr(backend(), "COUNT_CAP", 1)
 
     @pytest.fixture
     def sheets(self, db):
-        # "pricing" three times in the title: the best by text; the last, once in the body, the worst
+        # "pricing" three times in the title: the best by text, without support; then two weak
+        # matches (once in the body), one with support and one newer than every best one
         best = [make_asset(title=f"Pricing pricing pricing {i}", won_deal_count=0) for i in range(3)]
-        worst = make_asset(title="Renewals", body="A word on pricing.", kind="case_study", customer="Hooli")
-        return best, worst
+        supported = make_asset(
+            title="Renewals", body="A word on pricing.", kind="case_study", customer="Hooli", won_deal_count=2
+        )
+        newest = make_asset(title="Forecasts", body="A word on pricing.", won_deal_count=0)
+        return best, supported, newest
 
-    def test_a_broad_search_ranks_the_best_matches_by_text(self, rep, sheets, bounded):
-        best, worst = sheets
-        assets = _sqlite_ranked(rep, "pricing ")
-        assert len(assets.ids) == 2 and set(assets.ids) <= {a.pk for a in best}
+    def _ranked(self, user, q, **kwargs):
+        from content.search.indexing import backend
 
-    def test_a_filter_loses_no_match_outside_the_best_by_text(self, rep, sheets, bounded):
-        _, worst = sheets
-        result = run_search(user=rep, params=SearchParams(q="pricing", kind="case_study", mode="keyword"))
-        assert [a.pk for a in result.assets] == [worst.pk] and result.match_count == 1
+        rows = visible_assets(user, backend().search_rows())
+        return backend().ranked(rows, parse(q), timezone.localdate(), "relevance", **kwargs)
 
-    def test_when_visibility_leaves_too_few_of_the_best_every_match_is_ranked(self, rep, sheets, bounded):
-        best, worst = sheets
-        Asset.objects.filter(pk__in=[a.pk for a in best[:2]]).update(status="draft")  # hidden from reps
-        ranked = _sqlite_ranked(rep, "pricing ")
-        # one visible asset among the two best by text is not more than the cap (1): all are ranked
-        assert ranked.ids == [best[2].pk, worst.pk]
+    def test_a_broad_search_ranks_the_most_supported_then_the_newest_matches(self, rep, sheets, bounded):
+        best, supported, newest = sheets
+        ranked, count = self._ranked(rep, "pricing ")
+        # the supported one, then the newest without support; the best by text were not candidates
+        assert ranked.ids == [supported.pk, newest.pk] and count == 2
 
-    def test_a_pinned_asset_outside_the_best_by_text_stays_first(self, rep, sheets, bounded):
-        from content.search import sqlite
+    def test_the_candidates_are_picked_after_the_filters(self, rep, sheets, bounded):
+        best, _, _ = sheets
+        result = run_search(user=rep, params=SearchParams(q="pricing", kind="one_pager", mode="keyword"))
+        # the case study is filtered out before the pick: the newest matches of the kind fill it
+        assert {a.pk for a in result.assets} <= {best[2].pk, sheets[2].pk} and result.match_count == 2
+
+    def test_hidden_matches_are_not_candidates(self, rep, sheets, bounded):
+        best, supported, newest = sheets
+        Asset.objects.filter(pk__in=[supported.pk, newest.pk]).update(status="draft")  # hidden from reps
+        ranked, _ = self._ranked(rep, "pricing ")
+        assert ranked.ids == [best[2].pk, best[1].pk]
+
+    def test_a_pinned_match_outside_the_candidates_comes_first(self, rep, sheets, bounded):
         from content.search.ranking import Boosts
 
-        _, worst = sheets
-        ranked, _ = sqlite.ranked(
-            visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance", Boosts(pinned=(worst.pk,))
-        )
-        assert ranked.ids[0] == worst.pk
+        best, supported, newest = sheets
+        ranked, count = self._ranked(rep, "pricing ", boosts=Boosts(pinned=(best[0].pk,)))
+        # pinned first, then the blend of the candidates: a page of one and one more
+        assert ranked.ids == [best[0].pk, supported.pk] and count == 2
 
-    def test_the_count_is_exact_when_few_assets_match(self, rep, sheets, bounded, monkeypatch):
-        from content.search import sqlite
+    def test_the_count_is_exact_when_few_assets_match(self, rep, sheets, monkeypatch):
+        from content.search.indexing import backend
 
-        monkeypatch.setattr(sqlite, "COUNT_CAP", 1000)
-        ranked, count = sqlite.ranked(visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance")
-        assert count == 4 and ranked.ids[-1] == sheets[1].pk
+        monkeypatch.setattr(backend(), "RANK_CANDIDATES", 1001)
+        ranked, count = self._ranked(rep, "pricing ")
+        # every match ranked: the best by text first, the weak ones last
+        assert count == 5 and set(ranked.ids[:3]) == {a.pk for a in sheets[0]}
 
 
 @pytest.mark.django_db
@@ -497,19 +516,18 @@ class TestTheBestMatchesByTextAreRanked:
 @pytest.mark.parametrize("filtered", [False, True])
 def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, weak_matches, filtered, monkeypatch):
     # Four candidates, a page of three plus one to tell there are more: however many assets match,
-    # one statement returns four ids, the blend's order of the four best matches by text; a filtered
-    # search ranks every match in its statement, and returns the same four.
+    # the statements return at most four ids each, and the last the blend's order of the four.
     from content.search import sqlite
 
     monkeypatch.setattr(sqlite, "RANK_CANDIDATES", 4)
     monkeypatch.setattr(sqlite, "COUNT_CAP", 3)
+    for i in range(weak_matches):  # once in the body, older and without support: never candidates
+        make_asset(title=f"Renewals {i}", body="A word on pricing.", won_deal_count=0)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     best = {}  # "pricing" three times in the title, the same words each: the same relevance
     for name, won, review_by in (("none", 0, None), ("five", 5, None), ("fifty", 50, None), ("stale", 0, yesterday)):
         best[name] = make_asset(title="Pricing pricing pricing", won_deal_count=won)
         Asset.objects.filter(pk=best[name].pk).update(review_by=review_by)
-    for i in range(weak_matches):  # once in the body: below every best one, even with 5 won deals
-        make_asset(title=f"Renewals {i}", body="A word on pricing.", won_deal_count=5)
     visible_assets(rep)  # the roles, read once
     with CaptureQueriesContext(connection) as ctx:
         ranked, count = sqlite.ranked(
@@ -518,21 +536,24 @@ def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, we
     # by the blend, by hand: 50 won deals × 1.45, 5 × 1.25, none × 1, review due × 0.95
     assert ranked.ids == [best[name].pk for name in ("fifty", "five", "none", "stale")]
     assert count == 4  # more than the cap of 3: shown as "3+"
-    # 1. the candidates (or every match) picked, their assets read, blended and sorted: four rows
-    # leave the database
-    assert len(ctx.captured_queries) == 1
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({ctx.captured_queries[0]['sql']})")  # noqa: S608 - the captured statement
-        assert cursor.fetchone()[0] == 4
+    # the supported candidates, the newest of the rest, the four ranked: no more rows leave the database
+    assert len(ctx.captured_queries) == 3
+    rows = []
+    for query in ctx.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({query['sql']})")  # noqa: S608 - the captured statement
+            rows.append(cursor.fetchone()[0])
+    assert rows == [2, 2, 4]
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the candidates of the SQLite backend")
-def test_the_blend_of_the_best_matches_by_text_orders_as_the_blend_of_every_match(rep, monkeypatch):
-    # The bounded ranking finishes the blend in Python (relevance × the factor SQL computes); the
-    # ranking of every match blends in SQL. Same relevance, support, staleness, ties: same order.
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the ranking of the SQLite backend")
+def test_the_blend_in_sql_orders_as_the_blend_by_hand(rep):
+    # Same relevance (the bm25 of each match, as the full-text view gives it), support, staleness,
+    # kind boost and pin: the order `ranking.blend` gives them, ties to the newer, then higher id.
+    from content.models import AssetText
     from content.search import sqlite
-    from content.search.ranking import Boosts
+    from content.search.ranking import KIND_BOOST, PIN_BOOST, Boosts
 
     today = timezone.localdate()
     for i in range(12):
@@ -547,11 +568,19 @@ def test_the_blend_of_the_best_matches_by_text_orders_as_the_blend_of_every_matc
             Asset.objects.filter(pk=asset.pk).update(review_by=today - datetime.timedelta(days=1))
     make_asset(title="Pricing twin", body="", won_deal_count=0)
     make_asset(title="Pricing twin", body="", won_deal_count=0)  # a tie: the newer, then the higher id
-    boosts = Boosts(kind="case_study", pinned=(Asset.objects.order_by("pk").values_list("pk", flat=True)[3],))
-    for q, extra in (("pricing ", Boosts()), ("pricing sheet", boosts)):
-        bounded, n = sqlite.ranked(visible_assets(rep), parse(q), today, "relevance", extra)
-        every, m = sqlite.ranked(visible_assets(rep), parse(q), today, "relevance", extra, filtered=True)
-        assert bounded.ids == every.ids and n == m > 0
+    pinned = Asset.objects.order_by("pk").values_list("pk", flat=True)[3]
+    for q, boosts in (("pricing ", Boosts()), ("pricing sheet", Boosts(kind="case_study", pinned=(pinned,)))):
+        ranked, count = sqlite.ranked(visible_assets(rep), parse(q), today, "relevance", boosts)
+        relevance = dict(
+            AssetText.objects.filter(document__match=sqlite.fts_query(parse(q))).values_list("asset_id", "relevance")
+        )
+        by_hand = []
+        for asset in Asset.objects.filter(pk__in=relevance):
+            score = blend(relevance[asset.pk], won_deal_count=asset.won_deal_count, stale=asset.is_stale())
+            score *= KIND_BOOST if asset.kind == boosts.kind else 1.0
+            score *= PIN_BOOST if asset.pk in boosts.pinned else 1.0
+            by_hand.append((-score, -asset.published_at.timestamp(), -asset.pk, asset.pk))
+        assert ranked.ids == [pk for *_, pk in sorted(by_hand)] and count == len(by_hand) > 0
 
 
 @pytest.mark.django_db
@@ -587,6 +616,11 @@ def test_no_module_of_the_app_uses_extra():
     root = Path(content.__file__).parent
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if ".extra(" in p.read_text()]
     assert offenders == []
+
+
+def _statement(sql: str) -> str:
+    """Which statement of the SQLite backend's ranking this is."""
+    return "ranked" if "bm25" in sql else "newest" if "candidate.id" in sql else "supported"
 
 
 def _sqlite_ranked(user, q):

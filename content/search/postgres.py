@@ -16,14 +16,14 @@ and the term ids are written by `update_index`, called by the signal receivers a
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Value
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from ..models.assets import Asset, AssetSearchRow
 from .paging import COUNT_CAP, RankedAssets
 from .query import SPELLING_THRESHOLD, ParsedQuery, is_dictionary_word
-from .ranking import blend_params, blend_sql
+from .ranking import RANK_CANDIDATES, blend_params, blend_sql
 
 SEARCH_TABLE = "content_asset_search"
 
@@ -140,11 +140,6 @@ def tsquery_sql(parsed: ParsedQuery):
     )
 
 
-# A broad query ("pricing") matches a tenth of the library; ranking every match costs a ts_rank per
-# row. Only the RANK_CANDIDATES matches with the most won-deal support are ranked by text: as many as
-# the capped count shows (and one more, which tells that there are more), more than any rep pages
-# through, and the ones the blend would favour anyway.
-RANK_CANDIDATES = COUNT_CAP + 1
 # The search rows and their GIN indexes are small and read all the time, so they stay cached: a
 # random read costs about what a sequential one does. With PostgreSQL's default of 4 (which assumes
 # spinning disks) the planner scans every search row for a broad query instead of the GIN index,
@@ -193,22 +188,29 @@ _BY_RELEVANCE = (F("score").desc(), F("published_at").desc(nulls_last=True), F("
 
 
 def ranked(rows, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
-    """(the matching assets in order, how many there are up to RANK_CANDIDATES), from one query over
-    the search rows that picks, ranks and sorts the candidates: the page is then read by primary
-    key, and the caller needs no existence check nor count query of its own. `boosts`: see ranking.
-    `filtered` changes nothing here: the candidates are picked after the filters."""
+    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from one query over
+    the search rows that picks the candidates (ranking.RANK_CANDIDATES), ranks and sorts them: the
+    page is then read by primary key, and the caller needs no existence check nor count query of
+    its own. `boosts`: see ranking. `filtered` changes nothing here: the candidates are picked
+    after the filters."""
     # Support, then id, as one bigint key (asset_id is an integer column, below 2^31): no index
     # provides this order, so the planner takes the GIN index and sorts the matches instead of
     # walking the whole support index and testing every row, and the top-N sort of a broad
     # query's ten thousand matches compares one integer instead of two columns.
+    # The factor is a bigint too: as a plain integer it is bound as int4, which wraps 2^31 to -2^31
+    # and put the most supported matches last.
+    shift = Value(2**31, output_field=BigIntegerField())
     by_support = ExpressionWrapper(
-        Cast("won_deal_count", BigIntegerField()) * Value(2**31) + F("asset_id"), output_field=BigIntegerField()
+        Cast("won_deal_count", BigIntegerField()) * shift + F("asset_id"), output_field=BigIntegerField()
     ).desc()
-    candidates = rows.filter(search_vector=search_query(parsed)).order_by(by_support).values("asset_id")
+    matches = rows.filter(search_vector=search_query(parsed))
+    candidates = Q(asset_id__in=matches.order_by(by_support).values("asset_id")[:RANK_CANDIDATES])
+    if pinned := [int(pk) for pk in (boosts.pinned if boosts else ())]:
+        candidates |= Q(asset_id__in=matches.filter(asset_id__in=pinned).values("asset_id"))
     # Rank the candidates: by text (their vectors read again by primary key: cheaper than carrying
     # every match's vector through the sort by support), support and freshness from the search row;
     # the asset itself is read only to sort by use or revenue.
-    chosen = AssetSearchRow.objects.filter(asset_id__in=candidates[:RANK_CANDIDATES])
+    chosen = AssetSearchRow.objects.filter(candidates)
     order = _ROW_ORDERS.get(ordering)
     if order is None:
         tsquery, params = tsquery_sql(parsed)
@@ -218,7 +220,7 @@ def ranked(rows, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filt
         order = _BY_RELEVANCE
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL random_page_cost = {SEARCH_RANDOM_PAGE_COST}")
-        ids = list(chosen.order_by(*order).values_list("asset_id", flat=True))
+        ids = list(chosen.order_by(*order).values_list("asset_id", flat=True)[: COUNT_CAP + 1])
     # The candidates passed every filter already: a page of them is read by primary key, in order.
     return RankedAssets.of(Asset, ids), len(ids)
 

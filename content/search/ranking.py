@@ -17,6 +17,12 @@
   study of a customer, whose exact name was the query), which puts it first.
 
 Ties fall back to the newest asset, then the highest id, so pages are stable.
+
+A broad query ("pricing") matches a tenth of the library. Only RANK_CANDIDATES of its matches are
+ranked by this blend, on both databases: those with the most won-deal support, the newest (highest
+id) first among equals, and any pinned match. That is as many as the capped count shows (and one
+more, which tells that there are more), more than any rep pages through, and it spares computing the
+text score of every match.
 """
 
 from dataclasses import dataclass
@@ -25,6 +31,7 @@ from django.db.models import Case, ExpressionWrapper, F, FloatField, Value, When
 from django.db.models.functions import Cast
 
 from ..models import AssetKind
+from .paging import COUNT_CAP
 
 SUPPORT_WEIGHT = 0.5
 SUPPORT_HALF = 5.0
@@ -32,6 +39,7 @@ STALE_FACTOR = 0.95
 EXPIRED_FACTOR = 0.25
 KIND_BOOST = 1.5
 PIN_BOOST = 1000.0
+RANK_CANDIDATES = COUNT_CAP + 1
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import json
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Lookup
+from django.db.models import BooleanField, Lookup
 from django.db.models.expressions import RawSQL
 
 from ..models import Asset, AssetText
@@ -20,7 +20,7 @@ from .query import (
     trigrams,
     word_similarity,
 )
-from .ranking import ORDERINGS_BY_COLUMN, blended, order_queryset
+from .ranking import ORDERINGS_BY_COLUMN, RANK_CANDIDATES, blended, order_queryset
 
 FTS_TABLE = "content_asset_fts"
 TRIGRAM_TABLE = "content_asset_trgm"
@@ -130,14 +130,12 @@ class Match(Lookup):
 
 AssetText._meta.get_field("document").register_lookup(Match)
 
-# A broad query ("pricing") matches a tenth of the library, and reading every match's asset to
-# blend its score costs more than the full-text match itself. Only the RANK_CANDIDATES best matches
-# by text are read and blended: enough for a capped count (COUNT_CAP + 1) once visibility has
-# taken its share, and the ones the blend (at most × 1.5 for support) would favour. One statement
-# picks them from the full-text table (bm25 computed once per match), reads each one's asset by
-# id, blends and sorts them, and returns the ids of the first COUNT_CAP + 1 (see `_best`): no
-# candidate leaves the database.
-RANK_CANDIDATES = 2 * (COUNT_CAP + 1)
+# A broad query ("pricing") matches a tenth of the library, and its text relevance (bm25, which
+# reads each match's column sizes) costs more per match than finding the match: computed for every
+# match it was most of a search. As on PostgreSQL (ranking.RANK_CANDIDATES), only the matches with
+# the most won-deal support are ranked by text, with any pinned match. They are picked without
+# bm25: those with support along the index on support, then the newest of the rest from the end of
+# the full-text list, each one's asset read by id (see `_candidates`).
 # The text relevance of a match, as AssetText.relevance (the view of migration 0017) computes it.
 RELEVANCE_SQL = f"-bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 2.0, 1.0)"
 # What a search reads of each matching asset (visibility, kind, support, dates), keyed by its id
@@ -148,44 +146,49 @@ SEARCH_COLUMNS_INDEX = "asset_search_columns"
 def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
     """(the matching assets in order, how many there are up to COUNT_CAP + 1), from at most three
     queries: the page is then read by primary key, and the caller needs no existence check nor
-    count query of its own. `boosts`: see ranking.
+    count query of its own. `boosts`: see ranking. `filtered` changes nothing here: the candidates
+    are picked after the filters.
 
-    By relevance, an unfiltered search ranks the RANK_CANDIDATES best matches by text (and any
-    pinned asset); when visibility leaves no more than COUNT_CAP of them while more assets match,
-    it ranks every match instead. A `filtered` search (kind, stage, persona, competitor, tag,
-    status) ranks every match at once: a filter keeps a fraction of the best matches by text, and
-    must lose none of its own matches to the cut. By another order, every match is sorted by it."""
+    By relevance, the RANK_CANDIDATES candidates (`_candidates`) and the pinned matches are ranked
+    by the blend, bm25 computed for them alone. By another order, every match is sorted by it."""
     query = fts_query(parsed)
     if ordering in ORDERINGS_BY_COLUMN:
         return _ids(order_queryset(queryset.filter(full_text__document__match=query), ordering))
-    if not filtered:
-        ids = _best(queryset, *_candidates_sql(query, boosts), today=today, boosts=boosts)
-        if len(ids) > COUNT_CAP or _fewer_matches_than(query, RANK_CANDIDATES):
-            return RankedAssets.of(Asset, ids), len(ids)
-    # every match: the subquery merges into the statement, so bm25 is computed only for the
-    # matches that pass the filters
-    every = f"(SELECT rowid AS id, {RELEVANCE_SQL} AS relevance FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
-    ids = _best(queryset, every, [query], today=today, boosts=boosts)
-    return RankedAssets.of(Asset, ids), len(ids)
-
-
-def _candidates_sql(query: str, boosts) -> tuple[str, list]:
-    """The RANK_CANDIDATES best matches by text and the pinned matches, with their relevance."""
-    pinned = [int(pk) for pk in (boosts.pinned if boosts else ())]
-    sql = (
-        f"SELECT rowid AS id, {RELEVANCE_SQL} AS relevance FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
-        "ORDER BY relevance DESC, rowid DESC LIMIT %s"
+    ids = _candidates(queryset, query)
+    ids += [int(pk) for pk in (boosts.pinned if boosts else ()) if int(pk) not in ids]
+    if not ids:
+        return RankedAssets.of(Asset, []), 0
+    # The full-text list walked once more, bm25 computed only for the candidates: `+rowid` keeps
+    # the list of ids a filter on the rows found, not a lookup of each id (which runs the match again).
+    scored = (
+        f"(SELECT rowid AS id, {RELEVANCE_SQL} AS relevance FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+        "AND +rowid IN (SELECT value FROM json_each(%s)))"
     )
-    params = [query, RANK_CANDIDATES]
-    if pinned:
-        marks = ",".join(["%s"] * len(pinned))
-        # UNION: a pinned asset among the best by text is one candidate (its two rows are equal)
-        sql = (
-            f"SELECT * FROM ({sql}) UNION SELECT rowid, {RELEVANCE_SQL} FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})"
-        )
-        params += [query, *pinned]
-    return f"({sql})", params
+    best = _best(queryset, scored, [query, json.dumps(ids)], today=today, boosts=boosts)
+    return RankedAssets.of(Asset, best), len(best)
+
+
+def _candidates(queryset, query: str) -> list[int]:
+    """The ids of the RANK_CANDIDATES matches among `queryset` with the most won-deal support, the
+    newest (highest id) first among equals, in two queries at most. Those with support: the assets
+    along the index on (status, support), each tested against the list of matches (made once).
+    Then, while there is room, those without: the matches from the highest id down, each one's
+    asset read by id from SEARCH_COLUMNS_INDEX, until enough pass the filters."""
+    table = connection.ops.quote_name(Asset._meta.db_table)
+    matching = RawSQL(  # noqa: S611 - constant SQL
+        f'+{table}."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)',  # noqa: S608
+        [query],
+        output_field=BooleanField(),
+    )
+    supported = queryset.filter(matching, won_deal_count__gt=0).order_by("-won_deal_count", "-pk")
+    ids = list(supported.values_list("pk", flat=True)[:RANK_CANDIDATES])
+    room = RANK_CANDIDATES - len(ids)
+    if room > 0:
+        newest = queryset.filter(won_deal_count=0).order_by(RawSQL("candidate.id", ()).desc())  # noqa: S611
+        matches = f"(SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+        rest = _joined(newest.values_list("pk")[:room], matches, [query], key="id", index=SEARCH_COLUMNS_INDEX)
+        ids += [pk for (pk,) in rest]
+    return ids
 
 
 def _best(queryset, source: str, params: list, *, today, boosts) -> list[int]:
@@ -196,16 +199,6 @@ def _best(queryset, source: str, params: list, *, today, boosts) -> list[int]:
     score = blended(RawSQL("candidate.relevance", ()), today=today, boosts=boosts)  # noqa: S611 - constant SQL
     best = order_queryset(queryset.alias(score=score), "relevance").values_list("pk")[: COUNT_CAP + 1]
     return [pk for (pk,) in _joined(best, source, params, key="id", index=SEARCH_COLUMNS_INDEX)]
-
-
-def _fewer_matches_than(query: str, limit: int) -> bool:
-    """Whether fewer than `limit` assets match (the full-text rows alone, no ranking)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)",  # noqa: S608
-            [query, limit],
-        )
-        return cursor.fetchone()[0] < limit
 
 
 def rows_of(rows, ids: list[int]) -> list[tuple]:
