@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from content.models import Asset, AssetKind
 from content.search import SearchParams, run_search
-from content.search.intent import kind_phrases, named_kind
+from content.search.intent import PINNED_LIMIT, kind_phrases, named_kind, pinned_ids
 from content.search.query import parse
 
 from .search_helpers import make_asset
@@ -112,6 +112,23 @@ class TestExactNames:
         proven = make_asset(kind=AssetKind.ONE_PAGER, title="Highbeam pricing sheet")
         Asset.objects.filter(pk=proven.pk).update(won_deal_count=30)
         assert titles(search(rep, "highbeam pricing"))[0] == "Highbeam pricing sheet"
+
+    def test_a_name_pins_only_that_competitors_battle_cards_and_that_customers_case_studies(self):
+        cards = [make_asset(kind=AssetKind.BATTLE_CARD, title=f"Card {i}", competitors=["Highbeam"]) for i in range(2)]
+        make_asset(kind=AssetKind.ONE_PAGER, title="Highbeam one-pager", competitors=["Highbeam"])
+        make_asset(kind=AssetKind.BATTLE_CARD, title="Other card", competitors=["Lumen"])
+        case = make_asset(kind=AssetKind.CASE_STUDY, title="Highbeam the customer", customer="Highbeam")
+        make_asset(kind=AssetKind.ONE_PAGER, title="Not a case study", customer="Highbeam")
+        for q in ("highbeam ", "HIGHBEAM", "  Highbeam  "):
+            assert pinned_ids(parse(q)) == tuple(sorted([*(c.pk for c in cards), case.pk]))
+        assert pinned_ids(parse("highbeam pricing ")) == pinned_ids(parse("-highbeam ")) == ()
+        assert pinned_ids(parse("nobody ")) == ()
+
+    def test_a_name_pins_at_most_the_limit(self):
+        for i in range(PINNED_LIMIT + 2):
+            make_asset(kind=AssetKind.BATTLE_CARD, title=f"Card {i}", competitors=["Highbeam"])
+        pinned = pinned_ids(parse("highbeam "))
+        assert len(pinned) == PINNED_LIMIT and list(pinned) == sorted(pinned)
 
 
 class TestPartialMatches:

@@ -67,16 +67,17 @@ def exact_name(parsed: ParsedQuery) -> str:
 
 
 # The battle cards of the competitor and the case studies of the customer named `%s` (twice: the
-# name as typed, then upper-cased): the competitor links, then the case studies' index on their
-# upper-cased customer (its condition, kind = 'case_study', written as the index has it). One
-# statement written once: building and compiling it through the ORM was most of its cost, on every
-# search that names anything.
+# name as typed, then upper-cased), the first PINNED_LIMIT found: the competitor's links, then the
+# case studies' index on their upper-cased customer (its condition, kind = 'case_study', written as
+# the index has it). The two kinds never overlap, so the lists are joined as they come and the
+# statement stops at the limit. Written once: building and compiling it through the ORM was most of
+# its cost, on every search that names anything.
 _PINNED_SQL = (
-    "SELECT id FROM ("  # noqa: S608 - constant SQL
-    "SELECT a.id FROM content_competitor c JOIN content_asset_competitors l ON l.competitor_id = c.id "
-    f"JOIN content_asset a ON a.id = l.asset_id WHERE upper(c.name) = upper(%s) AND a.kind = '{AssetKind.BATTLE_CARD}' "
-    f"UNION SELECT a.id FROM content_asset a WHERE a.kind = '{AssetKind.CASE_STUDY}' AND upper(a.customer) = %s"
-    f") AS pinned ORDER BY id LIMIT {PINNED_LIMIT}"
+    "SELECT a.id FROM content_asset_competitors l JOIN content_asset a ON a.id = l.asset_id "  # noqa: S608
+    "WHERE l.competitor_id IN (SELECT id FROM content_competitor WHERE upper(name) = upper(%s)) "
+    f"AND a.kind = '{AssetKind.BATTLE_CARD}' "
+    f"UNION ALL SELECT a.id FROM content_asset a WHERE a.kind = '{AssetKind.CASE_STUDY}' AND upper(a.customer) = %s "
+    f"LIMIT {PINNED_LIMIT}"
 )
 
 
@@ -89,4 +90,4 @@ def pinned_ids(parsed: ParsedQuery) -> tuple[int, ...]:
         return ()
     with connection.cursor() as cursor:
         cursor.execute(_PINNED_SQL, [name, name.upper()])
-        return tuple(pk for (pk,) in cursor.fetchall())
+        return tuple(sorted(pk for (pk,) in cursor.fetchall()))
