@@ -410,35 +410,27 @@ def test_sqlite_picks_the_candidates_without_reading_the_library(rep, library, q
     # may choose it when the full-text rows are joined by their rowid, a minute at 100,000 assets.
     from content.search import sqlite
 
-    monkeypatch.setattr(sqlite, "RANK_CANDIDATES", candidates)  # room left after the supported, or none
+    monkeypatch.setattr(sqlite, "RANK_CANDIDATES", candidates)
     monkeypatch.setattr(sqlite, "COUNT_CAP", 0)
     visible_assets(rep)  # the roles, read once
     with CaptureQueriesContext(connection) as ctx:
         assets = _sqlite_ranked(rep, q)
     plans = {_statement(query["sql"]): _plan(query["sql"], ()) for query in ctx.captured_queries}
-    # 1. the supported matches: along the index on support, each tested against the list of matches
-    assert plans["supported"][:3] == [
-        "SEARCH content_asset USING INDEX asset_status_support (status=? AND won_deal_count>?)",
-        "LIST SUBQUERY 1",
-        "SCAN content_asset_fts VIRTUAL TABLE INDEX 0:M5",
-    ], plans
     by_id = "SEARCH content_asset USING COVERING INDEX asset_search_columns (id=?"
-    if "newest" in plans:
-        # 2. while there is room, the newest of the rest: the matches from the highest id down (no
-        # sort: the full-text table gives them in that order), each one's asset by id
-        assert plans["newest"][0] == "SCAN content_asset_fts VIRTUAL TABLE INDEX 192:M5", plans
-        assert plans["newest"][1].startswith(by_id) and len(plans["newest"]) == 2, plans
+    # 1. the candidates: the full-text list, each match's asset read by id from the narrow index,
+    # the best by support kept in a top-N sort
+    assert plans["candidates"][0] == "SCAN content_asset_fts VIRTUAL TABLE INDEX 0:M5", plans
+    assert plans["candidates"][1].startswith(by_id), plans
     if "ranked" in plans:
-        # 3. the candidates ranked: bm25 for the listed ones only, each one's asset by id
+        # 2. the candidates ranked: bm25 for the listed ones only, each one's asset by id
         assert plans["ranked"][:3] == [
             "SCAN content_asset_fts VIRTUAL TABLE INDEX 0:M5",
             "LIST SUBQUERY 1",
             "SCAN json_each VIRTUAL TABLE INDEX 1:",
         ], plans
         assert plans["ranked"][3].startswith(by_id), plans
-    # room after the few supported matches: the newest are read; no candidate: nothing to rank
-    assert ("newest" in plans or candidates == 1) and ("ranked" in plans) == bool(assets.ids)
-    assert len(plans) == len(ctx.captured_queries)
+    # no candidate: nothing to rank
+    assert ("ranked" in plans) == bool(assets.ids) and len(plans) == len(ctx.captured_queries)
     assert not any(step.startswith("SCAN content_asset ") for plan in plans for step in plan)
     # a page reads its assets by primary key, without the full-text table
     if assets.ids:
@@ -536,14 +528,14 @@ def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, we
     # by the blend, by hand: 50 won deals × 1.45, 5 × 1.25, none × 1, review due × 0.95
     assert ranked.ids == [best[name].pk for name in ("fifty", "five", "none", "stale")]
     assert count == 4  # more than the cap of 3: shown as "3+"
-    # the supported candidates, the newest of the rest, the four ranked: no more rows leave the database
-    assert len(ctx.captured_queries) == 3
+    # the four candidates, then the four ranked: no more rows leave the database
+    assert len(ctx.captured_queries) == 2
     rows = []
     for query in ctx.captured_queries:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({query['sql']})")  # noqa: S608 - the captured statement
             rows.append(cursor.fetchone()[0])
-    assert rows == [2, 2, 4]
+    assert rows == [4, 4]
 
 
 @pytest.mark.django_db
@@ -620,7 +612,7 @@ def test_no_module_of_the_app_uses_extra():
 
 def _statement(sql: str) -> str:
     """Which statement of the SQLite backend's ranking this is."""
-    return "ranked" if "bm25" in sql else "newest" if "candidate.id" in sql else "supported"
+    return "ranked" if "bm25" in sql else "candidates"
 
 
 def _sqlite_ranked(user, q):

@@ -5,7 +5,7 @@ import json
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Lookup
+from django.db.models import Lookup
 from django.db.models.expressions import RawSQL
 
 from ..models import Asset, AssetText
@@ -133,9 +133,8 @@ AssetText._meta.get_field("document").register_lookup(Match)
 # A broad query ("pricing") matches a tenth of the library, and its text relevance (bm25, which
 # reads each match's column sizes) costs more per match than finding the match: computed for every
 # match it was most of a search. As on PostgreSQL (ranking.RANK_CANDIDATES), only the matches with
-# the most won-deal support are ranked by text, with any pinned match. They are picked without
-# bm25: those with support along the index on support, then the newest of the rest from the end of
-# the full-text list, each one's asset read by id (see `_candidates`).
+# the most won-deal support are ranked by text, with any pinned match; they are picked without bm25
+# (see `_candidates`).
 # The text relevance of a match, as AssetText.relevance (the view of migration 0017) computes it.
 RELEVANCE_SQL = f"-bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 2.0, 1.0)"
 # What a search reads of each matching asset (visibility, kind, support, dates), keyed by its id
@@ -144,10 +143,10 @@ SEARCH_COLUMNS_INDEX = "asset_search_columns"
 
 
 def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
-    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from at most three
-    queries: the page is then read by primary key, and the caller needs no existence check nor
-    count query of its own. `boosts`: see ranking. `filtered` changes nothing here: the candidates
-    are picked after the filters.
+    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from two queries: the
+    page is then read by primary key, and the caller needs no existence check nor count query of
+    its own. `boosts`: see ranking. `filtered` changes nothing here: the candidates are picked
+    after the filters.
 
     By relevance, the RANK_CANDIDATES candidates (`_candidates`) and the pinned matches are ranked
     by the blend, bm25 computed for them alone. By another order, every match is sorted by it."""
@@ -170,25 +169,15 @@ def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, 
 
 def _candidates(queryset, query: str) -> list[int]:
     """The ids of the RANK_CANDIDATES matches among `queryset` with the most won-deal support, the
-    newest (highest id) first among equals, in two queries at most. Those with support: the assets
-    along the index on (status, support), each tested against the list of matches (made once).
-    Then, while there is room, those without: the matches from the highest id down, each one's
-    asset read by id from SEARCH_COLUMNS_INDEX, until enough pass the filters."""
-    table = connection.ops.quote_name(Asset._meta.db_table)
-    matching = RawSQL(  # noqa: S611 - constant SQL
-        f'+{table}."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)',  # noqa: S608
-        [query],
-        output_field=BooleanField(),
-    )
-    supported = queryset.filter(matching, won_deal_count__gt=0).order_by("-won_deal_count", "-pk")
-    ids = list(supported.values_list("pk", flat=True)[:RANK_CANDIDATES])
-    room = RANK_CANDIDATES - len(ids)
-    if room > 0:
-        newest = queryset.filter(won_deal_count=0).order_by(RawSQL("candidate.id", ()).desc())  # noqa: S611
-        matches = f"(SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
-        rest = _joined(newest.values_list("pk")[:room], matches, [query], key="id", index=SEARCH_COLUMNS_INDEX)
-        ids += [pk for (pk,) in rest]
-    return ids
+    newest (highest id) first among equals, from one statement: the matches, each one's asset read
+    by id from SEARCH_COLUMNS_INDEX (what the filters and the order need) and kept when it passes
+    them, the best kept in a top-N sort. Its cost follows the number of matches, however many assets
+    have support (walking the index on support instead, each asset tested against the list of
+    matches, read most of the library when few of them match)."""
+    by_support = queryset.order_by("-won_deal_count", RawSQL("candidate.id", ()).desc())  # noqa: S611
+    matches = f"(SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+    chosen = by_support.values_list("pk")[:RANK_CANDIDATES]
+    return [pk for (pk,) in _joined(chosen, matches, [query], key="id", index=SEARCH_COLUMNS_INDEX)]
 
 
 def _best(queryset, source: str, params: list, *, today, boosts) -> list[int]:
