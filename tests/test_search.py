@@ -505,8 +505,7 @@ class TestTheMostSupportedMatchesAreRanked:
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the candidates of the SQLite backend")
 @pytest.mark.parametrize("weak_matches", [3, 30])
-@pytest.mark.parametrize("filtered", [False, True])
-def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, weak_matches, filtered, monkeypatch):
+def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, weak_matches, monkeypatch):
     # Four candidates, a page of three plus one to tell there are more: however many assets match,
     # the statements return at most four ids each, and the last the blend's order of the four.
     from content.search import sqlite
@@ -522,9 +521,7 @@ def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, we
         Asset.objects.filter(pk=best[name].pk).update(review_by=review_by)
     visible_assets(rep)  # the roles, read once
     with CaptureQueriesContext(connection) as ctx:
-        ranked, count = sqlite.ranked(
-            visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance", filtered=filtered
-        )
+        ranked, count = sqlite.ranked(visible_assets(rep), parse("pricing "), timezone.localdate(), "relevance")
     # by the blend, by hand: 50 won deals × 1.45, 5 × 1.25, none × 1, review due × 0.95
     assert ranked.ids == [best[name].pk for name in ("fifty", "five", "none", "stale")]
     assert count == 4  # more than the cap of 3: shown as "3+"

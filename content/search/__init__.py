@@ -163,9 +163,7 @@ def _keyword_search(*, user, params: SearchParams, _widen: str = "") -> SearchRe
     rows = _filtered(visible_assets(user, engine.search_rows()), params, terms)
 
     def text_result(query: ParsedQuery, **found) -> SearchResult | None:
-        ranked, match_count = engine.ranked(
-            rows, query, today, params.ordering, boosts, filtered=bool(params.filters())
-        )
+        ranked, match_count = engine.ranked(rows, query, today, params.ordering, boosts)
         if not (match_count or (match_count is None and ranked.exists())):
             return None
         sql, sql_params = engine.match_ids_sql(query)

@@ -187,12 +187,11 @@ _ROW_ORDERS = {
 _BY_RELEVANCE = (F("score").desc(), F("published_at").desc(nulls_last=True), F("asset_id").desc())
 
 
-def ranked(rows, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
+def ranked(rows, parsed: ParsedQuery, today, ordering: str, boosts=None):
     """(the matching assets in order, how many there are up to COUNT_CAP + 1), from one query over
     the search rows that picks the candidates (ranking.RANK_CANDIDATES), ranks and sorts them: the
     page is then read by primary key, and the caller needs no existence check nor count query of
-    its own. `boosts`: see ranking. `filtered` changes nothing here: the candidates are picked
-    after the filters."""
+    its own. `boosts`: see ranking. The candidates are picked after the filters."""
     # Support, then id, as one bigint key (asset_id is an integer column, below 2^31): no index
     # provides this order, so the planner takes the GIN index and sorts the matches instead of
     # walking the whole support index and testing every row, and the top-N sort of a broad

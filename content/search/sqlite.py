@@ -142,11 +142,10 @@ RELEVANCE_SQL = f"-bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 2.0, 1.0)"
 SEARCH_COLUMNS_INDEX = "asset_search_columns"
 
 
-def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None, *, filtered: bool = False):
+def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None):
     """(the matching assets in order, how many there are up to COUNT_CAP + 1), from two queries: the
     page is then read by primary key, and the caller needs no existence check nor count query of
-    its own. `boosts`: see ranking. `filtered` changes nothing here: the candidates are picked
-    after the filters.
+    its own. `boosts`: see ranking. The candidates are picked after the filters.
 
     By relevance, the RANK_CANDIDATES candidates (`_candidates`) and the pinned matches are ranked
     by the blend, bm25 computed for them alone. By another order, every match is sorted by it."""
