@@ -55,8 +55,9 @@ def setting(rep):
 
 # Each call reads the token with its user and the user's roles (1), then
 # - search_assets: the library version its ranking is kept under (the shared cache's table without
-#   Redis), the assets pinned by a competitor or customer named in the query, the candidates, the
-#   ranked page's ids, its assets, their taxonomy, and writes the search log row (8 on SQLite;
+#   Redis), the assets pinned by a competitor or customer named in the query, whether few assets
+#   have support, the candidates, the ranked page's ids, its assets, their taxonomy, and writes the
+#   search log row (9 on SQLite;
 #   PostgreSQL's backend plans its own, as constant);
 # - prepare_deal: the deal, its personas, its competitors, the recommended assets, the objection
 #   entries, the battle cards, and the two that give each pick its reasons (9);
@@ -64,7 +65,7 @@ def setting(rep):
 @pytest.mark.parametrize(
     "tool,arguments,expected",
     [
-        ("search_assets", {"query": "invoice"}, 8),
+        ("search_assets", {"query": "invoice"}, 9),
         ("prepare_deal", {"crm_id": "006REP0001"}, 9),
         ("get_asset", None, 6),
     ],

@@ -405,24 +405,41 @@ def _plan(sql, params):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the full-text join of the SQLite backend")
 @pytest.mark.parametrize("q", ["pricing ", "nothingmatchesthis "])
 @pytest.mark.parametrize("candidates", [1, 2000])
-def test_sqlite_picks_the_candidates_without_reading_the_library(rep, library, q, candidates, monkeypatch):
+@pytest.mark.parametrize("listed", [5000, -1], ids=["few-supported", "many-supported"])
+def test_sqlite_picks_the_candidates_without_reading_the_library(rep, library, q, candidates, listed, monkeypatch):
     # Probing the full-text table once per asset instead reads the whole library per search: SQLite
     # may choose it when the full-text rows are joined by their rowid, a minute at 100,000 assets.
     from content.search import sqlite
 
     monkeypatch.setattr(sqlite, "RANK_CANDIDATES", candidates)
     monkeypatch.setattr(sqlite, "COUNT_CAP", 0)
+    monkeypatch.setattr(sqlite, "SUPPORTED_LISTED", listed)  # -1: more assets with support than listed
+    make_asset(title="Pricing in renewals", won_deal_count=3)
     visible_assets(rep)  # the roles, read once
     with CaptureQueriesContext(connection) as ctx:
         assets = _sqlite_ranked(rep, q)
     plans = {_statement(query["sql"]): _plan(query["sql"], ()) for query in ctx.captured_queries}
     by_id = "SEARCH content_asset USING COVERING INDEX asset_search_columns (id=?"
-    # 1. the candidates: the full-text list, each match's asset read by id from the narrow index,
-    # the best by support kept in a top-N sort
-    assert plans["candidates"][0] == "SCAN content_asset_fts VIRTUAL TABLE INDEX 0:M5", plans
-    assert plans["candidates"][1].startswith(by_id), plans
+    supported = "SCAN content_asset USING INDEX asset_supported"
+    # 1. how many assets have support, counted on their partial index up to the limit
+    assert supported in plans["supported"], plans
+    candidates_plan = plans["candidates"]
+    if listed > 0:
+        # 2. the candidates in two parts: the supported matches (the full-text list walked keeping the
+        # listed ids, each one's asset by id, sorted by support), then the newest without support:
+        # the list walked from its highest id (FTS5's descending order, 192) and stopped, no sort
+        first, _, second = " | ".join(candidates_plan).partition("UNION ALL")
+        assert "SCAN content_asset_fts VIRTUAL TABLE INDEX 0:M5 | LIST SUBQUERY 1 | " + supported in first, plans
+        assert by_id in first, plans
+        assert "SCAN content_asset_fts VIRTUAL TABLE INDEX 192:M5 | " + by_id in second, plans
+        assert "TEMP B-TREE" not in second, plans
+    else:
+        # 2. the candidates: the full-text list, each match's asset read by id from the narrow index,
+        # the best by support kept in a top-N sort
+        assert candidates_plan[0] == "SCAN content_asset_fts VIRTUAL TABLE INDEX 0:M5", plans
+        assert candidates_plan[1].startswith(by_id), plans
     if "ranked" in plans:
-        # 2. the candidates ranked: bm25 for the listed ones only, each one's asset by id
+        # 3. the candidates ranked: bm25 for the listed ones only, each one's asset by id
         assert plans["ranked"][:3] == [
             "SCAN content_asset_fts VIRTUAL TABLE INDEX 0:M5",
             "LIST SUBQUERY 1",
@@ -431,11 +448,43 @@ def test_sqlite_picks_the_candidates_without_reading_the_library(rep, library, q
         assert plans["ranked"][3].startswith(by_id), plans
     # no candidate: nothing to rank
     assert ("ranked" in plans) == bool(assets.ids) and len(plans) == len(ctx.captured_queries)
-    assert not any(step.startswith("SCAN content_asset ") for plan in plans for step in plan)
+    # the only assets walked in order are those of the partial index of supported ones
+    assert not any(
+        step.startswith("SCAN content_asset ") and step != supported for plan in plans.values() for step in plan
+    )
     # a page reads its assets by primary key, without the full-text table
     if assets.ids:
         page_sql, page_params = assets[:20].query.sql_with_params()
         assert all("content_asset_fts" not in step for step in _plan(page_sql, page_params))
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the candidates of the SQLite backend")
+@pytest.mark.parametrize("listed", [5000, -1], ids=["few-supported", "many-supported"])
+def test_sqlite_candidates_are_the_same_whichever_way_they_are_picked(rep, listed, monkeypatch):
+    # Support first, the newest first among equals, after visibility and filters: the rule of
+    # ranking.RANK_CANDIDATES, whether the supported matches are listed or found among every match.
+    from content.search import sqlite
+
+    monkeypatch.setattr(sqlite, "RANK_CANDIDATES", 5)
+    monkeypatch.setattr(sqlite, "SUPPORTED_LISTED", listed)
+    made = {}
+    for name, won, kind in (
+        ("old-two", 2, "one_pager"),
+        ("one", 1, "one_pager"),
+        ("none-a", 0, "one_pager"),
+        ("new-two", 2, "one_pager"),
+        ("none-b", 0, "one_pager"),
+        ("case", 7, "case_study"),
+        ("none-c", 0, "one_pager"),
+        ("none-d", 0, "one_pager"),
+    ):
+        made[name] = make_asset(title=f"Pricing {name}", kind=kind, customer="Hooli", won_deal_count=won)
+    make_asset(title="Pricing draft", won_deal_count=9, status="draft")  # a rep never sees it
+    make_asset(title="Renewals", won_deal_count=5)  # no match
+    rows = visible_assets(rep, sqlite.search_rows()).filter(kind="one_pager")
+    ids = sqlite._candidates(rows, sqlite.fts_query(parse("pricing ")))
+    assert ids == [made[name].pk for name in ("new-two", "old-two", "one", "none-d", "none-c")]
 
 
 @pytest.mark.django_db
@@ -525,14 +574,17 @@ def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, we
     # by the blend, by hand: 50 won deals × 1.45, 5 × 1.25, none × 1, review due × 0.95
     assert ranked.ids == [best[name].pk for name in ("fifty", "five", "none", "stale")]
     assert count == 4  # more than the cap of 3: shown as "3+"
-    # the four candidates, then the four ranked: no more rows leave the database
-    assert len(ctx.captured_queries) == 2
+    # how many assets have support (two), the candidates, then the four ranked: no more rows leave
+    # the database
+    assert len(ctx.captured_queries) == 3
     rows = []
     for query in ctx.captured_queries:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({query['sql']})")  # noqa: S608 - the captured statement
             rows.append(cursor.fetchone()[0])
-    assert rows == [4, 4]
+    # the candidates: the two supported matches, and the four newest without support (the merge
+    # keeps the first four); whatever the number of matches
+    assert rows == [1, 6, 4]
 
 
 @pytest.mark.django_db
@@ -609,6 +661,8 @@ def test_no_module_of_the_app_uses_extra():
 
 def _statement(sql: str) -> str:
     """Which statement of the SQLite backend's ranking this is."""
+    if sql.startswith("SELECT count(*)"):
+        return "supported"
     return "ranked" if "bm25" in sql else "candidates"
 
 
