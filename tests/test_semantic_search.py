@@ -128,3 +128,32 @@ def test_the_health_check_reports_semantic_search(library, client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["semantic"] == "unavailable: model.zip is corrupt"
+
+
+def test_the_matrix_is_scanned_on_the_searching_thread_after_the_keyword_search(library, rep, monkeypatch):
+    # The in-process scan takes the GIL back again and again: in a thread beside the keyword
+    # search's Python it waited on it. The query is embedded beside the keyword search; the matrix is
+    # scanned after it, on the searching thread.
+    import threading
+
+    import content.search as search
+    from content.semantic import index
+
+    if index.pgvector_ready():
+        pytest.skip("pgvector: the database scans the vectors")
+    steps = []
+    keyword, scan = search._keyword_search, index._top_rows
+
+    def keyword_search(**kwargs):
+        found = keyword(**kwargs)
+        steps.append(("keyword search", threading.current_thread()))
+        return found
+
+    def top_rows(*args):
+        steps.append(("scan", threading.current_thread()))
+        return scan(*args)
+
+    monkeypatch.setattr(search, "_keyword_search", keyword_search)
+    monkeypatch.setattr(index, "_top_rows", top_rows)
+    assert titles(rep, PARAPHRASE, mode="hybrid")[0] == "Handling budget pushback"
+    assert steps == [("keyword search", threading.current_thread()), ("scan", threading.current_thread())]

@@ -26,6 +26,9 @@ LOAD_CHUNK = 5000
 # Quantisation: components of a unit vector of 384 dimensions stay well inside ±0.5.
 QUANT_RANGE = 0.5
 QUANT_SCALE = 127.0 / QUANT_RANGE
+# The exact scan of the in-process matrix runs on the request's thread, on up to this many cores
+# (175,816 passages: 31 ms on one core, 19 ms on two).
+SCAN_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -238,7 +241,7 @@ def _top_rows(vectors: np.ndarray, query: np.ndarray, k: int) -> np.ndarray:
         )
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         return top[np.argsort(-scores[top], kind="stable")]
-    matches = search(vectors, query, k, MetricKind.IP, exact=True, threads=1)
+    matches = search(vectors, query, k, MetricKind.IP, exact=True, threads=SCAN_THREADS)
     return np.asarray(matches.keys, dtype=np.int64)
 
 
