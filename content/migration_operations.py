@@ -5,7 +5,7 @@ deploy never holds a long write lock on usage, deals or assets (the migration mu
 Migrations import these classes, so they hold no SQL or data of the app and their behaviour is
 history: a different behaviour is a new class, never an edit of one that a migration uses."""
 
-from django.db.migrations.operations import AddIndex, RemoveIndex
+from django.db.migrations.operations import AddIndex, RemoveIndex, RunSQL
 
 
 def _concurrently(schema_editor) -> dict:
@@ -36,3 +36,16 @@ class RemoveIndexConcurrentlyOnPostgres(RemoveIndex):
         if self.allow_migrate_model(schema_editor.connection.alias, model):
             index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
             schema_editor.add_index(model, index, **_concurrently(schema_editor))
+
+
+class RunSQLOnSQLite(RunSQL):
+    """SQL run on SQLite alone (an index of the SQLite search, which PostgreSQL reads elsewhere);
+    a no-op on other databases, both ways."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -5,21 +5,15 @@
 
 from django.db import migrations
 
-CREATE = 'CREATE INDEX IF NOT EXISTS "asset_supported" ON "content_asset" ("id") WHERE "won_deal_count" > 0'
-DROP = 'DROP INDEX IF EXISTS "asset_supported"'
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(CREATE)
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(DROP)
+from content.migration_operations import RunSQLOnSQLite
 
 
 class Migration(migrations.Migration):
     dependencies = [("content", "0030_asset_expires_on_help")]
 
-    operations = [migrations.RunPython(create_index, drop_index)]
+    operations = [
+        RunSQLOnSQLite(
+            'CREATE INDEX IF NOT EXISTS "asset_supported" ON "content_asset" ("id") WHERE "won_deal_count" > 0',
+            'DROP INDEX IF EXISTS "asset_supported"',
+        )
+    ]
