@@ -1,6 +1,7 @@
-"""Index operations for migrations on the big tables: built CONCURRENTLY on PostgreSQL, so a
-deploy never holds a long write lock on usage, deals or assets (the migration must declare
-`atomic = False`), and plainly elsewhere (SQLite has no concurrent build and needs none).
+"""Generic operations for migrations. Index operations for the big tables: built CONCURRENTLY on
+PostgreSQL, so a deploy never holds a long write lock on usage, deals or assets (the migration must
+declare `atomic = False`), and plainly elsewhere (SQLite has no concurrent build and needs none).
+SQL run on SQLite alone (`RunSQLOnSQLite`), for what only the SQLite search reads.
 
 Migrations import these classes, so they hold no SQL or data of the app and their behaviour is
 history: a different behaviour is a new class, never an edit of one that a migration uses."""

@@ -149,7 +149,7 @@ def test_an_asset_written_before_the_search_migrations_is_found_after_them(trans
 # importing them. What it may import is what Django itself requires by reference, plus operations
 # that are generic (no SQL nor data of the app) and only ever added to.
 ALLOWED_APP_IMPORTS = {
-    "content.migration_operations",  # generic index operations (built concurrently on PostgreSQL)
+    "content.migration_operations",  # generic operations (indexes built concurrently on PostgreSQL, SQLite-only SQL)
     # field callables: the autodetector compares them with the model's own by identity
     "content.models.activity.new_feed_secret",
     "content.models.assets.asset_upload_to",
