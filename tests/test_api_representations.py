@@ -360,7 +360,7 @@ def test_passages_are_read_every_time_when_keeping_is_off(counting_encoder, rep_
         assert len(_passage_queries(ctx.captured_queries)) == 1
 
 
-@pytest.mark.parametrize("key", ["999999", "abc", "1.5"])
+@pytest.mark.parametrize("key", ["999999", "abc", "1.5", "0", "-1", "99999999999999999999", "\u0663"])
 def test_an_id_that_names_no_asset_is_a_404(rep_api, asset, key):
     assert rep_api.get(f"{ASSETS}{key}/").status_code == 404
 

@@ -15,11 +15,11 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.generics import get_object_or_404
 from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.response import Response
 
 from ..assets import asset_create, asset_delete, asset_update
+from ..form_fields import row_id
 from ..models import Asset, Competitor, FunnelStage, Persona
 from ..permissions import Can, visible_assets
 from ..search import record_search
@@ -311,11 +311,14 @@ class AssetViewSet(viewsets.ModelViewSet):
         return assets.prefetch_related("stages", "personas", "competitors", "tags")
 
     def retrieve(self, request, *args, **kwargs):
-        rows = self.get_queryset()
-        stamp = get_object_or_404(
-            rows.values(*STAMP_FIELDS), pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        )
-        found = represent(self.get_serializer(), [stamp], rows=rows)
+        # the asset's stamp by the statement a ranked page reads, the visibility rule applied to it
+        # (`openable_assets`): no queryset is built; its row is read only when its representation
+        # is not kept
+        pk = row_id(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        stamps = ranked_stamps(request.user, [pk]) if pk is not None else []
+        if not stamps:
+            raise Http404
+        found = represent(self.get_serializer(), stamps, rows=RankedAssets(self.get_queryset, [pk]))
         if not found:  # gone between its two reads
             raise Http404
         return Response(found[0])

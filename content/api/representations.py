@@ -14,12 +14,12 @@ depends only on what the key below holds, so a kept one is exact, never a laggin
 - the serializer's fields (a release that changes them does not read what the one before kept).
 
 Each request still reads, through the asking user's visibility rule, what the key needs of its
-assets (their stamps: STAMP_FIELDS, one narrow query for a page; for a page of a ranked search, a
-statement compiled once, the rule applied per asset: `ranked_stamps`) and their taxonomy (one
-query); only the assets not kept are read whole (one more query) and converted. Nothing the key leaves out
-is shown: file previews and the search columns are the only fields written without a save. A
-search's best passage depends on the query and is added for each request. Kept at most
-SEARCH_CACHE_SECONDS; 0 turns keeping off.
+assets (their stamps: STAMP_FIELDS, one narrow query for a page; for a page of a ranked search or
+one asset by id, a statement compiled once, the rule applied per asset: `ranked_stamps`) and their
+taxonomy (one query); only the assets not kept are read whole (one more query, its queryset built
+only then) and converted. Nothing the key leaves out is shown: file previews and the search columns
+are the only fields written without a save. A search's best passage depends on the query and is
+added for each request. Kept at most SEARCH_CACHE_SECONDS; 0 turns keeping off.
 """
 
 import weakref
@@ -117,10 +117,10 @@ _stamps_of = _StampStatement()
 
 
 def ranked_stamps(user, ids: list[int]) -> list[dict]:
-    """The stamps of the assets of `ids` (a page of a ranked search), in that order, of those that
-    still exist and `user` may see now (the ranking was kept; an asset may have been archived
-    since): what `rows.values(*STAMP_FIELDS)` of the ranked page gives, for the CPU of running
-    the query alone."""
+    """The stamps of the assets of `ids` (a page of a ranked search, or one asset asked for by id),
+    in that order, of those that still exist and `user` may see now (the ranking was kept; an asset
+    may have been archived since): what `rows.values(*STAMP_FIELDS)` of the ranked page gives, for
+    the CPU of running the query alone."""
     found = _stamps_of([int(pk) for pk in ids], Asset.objects.db)
     return [stamp.values for stamp in openable_assets(user, [Stamp(found[pk]) for pk in ids if pk in found])]
 
@@ -190,8 +190,10 @@ def represent(serializer, stamps: list[dict], *, rows, search=None) -> list[dict
         found = cache.get_many(keys.values())
         kept = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [stamp.pk for stamp in page if stamp.pk not in kept]
-    rows = getattr(rows, "unranked", rows)  # a ranked list's ids stay out of the SQL (search.paging)
-    fetched = {asset.pk: asset for asset in rows.filter(pk__in=missing).order_by()} if missing else {}
+    fetched = {}
+    if missing:  # a ranked list's ids stay out of the SQL, and its queryset is built only now (search.paging)
+        rows = getattr(rows, "unranked", rows)
+        fetched = {asset.pk: asset for asset in rows.filter(pk__in=missing).order_by()}
     assets = []
     for stamp in page:
         # an asset that left `rows` since its stamp was read (archived a moment ago) is left out
