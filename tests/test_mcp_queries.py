@@ -57,8 +57,7 @@ def setting(rep):
 # - search_assets: the library version its ranking is kept under (the shared cache's table without
 #   Redis), the assets pinned by a competitor or customer named in the query, whether few assets
 #   have support, the candidates, the ranked page's ids, its assets, their taxonomy, and writes the
-#   search log row (9 on SQLite;
-#   PostgreSQL's backend plans its own, as constant);
+#   search log row (9 on SQLite; PostgreSQL's backend plans its own, as constant);
 # - prepare_deal: the deal, its personas, its competitors, the recommended assets, the objection
 #   entries, the battle cards, and the two that give each pick its reasons (9);
 # - get_asset: the asset, its stages, personas, competitors and tags (6).

@@ -146,9 +146,10 @@ SUPPORTED_LISTED = 5_000
 
 
 def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None):
-    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from two queries: the
-    page is then read by primary key, and the caller needs no existence check nor count query of
-    its own. `boosts`: see ranking. The candidates are picked after the filters.
+    """(the matching assets in order, how many there are up to COUNT_CAP + 1), from three queries
+    by relevance (whether few assets have support, the candidates, their ranking) and one by another
+    order: the page is then read by primary key, and the caller needs no existence check nor count
+    query of its own. `boosts`: see ranking. The candidates are picked after the filters.
 
     By relevance, the RANK_CANDIDATES candidates (`_candidates`) and the pinned matches are ranked
     by the blend, bm25 computed for them alone. By another order, every match is sorted by it."""
@@ -171,8 +172,9 @@ def ranked(queryset, parsed: ParsedQuery, today, ordering: str, boosts=None):
 
 def _candidates(queryset, query: str) -> list[int]:
     """The ids of the RANK_CANDIDATES matches among `queryset` with the most won-deal support, the
-    newest (highest id) first among equals, from one statement; each match's asset is read by id
-    from SEARCH_COLUMNS_INDEX and kept when it passes the filters.
+    newest (highest id) first among equals, from one statement after `_few_supported`'s bounded
+    count; each match's asset is read by id from SEARCH_COLUMNS_INDEX and kept when it passes the
+    filters.
 
     While few assets have support (at most SUPPORTED_LISTED), the statement has two parts, merged
     here: the supported matches, found by walking the full-text list keeping the ids listed by
