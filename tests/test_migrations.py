@@ -144,6 +144,36 @@ def test_an_asset_written_before_the_search_migrations_is_found_after_them(trans
     assert not run_search(user=marketer, params=SearchParams(q="integrations")).assets.exists()
 
 
+def test_the_words_of_the_dictionary_get_their_stems_on_sqlite(transactional_db):
+    # Migration 0032 gives the words already in the dictionary the stem the full-text index holds
+    # for them, and makes the index's terms readable; backwards, both go.
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the word stems of the SQLite search")
+
+    def columns_and_tables():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pragma_table_info('content_search_word')")
+            columns = {name for (name,) in cursor.fetchall()}
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'content_asset_fts_terms'")
+            return columns, bool(cursor.fetchall())
+
+    call_command("migrate", "content", "0031", verbosity=0)
+    assert columns_and_tables() == ({"word"}, False)
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO content_search_word (word) VALUES ('migrations'), ('café'), ('playbook')")
+    call_command("migrate", "content", verbosity=0)
+    assert columns_and_tables() == ({"word", "stem"}, True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word, stem FROM content_search_word WHERE word IN ('migrations', 'café', 'playbook')")
+        assert dict(cursor.fetchall()) == {"migrations": "migrat", "café": "cafe", "playbook": "playbook"}
+    call_command("migrate", "content", "0031", verbosity=0)
+    assert columns_and_tables() == ({"word"}, False)
+    call_command("migrate", "content", verbosity=0)
+
+
 # The app modules a migration may import. A migration is history: it must do on a new database
 # what it did the day it was written, so it copies the SQL and the data it runs instead of
 # importing them. What it may import is what Django itself requires by reference, plus operations

@@ -483,7 +483,8 @@ def test_sqlite_candidates_are_the_same_whichever_way_they_are_picked(rep, liste
     make_asset(title="Pricing draft", won_deal_count=9, status="draft")  # a rep never sees it
     make_asset(title="Renewals", won_deal_count=5)  # no match
     rows = visible_assets(rep, sqlite.search_rows()).filter(kind="one_pager")
-    ids = sqlite._candidates(rows, sqlite.fts_query(parse("pricing ")))
+    few_supported, _ = sqlite._search_facts("")
+    ids = sqlite._candidates(rows, sqlite.fts_query(parse("pricing ")), few_supported=few_supported)
     assert ids == [made[name].pk for name in ("new-two", "old-two", "one", "none-d", "none-c")]
 
 
@@ -574,8 +575,8 @@ def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, we
     # by the blend, by hand: 50 won deals × 1.45, 5 × 1.25, none × 1, review due × 0.95
     assert ranked.ids == [best[name].pk for name in ("fifty", "five", "none", "stale")]
     assert count == 4  # more than the cap of 3: shown as "3+"
-    # how many assets have support (two), the candidates, then the four ranked: no more rows leave
-    # the database
+    # how many assets have support (two) and whether "pricing" is a whole word, the candidates, then
+    # the four ranked: no more rows leave the database
     assert len(ctx.captured_queries) == 3
     rows = []
     for query in ctx.captured_queries:
@@ -585,6 +586,118 @@ def test_a_search_reads_the_same_few_rows_whatever_the_number_of_matches(rep, we
     # the candidates: the two supported matches, and the four newest without support (the merge
     # keeps the first four); whatever the number of matches
     assert rows == [1, 6, 4]
+
+
+@pytest.fixture
+def typed_words(db):
+    # "migration" (stem "migrat"), which no other term of the index extends; "time", which
+    # "timeline" extends; a word with an accent; a word the tokenizer splits in two
+    made = [
+        make_asset(title="Data migration guide", body="Migrating data: migrations in a weekend."),
+        make_asset(title="Migration checklist", body="Before the data moves.", won_deal_count=2),
+        make_asset(title="Time to value", body="Value in weeks, not quarters."),
+        make_asset(title="Implementation timeline", body="A timeline for a rollout, in time."),
+        make_asset(title="Café rollout", body="Cafés and e-mail."),
+        make_asset(title="Data room", body="What a data room holds."),
+    ]
+    return {asset.title: asset for asset in made}
+
+
+def _words_with_stems():
+    from content.search import sqlite
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT word, stem FROM {sqlite.WORDS_TABLE}")  # noqa: S608
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the word stems of the SQLite backend")
+def test_every_word_of_the_library_has_the_stem_the_index_holds_for_it(typed_words):
+    from content.search import sqlite
+
+    stems = _words_with_stems()
+    assert stems["migration"] == stems["migrating"] == stems["migrations"] == "migrat"
+    assert (stems["timeline"], stems["time"], stems["café"]) == ("timelin", "time", "cafe")
+    # the index holds those terms: each stem matches its word's assets
+    for word, stem in stems.items():
+        if stem is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM {sqlite.TERMS_TABLE} WHERE term = %s", [stem])  # noqa: S608
+                assert cursor.fetchone()[0] == 1, word
+    # a word saved later gets its stem as it is indexed, and a rebuild keeps them
+    make_asset(title="Forecasting playbook")
+    assert _words_with_stems()["forecasting"] == "forecast"
+    rebuild_index()  # the dictionary made anew
+    rebuilt = _words_with_stems()
+    assert stems.items() <= rebuilt.items() and rebuilt["forecasting"] == "forecast"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the word stems of the SQLite backend")
+def test_a_prefix_that_only_its_own_stem_starts_matches_what_the_whole_word_matches(typed_words):
+    # The premise of matching a typed word whole: on this SQLite's FTS5, for every word of the
+    # library that `_search_facts` calls whole, the prefix and the word match the same assets with
+    # the same bm25; for the others (a stem some other term extends), the prefix matches more.
+    from content.search import sqlite
+
+    def matches(query):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, round({sqlite.RELEVANCE_SQL}, 9) FROM {sqlite.FTS_TABLE} "  # noqa: S608
+                f"WHERE {sqlite.FTS_TABLE} MATCH %s ORDER BY rowid",
+                [query],
+            )
+            return cursor.fetchall()
+
+    whole = set()
+    for word, stem in _words_with_stems().items():
+        if sqlite._search_facts(word)[1]:
+            whole.add(word)
+            assert matches(f'"{word}"*') == matches(f'"{word}"') != [], word
+        else:  # some other term starts with its stem
+            with connection.cursor() as cursor:
+                sql = f"SELECT term FROM {sqlite.TERMS_TABLE} WHERE term > %s AND term < %s"  # noqa: S608
+                cursor.execute(sql, [stem, stem + "~"])
+                assert cursor.fetchall(), word
+    assert {"migration", "data", "timeline", "café"} <= whole and "time" not in whole
+    # "time" as a prefix finds "timeline" too: the same two assets, the second ranked higher
+    assert matches('"time"*') != matches('"time"')
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the word stems of the SQLite backend")
+@pytest.mark.parametrize(
+    "q, searched",
+    [
+        ("data migration", '"data" "migration"'),  # a word of the library no other term extends
+        ("implementation time", '"implementation" "time"*'),  # "timeline" extends it
+        ("data migra", '"data" "migra"*'),  # not a word of the library: still being typed
+        ("data migration ", '"data" "migration"'),  # typed to its end (a space after it): no prefix
+    ],
+)
+def test_a_word_being_typed_is_matched_whole_when_nothing_else_starts_like_it(rep, typed_words, q, searched):
+    from content.search import sqlite
+
+    visible_assets(rep)  # the roles, read once
+    with CaptureQueriesContext(connection) as ctx:
+        ranked, count = sqlite.ranked(visible_assets(rep), parse(q), timezone.localdate(), "relevance")
+    assert len(ctx.captured_queries) == 3  # the facts (support and the typed word), candidates, ranking
+    # the full-text queries run, as SQLite ran them
+    assert {
+        match for captured in ctx.captured_queries for match in re.findall(r"MATCH '([^']*)'", captured["sql"])
+    } == {searched}
+    # the same assets in the same order as the prefix gives them
+    prefix = sqlite.fts_query(parse(q))
+    rows = visible_assets(rep).filter(full_text__document__match=prefix)
+    assert sorted(ranked.ids) == sorted(rows.values_list("pk", flat=True)) and count == len(ranked.ids) > 0
+    original = sqlite._search_facts
+    try:
+        sqlite._search_facts = lambda typing: (original(typing)[0], False)
+        as_prefix, _ = sqlite.ranked(visible_assets(rep), parse(q), timezone.localdate(), "relevance")
+    finally:
+        sqlite._search_facts = original
+    assert as_prefix.ids == ranked.ids
 
 
 @pytest.mark.django_db
@@ -661,8 +774,8 @@ def test_no_module_of_the_app_uses_extra():
 
 def _statement(sql: str) -> str:
     """Which statement of the SQLite backend's ranking this is."""
-    if sql.startswith("SELECT count(*)"):
-        return "supported"
+    if sql.startswith("SELECT (SELECT count(*)"):
+        return "supported"  # and whether the word being typed is a whole word
     return "ranked" if "bm25" in sql else "candidates"
 
 
