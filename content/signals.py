@@ -43,6 +43,13 @@ def invalidate_searches(sender, **kwargs):
     library_changed()
 
 
+@receiver([post_save, post_delete], sender=FunnelStage)
+def invalidate_searches_on_stage(sender, **kwargs):
+    # a stage's slug and its place in the funnel are shown with each asset of a search's page,
+    # which is kept by the library version (content/api/representations.py); its name is not searched
+    library_changed()
+
+
 @receiver(m2m_changed, sender=Asset.stages.through)
 @receiver(m2m_changed, sender=Asset.personas.through)
 @receiver(m2m_changed, sender=Asset.competitors.through)

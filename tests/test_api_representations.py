@@ -13,11 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIClient
+from taggit.models import Tag
 
 from content.api import representations
 from content.api.assets import AssetSerializer
 from content.assets import asset_transition, asset_update, asset_verify
-from content.models import Asset, AssetStatus, FunnelStage
+from content.models import Asset, AssetStatus, FunnelStage, Persona
 from content.permissions import visible_assets
 from content.support import refresh_support
 from content.tokens import token_issue
@@ -124,6 +125,68 @@ def test_every_change_shows_at_once(rep_api, marketer, asset, settings, change):
     assert after == fresh(rep_api, path, settings)
     assert after != before
     assert rep_api.get(ASSETS).json()["results"] == [{**after, "passage": None}]
+
+
+def _stage_renamed_through_its_save(asset, marketer):
+    stage = FunnelStage.objects.get(slug="evaluating")
+    stage.slug = "evaluating-now"
+    stage.save()
+
+
+def _stages_reordered_through_their_save(asset, marketer):
+    asset.stages.add(FunnelStage.objects.get(slug="curious"))
+    curious = FunnelStage.objects.get(slug="curious")
+    curious.order = 99
+    curious.save()
+
+
+def _persona_renamed(asset, marketer):
+    persona = asset.personas.get()
+    persona.slug = "money-holder"
+    persona.save()
+
+
+def _tag_renamed(asset, marketer):
+    tag = Tag.objects.get(name="pricing")
+    tag.name = "pricing-2027"
+    tag.save()
+
+
+SEARCH_PAGE_CHANGES = {
+    **{name: CHANGES[name] for name in ("edited", "tag added", "owner renamed", "usage logged")},
+    "stage renamed": _stage_renamed_through_its_save,
+    "stages reordered": _stages_reordered_through_their_save,
+    "persona renamed": _persona_renamed,
+    "persona added": lambda asset, marketer: asset.personas.add(Persona.objects.get(slug="end-user-champion")),
+    "tag renamed": _tag_renamed,
+}
+
+
+@pytest.mark.parametrize("change", list(SEARCH_PAGE_CHANGES))
+def test_every_change_shows_at_once_on_a_kept_search_page(rep_api, marketer, asset, settings, change):
+    # A search's page is kept by the library version of its ranking, not by its assets' taxonomy,
+    # which it does not read: each change through the app moves the version.
+    search = f"{ASSETS}?q=pricing"
+    before = rep_api.get(search).json()["results"]
+    assert rep_api.get(search).json()["results"] == before  # kept whole
+    SEARCH_PAGE_CHANGES[change](Asset.objects.get(pk=asset.pk), marketer)
+    after = rep_api.get(search).json()["results"]
+    assert after == fresh(rep_api, search, settings)["results"]
+    assert after != before
+
+
+def test_a_kept_search_page_reads_no_taxonomy(rep_api, asset):
+    search = f"{ASSETS}?q=pricing"
+    first = rep_api.get(search).json()["results"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert rep_api.get(search).json()["results"] == first
+    read = " ".join(query["sql"] for query in ctx.captured_queries)
+    assert "content_asset_stages" not in read and "taggit_taggeditem" not in read
+    # the asset API by id and a list without words still read it: their key holds it
+    with CaptureQueriesContext(connection) as ctx:
+        rep_api.get(f"{ASSETS}{asset.pk}/")
+        rep_api.get(ASSETS)
+    assert sum("content_asset_stages" in query["sql"] for query in ctx.captured_queries) == 2
 
 
 def test_time_moves_the_review_state(rep_api, marketer, asset, settings, monkeypatch):

@@ -17,9 +17,13 @@ Each request still reads, through the asking user's visibility rule, what the ke
 assets (their stamps: STAMP_FIELDS, one narrow query for a page; for a page of a ranked search or
 one asset by id, a statement compiled once, the rule applied per asset: `ranked_stamps`) and their
 taxonomy (one query); only the assets not kept are read whole (one more query, its queryset built
-only then) and converted. Nothing the key leaves out is shown: file previews and the search columns
-are the only fields written without a save. A search's best passage depends on the query and is
-added for each request. Kept at most SEARCH_CACHE_SECONDS; 0 turns keeping off.
+only then) and converted. A page of a kept search is keyed by the library version its ranking was
+found under instead of its assets' taxonomy, which it reads only when the page is not kept whole:
+every change to an asset's stages, personas, competitors or tags moves that version (the search
+index follows them), and so does every save of a stage (its slug and its place in the funnel).
+Nothing the key leaves out is shown: file previews and the search columns are the only fields
+written without a save. A search's best passage depends on the query and is added for each
+request. Kept at most SEARCH_CACHE_SECONDS; 0 turns keeping off.
 """
 
 import weakref
@@ -135,12 +139,15 @@ def _read(asset, path: str):
     return asset
 
 
-def _parts(asset, now) -> list:
-    """What a representation's key holds of the asset: its stamp, its taxonomy, and whether its
-    release time is still ahead."""
+_READ = object()
+
+
+def _parts(asset, now, *, taxonomy=_READ) -> list:
+    """What a representation's key holds of the asset: its stamp, its taxonomy (as read, unless
+    given), and whether its release time is still ahead."""
     values = [_read(asset, path) for path in STAMP_FIELDS]
     published_at = values[_PUBLISHED_AT]
-    return [values, asset.taxonomy, published_at is not None and published_at > now]
+    return [values, asset.taxonomy if taxonomy is _READ else taxonomy, published_at is not None and published_at > now]
 
 
 def _key(asset, *, shape: str, base: str, now, today, zone: str) -> str:
@@ -159,11 +166,19 @@ def _moment(serializer) -> dict:
     }
 
 
-def _page_key(page: list, hits: dict, *, shape: str, base: str, now, today, zone: str) -> str:
+def _page_key(page: list, hits: dict, *, shape: str, base: str, now, today, zone: str, version=None) -> str:
     """A whole page's key: what each of its assets' keys holds, in order, and the passage each
     shows (a passage row is never changed, so its id names its text; content/semantic/fusion.py).
-    One digest for the page: most searches read a page kept whole and need no asset's own key."""
-    assets = [[stamp.pk, *_parts(stamp, now)] for stamp in page]
+    One digest for the page: most searches read a page kept whole and need no asset's own key.
+
+    With the library `version` of a search's ranking, the version stands for the assets' taxonomy,
+    which is then not read: every change to what it shows moves the version (an asset's stages,
+    personas, competitors or tags through the search index; a stage's slug or order by its save,
+    content.signals)."""
+    if version is None:
+        assets = [[stamp.pk, *_parts(stamp, now)] for stamp in page]
+    else:
+        assets = [[stamp.pk, *_parts(stamp, now, taxonomy=None)] for stamp in page] + [["library", version]]
     passages = [[hits[s.pk].passage_id, hits[s.pk].score] if s.pk in hits else None for s in page]
     return PAGE_PREFIX + digest([assets, passages, today, zone, base, shape], 32)
 
@@ -176,16 +191,24 @@ def represent(serializer, stamps: list[dict], *, rows, search=None) -> list[dict
     SearchResult) gives each its best passage, added to every representation and never kept with
     an asset's own (a page kept whole keeps the passages it showed: they are part of its key)."""
     page = [Stamp(values) for values in stamps]
-    attach_taxonomy(page)
-    taxonomy = {stamp.pk: stamp.taxonomy for stamp in page}
     keys, kept, page_key = {}, {}, None
     seconds = settings.SEARCH_CACHE_SECONDS
-    if seconds > 0:
-        moment = _moment(serializer)
-        page_key = _page_key(page, getattr(search, "passages", None) or {}, **moment)
+    moment = _moment(serializer) if seconds > 0 else None
+    hits = getattr(search, "passages", None) or {}
+    version = getattr(search, "library_version", None)
+    if moment and version is not None:  # a search's page: kept by its library version, no taxonomy read
+        page_key = _page_key(page, hits, **moment, version=version)
         whole = cache.get(page_key)
         if whole is not None:
             return whole
+    attach_taxonomy(page)
+    taxonomy = {stamp.pk: stamp.taxonomy for stamp in page}
+    if moment:
+        if page_key is None:
+            page_key = _page_key(page, hits, **moment)
+            whole = cache.get(page_key)
+            if whole is not None:
+                return whole
         keys = {stamp.pk: _key(stamp, **moment) for stamp in page}
         found = cache.get_many(keys.values())
         kept = {pk: found[key] for pk, key in keys.items() if key in found}

@@ -75,6 +75,10 @@ class SearchResult:
     # {asset id: its best passage hit} when semantic search took part (content/semantic/fusion.py)
     passages: dict = field(default_factory=dict)
     semantic_note: str = ""  # why semantic search did not take part, when it should have
+    # The library version the ranking was kept (or looked up) under; None when it is not keepable.
+    # Every change to an asset's stages, personas, competitors or tags moves it, so a page of this
+    # result can be kept by it instead of by its assets' taxonomy (content/api/representations.py).
+    library_version: int | None = None
 
     def __post_init__(self):
         # Results are listed, never read in full: the text extracted from an asset's file (a whole
@@ -116,10 +120,11 @@ def _filtered(queryset, params: SearchParams, terms: dict, skip: str = ""):
 def run_search(*, user, params: SearchParams) -> SearchResult:
     """The assets `user` may see that match `params`, best first, with what facets need. A text
     search's ranking is kept until the library changes (content/search/snapshots.py)."""
-    result, key = kept_search(user, params)
+    result, key, version = kept_search(user, params)
     if result is None:
         result = _ranked_search(user=user, params=params)
         keep_search(key, result)
+    result.library_version = version
     return result
 
 

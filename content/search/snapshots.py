@@ -9,7 +9,9 @@ write that can change a ranking moves: the search index and the vectors (their o
 asset saved or deleted, won-deal support recomputed. Logging a use does not move it.
 
 The page's assets are still read for each request, through the asking user's visibility rule, so
-their figures (uses, won deals, review state) are as of the request. A ranking is kept until the
+their figures (uses, won deals, review state) are as of the request. The version the ranking was
+found under is handed on with it (`SearchResult.library_version`): the API keeps the page's
+representation by it rather than by its assets' taxonomy (content/api/representations.py). A ranking is kept until the
 next asset released at a set time becomes visible (`Asset.objects.next_release`), which then joins
 the results at once, and at most SEARCH_CACHE_SECONDS (default 600), which bounds the memory.
 """
@@ -25,22 +27,28 @@ from ..permissions import asset_audience, visible_assets
 from . import SearchResult  # this module is imported at the end of the package's __init__
 from .paging import RankedAssets
 
+UNKEPT = ("assets", "library_version")  # the ids are kept on their own; the version is the key's
 
-def _key(user, params) -> str | None:
+
+def _key(user, params) -> tuple[str | None, int | None]:
+    """(the key of this search's ranking, the library version it holds); (None, None) when not keepable."""
     audience = asset_audience(user)
     if not audience or not params.q.strip() or settings.SEARCH_CACHE_SECONDS <= 0:
-        return None
-    return cache_key("search", [audience, vars(params), timezone.localdate()], library_version)  # its fields: strings
+        return None, None
+    version = library_version()
+    key = cache_key("search", [audience, vars(params), timezone.localdate()], lambda: version)  # its fields: strings
+    return key, version
 
 
 def kept_search(user, params):
-    """The SearchResult kept for this user's audience and `params` (None: not kept, or not keepable)."""
-    key = _key(user, params)
+    """(the SearchResult kept for this user's audience and `params`, or None: not kept; its key, None
+    when not keepable; the library version the key holds, which the result's page may be kept by)."""
+    key, version = _key(user, params)
     ranking = kept(key) if key else None
     if ranking is None:
-        return None, key
+        return None, key, version
     ids, found = ranking
-    return SearchResult(assets=RankedAssets(lambda: visible_assets(user), ids), **found), key
+    return SearchResult(assets=RankedAssets(lambda: visible_assets(user), ids), **found), key, version
 
 
 def keep_search(key, result) -> None:
@@ -48,5 +56,5 @@ def keep_search(key, result) -> None:
     without the semantic half because the model was unavailable, are not kept."""
     if key is None or not isinstance(result.assets, RankedAssets) or result.semantic_note:
         return
-    found = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name != "assets"}
+    found = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name not in UNKEPT}
     keep(key, (result.assets.ids, found), settings.SEARCH_CACHE_SECONDS, until=Asset.objects.next_release())
