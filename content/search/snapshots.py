@@ -11,9 +11,10 @@ asset saved or deleted, won-deal support recomputed. Logging a use does not move
 The page's assets are still read for each request, through the asking user's visibility rule, so
 their figures (uses, won deals, review state) are as of the request. The version the ranking was
 found under is handed on with it (`SearchResult.library_version`): the API keeps the page's
-representation by it rather than by its assets' taxonomy (content/api/representations.py). A ranking is kept until the
-next asset released at a set time becomes visible (`Asset.objects.next_release`), which then joins
-the results at once, and at most SEARCH_CACHE_SECONDS (default 600), which bounds the memory.
+representation by it rather than by its assets' taxonomy (content/api/representations.py). A
+ranking is kept until the next asset released at a set time becomes visible
+(`Asset.objects.next_release`), which then joins the results at once, and at most
+SEARCH_CACHE_SECONDS (default 600), which bounds the memory.
 """
 
 import dataclasses
