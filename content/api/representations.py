@@ -139,15 +139,12 @@ def _read(asset, path: str):
     return asset
 
 
-_READ = object()
-
-
-def _parts(asset, now, *, taxonomy=_READ) -> list:
-    """What a representation's key holds of the asset: its stamp, its taxonomy (as read, unless
-    given), and whether its release time is still ahead."""
+def _parts(asset, now, *, taxonomy: bool = True) -> list:
+    """What a representation's key holds of the asset: its stamp, its taxonomy (unless left out),
+    and whether its release time is still ahead."""
     values = [_read(asset, path) for path in STAMP_FIELDS]
     published_at = values[_PUBLISHED_AT]
-    return [values, asset.taxonomy if taxonomy is _READ else taxonomy, published_at is not None and published_at > now]
+    return [values, asset.taxonomy if taxonomy else None, published_at is not None and published_at > now]
 
 
 def _key(asset, *, shape: str, base: str, now, today, zone: str) -> str:
@@ -175,12 +172,9 @@ def _page_key(page: list, hits: dict, *, shape: str, base: str, now, today, zone
     which is then not read: every change to what it shows moves the version (an asset's stages,
     personas, competitors or tags through the search index; a stage's slug or order by its save,
     content.signals)."""
-    if version is None:
-        assets = [[stamp.pk, *_parts(stamp, now)] for stamp in page]
-    else:
-        assets = [[stamp.pk, *_parts(stamp, now, taxonomy=None)] for stamp in page] + [["library", version]]
+    assets = [[stamp.pk, *_parts(stamp, now, taxonomy=version is None)] for stamp in page]
     passages = [[hits[s.pk].passage_id, hits[s.pk].score] if s.pk in hits else None for s in page]
-    return PAGE_PREFIX + digest([assets, passages, today, zone, base, shape], 32)
+    return PAGE_PREFIX + digest([assets, passages, today, zone, base, shape, version], 32)
 
 
 def represent(serializer, stamps: list[dict], *, rows, search=None) -> list[dict]:
