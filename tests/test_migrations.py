@@ -1,6 +1,7 @@
 """The data migration seeds the shared language and the role groups."""
 
 import ast
+import datetime
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,47 @@ def test_the_words_of_the_dictionary_get_their_stems_on_sqlite(transactional_db)
     call_command("migrate", "content", "0031", verbosity=0)
     assert columns_and_tables() == ({"word"}, False)
     call_command("migrate", "content", verbosity=0)
+
+
+def test_the_uses_already_logged_are_rolled_up_per_asset_and_deal(transactional_db):
+    # Migration 0033 rolls up the uses already in the table per asset and deal, and its triggers keep
+    # the pairs from then on; backwards, the table and the triggers go, and uses still write.
+    from django.core.management import call_command
+    from django.db import connection
+
+    from content.models import Usage, UsageDeal
+    from tests.factories import AssetFactory, DealFactory, UserFactory
+
+    rep = UserFactory(groups=["Sales"])
+    asset, deal = AssetFactory(), DealFactory(owner=rep)
+    call_command("migrate", "content", "0032", verbosity=0)
+    assert "content_usagedeal" not in _content_tables()
+    times = [datetime.datetime(2026, 3, day, 12, tzinfo=datetime.UTC) for day in (9, 2, 5)]
+    for time, action in zip(times, ["shared", "buyer_viewed", "heard"], strict=True):
+        Usage.objects.create(asset=asset, deal=deal, user=rep, action=action, used_at=time)
+    call_command("migrate", "content", verbosity=0)
+    pair = UsageDeal.objects.get()
+    assert (pair.asset_id, pair.deal_id, pair.use_count) == (asset.pk, deal.pk, 3)
+    assert (pair.first_used, pair.last_used, pair.first_logged, pair.first_viewed) == (
+        times[1],
+        times[0],
+        times[2],
+        times[1],
+    )
+    Usage.objects.filter(used_at=times[1]).delete()
+    pair.refresh_from_db()
+    assert (pair.use_count, pair.first_used, pair.first_viewed) == (2, times[2], None)
+    call_command("migrate", "content", "0032", verbosity=0)
+    assert "content_usagedeal" not in _content_tables()
+    Usage.objects.create(asset=asset, deal=deal, user=rep, used_at=times[0])  # no trigger left behind
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_proc WHERE proname LIKE 'content_usagedeal%%'")
+        else:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name LIKE 'content_usagedeal%%'")
+        assert cursor.fetchall() == []
+    call_command("migrate", "content", verbosity=0)
+    assert UsageDeal.objects.get().use_count == 3
 
 
 # The app modules a migration may import. A migration is history: it must do on a new database

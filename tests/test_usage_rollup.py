@@ -1,5 +1,6 @@
-"""The daily usage rollups (UsageDay, and UsageRepDay for the reps): kept exact by the database on
-every write path, and the usage report reads the same figures from them as from the uses themselves."""
+"""The usage rollups (UsageDay per day, UsageRepDay for the reps, UsageDeal per asset and deal): kept
+exact by the database on every write path, and the reports read the same figures from them as from
+the uses themselves."""
 
 import datetime
 import itertools
@@ -10,7 +11,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from content.models import Asset, Deal, FunnelStage, Usage, UsageAction, UsageDay, UsageRepDay
+from content.models import Asset, Deal, FunnelStage, Usage, UsageAction, UsageDay, UsageDeal, UsageRepDay
 from content.reports import ReportFilters, scope
 from content.reports.usage import usage_report
 from content.sharing import record_views, share_link_create
@@ -52,9 +53,35 @@ def rep_rollup_cells() -> dict:
     return {(row.asset_id, row.day, row.user_id): row.use_count for row in UsageRepDay.objects.all()}
 
 
+def raw_pairs() -> dict:
+    """The pairs' rollup as it should be: per asset and deal, the count of uses, the first and the
+    last, the first a rep logged and the first buyer's view, from every use."""
+    pairs = {}
+    for use in Usage.objects.all():
+        count, first, last, logged, viewed = pairs.get((use.asset_id, use.deal_id), (0, None, None, None, None))
+        time = use.used_at
+        is_view = use.action == UsageAction.BUYER_VIEWED
+        pairs[(use.asset_id, use.deal_id)] = (
+            count + 1,
+            min(first or time, time),
+            max(last or time, time),
+            logged if is_view else min(logged or time, time),
+            min(viewed or time, time) if is_view else viewed,
+        )
+    return pairs
+
+
+def pair_rollup() -> dict:
+    return {
+        (row.asset_id, row.deal_id): (row.use_count, row.first_used, row.last_used, row.first_logged, row.first_viewed)
+        for row in UsageDeal.objects.all()
+    }
+
+
 def assert_rollup_exact():
     assert rollup_cells() == raw_cells()
     assert rep_rollup_cells() == raw_rep_cells()
+    assert pair_rollup() == raw_pairs()
 
 
 @pytest.fixture
@@ -122,6 +149,42 @@ def test_removing_the_latest_use_of_a_day_reads_the_latest_again(world, rep):
     assert UsageDay.objects.get(asset=playbook, day=day).last_used == at(day, 17)
     later.delete()
     assert (UsageDay.objects.get(asset=playbook, day=day).last_used) == at(day)
+    assert_rollup_exact()
+
+
+def test_a_pair_keeps_its_first_and_last_use_and_the_first_of_each_source(world, rep):
+    asset, deal = AssetFactory(title="Paired"), DealFactory(owner=rep)
+    days = [datetime.date(2026, 3, d) for d in (10, 12, 14)]
+    uses = [UsageFactory(asset=asset, deal=deal, user=rep, used_at=at(day)) for day in days]
+    view = Usage.objects.create(
+        asset=asset, deal=deal, user=rep, action=UsageAction.BUYER_VIEWED, used_at=at(days[1], 15)
+    )
+    pair = UsageDeal.objects.get(asset=asset, deal=deal)
+    assert (pair.use_count, pair.first_used, pair.last_used) == (4, at(days[0]), at(days[2]))
+    assert (pair.first_logged, pair.first_viewed) == (at(days[0]), at(days[1], 15))
+    uses[0].delete()  # the first use and the first logged go: both read again from the uses left
+    pair.refresh_from_db()
+    assert (pair.use_count, pair.first_used, pair.first_logged) == (3, at(days[1]), at(days[1]))
+    view.delete()
+    pair.refresh_from_db()
+    assert (pair.use_count, pair.first_viewed) == (2, None)
+    uses[2].used_at = at(days[0])  # the last use moves before the first: both times follow
+    uses[2].save()
+    pair.refresh_from_db()
+    assert (pair.use_count, pair.first_used, pair.last_used) == (2, at(days[0]), at(days[1]))
+    Usage.objects.filter(pk=uses[1].pk).update(deal=world["open"][0])  # the pair keeps one use
+    assert UsageDeal.objects.get(asset=asset, deal=deal).use_count == 1
+    uses[2].delete()
+    assert not UsageDeal.objects.filter(asset=asset, deal=deal).exists()
+    assert_rollup_exact()
+
+
+def test_a_removed_use_inside_the_pair_leaves_its_times(world, rep):
+    asset, deal = AssetFactory(), DealFactory(owner=rep)
+    uses = [UsageFactory(asset=asset, deal=deal, user=rep, used_at=at(START, hour)) for hour in (8, 9, 10)]
+    Usage.objects.filter(pk=uses[1].pk).delete()
+    pair = UsageDeal.objects.get(asset=asset, deal=deal)
+    assert (pair.use_count, pair.first_used, pair.last_used) == (2, at(START, 8), at(START, 10))
     assert_rollup_exact()
 
 

@@ -102,12 +102,13 @@ class UsageAction(models.TextChoices):
 MANUAL_USAGE_ACTIONS = tuple(action for action in UsageAction.values if action != UsageAction.BUYER_VIEWED)
 
 
-def supports_deal(close_date=None) -> Q:
+def supports_deal(close_date=None, *, used_at="used_at") -> Q:
     """The one definition of support (DESIGN.md): a use supports its deal when it was logged on or
     before the day the deal closed. `close_date` is the deal's close date as the query sees it:
     the joined deal by default, `OuterRef("close_date")` from a deal subquery, or a date already
-    read. Every figure of support (stored asset figures, reports, the deal page) uses this."""
-    return Q(used_at__date__lte=models.F("deal__close_date") if close_date is None else close_date)
+    read; `used_at`, the time of the use (or of the first use of an asset in a deal, UsageDeal).
+    Every figure of support (stored asset figures, reports, the deal page) uses this."""
+    return Q(**{f"{used_at}__date__lte": models.F("deal__close_date") if close_date is None else close_date})
 
 
 # A use recorded by a buyer's view of a tracked link, as a condition (for counting the two apart).
@@ -228,6 +229,45 @@ class UsageRepDay(models.Model):
 
     def __str__(self):
         return f"{self.asset_id} {self.day} {self.user_id}: {self.use_count}"
+
+
+class UsageDeal(models.Model):
+    """The uses of one asset in one deal: how many, the first and the last, the first a rep logged
+    and the buyer's view. A report that counts an asset's deals, or the deals it supported, reads a
+    row per asset and deal from here rather than every use: a deal with a use in a period is one
+    whose first or last use falls in it, or, when its uses span the whole period, one with a use
+    in it (asked of the uses); an asset supported a closed deal when its first use of a source was
+    on or before the close.
+
+    Kept exact by database triggers on the usage table (migration 0033), as UsageDay is; nothing in
+    Python writes it. It keeps neither the stage nor the rep: reports read from the uses whatever
+    is filtered by those."""
+
+    # No foreign keys: the triggers own the rows, which go with their uses.
+    asset = models.ForeignKey(Asset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    deal = models.ForeignKey(Deal, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    use_count = models.PositiveIntegerField()
+    first_used = models.DateTimeField()
+    last_used = models.DateTimeField()
+    first_logged = models.DateTimeField(
+        null=True, help_text="The first use a rep logged (every action but a buyer's view)."
+    )
+    first_viewed = models.DateTimeField(null=True, help_text="The buyer's first view through a tracked link.")
+
+    class Meta:
+        constraints = [
+            # the triggers' upsert target
+            models.UniqueConstraint(fields=["asset", "deal"], name="usagedeal_pair"),
+        ]
+        indexes = [
+            # the usage report: a page of assets' deals with a use in a period, from the index alone
+            models.Index(fields=["asset", "last_used", "first_used", "deal"], name="usagedeal_asset_time"),
+            # effectiveness: the assets used in each closed deal, and since when by each source
+            models.Index(fields=["deal", "asset", "first_logged", "first_viewed"], name="usagedeal_deal_support"),
+        ]
+
+    def __str__(self):
+        return f"{self.asset_id} in {self.deal_id}: {self.use_count}"
 
 
 class WebhookEvent(models.Model):
