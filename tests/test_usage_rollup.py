@@ -227,11 +227,17 @@ def report_figures(report):
     )
 
 
-def both_ways(filters, monkeypatch):
+def from_the_uses(patch):
+    """Every rollup set aside: the reports read the uses themselves."""
+    for name in ("rollup_answers", "reps_rollup_answers", "deal_pairs_answer"):
+        patch.setattr(scope, name, lambda *args, **kwargs: False)
+
+
+def both_ways(filters, monkeypatch, report=usage_report):
     with monkeypatch.context() as patch:
-        patch.setattr(scope, "rollup_answers", lambda *args, **kwargs: False)
-        raw = usage_report(filters)
-    return raw, usage_report(filters)
+        from_the_uses(patch)
+        raw = report(filters)
+    return raw, report(filters)
 
 
 SORTS = ["uses", "logged", "buyer_views", "reps", "deals", "last_used", "title", "kind", "asset_id"]
@@ -384,3 +390,176 @@ def test_objections_read_the_same_stages_from_the_rollup(world, rep, monkeypatch
         rolled = objections_report(filters)
         assert report_figures(rolled) == report_figures(raw), params
     assert [row["stage"] for row in rolled.tables[0].rows] == ["Evaluating", "(no stage logged)"]
+
+
+def spanning_pairs(world, rep):
+    """Pairs whose uses lie on both sides of a period (START..END): one with a use inside it too,
+    one without, and a pair used only before it and one only after it."""
+    inside, outside = AssetFactory(title="Inside"), AssetFactory(title="Outside")
+    deal, later = world["open"][0], world["open"][1]
+    before, after = START - datetime.timedelta(days=3), END + datetime.timedelta(days=3)
+    for asset in (inside, outside):
+        for day in (before, after):
+            UsageFactory(asset=asset, deal=deal, user=rep, used_at=at(day))
+    UsageFactory(asset=inside, deal=deal, user=rep, used_at=at(START + datetime.timedelta(days=5)))
+    UsageFactory(asset=inside, deal=later, user=rep, used_at=at(after))
+    UsageFactory(asset=outside, deal=later, user=rep, used_at=at(before))
+    return inside, outside
+
+
+def test_a_pair_counts_in_a_period_when_it_has_a_use_in_it(world, rep, monkeypatch):
+    from content.reports.usage import page_people
+
+    inside, outside = spanning_pairs(world, rep)
+    filters = ReportFilters.from_params(PERIOD)
+    assert scope.deal_pairs_answer(filters)
+    pairs = set(scope.deal_pairs_in_period(filters).filter(asset__in=[inside, outside]).values_list("asset", "deal"))
+    assert pairs == {(inside.pk, world["open"][0].pk)}
+    uses = scope.usages(filters)
+    rolled = page_people(filters, uses, [inside.pk, outside.pk])
+    with monkeypatch.context() as patch:
+        from_the_uses(patch)
+        raw = page_people(filters, uses, [inside.pk, outside.pk])
+    assert rolled == raw
+    assert (rolled[inside.pk]["deals"], rolled[outside.pk]["deals"]) == (1, 0)
+
+
+def test_the_usage_report_counts_deals_from_the_pairs_as_from_the_uses(world, rep, monkeypatch):
+    spanning_pairs(world, rep)
+    for params in ({}, {"kind": "one_pager"}, {"persona": world["buyer"].slug}, {"sort": "uses", "dir": "asc"}):
+        filters = ReportFilters.from_params({**PERIOD, **params})
+        raw, rolled = both_ways(filters, monkeypatch)
+        assert report_figures(rolled) == report_figures(raw), params
+    # Emptied, the pairs' rollup gives no deals: the page read them from it.
+    UsageDeal.objects.all().delete()
+    assert {row["deals"] for row in usage_report(ReportFilters.from_params(PERIOD)).rows} == {0}
+
+
+def test_filters_the_pairs_cannot_answer(world, rep):
+    assert scope.deal_pairs_answer(ReportFilters.from_params({**PERIOD, "competitor": world["rival"].slug}))
+    for params in ({"stage": world["evaluating"].slug}, {"source": "logged"}, {"owner": rep.username}):
+        filters = ReportFilters.from_params({**PERIOD, **params})
+        assert not scope.deal_pairs_answer(filters), params
+    # effectiveness filters the deal's owner and keeps each source's first use apart
+    for params in ({"source": "buyer"}, {"owner": rep.username}):
+        filters = ReportFilters.from_params({**PERIOD, **params})
+        assert scope.deal_pairs_answer(filters, by_owner=False, by_source=False), params
+    with timezone.override("Europe/Paris"):  # times, not days: any zone
+        assert scope.deal_pairs_answer(ReportFilters.from_params(PERIOD))
+
+
+def effectiveness_combinations(world, rep):
+    kinds = ["", "battle_card"]
+    stages = ["", world["evaluating"].slug]
+    sources = ["", "logged", "buyer"]
+    owners = ["", rep.username]
+    deal_filters = [{}, {"persona": world["buyer"].slug}, {"competitor": world["rival"].slug}]
+    for kind, stage, source, owner, deal_filter in itertools.product(kinds, stages, sources, owners, deal_filters):
+        params = {**PERIOD, "kind": kind, "stage": stage, "source": source, "owner": owner, **deal_filter}
+        yield {key: value for key, value in params.items() if value}
+
+
+def test_effectiveness_reads_the_same_figures_from_the_pairs_for_every_filter(world, rep, monkeypatch):
+    from content.reports.effectiveness import effectiveness_report
+
+    won = world["won"]
+    # a buyer's view before the close (supports), and one after it (does not)
+    for deal, day in ((won[2], datetime.date(2026, 2, 1)), (won[3], datetime.date(2026, 2, 20))):
+        Usage.objects.create(
+            asset=world["case_a"], deal=deal, user=rep, action=UsageAction.BUYER_VIEWED, used_at=at(day)
+        )
+    # a deal whose buyer viewed the asset and a rep logged it too
+    Usage.objects.create(
+        asset=world["playbook"], deal=won[1], user=rep, action=UsageAction.BUYER_VIEWED, used_at=at(START)
+    )
+    compared = 0
+    for params in effectiveness_combinations(world, rep):
+        filters = ReportFilters.from_params(params)
+        raw, rolled = both_ways(filters, monkeypatch, effectiveness_report)
+        assert report_figures(rolled) == report_figures(raw), params
+        compared += bool(raw.rows)
+    assert compared > 20
+    for sort in ("closed_deals", "buyer_view_deals", "influenced_revenue", "title"):
+        filters = ReportFilters.from_params({**PERIOD, "sort": sort, "dir": "asc", "page_size": "1", "page": "2"})
+        raw, rolled = both_ways(filters, monkeypatch, effectiveness_report)
+        assert report_figures(rolled) == report_figures(raw), sort
+    assert rolled.rows  # the comparison is of something
+
+
+def test_effectiveness_reads_its_pairs_from_the_rollup(world):
+    from content.reports.effectiveness import effectiveness_report
+
+    filters = ReportFilters.from_params(PERIOD)
+    assert effectiveness_report(filters).rows
+    UsageDeal.objects.all().delete()
+    assert effectiveness_report(filters).rows == []
+
+
+def heard_reference(filters) -> list[dict]:
+    """The objection entries' figures computed in Python from every use heard."""
+    entries = {}
+    for use in scope.usages(filters).filter(action=UsageAction.HEARD, asset__kind="objection"):
+        entry = entries.setdefault(
+            use.asset_id, {"asset_id": use.asset_id, "title": use.asset.title, "heard": 0, "deals": set(), "last": None}
+        )
+        entry["heard"] += 1
+        entry["deals"].add(use.deal_id)
+        entry["last"] = max(entry["last"] or use.used_at, use.used_at)
+    return [
+        {
+            "asset_id": e["asset_id"],
+            "title": e["title"],
+            "heard": e["heard"],
+            "deals": len(e["deals"]),
+            "last_heard": e["last"],
+        }
+        for e in entries.values()
+    ]
+
+
+@pytest.mark.parametrize("sort", ["heard", "deals", "last_heard", "title", "asset_id"])
+def test_objections_total_and_page_their_entries_in_one_pass(world, rep, other_rep, sort):
+    from content.reports.objections import objections_report
+
+    second = AssetFactory(title="Needs approval", kind="objection")
+    third = AssetFactory(title="A rival is cheaper", kind="objection")
+    for i, (entry, deal) in enumerate(
+        [(second, world["won"][1]), (second, world["won"][1]), (third, world["lost"][1])]
+    ):
+        UsageFactory(
+            asset=entry,
+            deal=deal,
+            user=other_rep,
+            action=UsageAction.HEARD,
+            used_at=at(START + datetime.timedelta(days=i)),
+        )
+    UsageFactory(asset=world["playbook"], deal=world["won"][2], user=rep, action=UsageAction.HEARD, used_at=at(START))
+    filters = ReportFilters.from_params(PERIOD)
+    reference = heard_reference(filters)
+    assert len(reference) == 3
+    heard = scope.usages(filters).filter(action=UsageAction.HEARD, asset__kind="objection")
+    deals = heard.values("deal_id").distinct().count()
+    assert deals == 4
+    for direction in ("asc", "desc"):
+        pages = []
+        for page in (1, 2, 3, 4):
+            params = {**PERIOD, "sort": sort, "dir": direction, "page_size": "1", "page": str(page)}
+            report = objections_report(ReportFilters.from_params(params))
+            assert report.totals["heard"] == sum(e["heard"] for e in reference)
+            assert (report.totals["entries"], report.totals["deals"], report.row_count) == (3, deals, 3)
+            pages += [
+                {key: row[key] for key in ("asset_id", "title", "heard", "deals", "last_heard")} for row in report.rows
+            ]
+        assert sorted(pages, key=lambda e: e["asset_id"]) == sorted(reference, key=lambda e: e["asset_id"])
+        assert [row["asset_id"] for row in pages] == [
+            row["asset_id"] for row in expected_order(reference, sort, direction)
+        ]
+
+
+def expected_order(rows, sort, direction):
+    """The report's order: the sorted column in the direction asked, ties by id ascending (by
+    times heard descending when sorting by id)."""
+    if sort == "asset_id":
+        return sorted(rows, key=lambda e: e["asset_id"], reverse=direction == "desc")
+    by_id = sorted(rows, key=lambda e: e["asset_id"])
+    return sorted(by_id, key=lambda e: e[sort], reverse=direction == "desc")

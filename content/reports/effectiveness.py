@@ -2,6 +2,8 @@
 with a 95% Wilson interval and "not enough data" below a minimum sample."""
 
 import dataclasses
+import functools
+import operator
 import re
 from decimal import Decimal
 
@@ -93,28 +95,46 @@ def notes():
 def supporting_pairs(filters, asset_ids=None, *, by_source=False):
     """(asset, closed deal) pairs where the asset was used on or before the close, each pair once.
     `by_source` adds whether a rep logged a use of the asset in the deal (`logged`) and whether its
-    buyer viewed it (`buyer`), each 1 or 0."""
-    uses = scope.usages(filters, in_period=False, by_owner=False).filter(
-        supports_deal(),
-        deal__status__in=[DealStatus.WON, DealStatus.LOST],
-        deal__close_date__gte=filters.start,
-        deal__close_date__lte=filters.end,
-    )
+    buyer viewed it (`buyer`), each 1 or 0. Read from the pairs' rollup (a row per asset and deal:
+    supported when its first use of a source was on or before the close) unless a stage is
+    filtered, which only the uses keep."""
+    closed = {
+        "deal__status__in": [DealStatus.WON, DealStatus.LOST],
+        "deal__close_date__gte": filters.start,
+        "deal__close_date__lte": filters.end,
+    }
+    if scope.deal_pairs_answer(filters, by_owner=False, by_source=False):
+        support = {
+            "logged": supports_deal(used_at="first_logged"),
+            "buyer": supports_deal(used_at="first_viewed"),
+        }
+        if filters.source:
+            support = {filters.source: support[filters.source]}
+        pairs = scope.deal_pairs(filters).filter(functools.reduce(operator.or_, support.values()), **closed)
+        sources = {name: _flag(support[name]) if name in support else Value(0) for name in ("logged", "buyer")}
+    else:
+        pairs = scope.usages(filters, in_period=False, by_owner=False).filter(supports_deal(), **closed)
+        sources = {"logged": _any(~BUYER_VIEW), "buyer": _any(BUYER_VIEW)}
     if filters.owner:
-        uses = uses.filter(deal__owner_id=filters.owner.pk)
+        pairs = pairs.filter(deal__owner_id=filters.owner.pk)
     if asset_ids is not None:
-        uses = uses.filter(asset_id__in=asset_ids)
-    pairs = uses.annotate(
+        pairs = pairs.filter(asset_id__in=asset_ids)
+    pairs = pairs.annotate(
         d_status=F("deal__status"), d_amount=F("deal__amount"), d_currency=F("deal__currency")
     ).values("asset_id", "deal_id", "d_status", "d_amount", "d_currency")
     if not by_source:
         return pairs.distinct()
-    return pairs.annotate(logged=_any(~BUYER_VIEW), buyer=_any(BUYER_VIEW))
+    return pairs.annotate(**sources)
+
+
+def _flag(condition):
+    """1 when `condition` holds, else 0."""
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def _any(condition):
     """1 when any use of the group meets `condition`, else 0."""
-    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+    return Max(_flag(condition))
 
 
 SORT_SQL = {

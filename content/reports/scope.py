@@ -6,7 +6,7 @@ owner is the rep who logged a use or owns a deal; source keeps the uses logged b
 buyers' views of tracked links.
 """
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from ..models import (
@@ -19,6 +19,7 @@ from ..models import (
     ShareLinkAsset,
     Usage,
     UsageDay,
+    UsageDeal,
     UsageRepDay,
 )
 
@@ -100,6 +101,38 @@ def rep_days(filters):
     where `reps_rollup_answers(filters)`."""
     queryset = _rollup_days(UsageRepDay, filters)
     return queryset.filter(user_id=filters.owner.pk) if filters.owner else queryset
+
+
+def deal_pairs_answer(filters, *, by_owner=True, by_source=True) -> bool:
+    """Whether the pairs' rollup (UsageDeal) gives the same asset-deal pairs as `usages(filters)`:
+    where no stage is filtered, which it does not keep, nor (as `usages` applies them) the owner,
+    the rep of a use, which it does not keep either, and the source, whose uses it keeps only the
+    first of. Its times are times, not days: it answers in every time zone."""
+    return not filters.stage and not (by_owner and filters.owner) and not (by_source and filters.source)
+
+
+def deal_pairs(filters):
+    """The pairs' rollup rows (UsageDeal) of assets of the filtered kind in deals with the filtered
+    persona and competitor; only where `deal_pairs_answer(filters)`."""
+    queryset = UsageDeal.objects.order_by()
+    if filters.kind:
+        queryset = queryset.filter(asset__kind=filters.kind)
+    return queryset.filter(*_deal_has(filters, "deal_id"))
+
+
+def deal_pairs_in_period(filters):
+    """The pairs with a use in the period: the first or the last use in it, or, for a pair whose uses
+    lie on both sides of the period, a use in it, asked of the uses (an index probe each). Every
+    such pair was last used after the period starts and first used before it ends, which the
+    pairs' index reads as a range."""
+    start, end = filters.start_at, filters.end_before
+    spans = Q(first_used__lt=start, last_used__gte=end)
+    a_use_in_it = Exists(
+        Usage.objects.filter(
+            asset_id=OuterRef("asset_id"), deal_id=OuterRef("deal_id"), used_at__gte=start, used_at__lt=end
+        )
+    )
+    return deal_pairs(filters).filter(Q(last_used__gte=start, first_used__lt=end), ~spans | a_use_in_it)
 
 
 def uses_per_asset(filters, *, by_owner=True):

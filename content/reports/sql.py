@@ -2,7 +2,10 @@
 subquery (aggregating distinct asset-deal pairs, or grouping before joining) and medians
 (percentile_cont on PostgreSQL, an ordered window on SQLite)."""
 
+import datetime
+
 from django.db import connection
+from django.utils.dateparse import parse_datetime
 
 
 def subquery_sql(queryset) -> tuple[str, tuple]:
@@ -22,6 +25,13 @@ def fetch_dicts(sql: str, params) -> list[dict]:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def as_datetime(value):
+    """A time read by raw SQL, as the ORM reads it: aware, in UTC (SQLite gives back its text)."""
+    if isinstance(value, str):
+        return parse_datetime(value).replace(tzinfo=datetime.UTC)
+    return value
 
 
 def seconds_between(later: str, earlier: str) -> str:

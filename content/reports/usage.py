@@ -46,7 +46,7 @@ def by_source() -> dict:
 class Tally:
     """Where the figures that add up over days are read from: the uses themselves, or the daily
     rollup (UsageDay) when it answers the filters (scope.rollup_answers). Both give the same
-    numbers; distinct reps and deals are always counted from the uses."""
+    numbers; distinct reps and deals do not add up over days (page_people)."""
 
     def __init__(self, filters, uses):
         self.rollup = scope.rollup_answers(filters)
@@ -109,7 +109,8 @@ def page_people(filters, uses, asset_ids) -> dict:
     and kind. Each distinct (asset, rep) and (asset, deal) pair is found first (hashed), then the
     pairs are counted per asset: COUNT(DISTINCT) sorts every use of each asset twice, seven times
     slower at 10 million uses (docs/benchmarks.md). The reps come from their rollup (a row per
-    asset, rep and day) when it answers the filters. No query for an empty page."""
+    asset, rep and day) and the deals from the pairs' rollup (a row per asset and deal) when they
+    answer the filters. No query for an empty page."""
     if not asset_ids:
         return {}
     page = uses.filter(asset_id__in=asset_ids)
@@ -117,8 +118,12 @@ def page_people(filters, uses, asset_ids) -> dict:
         rep_pairs = scope.rep_days(filters).filter(asset_id__in=asset_ids).values("asset_id", "user_id").distinct()
     else:
         rep_pairs = page.values("asset_id", "user_id").distinct()  # neither is ever NULL
+    if scope.deal_pairs_answer(filters):
+        deal_pairs = scope.deal_pairs_in_period(filters).filter(asset_id__in=asset_ids).values("asset_id", "deal_id")
+    else:
+        deal_pairs = page.values("asset_id", "deal_id").distinct()
     reps, rep_params = subquery_sql(rep_pairs)
-    deals, deal_params = subquery_sql(page.values("asset_id", "deal_id").distinct())
+    deals, deal_params = subquery_sql(deal_pairs)
 
     def per_asset(pairs: str) -> str:
         return f"(SELECT p.asset_id AS asset_id, COUNT(*) AS n FROM ({pairs}) p GROUP BY p.asset_id)"  # noqa: S608
