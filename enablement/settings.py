@@ -160,7 +160,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     HEALTH_CHECK_SECONDS = env_int("DB_HEALTH_CHECK_SECONDS", 1)
     if HEALTH_CHECK_SECONDS < 0:
         raise ImproperlyConfigured(f"DB_HEALTH_CHECK_SECONDS must be 0 or more, got {HEALTH_CHECK_SECONDS}")
-    DATABASES["default"].update(ENGINE="enablement.postgresql", HEALTH_CHECK_SECONDS=HEALTH_CHECK_SECONDS)
+    # PostgreSQL's JIT compilation off on the app's connections unless DB_JIT=1: the reports' plans
+    # cost enough to trigger it, and compiling took 50-100 ms of a query that runs in a few hundred
+    # (the usage report at 10M uses: 768 ms with it, 644 ms without; docs/benchmarks.md).
+    DATABASES["default"].update(
+        ENGINE="enablement.postgresql", HEALTH_CHECK_SECONDS=HEALTH_CHECK_SECONDS, JIT=env_bool("DB_JIT", False)
+    )
     # Prepared statements: a statement a connection runs DB_PREPARE_THRESHOLD times is parsed and
     # planned once, then only executed (parameters bound by the server, as they must be for it).
     # Half of PostgreSQL's time per search and asset call went to planning the same few statements.

@@ -120,3 +120,21 @@ def test_the_app_connects_through_it_and_a_new_connection_counts_as_checked(monk
         assert probe.connection is not None
     finally:
         probe.close()
+
+
+@pytest.mark.django_db
+def test_a_new_connection_has_jit_compilation_off_unless_asked(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's JIT")
+    for jit, expected in ((False, "off"), (True, None)):
+        probe = DatabaseWrapper({**connection.settings_dict, "JIT": jit}, alias="default")
+        try:
+            with probe.cursor() as cursor:
+                cursor.execute("SHOW jit")
+                shown = cursor.fetchone()[0]
+                cursor.execute("SELECT reset_val FROM pg_settings WHERE name = 'jit'")
+                server = cursor.fetchone()[0]
+        finally:
+            probe.close()
+        assert shown == (expected or server)
+    assert connection.settings_dict["JIT"] is False  # the default, DB_JIT unset

@@ -1,5 +1,6 @@
 """Django's PostgreSQL backend, with its connection health check run at most once every
-HEALTH_CHECK_SECONDS per connection (the database setting; `DB_HEALTH_CHECK_SECONDS`, default 1).
+HEALTH_CHECK_SECONDS per connection (the database setting; `DB_HEALTH_CHECK_SECONDS`, default 1),
+and JIT compilation off on each new connection unless the setting JIT is true (`DB_JIT`).
 
 With CONN_HEALTH_CHECKS, Django checks a kept connection (a `SELECT 1` round trip) at the start of
 every request that uses it. Under load a worker's connection answered another request a few
@@ -17,6 +18,15 @@ from django.db.backends.postgresql import base
 
 class DatabaseWrapper(base.DatabaseWrapper):
     checked_at = float("-inf")  # time.monotonic() when the connection was last known to answer
+
+    def _configure_connection(self, connection):
+        commit = super()._configure_connection(connection)
+        if self.settings_dict.get("JIT", True):
+            return commit
+        # A SET, not a connection option: a pooler in front of the database may refuse options.
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        return True
 
     def connect(self):
         super().connect()
