@@ -563,3 +563,28 @@ def expected_order(rows, sort, direction):
         return sorted(rows, key=lambda e: e["asset_id"], reverse=direction == "desc")
     by_id = sorted(rows, key=lambda e: e["asset_id"])
     return sorted(by_id, key=lambda e: e[sort], reverse=direction == "desc")
+
+
+@pytest.mark.parametrize("sort", ["reps", "deals"])
+def test_a_ranking_by_reps_or_deals_reads_their_rollup_as_the_uses_would(world, rep, other_rep, monkeypatch, sort):
+    spanning_pairs(world, rep)
+    UsageFactory(asset=world["shelf"], deal=world["won"][1], user=other_rep, used_at=at(START))
+    for params in ({}, {"owner": rep.username}, {"kind": "battle_card"}, {"persona": world["buyer"].slug}):
+        for direction, page in (("desc", "1"), ("desc", "2"), ("asc", "1")):
+            filters = ReportFilters.from_params(
+                {**PERIOD, **params, "sort": sort, "dir": direction, "page_size": "2", "page": page}
+            )
+            raw, rolled = both_ways(filters, monkeypatch)
+            assert report_figures(rolled) == report_figures(raw), (params, direction, page)
+    ranked = usage_report(ReportFilters.from_params({**PERIOD, "sort": sort}))
+    assert [row[sort] for row in ranked.rows] == sorted((row[sort] for row in ranked.rows), reverse=True)
+    assert len(ranked.rows) == ranked.totals["assets"] > 3
+
+
+def test_a_ranking_by_deals_runs_the_same_number_of_queries_at_two_data_sizes(world, rep):
+    # the ranking; the page's uses; the page's reps (its deals came with the ranking); then as above = 8
+    filters = ReportFilters.from_params({**PERIOD, "sort": "deals"})
+    small = count_report_queries(filters)
+    for i in range(30):
+        UsageFactory(asset=AssetFactory(), deal=DealFactory(owner=rep), user=rep, used_at=at(START, 8 + i % 12))
+    assert count_report_queries(filters) == small == 8

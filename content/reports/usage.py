@@ -104,13 +104,14 @@ def distinct_people(uses) -> dict:
     return {"reps": int(row["reps"]), "deals": int(row["deals"])}
 
 
-def page_people(filters, uses, asset_ids) -> dict:
+def page_people(filters, uses, asset_ids, *, deals=None) -> dict:
     """{asset id: row} with the distinct reps and deals of each of the page's assets, and its title
     and kind. Each distinct (asset, rep) and (asset, deal) pair is found first (hashed), then the
     pairs are counted per asset: COUNT(DISTINCT) sorts every use of each asset twice, seven times
     slower at 10 million uses (docs/benchmarks.md). The reps come from their rollup (a row per
     asset, rep and day) and the deals from the pairs' rollup (a row per asset and deal) when they
-    answer the filters. No query for an empty page."""
+    answer the filters. `deals`: {asset id: distinct deals} already counted (a ranking by them),
+    then not counted again. No query for an empty page."""
     if not asset_ids:
         return {}
     page = uses.filter(asset_id__in=asset_ids)
@@ -118,25 +119,50 @@ def page_people(filters, uses, asset_ids) -> dict:
         rep_pairs = scope.rep_days(filters).filter(asset_id__in=asset_ids).values("asset_id", "user_id").distinct()
     else:
         rep_pairs = page.values("asset_id", "user_id").distinct()  # neither is ever NULL
-    if scope.deal_pairs_answer(filters):
-        deal_pairs = scope.deal_pairs_in_period(filters).filter(asset_id__in=asset_ids).values("asset_id", "deal_id")
-    else:
-        deal_pairs = page.values("asset_id", "deal_id").distinct()
     reps, rep_params = subquery_sql(rep_pairs)
-    deals, deal_params = subquery_sql(deal_pairs)
 
     def per_asset(pairs: str) -> str:
         return f"(SELECT p.asset_id AS asset_id, COUNT(*) AS n FROM ({pairs}) p GROUP BY p.asset_id)"  # noqa: S608
 
+    deal_join, deal_params = "", ()
+    if deals is None:
+        if scope.deal_pairs_answer(filters):
+            deal_pairs = scope.deal_pairs_in_period(filters).filter(asset_id__in=asset_ids)
+        else:
+            deal_pairs = page.distinct()
+        deal_sql, deal_params = subquery_sql(deal_pairs.values("asset_id", "deal_id"))
+        deal_join = f"LEFT JOIN {per_asset(deal_sql)} d ON d.asset_id = a.id "
     asset_table = connection.ops.quote_name(Asset._meta.db_table)
     rows = fetch_dicts(
-        f"SELECT a.id AS asset_id, COALESCE(r.n, 0) AS reps, COALESCE(d.n, 0) AS deals, a.title AS title, "  # noqa: S608
-        f"a.kind AS kind FROM {asset_table} a "
-        f"LEFT JOIN {per_asset(reps)} r ON r.asset_id = a.id LEFT JOIN {per_asset(deals)} d ON d.asset_id = a.id "
+        f"SELECT a.id AS asset_id, COALESCE(r.n, 0) AS reps, {'COALESCE(d.n, 0)' if deals is None else '0'} AS deals, "  # noqa: S608
+        f"a.title AS title, a.kind AS kind FROM {asset_table} a "
+        f"LEFT JOIN {per_asset(reps)} r ON r.asset_id = a.id {deal_join}"
         f"WHERE a.id IN ({', '.join(['%s'] * len(asset_ids))})",
         rep_params + deal_params + tuple(asset_ids),
     )
+    if deals is not None:
+        for row in rows:
+            row["deals"] = deals[row["asset_id"]]
     return {row["asset_id"]: row for row in rows}
+
+
+def people_ranking(filters, sort, ordering):
+    """The assets ranked by distinct deals from the pairs' rollup, or by distinct reps from theirs,
+    when the sort is on them and the rollup answers the filters; else None. An asset has a use in
+    the period exactly when it has a pair (or a rep's day) in it, so the ranking holds the same
+    assets as the uses would."""
+    if sort == "deals" and scope.deal_pairs_answer(filters):
+        # counted on a column of the pairs' index (never NULL), so the index alone is read
+        pairs = scope.deal_pairs_in_period(filters).values("asset_id")
+        return pairs.annotate(deals=Count("deal_id")).order_by(*ordering)
+    if sort == "reps" and scope.reps_rollup_answers(filters):
+        return (
+            scope.rep_days(filters)
+            .values("asset_id")
+            .annotate(reps=Count("user_id", distinct=True))
+            .order_by(*ordering)
+        )
+    return None
 
 
 def weeks_of(per_day) -> list[dict]:
@@ -156,7 +182,8 @@ def usage_report(filters) -> Report:
     # Queries: per-asset page; the page's distinct reps and deals with the asset names; distinct reps
     # and deals in total; per day (for the weeks, and the logged uses and buyer views in total); by
     # kind (which also gives the total uses and assets); by stage; by persona (7). The per-asset page,
-    # days, kinds and stages come from the daily rollup when it answers the filters (Tally).
+    # days, kinds and stages come from the daily rollup when it answers the filters (Tally). Sorted
+    # by distinct reps or deals that a rollup answers: the ranking, then the page's uses (8).
     uses = scope.usages(filters)
     tally = Tally(filters, uses)
     sortable = {
@@ -173,21 +200,35 @@ def usage_report(filters) -> Report:
     sort, direction, ordering = order_by_for(filters, sortable, "uses")
     # Rank the assets on what the sort needs and nothing more: distinct reps and deals per asset
     # need every (asset, rep) and (asset, deal) pair of the period, so they are counted for all
-    # assets (from the uses) only when the sort is on them, and otherwise for the page's assets alone.
-    if sort in ("reps", "deals"):
-        per_asset = uses.values("asset_id").annotate(
-            uses=Count("id"),
-            last_used=Max("used_at"),
-            **by_source(),
-            reps=Count("user_id", distinct=True),
-            deals=Count("deal_id", distinct=True),
-        )
+    # assets only when the sort is on them (from their rollup when it answers, else from the uses),
+    # and otherwise for the page's assets alone.
+    ranking = people_ranking(filters, sort, ordering)
+    if ranking is not None:
+        ranked = list(sliced(ranking, filters))
+        figures = {
+            row["asset_id"]: row
+            for row in tally.rows.filter(asset_id__in=[row["asset_id"] for row in ranked])
+            .values("asset_id")
+            .annotate(**tally.counts(), last_used=tally.latest())
+        }
+        page = [figures[row["asset_id"]] for row in ranked]
+        known = {row["asset_id"]: row["deals"] for row in ranked} if sort == "deals" else None
     else:
-        per_asset = tally.rows.values("asset_id").annotate(**tally.counts(), last_used=tally.latest())
-    if sort in ("title", "kind"):
-        per_asset = per_asset.annotate(title=F("asset__title"), kind=F("asset__kind"))
-    page = list(sliced(per_asset.order_by(*ordering), filters))
-    details = page_people(filters, uses, [row["asset_id"] for row in page])
+        if sort in ("reps", "deals"):
+            per_asset = uses.values("asset_id").annotate(
+                uses=Count("id"),
+                last_used=Max("used_at"),
+                **by_source(),
+                reps=Count("user_id", distinct=True),
+                deals=Count("deal_id", distinct=True),
+            )
+        else:
+            per_asset = tally.rows.values("asset_id").annotate(**tally.counts(), last_used=tally.latest())
+        if sort in ("title", "kind"):
+            per_asset = per_asset.annotate(title=F("asset__title"), kind=F("asset__kind"))
+        page = list(sliced(per_asset.order_by(*ordering), filters))
+        known = None
+    details = page_people(filters, uses, [row["asset_id"] for row in page], deals=known)
     kind_labels = dict(AssetKind.choices)
     rows = []
     for row in page:
