@@ -266,3 +266,15 @@ def test_the_owner_filter_names_people_by_full_name_and_filters_by_the_one_chose
     chosen = client.get(page_url("adoption"), {"owner": rep.username}).content.decode()
     assert f'<option value="{rep.username}" selected>Riley Rep</option>' in chosen
     assert client.get(page_url("adoption"), {"owner": "nobody-here"}).status_code == 400
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_every_report_answers_an_unknown_sort_with_400_naming_its_sorts(manager_client, world, name):
+    response = manager_client.get(api_url(name), {**PERIOD, "sort": "no_such_column"})
+    assert response.status_code == 400
+    message = response.json()["sort"][0]
+    assert message.startswith("Sort by one of: ") and "no_such_column" not in message
+    sorts = message.removeprefix("Sort by one of: ").rstrip(".").split(", ")
+    assert sorts == sorted(sorts) and len(sorts) >= 3
+    for sort in sorts:  # each sort named is one the report takes
+        assert manager_client.get(api_url(name), {**PERIOD, "sort": sort}).status_code == 200, sort

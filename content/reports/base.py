@@ -65,13 +65,19 @@ class Report:
         return max(1, -(-self.row_count // size)) if size else 1
 
 
+def chosen_sort(filters: ReportFilters, keys, default: str, default_direction: str = "desc") -> tuple[str, str]:
+    """(key, direction) of the requested sort, or the report's default; a key that is not one of
+    `keys` (the report's sortable columns) is a 400 naming them. Every report sorts through this."""
+    key = filters.sort or default
+    if key not in keys:
+        raise ReportFilterError({"sort": f"Sort by one of: {', '.join(sorted(keys))}."})
+    return key, filters.direction or default_direction
+
+
 def order_by_for(filters: ReportFilters, sortable: dict, default: str, default_direction: str = "desc"):
     """Validate the requested sort against the report's sortable columns and return
     (key, direction, order_by expressions). Ties are broken by the last expression given."""
-    key = filters.sort or default
-    direction = filters.direction or default_direction
-    if key not in sortable:
-        raise ReportFilterError({"sort": f"Sort by one of: {', '.join(sorted(sortable))}."})
+    key, direction = chosen_sort(filters, sortable, default, default_direction)
     expression, tiebreak = sortable[key]
     ordered = expression.desc(nulls_last=True) if direction == "desc" else expression.asc(nulls_last=True)
     return key, direction, [ordered, tiebreak]
@@ -80,11 +86,9 @@ def order_by_for(filters: ReportFilters, sortable: dict, default: str, default_d
 def sort_rows(rows: list[dict], columns, filters, default: str, default_direction: str = "desc"):
     """Sort rows already aggregated in SQL (a few dozen: stages × personas, assignees), empty
     figures last in either direction. Returns (key, direction)."""
-    key = filters.sort or default
-    direction = filters.direction or default_direction
-    keys = {column.key for column in columns if column.sortable}
-    if key not in keys:
-        raise ReportFilterError({"sort": f"Sort by one of: {', '.join(sorted(keys))}."})
+    key, direction = chosen_sort(
+        filters, {column.key for column in columns if column.sortable}, default, default_direction
+    )
     filled = [row for row in rows if row.get(key) is not None]
     empty = [row for row in rows if row.get(key) is None]
     filled.sort(key=lambda row: row[key], reverse=direction == "desc")

@@ -15,8 +15,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef
 from ..models import BUYER_VIEW, Asset, AssetKind, DealStatus, Usage, supports_deal
 from ..money import by_currency, reporting_currency
 from . import scope
-from .base import TITLES, Column, Report, Table, page_slice
-from .filters import ReportFilterError
+from .base import TITLES, Column, Report, Table, chosen_sort, page_slice
 from .sql import fetch_dicts, subquery_sql
 from .stats import lift, ratio, wilson_interval, wilson_lower_sql
 
@@ -281,10 +280,7 @@ def shelfware(filters):
 def effectiveness_report(filters) -> Report:
     # Queries: baseline; per-asset page with its total; the page's revenue per currency; shelfware
     # page with its total (4).
-    sort = filters.sort or "score"
-    direction = filters.direction or "desc"
-    if sort not in SORT_SQL:
-        raise ReportFilterError({"sort": f"Sort by one of: {', '.join(sorted(SORT_SQL))}."})
+    sort, direction = chosen_sort(filters, SORT_SQL, "score")
     base = baseline(filters)
     figures = asset_figures(filters, sort=sort, direction=direction)
     # Every row carries the number of assets (a window count), so the page needs no second query.

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from ..models import Asset, AssetKind, SearchLog
 from . import scope
-from .base import TITLES, Column, Report, Table, page_slice
-from .filters import ReportFilterError
+from .base import TITLES, Column, Report, Table, chosen_sort, page_slice
 from .sql import fetch_dicts, materialized, subquery_sql
 from .stats import ratio
 
@@ -53,10 +52,7 @@ SORTS = {
 
 
 def overdue_order(filters):
-    sort = filters.sort or "demand"
-    direction = filters.direction or "desc"
-    if sort not in SORTS:
-        raise ReportFilterError({"sort": f"Sort by one of: {', '.join(sorted(SORTS))}."})
+    sort, direction = chosen_sort(filters, SORTS, "demand")
     descending = direction == "desc"
     if sort == "days_overdue":
         descending = not descending

@@ -8,9 +8,8 @@ from django.db.models import Count, F, Sum
 
 from ..models import Asset, AssetKind, UsageAction
 from . import scope
-from .base import TITLES, Column, Report, Table, chart, page_slice
+from .base import TITLES, Column, Report, Table, chart, chosen_sort, page_slice
 from .effectiveness import asset_figures, baseline, describe
-from .filters import ReportFilterError
 from .sql import as_datetime, fetch_dicts, materialized, named_by_stage, subquery_sql
 
 COLUMNS = [
@@ -115,10 +114,7 @@ def objections_report(filters) -> Report:
     # competitor (5).
     entries = replace(filters, kind=AssetKind.OBJECTION)
     heard = scope.usages(entries).filter(action=UsageAction.HEARD)
-    sort = filters.sort or "heard"
-    direction = filters.direction or "desc"
-    if sort not in SORT_SQL:
-        raise ReportFilterError({"sort": f"Sort by one of: {', '.join(sorted(SORT_SQL))}."})
+    sort, direction = chosen_sort(filters, SORT_SQL, "heard")
     totals, page = heard_entries(heard, filters, sort, direction)
     base = baseline(entries)
     ids = [row["asset_id"] for row in page]
